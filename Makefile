@@ -1,0 +1,33 @@
+# The two commands: `make run` and `make test`. Everything else is a step of them.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+FLASK   = $(PY) -m flask --app run.py
+PORTAL_DEMO_DATA ?= 1
+
+.PHONY: run test install translations database e2e-deps clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+translations: install
+	$(FLASK) translate compile
+
+database: install
+	$(FLASK) db upgrade
+	$(FLASK) portal bootstrap
+	@if [ "$(PORTAL_DEMO_DATA)" = "1" ]; then $(FLASK) portal seed-demo; fi
+
+run: translations database
+	PORTAL_ENV=$${PORTAL_ENV:-development} $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,84 @@
+"""The 住建政务服务门户 application factory."""
+
+import logging
+import os
+
+from flask import Flask
+from flask_appbuilder import AppBuilder
+
+import config as config_module
+from app.extensions import csrf, db, migrate
+from app.secrets import load_or_create_secret_key
+
+PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+CONFIG_BY_ENV = {
+    "production": config_module.Config,
+    "development": config_module.DevelopmentConfig,
+    "test": config_module.TestConfig,
+}
+
+
+def create_app(config=None) -> Flask:
+    """Build the portal.
+
+    ``config`` may be a config class, a mapping of overrides, or None (the
+    class named by ``PORTAL_ENV``, production by default).
+    """
+    app = Flask(
+        __name__,
+        instance_path=config_module.INSTANCE_DIR,
+        template_folder=os.path.join(PROJECT_DIR, "templates"),
+        static_folder="static",
+    )
+    _load_config(app, config)
+
+    from app import models  # noqa: F401  (register every table on Model.metadata)
+
+    csrf.init_app(app)
+    with app.app_context():
+        db.init_app(app)
+        migrate.init_app(app, db, directory=os.path.join(PROJECT_DIR, "migrations"))
+        appbuilder = AppBuilder(update_perms=app.config["FAB_UPDATE_PERMS"])
+        appbuilder.init_app(app, db.session)
+        _register_views(app, appbuilder)
+
+    _register_template_helpers(app)
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _load_config(app: Flask, config) -> None:
+    if config is None or isinstance(config, dict):
+        env_name = os.environ.get("PORTAL_ENV", "production")
+        app.config.from_object(CONFIG_BY_ENV.get(env_name, config_module.Config))
+        if isinstance(config, dict):
+            app.config.update(config)
+    else:
+        app.config.from_object(config)
+    from app.roles import ROLE_PERMISSIONS
+
+    app.config.setdefault("FAB_ROLES", ROLE_PERMISSIONS)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.INFO if app.debug else logging.WARNING)
+
+
+def _register_views(app: Flask, appbuilder: AppBuilder) -> None:
+    from app.views.admin import register_admin_views
+    from app.views.errors import register_error_handlers
+    from app.views.portal import register_portal
+
+    register_admin_views(appbuilder)
+    register_portal(app)
+    register_error_handlers(app)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app.views.context import register_context
+
+    register_context(app)

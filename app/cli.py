@@ -1,0 +1,85 @@
+"""Project commands: ``flask portal ...`` and ``flask translate ...``."""
+
+import os
+import subprocess
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.extensions import db
+
+portal_cli = AppGroup("portal", help="Deployment and data commands of the portal.")
+translate_cli = AppGroup("translate", help="Translation catalogue commands (pybabel).")
+
+
+@portal_cli.command("sync-roles")
+def sync_roles_command():
+    """Create roles and permissions from code (idempotent)."""
+    from app.services.roles_sync import sync_roles
+
+    summary = sync_roles(current_app.appbuilder)
+    db.session.commit()
+    click.echo(f"roles synced: {', '.join(summary)}")
+
+
+@portal_cli.command("bootstrap")
+def bootstrap_command():
+    """Roles, permissions and the reference rows every installation needs."""
+    from app.services.demo_data import seed_reference_data
+    from app.services.roles_sync import sync_roles
+
+    roles = sync_roles(current_app.appbuilder)
+    report = seed_reference_data()
+    db.session.commit()
+    click.echo(f"roles synced: {', '.join(roles)}; "
+               + ", ".join(f"{k}={v}" for k, v in report.items()))
+
+
+@portal_cli.command("seed-demo")
+def seed_demo_command():
+    """Load the demonstration data (idempotent: safe to run on every start)."""
+    from app.services.demo_data import seed_demo_data
+
+    report = seed_demo_data(current_app.appbuilder)
+    db.session.commit()
+    click.echo("demo data: " + ", ".join(f"{k}={v}" for k, v in report.items()))
+
+
+def _pybabel(*args: str) -> None:
+    # ``python -m babel.messages.frontend`` drops pybabel's exit status; call main().
+    cmd = [sys.executable, "-c", "import sys; from babel.messages.frontend import main; sys.exit(main())", *args]
+    result = subprocess.run(cmd, cwd=_project_dir(), check=False)
+    if result.returncode != 0:
+        raise click.ClickException(f"pybabel {args[0]} failed (exit {result.returncode})")
+
+
+def _project_dir() -> str:
+    return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@translate_cli.command("extract")
+def translate_extract():
+    """Extract msgids from code and templates into translations/messages.pot."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
+             "--no-location", "--sort-output", "-o", "translations/messages.pot", ".")
+
+
+@translate_cli.command("update")
+def translate_update():
+    """Extract, then merge new msgids into every language's catalogue."""
+    translate_extract.callback()
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations",
+             "--no-fuzzy-matching", "--ignore-obsolete")
+
+
+@translate_cli.command("compile")
+def translate_compile():
+    """Compile every catalogue to .mo (fails on a broken catalogue)."""
+    _pybabel("compile", "-d", "translations", "--statistics")
+
+
+def register_cli(app):
+    app.cli.add_command(portal_cli)
+    app.cli.add_command(translate_cli)

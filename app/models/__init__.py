@@ -1,0 +1,5 @@
+"""All models, imported here so that Alembic and ``create_all`` see every table."""
+
+from flask_appbuilder import Model  # noqa: F401  (the declarative base of every table)
+
+from app.models.content import FaqEntry, SiteSetting  # noqa: F401

@@ -1,0 +1,17 @@
+"""The portal's security manager: FAB's, with the parts a ministry cannot use removed."""
+
+from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.views import AuthDBView
+
+
+class StaffAuthView(AuthDBView):
+    """Staff sign in to the back office at /admin/login/, apart from citizens."""
+
+    route_base = "/admin"
+    login_template = "admin/login.html"
+
+
+class PortalSecurityManager(SecurityManager):
+    authdbview = StaffAuthView
+    # FAB's statistics chart loads Google Charts from the internet.
+    userstatschartview = None

@@ -1,0 +1,97 @@
+"""Reference and demonstration data (every function is idempotent)."""
+
+from flask import current_app
+
+from app.extensions import db
+from app.models import FaqEntry
+from app.roles import ADMIN, CONTENT_EDITOR
+from app.services.site_settings import seed_settings
+
+# 常见问题, manual chapter 七, in its order.
+FAQ_ENTRIES = (
+    (
+        "个人账号登录不进去是什么原因",
+        "住房和城乡建设部政务服务门户登录界面",
+        "1、首先确认一下是不是身份证号码登录，账号密码输入时不能加空格。\n"
+        "2、其次可以点开眼睛看一下是否密码大小写锁定出错。",
+    ),
+    (
+        "扫码页面，手机扫二维码人脸识别没反应",
+        "在线业务办理-人脸识别二维码",
+        "1、首先确认是否按照第一步登录住房和城乡建设部政务服务门户支付宝或微信小程序。\n"
+        "2、建议把人脸识别的二维码放大后在操作（快捷键ctrl++号键）。",
+    ),
+    (
+        "扫码页面，手机扫二维码通过后，页面无跳转",
+        "在线业务办理-人脸识别二维码",
+        "1、可点击页面下方：手动跳转按钮。\n"
+        "2、其次建议清理浏览器缓存或切换浏览器、切换网络后重新尝试。",
+    ),
+    (
+        "系统页面按钮点击无反应或重复跳转等异常",
+        "住房和城乡建设部政务服务门户各界面",
+        "此问题建议清理浏览器缓存或切换浏览器、切换网络后重新尝试。",
+    ),
+    (
+        "个人（企业）账号注册提示身份证信息效验失败",
+        "住房和城乡建设部政务服务门户注册界面",
+        "1、首先自我核查信息填写是否与证件信息一致。\n"
+        "2、如确认一致，可在手机应用商店下载“CTID”软件，开通CTID网证更新人脸信息。"
+        "认证通过后1-2天后再进行注册尝试。",
+    ),
+    (
+        "个人(企业)账号注册收不到手机验证码",
+        "住房和城乡建设部政务服务门户注册界面",
+        "1、检查短信是否有被拦截软件拦截,在垃圾箱查看短信,或者卸载拦截软件。\n"
+        "2、检查手机短信息是否存储满了、是否是老款手机。清理手机信箱或者将卡换到其他手机。\n"
+        "3、手机欠费停机后充值复机第一天无法接收 SP 短信(欠费停机,缴费以后一般是 24 小时恢复的,"
+        "基本是 24 小时以内。建议您更换手机号码或者第二天重新获取)。\n"
+        "4、客户是否有关闭接收短信功能,开启重新提交发送。\n"
+        "5、长时间不关机,需要关机重启试下。\n"
+        "6、是不是双卡双待的手机,建议把两张卡换一下再试下。",
+    ),
+    (
+        "登录后提示当前手机号已被其他人员绑定",
+        "用户中心-账户设置",
+        "核实账户设置里的手机号是否一致,点击用户中心--账户设置,手机号后面的小铅笔图标进行修改。",
+    ),
+)
+
+# Staff accounts of the demonstration (README lists them). Never used in production:
+# ``make run`` loads them only when PORTAL_DEMO_DATA is on.
+DEMO_STAFF = (
+    ("admin", "系统", "管理员", "admin@demo.mohurd.local", ADMIN, "Admin@2026demo"),
+    ("editor", "信息", "发布员", "editor@demo.mohurd.local", CONTENT_EDITOR, "Editor@2026demo"),
+)
+
+
+def seed_faq() -> int:
+    if db.session.query(FaqEntry.id).first() is not None:
+        return 0
+    for position, (question, location, answer) in enumerate(FAQ_ENTRIES, start=1):
+        db.session.add(FaqEntry(position=position, question=question, location=location, answer=answer))
+    return len(FAQ_ENTRIES)
+
+
+def seed_staff(appbuilder) -> int:
+    sm = appbuilder.sm
+    created = 0
+    for username, first, last, email, role_name, password in DEMO_STAFF:
+        if sm.find_user(username=username) is not None:
+            continue
+        role = sm.find_role(role_name) or sm.add_role(role_name)
+        if sm.add_user(username, first, last, email, role, password=password):
+            created += 1
+    return created
+
+
+def seed_reference_data() -> dict:
+    """What every installation needs, demonstration or not."""
+    return {
+        "settings": seed_settings(current_app.config["PORTAL_SITE"]),
+        "faq": seed_faq(),
+    }
+
+
+def seed_demo_data(appbuilder) -> dict:
+    return {"staff": seed_staff(appbuilder)}

@@ -1,0 +1,49 @@
+"""Back-office CRUD of portal content: FAQ entries and site settings."""
+
+from flask_appbuilder import ModelView
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from app.models import FaqEntry, SiteSetting
+
+
+class FaqEntryAdminView(ModelView):
+    datamodel = SQLAInterface(FaqEntry)
+    list_title = _l("FAQ entries")
+    show_title = _l("FAQ entry")
+    add_title = _l("Add FAQ entry")
+    edit_title = _l("Edit FAQ entry")
+    list_columns = ["position", "question", "location", "published"]
+    add_columns = edit_columns = ["position", "question", "location", "answer", "published"]
+    show_columns = ["position", "question", "location", "answer", "published", "updated_at"]
+    search_columns = ["question", "answer", "published"]
+    order_columns = ["position", "question"]
+    base_order = ("position", "asc")
+    label_columns = {
+        "position": _l("No."),
+        "question": _l("Question"),
+        "location": _l("Where it happens"),
+        "answer": _l("Solution"),
+        "published": _l("Published"),
+        "updated_at": _l("Updated at"),
+    }
+
+
+class SiteSettingAdminView(ModelView):
+    """Settings are a fixed set of keys: staff change values, never keys."""
+
+    datamodel = SQLAInterface(SiteSetting)
+    base_permissions = ["can_list", "can_show", "can_edit"]
+    list_title = _l("Site settings")
+    edit_title = _l("Edit site setting")
+    show_title = _l("Site setting")
+    list_columns = ["label", "value", "updated_at"]
+    edit_columns = ["value"]
+    show_columns = ["key", "label", "value", "updated_at"]
+    search_columns = ["label", "value"]
+    label_columns = {
+        "key": _l("Key"),
+        "label": _l("Setting"),
+        "value": _l("Value"),
+        "updated_at": _l("Updated at"),
+    }

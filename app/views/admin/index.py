@@ -1,0 +1,15 @@
+"""The back office's home page, at /admin/."""
+
+from flask import g, redirect, url_for
+from flask_appbuilder import IndexView, expose
+
+
+class AdminIndexView(IndexView):
+    route_base = "/admin"
+    index_template = "admin/index.html"
+
+    @expose("/")
+    def index(self):
+        if g.user is None or not g.user.is_authenticated:
+            return redirect(url_for(f"{self.appbuilder.sm.auth_view.__class__.__name__}.login"))
+        return self.render_template(self.index_template, appbuilder=self.appbuilder)

@@ -1,0 +1,22 @@
+"""What every portal template can use: site identity, current language."""
+
+from flask import current_app, g
+from flask_babel import get_locale
+
+from app.services.site_settings import current_settings
+
+
+def _site():
+    if "site" not in g:
+        g.site = current_settings(current_app.config["PORTAL_SITE"])
+    return g.site
+
+
+def register_context(app):
+    @app.context_processor
+    def portal_context():
+        return {
+            "site": _site,
+            "current_locale": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
+            "languages": app.config["LANGUAGES"],
+        }

@@ -1,0 +1,61 @@
+"""Translated error pages in the portal's look; never a stack trace."""
+
+import logging
+
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please check what you entered and try again.")),
+    403: (_l("Access denied"), _l("You do not have permission to view this page.")),
+    404: (_l("Page not found"), _l("The page you requested does not exist or has been moved.")),
+    405: (_l("Method not allowed"), _l("This page cannot be used in that way.")),
+    413: (_l("File too large"), _l("The uploaded content exceeds the allowed size.")),
+    429: (_l("Too many requests"), _l("You are doing that too often. Please wait a moment and try again.")),
+    500: (_l("Service temporarily unavailable"), _l("The system encountered an error. Please try again later. If the problem persists, contact technical support.")),
+}
+
+
+def _render(code: int, title=None, message=None):
+    default_title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    return (
+        render_template(
+            "errors/error.html",
+            code=code,
+            title=title or default_title,
+            message=message or default_message,
+        ),
+        code,
+    )
+
+
+def handle_http_error(error: HTTPException):
+    code = error.code or 500
+    if code not in ERROR_TEXTS:
+        code = 500 if code >= 500 else 400
+    return _render(code)
+
+
+def handle_csrf_error(error: CSRFError):
+    return _render(
+        400,
+        title=_l("Page expired"),
+        message=_l("The form has expired or was not submitted from this site. Please reload the page and try again."),
+    )
+
+
+def handle_unexpected_error(error: Exception):
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    log.exception("Unhandled error on %s %s", request.method, request.path)
+    return _render(InternalServerError.code)
+
+
+def register_error_handlers(app):
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)

@@ -1,0 +1,110 @@
+"""Portal configuration.
+
+Every value can be overridden by an environment variable of the same name
+(see ``_env``) or by passing a mapping to ``create_app(config=...)``.
+Secrets are never written here: ``SECRET_KEY`` comes from the environment,
+or from ``instance/secret_key`` generated on first start (see app.secrets).
+"""
+
+import os
+
+BASE_DIR = os.path.abspath(os.path.dirname(__file__))
+INSTANCE_DIR = os.environ.get("PORTAL_INSTANCE_DIR", os.path.join(BASE_DIR, "instance"))
+
+
+def _env(name, default=None):
+    return os.environ.get(name, default)
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    ENV_NAME = _env("PORTAL_ENV", "production")
+
+    # --- database -----------------------------------------------------------
+    SQLALCHEMY_DATABASE_URI = _env(
+        "DATABASE_URL", "sqlite:///" + os.path.join(INSTANCE_DIR, "portal.db")
+    )
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # --- shared store (rate limits, SMS codes, face sessions) ----------------
+    REDIS_URL = _env("REDIS_URL")
+
+    # --- security -----------------------------------------------------------
+    SECRET_KEY = _env("SECRET_KEY")  # filled from instance/secret_key when unset
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    PERMANENT_SESSION_LIFETIME = 30 * 60  # seconds; sessions end after 30 minutes idle
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+    # --- Flask-AppBuilder (staff back office) --------------------------------
+    APP_NAME = "住房和城乡建设部政务服务门户"
+    FAB_SECURITY_MANAGER_CLASS = "app.security.PortalSecurityManager"
+    FAB_INDEX_VIEW = "app.views.admin.index.AdminIndexView"
+    FAB_BASE_TEMPLATE = "admin/base.html"
+    FAB_CREATE_DB = False  # the schema belongs to Alembic migrations
+    FAB_UPDATE_PERMS = _env_bool("FAB_UPDATE_PERMS", False)  # `flask portal sync-roles` at deploy
+    FAB_ADD_SECURITY_API = False
+    FAB_API_SWAGGER_UI = False
+    AUTH_TYPE = 1  # AUTH_DB
+    AUTH_USER_REGISTRATION = False  # citizens register through the portal, not FAB
+    AUTH_ROLE_ADMIN = "Admin"
+    AUTH_ROLE_PUBLIC = "Public"
+    RECAPTCHA_PUBLIC_KEY = ""  # FAB's Google reCAPTCHA is never used
+    AUTH_RATE_LIMITED = True
+    AUTH_RATE_LIMIT = "10 per 5 minute"
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = _env("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+
+    # --- languages ----------------------------------------------------------
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    BABEL_TRANSLATION_DIRECTORIES = os.path.join(BASE_DIR, "translations")
+    LANGUAGES = {
+        "zh": {"flag": "cn", "name": "中文"},
+        "en": {"flag": "gb", "name": "English"},
+    }
+
+    # --- portal identity (header, footer, contact page defaults) -------------
+    # Staff can override the contact values in the back office (站点设置);
+    # these are the values a fresh installation starts with.
+    PORTAL_SITE = {
+        "site_name": "住房和城乡建设部政务服务门户",
+        "platform_line": "全国一体化在线政务服务平台",
+        "host_organization": "中华人民共和国住房和城乡建设部",
+        "operator_organization": "住房和城乡建设部信息中心",
+        "icp_record": "京ICP备10036469号",
+        "address": "北京市海淀区三里河路9号",
+        "postcode": "100835",
+        "support_phone": "010-58934213/010-58934446",
+        "support_email": "XTC@mohurd.gov.cn",
+        "peak_hours_advice": "当前办理业务用户太多，建议您避开9:00-11:00;14:00-17:00高峰期进行业务办理",
+    }
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    FAB_UPDATE_PERMS = True
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-only-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
