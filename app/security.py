@@ -3,6 +3,8 @@
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import AuthDBView
 
+from app.models import Account
+
 
 class StaffAuthView(AuthDBView):
     """Staff sign in to the back office at /admin/login/, apart from citizens."""
@@ -12,6 +14,7 @@ class StaffAuthView(AuthDBView):
 
 
 class PortalSecurityManager(SecurityManager):
+    user_model = Account
     authdbview = StaffAuthView
     # FAB's statistics chart loads Google Charts from the internet.
     userstatschartview = None
