@@ -49,6 +49,19 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 
+    # --- third parties (pluggable; the built-in ones simulate them) ---------
+    IDENTITY_VERIFIER = _env("IDENTITY_VERIFIER", "app.services.verification.BuiltinIdentityVerifier")
+    ENTERPRISE_VERIFIER = _env("ENTERPRISE_VERIFIER", "app.services.verification.BuiltinEnterpriseVerifier")
+    SMS_GATEWAY = _env("SMS_GATEWAY", "app.services.sms.OutboxGateway")
+    # Numbers the built-in identity verifier's "national database" refuses, so that
+    # the manual's FAQ 5 failure (身份证信息效验失败) can be shown and tested.
+    IDENTITY_VERIFIER_REJECTED_NUMBERS = ("110101199003070134",)
+
+    # --- accounts ---------------------------------------------------------------
+    LOGIN_CAPTCHA_AFTER_FAILURES = 3
+    LOGIN_LOCK_AFTER_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 30
+
     # --- Flask-AppBuilder (staff back office) --------------------------------
     APP_NAME = "住房和城乡建设部政务服务门户"
     FAB_SECURITY_MANAGER_CLASS = "app.security.PortalSecurityManager"
@@ -108,3 +121,5 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    # Tests send several codes to one phone in a row; the 60-second rule has its own test.
+    SMS_RESEND_SECONDS = 0

@@ -7,6 +7,10 @@ at request time (``FAB_ROLES``), so a deployment never edits them by hand.
 ADMIN = "Admin"
 PUBLIC = "Public"
 CONTENT_EDITOR = "ContentEditor"  # 信息发布员
+ACCOUNT_OFFICER = "AccountOfficer"  # 账号管理员: accounts, unlocks, audit, SMS outbox
+# Portal users hold these roles; they grant nothing in the back office.
+CITIZEN = "Citizen"
+LEGAL_ENTITY = "LegalEntity"
 
 ROLE_PERMISSIONS = {
     CONTENT_EDITOR: [
@@ -17,4 +21,19 @@ ROLE_PERMISSIONS = {
         ["Site settings", "menu_access"],
         ["AdminIndexView", "can_index"],
     ],
+    ACCOUNT_OFFICER: [
+        ["PortalAccountAdminView", "can_(list|show)"],
+        ["PortalAccountAdminView", "unlock"],
+        ["EnterpriseAdminView", "can_(list|show)"],
+        ["AuditRecordAdminView", "can_(list|show)"],
+        ["SmsOutboxAdminView", "can_(list|show)"],
+        ["Accounts", "menu_access"],
+        ["Portal accounts", "menu_access"],
+        ["Enterprises", "menu_access"],
+        ["Audit trail", "menu_access"],
+        ["SMS outbox", "menu_access"],
+        ["AdminIndexView", "can_index"],
+    ],
+    CITIZEN: [],
+    LEGAL_ENTITY: [],
 }

@@ -91,3 +91,90 @@ def login_staff(client):
         return client.post("/admin/login/", data={"username": username, "password": password})
 
     return do_login
+
+
+# --- portal accounts ----------------------------------------------------------------
+
+CAPTCHA_TEXT = "K7PX"
+
+
+@pytest.fixture
+def known_captcha(monkeypatch):
+    """Every picture code shows CAPTCHA_TEXT, so tests can answer it."""
+    from app.services import captcha
+
+    monkeypatch.setattr(captcha, "_generate_text", lambda: CAPTCHA_TEXT)
+    return CAPTCHA_TEXT
+
+
+@pytest.fixture
+def request_sms(known_captcha):
+    """Ask for an SMS code through the page's endpoint; return the code from the outbox."""
+    from app.services.sms import latest_outbox_code
+
+    def request_code(client, phone, purpose):
+        client.get("/verify/captcha.png")
+        response = client.post("/verify/sms", data={"phone": phone, "purpose": purpose, "captcha": known_captcha})
+        assert response.status_code == 200, response.get_json()
+        return latest_outbox_code(phone, purpose)
+
+    return request_code
+
+
+@pytest.fixture
+def personal_form():
+    """A valid 个人注册 form (a generated, checksum-valid resident ID)."""
+    import datetime
+
+    from app.services.identity_documents import make_resident_id
+
+    def build(**overrides):
+        data = {
+            "document_type": "resident_id", "name": "刘德明",
+            "document_number": make_resident_id("110105", datetime.date(1986, 4, 2), 13),
+            "valid_from": "2016-04-02", "validity": "20", "valid_to": "",
+            "gender": "M", "birth_date": "", "phone": "13712345678", "sms_code": "",
+            "email": "liudeming@example.cn", "password": "Secure2026pass", "password_confirm": "Secure2026pass",
+            "agree": "y",
+        }
+        data.update(overrides)
+        return data
+
+    return build
+
+
+@pytest.fixture
+def legal_form():
+    import datetime
+
+    from app.services.identity_documents import make_resident_id, make_uscc
+
+    def build(**overrides):
+        data = {
+            "entity_type": "enterprise", "enterprise_name": "杭州示范建筑工程有限公司",
+            "uscc": make_uscc("91330106MA2B3C4D5"),
+            "rep_document_type": "resident_id", "rep_name": "周建华",
+            "rep_document_number": make_resident_id("330106", datetime.date(1975, 9, 9), 31),
+            "rep_valid_from": "2010-09-09", "rep_validity": "long", "rep_valid_to": "",
+            "phone": "13698765432", "sms_code": "", "email": "office@hz-demo.example.cn",
+            "password": "Company2026pass", "password_confirm": "Company2026pass", "agree": "y",
+        }
+        data.update(overrides)
+        return data
+
+    return build
+
+
+@pytest.fixture
+def register_person(client, request_sms, personal_form):
+    """Register a personal account through the pages; returns the form data used."""
+
+    def register(**overrides):
+        data = personal_form(**overrides)
+        data["sms_code"] = request_sms(client, data["phone"], "register")
+        response = client.post("/account/register/personal", data=data)
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        client.post("/account/logout")
+        return data
+
+    return register

@@ -1,8 +1,9 @@
 """Accounts (FAB's user, extended), enterprises and their registers."""
 
-import datetime
 
 from flask_appbuilder import Model
+
+from app.services import clock
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String,
                         Text, text)
@@ -10,7 +11,7 @@ from sqlalchemy.orm import relationship
 
 
 def _now():
-    return datetime.datetime.now()
+    return clock.now()
 
 
 class AccountKind:
@@ -39,6 +40,12 @@ class Enterprise(Model):
     legal_rep_valid_from = Column(Date)
     legal_rep_valid_to = Column(Date)  # None: long-term (长期有效)
     created_at = Column(DateTime, nullable=False, default=_now)
+
+    @property
+    def masked_uscc(self):
+        from app.services.identity_documents import mask_uscc
+
+        return mask_uscc(self.uscc)
 
     def __repr__(self):
         return self.name
@@ -77,6 +84,22 @@ class Account(User):
     @property
     def is_cancelled(self):
         return self.status == AccountStatus.CANCELLED
+
+    @property
+    def masked_document(self):
+        from app.services.identity_documents import mask_document, mask_uscc
+
+        if self.kind == AccountKind.LEGAL and self.enterprise is not None:
+            return mask_uscc(self.enterprise.uscc)
+        if self.document_number:
+            return mask_document(self.document_type, self.document_number)
+        return ""
+
+    @property
+    def masked_phone(self):
+        from app.services.identity_documents import mask_phone
+
+        return mask_phone(self.phone) if self.phone else ""
 
     @property
     def display_name(self):

@@ -1,13 +1,14 @@
 """Cross-cutting records: audit trail, SMS outbox, shared key-value store."""
 
-import datetime
 
 from flask_appbuilder import Model
+
+from app.services import clock
 from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Integer, String, Text
 
 
 def _now():
-    return datetime.datetime.now()
+    return clock.now()
 
 
 class AuditRecord(Model):
@@ -35,6 +36,10 @@ class SmsOutboxMessage(Model):
     phone = Column(String(11), nullable=False, index=True)
     purpose = Column(String(32), nullable=False)
     content = Column(String(500), nullable=False)
+
+    @property
+    def masked_phone(self):
+        return self.phone[:3] + "****" + self.phone[-4:]
 
 
 class SharedStoreEntry(Model):

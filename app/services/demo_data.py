@@ -1,10 +1,15 @@
 """Reference and demonstration data (every function is idempotent)."""
 
+import datetime
+
 from flask import current_app
 
 from app.extensions import db
-from app.models import FaqEntry
-from app.roles import ADMIN, CONTENT_EDITOR
+from app.models import Account, EnterpriseRegisterEntry, FaqEntry
+from app.roles import ACCOUNT_OFFICER, ADMIN, CONTENT_EDITOR
+from app.services import identity_documents as docs
+from app.services.accounts import (LegalRegistration, PersonDetails, PersonalRegistration, register_legal,
+                                   register_personal)
 from app.services.site_settings import seed_settings
 
 # 常见问题, manual chapter 七, in its order.
@@ -62,6 +67,30 @@ FAQ_ENTRIES = (
 DEMO_STAFF = (
     ("admin", "系统", "管理员", "admin@demo.mohurd.local", ADMIN, "Admin@2026demo"),
     ("editor", "信息", "发布员", "editor@demo.mohurd.local", CONTENT_EDITOR, "Editor@2026demo"),
+    ("accounts", "账号", "管理员", "accounts@demo.mohurd.local", ACCOUNT_OFFICER, "Accounts@2026demo"),
+)
+
+# Demonstration citizens and companies (README lists them). Numbers are generated
+# with valid check digits; none belongs to a real person or company.
+DEMO_PERSON_ID = docs.make_resident_id("110105", datetime.date(1980, 5, 12), 35)
+DEMO_PERSON_PHONE = "13800138000"
+DEMO_PERSON_PASSWORD = "Citizen@2026"
+DEMO_COMPANY_USCC = docs.make_uscc("91110105MA01B2C3X")
+DEMO_COMPANY_NAME = "北京建工示范建设集团有限公司"
+DEMO_COMPANY_PHONE = "13900139000"
+DEMO_COMPANY_PASSWORD = "Company@2026"
+DEMO_COMPANY_REP_ID = docs.make_resident_id("110108", datetime.date(1972, 3, 8), 52)
+# The register already shows the company's new legal representative, so that
+# 法人变更 can be demonstrated end to end.
+DEMO_NEW_REP_NAME = "王志强"
+DEMO_NEW_REP_ID = docs.make_resident_id("110102", datetime.date(1978, 11, 20), 17)
+DEMO_OTHER_USCC = docs.make_uscc("91310115MA1K4L5M6")
+
+DEMO_REGISTER = (
+    (DEMO_COMPANY_USCC, DEMO_COMPANY_NAME, docs.LegalEntityType.ENTERPRISE.value, DEMO_NEW_REP_NAME,
+     DEMO_NEW_REP_ID),
+    (DEMO_OTHER_USCC, "上海示范工程咨询有限公司", docs.LegalEntityType.ENTERPRISE.value, "陈静",
+     docs.make_resident_id("310115", datetime.date(1983, 7, 1), 28)),
 )
 
 
@@ -93,5 +122,51 @@ def seed_reference_data() -> dict:
     }
 
 
+def seed_register() -> int:
+    existing = {uscc for (uscc,) in db.session.query(EnterpriseRegisterEntry.uscc)}
+    created = 0
+    for uscc, name, entity_type, rep_name, rep_id in DEMO_REGISTER:
+        if uscc in existing:
+            continue
+        db.session.add(EnterpriseRegisterEntry(
+            uscc=uscc, name=name, entity_type=entity_type, legal_rep_name=rep_name,
+            legal_rep_document_type=docs.DocumentType.RESIDENT_ID.value, legal_rep_document_number=rep_id))
+        created += 1
+    return created
+
+
+def _no_sms_needed(phone):
+    return {}
+
+
+def seed_portal_users() -> int:
+    """One personal and one legal-entity account, registered through the real service."""
+    created = 0
+    if db.session.query(Account.id).filter_by(phone=DEMO_PERSON_PHONE).first() is None:
+        register_personal(PersonalRegistration(
+            person=PersonDetails(document_type=docs.DocumentType.RESIDENT_ID.value,
+                                 document_number=DEMO_PERSON_ID, name="张建国",
+                                 valid_from=datetime.date(2018, 5, 20), valid_to=datetime.date(2038, 5, 20),
+                                 gender="M"),
+            phone=DEMO_PERSON_PHONE, email="zhangjianguo@example.cn", password=DEMO_PERSON_PASSWORD,
+        ), sms_check=_no_sms_needed)
+        created += 1
+    if db.session.query(Account.id).filter_by(phone=DEMO_COMPANY_PHONE).first() is None:
+        register_legal(LegalRegistration(
+            entity_type=docs.LegalEntityType.ENTERPRISE.value, enterprise_name=DEMO_COMPANY_NAME,
+            uscc=DEMO_COMPANY_USCC,
+            legal_rep=PersonDetails(document_type=docs.DocumentType.RESIDENT_ID.value,
+                                    document_number=DEMO_COMPANY_REP_ID, name="李明华",
+                                    valid_from=datetime.date(2015, 3, 1), valid_to=None),
+            phone=DEMO_COMPANY_PHONE, email="contact@bjjg-demo.example.cn", password=DEMO_COMPANY_PASSWORD,
+        ), sms_check=_no_sms_needed)
+        created += 1
+    return created
+
+
 def seed_demo_data(appbuilder) -> dict:
-    return {"staff": seed_staff(appbuilder)}
+    return {
+        "staff": seed_staff(appbuilder),
+        "enterprise_register": seed_register(),
+        "portal_users": seed_portal_users(),
+    }

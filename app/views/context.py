@@ -3,7 +3,15 @@
 from flask import current_app, g
 from flask_babel import get_locale
 
+from app.services.identity_documents import DOCUMENT_TYPE_LABELS, DocumentType
 from app.services.site_settings import current_settings
+
+
+def document_type_label(value):
+    try:
+        return DOCUMENT_TYPE_LABELS[DocumentType(value)]
+    except ValueError:
+        return value or ""
 
 
 def _site():
@@ -19,4 +27,5 @@ def register_context(app):
             "site": _site,
             "current_locale": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
             "languages": app.config["LANGUAGES"],
+            "document_type_label": document_type_label,
         }

@@ -2,23 +2,25 @@
 
 from flask_babel import lazy_gettext as _l
 
+from app.views.admin.accounts import (AuditRecordAdminView, EnterpriseAdminView, EnterpriseRegisterAdminView,
+                                      PortalAccountAdminView, SmsOutboxAdminView)
 from app.views.admin.content import FaqEntryAdminView, SiteSettingAdminView
 
 
 def register_admin_views(appbuilder):
-    appbuilder.add_view(
-        FaqEntryAdminView,
-        "FAQ",
-        label=_l("FAQ"),
-        icon="fa-question-circle",
-        category="Portal content",
-        category_label=_l("Portal content"),
-        category_icon="fa-newspaper-o",
-    )
-    appbuilder.add_view(
-        SiteSettingAdminView,
-        "Site settings",
-        label=_l("Site settings"),
-        icon="fa-cog",
-        category="Portal content",
-    )
+    appbuilder.add_view(FaqEntryAdminView, "FAQ", label=_l("FAQ"), icon="fa-question-circle",
+                        category="Portal content", category_label=_l("Portal content"),
+                        category_icon="fa-newspaper-o")
+    appbuilder.add_view(SiteSettingAdminView, "Site settings", label=_l("Site settings"), icon="fa-cog",
+                        category="Portal content")
+    appbuilder.add_view(PortalAccountAdminView, "Portal accounts", label=_l("Portal accounts"),
+                        icon="fa-users", category="Accounts", category_label=_l("Accounts"),
+                        category_icon="fa-id-card")
+    appbuilder.add_view(EnterpriseAdminView, "Enterprises", label=_l("Enterprises"), icon="fa-building",
+                        category="Accounts")
+    appbuilder.add_view(AuditRecordAdminView, "Audit trail", label=_l("Audit trail"), icon="fa-history",
+                        category="Accounts")
+    appbuilder.add_view(SmsOutboxAdminView, "SMS outbox", label=_l("SMS outbox"), icon="fa-envelope",
+                        category="Accounts")
+    appbuilder.add_view(EnterpriseRegisterAdminView, "Enterprise register", label=_l("Enterprise register"),
+                        icon="fa-book", category="Accounts")

@@ -1,7 +1,9 @@
 """The back office's home page, at /admin/."""
 
-from flask import g, redirect, url_for
+from flask import abort, g, redirect, url_for
 from flask_appbuilder import IndexView, expose
+
+from app.models import AccountKind
 
 
 class AdminIndexView(IndexView):
@@ -12,4 +14,6 @@ class AdminIndexView(IndexView):
     def index(self):
         if g.user is None or not g.user.is_authenticated:
             return redirect(url_for(f"{self.appbuilder.sm.auth_view.__class__.__name__}.login"))
+        if g.user.kind != AccountKind.STAFF:
+            abort(403)
         return self.render_template(self.index_template, appbuilder=self.appbuilder)

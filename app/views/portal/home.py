@@ -13,7 +13,7 @@ NAVIGATION = (
     ("notices", _l("Public notices"), "home.column", "notices"),
     ("policies", _l("Policy releases"), "home.column", "policies"),
     ("regulations", _l("Rules and regulations"), "home.column", "regulations"),
-    ("user-center", _l("User center"), "home.column", "user-center"),
+    ("user-center", _l("User center"), "user_center.index", None),
 )
 
 HOT_SERVICES = (
@@ -27,12 +27,9 @@ COLUMN_TITLES = {
     "notices": _l("Public notices"),
     "policies": _l("Policy releases"),
     "regulations": _l("Rules and regulations"),
-    "user-center": _l("User center"),
     "query-progress": HOT_SERVICES[0][1],
     "query-enterprise": HOT_SERVICES[1][1],
     "query-person": HOT_SERVICES[2][1],
-    "login": _l("Log in"),
-    "register": _l("Register"),
 }
 
 

@@ -1,0 +1,37 @@
+"""The audit trail: one row per login attempt and per state change."""
+
+import json
+
+from app.extensions import db
+from app.models import AuditRecord
+
+
+class AuditEvent:
+    LOGIN_SUCCESS = "login.success"
+    LOGIN_FAILURE = "login.failure"
+    LOGIN_LOCKED = "login.locked"
+    ACCOUNT_REGISTERED = "account.registered"
+    ACCOUNT_UNLOCKED = "account.unlocked"
+    ACCOUNT_CANCELLED = "account.cancelled"
+    PASSWORD_RESET = "account.password_reset"
+    PASSWORD_CHANGED = "account.password_changed"
+    PHONE_CHANGED = "account.phone_changed"
+    EMAIL_CHANGED = "account.email_changed"
+    LEGAL_REP_CHANGED = "account.legal_rep_changed"
+    LEGAL_REP_CHECK_FAILED = "account.legal_rep_check_failed"
+
+
+def record(event: str, *, account=None, actor=None, subject: str = "", ip: str = "", **detail) -> AuditRecord:
+    """Add an audit row to the current session; it commits with the change it records."""
+    if account is not None and account.id is None:
+        db.session.flush()  # a new account needs its id on the record
+    entry = AuditRecord(
+        event=event,
+        account_id=getattr(account, "id", None),
+        actor_id=getattr(actor, "id", None),
+        subject=subject[:100],
+        ip_address=(ip or "")[:64],
+        detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else "",
+    )
+    db.session.add(entry)
+    return entry

@@ -1,0 +1,111 @@
+"""Back office: portal accounts, enterprises, audit trail, SMS outbox."""
+
+from flask import flash, g, redirect
+from flask_appbuilder import ModelView
+from flask_appbuilder.actions import action
+from flask_appbuilder.models.sqla.filters import FilterInFunction
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.models import (Account, AccountKind, AuditRecord, Enterprise, EnterpriseRegisterEntry,
+                        SmsOutboxMessage)
+from app.services.login import unlock
+
+READ_ONLY = ["can_list", "can_show"]
+
+
+def _portal_kinds():
+    return [AccountKind.PERSONAL, AccountKind.LEGAL]
+
+
+class PortalAccountAdminView(ModelView):
+    datamodel = SQLAInterface(Account)
+    base_filters = [["kind", FilterInFunction, _portal_kinds]]
+    base_permissions = READ_ONLY + ["unlock"]  # FAB names action permissions after the action
+    list_title = _l("Portal accounts")
+    show_title = _l("Portal account")
+    list_columns = ["real_name", "kind", "masked_document", "masked_phone", "status", "locked_until",
+                    "created_on"]
+    show_columns = ["real_name", "kind", "masked_document", "masked_phone", "contact_email", "gender",
+                    "birth_date", "document_valid_from", "document_valid_to", "needs_manual_check", "status",
+                    "locked_until", "last_login", "login_count", "created_on", "cancelled_at", "enterprise"]
+    search_columns = ["real_name", "document_number", "phone", "status", "kind"]
+    order_columns = ["real_name", "created_on", "status"]
+    base_order = ("created_on", "desc")
+    label_columns = {
+        "real_name": _l("Name"), "kind": _l("Account type"), "masked_document": _l("Document number"),
+        "document_number": _l("Document number"), "masked_phone": _l("Mobile phone number"),
+        "phone": _l("Mobile phone number"), "contact_email": _l("Email"), "gender": _l("Gender"),
+        "birth_date": _l("Date of birth"), "document_valid_from": _l("Valid from"),
+        "document_valid_to": _l("Valid until"), "needs_manual_check": _l("Needs manual check"),
+        "status": _l("Status"), "locked_until": _l("Locked until"), "last_login": _l("Last sign-in"),
+        "login_count": _l("Sign-ins"), "created_on": _l("Registered at"), "cancelled_at": _l("Cancelled at"),
+        "enterprise": _l("Enterprise"),
+    }
+
+    @action("unlock", _l("Unlock"), _l("Unlock the selected accounts?"), "fa-unlock", multiple=True)
+    def unlock(self, accounts):
+        accounts = accounts if isinstance(accounts, list) else [accounts]
+        for account in accounts:
+            unlock(account, actor=g.user)
+        db.session.commit()
+        flash(_l("%(n)s account(s) unlocked", n=len(accounts)), "success")
+        return redirect(self.get_redirect())
+
+
+class EnterpriseAdminView(ModelView):
+    datamodel = SQLAInterface(Enterprise)
+    base_permissions = READ_ONLY
+    list_title = _l("Enterprises")
+    show_title = _l("Enterprise")
+    list_columns = ["name", "masked_uscc", "entity_type", "legal_rep_name", "created_at"]
+    show_columns = ["name", "masked_uscc", "entity_type", "legal_rep_name", "legal_rep_valid_from",
+                    "legal_rep_valid_to", "created_at"]
+    search_columns = ["name", "uscc", "legal_rep_name"]
+    label_columns = {
+        "name": _l("Name of the organisation"), "uscc": _l("Unified social credit code"),
+        "masked_uscc": _l("Unified social credit code"), "entity_type": _l("Legal-entity type"),
+        "legal_rep_name": _l("Legal representative"), "legal_rep_valid_from": _l("Valid from"),
+        "legal_rep_valid_to": _l("Valid until"), "created_at": _l("Registered at"),
+    }
+
+
+class EnterpriseRegisterAdminView(ModelView):
+    """The demonstration national register that the built-in enterprise verifier reads."""
+
+    datamodel = SQLAInterface(EnterpriseRegisterEntry)
+    list_title = _l("Enterprise register (demonstration)")
+    list_columns = ["name", "uscc", "entity_type", "legal_rep_name"]
+    search_columns = ["name", "uscc", "legal_rep_name"]
+    label_columns = EnterpriseAdminView.label_columns | {
+        "legal_rep_document_type": _l("Document type"), "legal_rep_document_number": _l("Document number"),
+    }
+
+
+class AuditRecordAdminView(ModelView):
+    datamodel = SQLAInterface(AuditRecord)
+    base_permissions = READ_ONLY
+    list_title = _l("Audit trail")
+    list_columns = ["created_at", "event", "subject", "account_id", "actor_id", "ip_address"]
+    show_columns = ["created_at", "event", "subject", "account_id", "actor_id", "ip_address", "detail"]
+    search_columns = ["event", "subject", "ip_address", "created_at", "account_id"]
+    base_order = ("created_at", "desc")
+    label_columns = {
+        "created_at": _l("Time"), "event": _l("Event"), "subject": _l("Account identifier"),
+        "account_id": _l("Account ID"), "actor_id": _l("Operator ID"), "ip_address": _l("IP address"),
+        "detail": _l("Details"),
+    }
+
+
+class SmsOutboxAdminView(ModelView):
+    datamodel = SQLAInterface(SmsOutboxMessage)
+    base_permissions = READ_ONLY
+    list_title = _l("SMS outbox")
+    list_columns = ["created_at", "masked_phone", "purpose", "content"]
+    search_columns = ["phone", "purpose", "created_at"]
+    base_order = ("created_at", "desc")
+    label_columns = {
+        "created_at": _l("Time"), "phone": _l("Mobile phone number"), "masked_phone": _l("Mobile phone number"),
+        "purpose": _l("Purpose"), "content": _l("Content"),
+    }

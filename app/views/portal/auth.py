@@ -1,0 +1,185 @@
+"""注册 and 登录 (manual 二.1, 二.2)."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.models import AccountKind
+from app.services import login as login_service
+from app.services.accounts import (FieldErrors, LegalRegistration, PersonDetails, PersonalRegistration,
+                                   check_person, register_legal, register_personal)
+from app.services.identity_documents import period_end_for
+from app.views.portal.forms import LegalRegisterForm, LoginForm, PersonalRegisterForm
+from app.views.portal.session import client_ip, current_citizen, sign_in, sign_out
+from app.views.portal.verification_api import captcha_passed, sms_checker
+
+auth_bp = Blueprint("auth", __name__, url_prefix="/account")
+
+
+def safe_next(target: str | None, default: str) -> str:
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return default
+    return target
+
+
+def apply_errors(form, errors: dict) -> None:
+    """Put service errors beside their fields; unknown keys go to the form as a whole."""
+    for name, message in errors.items():
+        if name in form:
+            form[name].errors = list(form[name].errors or []) + [message]
+        else:
+            flash(message, "danger")
+
+
+def person_from_form(form, prefix: str = "") -> PersonDetails:
+    field = lambda name: form[prefix + name].data  # noqa: E731
+    valid_from = field("valid_from")
+    choice = field("validity")
+    valid_to = field("valid_to")
+    if choice == "long":
+        valid_to = None
+    elif choice in ("5", "10", "20") and valid_from:
+        valid_to = period_end_for(valid_from, int(choice))
+    return PersonDetails(
+        document_type=field("document_type"),
+        document_number=field("document_number") or "",
+        name=field("name") or "",
+        valid_from=valid_from,
+        valid_to=valid_to,
+        gender=form["gender"].data if "gender" in form else None,
+        birth_date=form["birth_date"].data if "birth_date" in form else None,
+        passport_country=(field("passport_country") or "").strip() or None,
+    )
+
+
+def form_is_complete(form, *person_prefixes: str) -> bool:
+    """validate_on_submit, plus the document checks shown even when other fields are missing.
+
+    A citizen sees every problem of the page at once, not one round at a time.
+    """
+    if not form.is_submitted():
+        return False
+    valid = form.validate()
+    for prefix in person_prefixes:
+        if _validity_end_missing(form, prefix):
+            valid = False
+        if not valid:
+            errors, _ = check_person(person_from_form(form, prefix), prefix=prefix)
+            for name, message in errors.items():
+                if name in form and not form[name].errors:
+                    form[name].errors = list(form[name].errors or []) + [message]
+    return valid
+
+
+def _validity_end_missing(form, prefix: str = "") -> bool:
+    if form[prefix + "validity"].data or form[prefix + "valid_to"].data:
+        return False
+    if not form[prefix + "valid_to"].errors:
+        form[prefix + "valid_to"].errors = [_l("Please enter the end of validity or choose a period")]
+    return True
+
+
+# --- login ------------------------------------------------------------------------
+
+@auth_bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_citizen() is not None:
+        return redirect(url_for("user_center.index"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.kind.data = AccountKind.LEGAL if request.args.get("tab") == "legal" else AccountKind.PERSONAL
+    kind = AccountKind.LEGAL if form.kind.data == AccountKind.LEGAL else AccountKind.PERSONAL
+    show_captcha = login_service.captcha_required(kind, form.identifier.data or "")
+    if form.validate_on_submit():
+        outcome = login_service.authenticate(
+            kind, form.identifier.data, form.password.data,
+            captcha_passed=captcha_passed(form.captcha.data) if show_captcha else None,
+            ip=client_ip(),
+        )
+        db.session.commit()
+        if outcome.account is not None:
+            sign_in(outcome.account)
+            return redirect(safe_next(request.args.get("next"), url_for("user_center.index")))
+        form[outcome.field].errors = [outcome.error]
+        show_captcha = outcome.captcha_required
+    form.password.data = ""
+    return render_template("portal/account/login.html", form=form, kind=kind, show_captcha=show_captcha)
+
+
+@auth_bp.route("/logout", methods=["POST"])
+def logout():
+    sign_out()
+    flash(_l("You have signed out"), "success")
+    return redirect(url_for("home.index"))
+
+
+# --- registration ---------------------------------------------------------------------
+
+@auth_bp.route("/register")
+def register_choice():
+    return render_template("portal/account/register_choice.html")
+
+
+@auth_bp.route("/register/personal", methods=["GET", "POST"])
+def register_personal_page():
+    form = PersonalRegisterForm()
+    if form_is_complete(form, ""):
+        registration = PersonalRegistration(
+            person=person_from_form(form), phone=form.phone.data.strip(),
+            email=form.email.data, password=form.password.data,
+        )
+        try:
+            account = register_personal(registration, sms_check=sms_checker("register", form.sms_code.data),
+                                        ip=client_ip())
+        except FieldErrors as refused:
+            db.session.rollback()
+            apply_errors(form, refused.errors)
+        else:
+            db.session.commit()
+            sign_in(account)
+            flash(_l("Registration complete. Welcome!"), "success")
+            return redirect(url_for("user_center.index"))
+    _clear_passwords(form)
+    return render_template("portal/account/register_personal.html", form=form)
+
+
+@auth_bp.route("/register/legal", methods=["GET", "POST"])
+def register_legal_page():
+    form = LegalRegisterForm()
+    if form_is_complete(form, "rep_"):
+        registration = LegalRegistration(
+            entity_type=form.entity_type.data, enterprise_name=form.enterprise_name.data,
+            uscc=form.uscc.data, legal_rep=person_from_form(form, "rep_"),
+            phone=form.phone.data.strip(), email=form.email.data, password=form.password.data,
+        )
+        try:
+            account = register_legal(registration, sms_check=sms_checker("register", form.sms_code.data),
+                                     ip=client_ip())
+        except FieldErrors as refused:
+            db.session.rollback()
+            apply_errors(form, refused.errors)
+        else:
+            db.session.commit()
+            sign_in(account)
+            flash(_l("Registration complete. Welcome!"), "success")
+            return redirect(url_for("user_center.index"))
+    _clear_passwords(form)
+    return render_template("portal/account/register_legal.html", form=form)
+
+
+def _clear_passwords(form) -> None:
+    for name in ("password", "password_confirm"):
+        if name in form:
+            form[name].data = ""
+
+
+@auth_bp.route("/agreement/<name>")
+def agreement(name):
+    if name not in ("user", "privacy"):
+        abort(404)
+    return render_template(f"portal/account/{name}_agreement.html")

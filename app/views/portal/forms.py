@@ -1,0 +1,133 @@
+"""WTForms of the account pages. Formats and rules are checked by the services;
+the forms carry the fields, CSRF and what must not be empty."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, PasswordField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
+
+from app.services.identity_documents import DOCUMENT_TYPE_LABELS, LEGAL_ENTITY_TYPE_LABELS
+
+REQUIRED = _l("This field is required")
+
+
+def required():
+    return DataRequired(message=REQUIRED)
+
+
+def document_type_choices():
+    return [SelectChoice(key.value, label) for key, label in DOCUMENT_TYPE_LABELS.items()]
+
+
+def entity_type_choices():
+    return [SelectChoice(key.value, label) for key, label in LEGAL_ENTITY_TYPE_LABELS.items()]
+
+
+VALIDITY_CHOICES = [SelectChoice("5", _l("5 years")), SelectChoice("10", _l("10 years")),
+                    SelectChoice("20", _l("20 years")), SelectChoice("long", _l("Long-term"))]
+GENDER_CHOICES = [SelectChoice("", _l("Please choose")), SelectChoice("M", _l("Male")),
+                  SelectChoice("F", _l("Female"))]
+
+
+def _person_fields(prefix: str):
+    """A person's identity-document fields, named with ``prefix``."""
+    return {
+        prefix + "document_type": SelectField(_l("Document type"), choices=document_type_choices(),
+                                              validators=[required()]),
+        prefix + "name": StringField(_l("Name"), validators=[required(), Length(max=100)]),
+        prefix + "document_number": StringField(_l("Document number"), validators=[required(), Length(max=40)]),
+        prefix + "passport_country": StringField(_l("Issuing country (foreign passports)"),
+                                                 validators=[Optional(), Length(max=64)]),
+        prefix + "valid_from": DateField(_l("Valid from"), validators=[InputRequired(message=REQUIRED)],
+                                         format="%Y-%m-%d"),
+        prefix + "validity": RadioField(_l("Validity"), choices=VALIDITY_CHOICES, validators=[Optional()],
+                                        validate_choice=False),
+        prefix + "valid_to": DateField(_l("Valid until"), validators=[Optional()], format="%Y-%m-%d"),
+    }
+
+
+class _AccountFields(FlaskForm):
+    phone = StringField(_l("Mobile phone number"), validators=[required(), Length(max=11)])
+    sms_code = StringField(_l("SMS verification code"), validators=[required(), Length(max=6)])
+    email = StringField(_l("Email"), validators=[required(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[required(), Length(max=128)])
+    password_confirm = PasswordField(_l("Confirm password"), validators=[
+        required(), EqualTo("password", message=_l("The two passwords do not match"))])
+    agree = BooleanField(_l("I have read and agree to"), validators=[
+        DataRequired(message=_l("Please read and agree to the user agreement and privacy policy"))])
+
+
+PersonalRegisterForm = type("PersonalRegisterForm", (_AccountFields,), {
+    **_person_fields(""),
+    "gender": SelectField(_l("Gender"), choices=GENDER_CHOICES, validators=[required()]),
+    "birth_date": DateField(_l("Date of birth"), validators=[Optional()], format="%Y-%m-%d"),
+})
+
+LegalRegisterForm = type("LegalRegisterForm", (_AccountFields,), {
+    "entity_type": SelectField(_l("Legal-entity type"), choices=entity_type_choices(), validators=[required()]),
+    "enterprise_name": StringField(_l("Name of the organisation"), validators=[required(), Length(max=200)]),
+    "uscc": StringField(_l("Unified social credit code"), validators=[required(), Length(max=18)]),
+    **_person_fields("rep_"),
+})
+
+
+class LoginForm(FlaskForm):
+    kind = HiddenField(default="personal")
+    identifier = StringField(_l("Document number or mobile phone number"), validators=[required(), Length(max=40)])
+    password = PasswordField(_l("Password"), validators=[required(), Length(max=128)])
+    captcha = StringField(_l("Verification code"), validators=[Optional(), Length(max=8)])
+
+
+class SecurityCheckForm(FlaskForm):
+    """安全验证: the account's number, its bound phone and an SMS code."""
+
+    kind = HiddenField(default="personal")
+    identifier = StringField(_l("Document number"), validators=[required(), Length(max=40)])
+    phone = StringField(_l("Bound mobile phone number"), validators=[required(), Length(max=11)])
+    sms_code = StringField(_l("SMS verification code"), validators=[required(), Length(max=6)])
+
+
+class CancelAccountForm(SecurityCheckForm):
+    confirm = BooleanField(_l("I understand that after cancellation I can no longer sign in with this account"),
+                           validators=[DataRequired(message=_l("Please confirm that you want to cancel the account"))])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[required(), Length(max=128)])
+    password_confirm = PasswordField(_l("Confirm password"), validators=[
+        required(), EqualTo("password", message=_l("The two passwords do not match"))])
+
+
+LegalRepCheckForm = type("LegalRepCheckForm", (FlaskForm,), {
+    "enterprise_name": StringField(_l("Name of the organisation"), validators=[required(), Length(max=200)]),
+    "uscc": StringField(_l("Unified social credit code"), validators=[required(), Length(max=18)]),
+    **_person_fields("rep_"),
+})
+
+
+class LegalRepApplyForm(NewPasswordForm):
+    phone = StringField(_l("Mobile phone number of the new legal representative"),
+                        validators=[required(), Length(max=11)])
+    sms_code = StringField(_l("SMS verification code"), validators=[required(), Length(max=6)])
+
+
+class ConfirmForm(FlaskForm):
+    confirm = BooleanField(_l("I understand that after cancellation I can no longer sign in with this account"),
+                           validators=[DataRequired(message=_l("Please confirm that you want to cancel the account"))])
+
+
+class ChangePhoneForm(FlaskForm):
+    phone = StringField(_l("New mobile phone number"), validators=[required(), Length(max=11)])
+    sms_code = StringField(_l("SMS verification code"), validators=[required(), Length(max=6)])
+
+
+class ChangeEmailForm(FlaskForm):
+    email = StringField(_l("Email"), validators=[required(), Length(max=254)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[required(), Length(max=128)])
+    new_password = PasswordField(_l("New password"), validators=[required(), Length(max=128)])
+    password_confirm = PasswordField(_l("Confirm password"), validators=[
+        required(), EqualTo("new_password", message=_l("The two passwords do not match"))])

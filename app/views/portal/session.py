@@ -1,0 +1,50 @@
+"""Signing a citizen in and out of the portal, and pages that need it."""
+
+from functools import wraps
+
+from flask import redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from app.models import AccountKind
+from app.security import SESSION_VERSION_KEY
+
+PORTAL_KINDS = (AccountKind.PERSONAL, AccountKind.LEGAL)
+
+
+def client_ip() -> str:
+    return request.remote_addr or ""
+
+
+def sign_in(account) -> None:
+    """A fresh session (no fixation), bound to the account's session version."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    login_user(account)
+    session[SESSION_VERSION_KEY] = account.session_version or 0
+    session.permanent = True
+
+
+def sign_out() -> None:
+    locale = session.get("locale")
+    logout_user()
+    session.clear()
+    if locale:
+        session["locale"] = locale
+
+
+def current_citizen():
+    if current_user.is_authenticated and getattr(current_user, "kind", None) in PORTAL_KINDS:
+        return current_user
+    return None
+
+
+def citizen_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_citizen() is None:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,56 @@
+"""用户中心 and 账户设置 (manual FAQ 7: change the bound phone)."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.services import account_settings
+from app.services.accounts import FieldErrors
+from app.views.portal.auth import apply_errors
+from app.views.portal.forms import ChangeEmailForm, ChangePasswordForm, ChangePhoneForm
+from app.views.portal.session import citizen_required, client_ip, current_citizen
+from app.views.portal.verification_api import sms_checker
+
+user_center_bp = Blueprint("user_center", __name__, url_prefix="/user")
+
+
+@user_center_bp.route("/")
+@citizen_required
+def index():
+    return render_template("portal/user/index.html", account=current_citizen(), active_nav="user-center")
+
+
+@user_center_bp.route("/settings", methods=["GET", "POST"])
+@citizen_required
+def settings():
+    account = current_citizen()
+    phone_form = ChangePhoneForm(prefix="phone")
+    email_form = ChangeEmailForm(prefix="email")
+    password_form = ChangePasswordForm(prefix="password")
+    action = request.form.get("action") if request.method == "POST" else request.args.get("edit")
+    if request.method == "POST":
+        form, change = {
+            "phone": (phone_form, lambda: account_settings.change_phone(
+                account, phone_form.phone.data.strip(),
+                sms_check=sms_checker("change_phone", phone_form.sms_code.data), ip=client_ip())),
+            "email": (email_form, lambda: account_settings.change_email(account, email_form.email.data,
+                                                                        ip=client_ip())),
+            "password": (password_form, lambda: account_settings.change_password(
+                account, password_form.current_password.data, password_form.new_password.data,
+                ip=client_ip())),
+        }.get(action, (None, None))
+        if form is not None and form.validate_on_submit():
+            try:
+                change()
+            except FieldErrors as refused:
+                db.session.rollback()
+                apply_errors(form, refused.errors)
+            else:
+                db.session.commit()
+                flash(_l("Saved"), "success")
+                return redirect(url_for("user_center.settings"))
+    for field in (password_form.current_password, password_form.new_password, password_form.password_confirm):
+        field.data = ""
+    return render_template("portal/user/settings.html", account=account, phone_form=phone_form,
+                           email_form=email_form, password_form=password_form, editing=action,
+                           active_nav="user-center")

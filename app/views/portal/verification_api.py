@@ -1,0 +1,62 @@
+"""The picture captcha and the 获取短信验证码 button, used by every account form."""
+
+from flask import Blueprint, jsonify, make_response, request, session
+from flask_babel import lazy_gettext as _l
+
+from app.services import captcha, sms
+from app.services.identity_documents import DocumentError, validate_mobile
+from app.views.portal.session import current_citizen
+
+verification_bp = Blueprint("verification", __name__, url_prefix="/verify")
+
+CAPTCHA_SESSION_KEY = "captcha_id"
+# Purposes a visitor may ask a code for; change_phone needs a signed-in citizen.
+SMS_PURPOSES = {"register", "reset_password", "cancel_account", "legal_rep_change", "change_phone"}
+
+
+@verification_bp.route("/captcha.png")
+def captcha_image():
+    challenge_id, png = captcha.new_challenge()
+    session[CAPTCHA_SESSION_KEY] = challenge_id
+    response = make_response(png)
+    response.headers["Content-Type"] = "image/png"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def captcha_passed(answer: str | None) -> bool:
+    """Check the answer to the picture last shown to this visitor (single use)."""
+    challenge_id = session.pop(CAPTCHA_SESSION_KEY, None)
+    if not challenge_id or not answer:
+        return False
+    return captcha.check(challenge_id, answer)
+
+
+@verification_bp.route("/sms", methods=["POST"])
+def send_sms_code():
+    purpose = request.form.get("purpose", "")
+    if purpose not in SMS_PURPOSES:
+        return jsonify(ok=False, field="phone", message=str(_l("This request is not allowed"))), 400
+    if purpose == "change_phone" and current_citizen() is None:
+        return jsonify(ok=False, field="phone", message=str(_l("Please sign in first"))), 401
+    try:
+        phone = validate_mobile(request.form.get("phone", ""))
+    except DocumentError as error:
+        return jsonify(ok=False, field="phone", message=str(error.message)), 400
+    if not captcha_passed(request.form.get("captcha", "")):
+        return jsonify(ok=False, field="captcha",
+                       message=str(_l("The characters in the picture are wrong; a new picture is shown"))), 400
+    result = sms.send_code(phone, purpose)
+    status = 200 if result.sent else 429
+    return jsonify(ok=result.sent, field="sms_code", retry_after=result.retry_after,
+                   message=str(result.message or _l("The verification code has been sent"))), status
+
+
+def sms_checker(purpose: str, code: str):
+    """A callable for the services: {} when the code is right, else the field error."""
+
+    def check(phone: str) -> dict:
+        result = sms.verify_code(phone, purpose, code)
+        return {} if result.ok else {"sms_code": result.message}
+
+    return check

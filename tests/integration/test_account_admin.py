@@ -1,0 +1,50 @@
+"""Back office of accounts: masked lists, search, audit trail, SMS outbox, roles."""
+
+from app.models import Account
+
+
+def test_account_list_masks_numbers(client, db, register_person, staff_factory, login_staff):
+    person = register_person()
+    staff_factory("AccountOfficer", username="officer")
+    login_staff("officer")
+    html = client.get("/portalaccountadminview/list/").get_data(as_text=True)
+    assert "刘德明" in html
+    assert person["document_number"] not in html and person["phone"] not in html
+    assert person["phone"][:3] + "****" + person["phone"][-4:] in html
+
+
+def test_search_by_phone_suffix(client, db, register_person, staff_factory, login_staff):
+    person = register_person()
+    staff_factory("AccountOfficer", username="officer")
+    login_staff("officer")
+    # FAB filter: phone "ends with" (index of FilterEndsWith in the string filters)
+    html = client.get("/portalaccountadminview/list/?_flt_2_phone=" + person["phone"][-4:]).get_data(as_text=True)
+    assert "刘德明" in html
+    html = client.get("/portalaccountadminview/list/?_flt_2_phone=0000").get_data(as_text=True)
+    assert "刘德明" not in html
+
+
+def test_staff_are_not_listed_as_portal_accounts(client, db, staff_factory, login_staff):
+    staff_factory("AccountOfficer", username="officer")
+    login_staff("officer")
+    html = client.get("/portalaccountadminview/list/").get_data(as_text=True)
+    assert "officer" not in html.split('id="list-view"')[-1] if 'id="list-view"' in html else True
+    assert db.session.query(Account).filter_by(username="officer").one().kind == "staff"
+
+
+def test_audit_and_outbox_are_visible_to_the_account_officer(client, db, register_person, staff_factory,
+                                                             login_staff):
+    register_person()
+    staff_factory("AccountOfficer", username="officer")
+    login_staff("officer")
+    audit = client.get("/auditrecordadminview/list/").get_data(as_text=True)
+    assert "account.registered" in audit
+    outbox = client.get("/smsoutboxadminview/list/").get_data(as_text=True)
+    assert "验证码" in outbox
+
+
+def test_content_editor_cannot_see_accounts(client, db, staff_factory, login_staff):
+    staff_factory("ContentEditor", username="writer")
+    login_staff("writer")
+    for url in ("/portalaccountadminview/list/", "/auditrecordadminview/list/", "/smsoutboxadminview/list/"):
+        assert client.get(url).status_code == 403, url

@@ -1,0 +1,147 @@
+"""登录 (manual 二.2): tabs, captcha after 3 failures, lock-out after 5, audit, sessions."""
+
+import datetime
+import re
+
+from app.models import Account, AuditRecord
+from app.services import clock
+
+
+def text(response):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def login(client, identifier, password, kind="personal", **extra):
+    return client.post("/account/login", data={"kind": kind, "identifier": identifier, "password": password, **extra})
+
+
+def test_login_page_has_both_tabs_and_links(client):
+    page = text(client.get("/account/login"))
+    for label in ("个人用户登录", "法人用户登录", "忘记密码", "立即注册账号"):
+        assert label in page
+    assert "统一社会信用代码" in text(client.get("/account/login?tab=legal"))
+    assert "data-toggle-password" in client.get("/account/login").get_data(as_text=True)
+
+
+def test_login_with_document_number_and_with_phone(client, db, register_person):
+    person = register_person()
+    response = login(client, person["document_number"].lower(), person["password"])
+    assert response.status_code == 302 and response.headers["Location"].endswith("/user/")
+    client.post("/account/logout")
+    assert login(client, person["phone"], person["password"]).status_code == 302
+    events = [e for (e,) in db.session.query(AuditRecord.event).filter(AuditRecord.event == "login.success")]
+    assert len(events) == 2
+
+
+def test_legal_login_with_uscc(client, db, request_sms, legal_form):
+    data = legal_form()
+    data["sms_code"] = request_sms(client, data["phone"], "register")
+    client.post("/account/register/legal", data=data)
+    client.post("/account/logout")
+    assert login(client, data["uscc"], data["password"], kind="legal").status_code == 302
+    assert "杭州示范建筑工程有限公司" in text(client.get("/user/"))
+
+
+def test_personal_tab_does_not_accept_a_uscc(client, db, request_sms, legal_form):
+    data = legal_form()
+    data["sms_code"] = request_sms(client, data["phone"], "register")
+    client.post("/account/register/legal", data=data)
+    client.post("/account/logout")
+    assert login(client, data["uscc"], data["password"], kind="personal").status_code == 200
+
+
+def test_failures_are_audited_with_ip_and_masked_identifier(client, db, register_person):
+    person = register_person()
+    login(client, person["document_number"], "Wrong2026pass")
+    record = db.session.query(AuditRecord).filter_by(event="login.failure").one()
+    assert record.ip_address == "127.0.0.1"
+    assert person["document_number"] not in record.subject
+    assert record.subject.startswith(person["document_number"][:4])
+
+
+def test_captcha_after_three_failures(client, db, register_person, known_captcha):
+    person = register_person()
+    for _ in range(3):
+        response = login(client, person["document_number"], "Wrong2026pass")
+    assert "图形验证码" in text(response)
+    # The right password alone is no longer enough.
+    response = login(client, person["document_number"], person["password"])
+    assert response.status_code == 200 and "请输入图片中的字符" in text(response)
+    client.get("/verify/captcha.png")
+    response = login(client, person["document_number"], person["password"], captcha=known_captcha)
+    assert response.status_code == 302
+
+
+def test_lockout_after_five_failures_says_until_when(client, db, register_person, known_captcha):
+    person = register_person()
+    for _ in range(5):
+        client.get("/verify/captcha.png")
+        response = login(client, person["document_number"], "Wrong2026pass", captcha=known_captcha)
+    account = db.session.query(Account).filter_by(phone=person["phone"]).one()
+    assert account.locked_until is not None
+    shown = account.locked_until + datetime.timedelta(hours=8)  # stored in UTC, shown in Beijing time
+    assert shown.strftime("%Y-%m-%d %H:%M") in text(response)
+    client.get("/verify/captcha.png")
+    response = login(client, person["document_number"], person["password"], captcha=known_captcha)
+    assert response.status_code == 200 and "锁定" in text(response)
+    assert db.session.query(AuditRecord).filter_by(event="login.locked").count() >= 1
+
+
+def test_lock_expires_after_thirty_minutes(client, db, register_person, known_captcha):
+    person = register_person()
+    account = db.session.query(Account).filter_by(phone=person["phone"]).one()
+    account.locked_until = clock.now() - datetime.timedelta(seconds=1)
+    db.session.commit()
+    assert login(client, person["phone"], person["password"]).status_code == 302
+
+
+def test_staff_can_unlock(client, db, register_person, staff_factory, login_staff, known_captcha):
+    person = register_person()
+    account = db.session.query(Account).filter_by(phone=person["phone"]).one()
+    account.locked_until = clock.now() + datetime.timedelta(minutes=30)
+    db.session.commit()
+    staff_factory("AccountOfficer", username="officer")
+    login_staff("officer")
+    response = client.post("/portalaccountadminview/action_post",
+                           data={"action": "unlock", "rowid": [str(account.id)]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Account, account.id).locked_until is None
+    assert db.session.query(AuditRecord).filter_by(event="account.unlocked", account_id=account.id).count() == 1
+    client.get("/logout/")
+    other = client.application.test_client()
+    assert login(other, person["phone"], person["password"]).status_code == 302
+
+
+def test_session_is_permanent_with_idle_lifetime(app, client, db, register_person):
+    person = register_person()
+    login(client, person["phone"], person["password"])
+    assert app.permanent_session_lifetime.total_seconds() == 30 * 60
+    cookie = client.get_cookie("session")
+    assert cookie is not None and cookie.expires is not None
+
+
+def test_citizen_cannot_use_the_back_office(client, db, register_person):
+    person = register_person()
+    login(client, person["phone"], person["password"])
+    assert client.get("/admin/").status_code == 403
+    assert client.get("/portalaccountadminview/list/").status_code in (302, 403)
+
+
+def test_citizen_cannot_sign_in_to_the_back_office(client, db, register_person):
+    person = register_person()
+    account = db.session.query(Account).filter_by(phone=person["phone"]).one()
+    client.post("/admin/login/", data={"username": account.username, "password": person["password"]})
+    assert client.get("/admin/").status_code == 302
+
+
+def test_user_center_requires_login(client):
+    response = client.get("/user/")
+    assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+
+
+def test_login_next_never_leaves_the_site(client, db, register_person):
+    person = register_person()
+    response = client.post("/account/login?next=https://evil.example/",
+                           data={"kind": "personal", "identifier": person["phone"], "password": person["password"]})
+    assert response.headers["Location"] == "/user/"
