@@ -1,0 +1,24 @@
+"""Passwords: at least 8 characters, letters and digits, not the ID number or phone."""
+
+import pytest
+
+from app.services.accounts import password_problem
+
+
+@pytest.mark.parametrize("password, ok", [
+    ("Abcdefg1", True),
+    ("abc12345", True),
+    ("Abc1234", False),       # 7 characters
+    ("abcdefgh", False),      # no digit
+    ("12345678", False),      # no letter
+])
+def test_shape(app, password, ok):
+    with app.test_request_context():
+        assert (password_problem(password) is None) is ok
+
+
+def test_not_the_document_number_nor_the_phone(app):
+    with app.test_request_context():
+        assert password_problem("11010519491231002x", document_number="11010519491231002X") is not None
+        assert password_problem("13812345678", phone="13812345678") is not None
+        assert "证件号码" in str(password_problem("13812345678", phone="13812345678"))
