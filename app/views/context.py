@@ -1,6 +1,6 @@
-"""What every portal template can use: site identity, current language."""
+"""What every request and every portal template gets: idle timeout, site identity, language."""
 
-from flask import current_app, g
+from flask import current_app, g, session
 from flask_babel import get_locale
 
 from app.services.identity_documents import DOCUMENT_TYPE_LABELS, DocumentType
@@ -21,6 +21,11 @@ def _site():
 
 
 def register_context(app):
+    @app.before_request
+    def idle_timeout():
+        # Every session (citizen or staff) ends after PERMANENT_SESSION_LIFETIME idle.
+        session.permanent = True
+
     @app.context_processor
     def portal_context():
         return {
