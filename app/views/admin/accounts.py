@@ -5,7 +5,7 @@ from flask_appbuilder import ModelView
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterInFunction
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_datetime, lazy_gettext as _l
 
 from app.extensions import db
 from app.models import (Account, AccountKind, AuditRecord, Enterprise, EnterpriseRegisterEntry,
@@ -13,6 +13,23 @@ from app.models import (Account, AccountKind, AuditRecord, Enterprise, Enterpris
 from app.services.login import unlock
 
 READ_ONLY = ["can_list", "can_show"]
+
+KIND_LABELS = {AccountKind.PERSONAL: _l("Personal user"), AccountKind.LEGAL: _l("Legal-entity user"),
+               AccountKind.STAFF: _l("Staff")}
+STATUS_LABELS = {"active": _l("Active"), "cancelled": _l("Cancelled")}
+
+
+def _when(value):
+    """Stored in UTC, shown in Beijing time; empty rather than 'None'."""
+    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+
+
+DISPLAY = {
+    "kind": lambda value: KIND_LABELS.get(value, value),
+    "status": lambda value: STATUS_LABELS.get(value, value),
+    "locked_until": _when, "created_on": _when, "last_login": _when, "cancelled_at": _when,
+    "created_at": _when,
+}
 
 
 def _portal_kinds():
@@ -31,6 +48,7 @@ class PortalAccountAdminView(ModelView):
                     "birth_date", "document_valid_from", "document_valid_to", "needs_manual_check", "status",
                     "locked_until", "last_login", "login_count", "created_on", "cancelled_at", "enterprise"]
     search_columns = ["real_name", "document_number", "phone", "status", "kind"]
+    formatters_columns = DISPLAY
     order_columns = ["real_name", "created_on", "status"]
     base_order = ("created_on", "desc")
     label_columns = {
@@ -63,6 +81,7 @@ class EnterpriseAdminView(ModelView):
     show_columns = ["name", "masked_uscc", "entity_type", "legal_rep_name", "legal_rep_valid_from",
                     "legal_rep_valid_to", "created_at"]
     search_columns = ["name", "uscc", "legal_rep_name"]
+    formatters_columns = DISPLAY
     label_columns = {
         "name": _l("Name of the organisation"), "uscc": _l("Unified social credit code"),
         "masked_uscc": _l("Unified social credit code"), "entity_type": _l("Legal-entity type"),
@@ -90,6 +109,7 @@ class AuditRecordAdminView(ModelView):
     list_columns = ["created_at", "event", "subject", "account_id", "actor_id", "ip_address"]
     show_columns = ["created_at", "event", "subject", "account_id", "actor_id", "ip_address", "detail"]
     search_columns = ["event", "subject", "ip_address", "created_at", "account_id"]
+    formatters_columns = DISPLAY
     base_order = ("created_at", "desc")
     label_columns = {
         "created_at": _l("Time"), "event": _l("Event"), "subject": _l("Account identifier"),
@@ -104,6 +124,7 @@ class SmsOutboxAdminView(ModelView):
     list_title = _l("SMS outbox")
     list_columns = ["created_at", "masked_phone", "purpose", "content"]
     search_columns = ["phone", "purpose", "created_at"]
+    formatters_columns = DISPLAY
     base_order = ("created_at", "desc")
     label_columns = {
         "created_at": _l("Time"), "phone": _l("Mobile phone number"), "masked_phone": _l("Mobile phone number"),
