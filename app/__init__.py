@@ -9,6 +9,7 @@ from flask_appbuilder import AppBuilder
 import config as config_module
 from app.extensions import csrf, db, migrate
 from app.secrets import load_or_create_secret_key
+from app.sessions import PortalSessionInterface
 
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -32,6 +33,7 @@ def create_app(config=None) -> Flask:
         static_folder="static",
     )
     _load_config(app, config)
+    app.session_interface = PortalSessionInterface()
 
     from app import models  # noqa: F401  (register every table on Model.metadata)
 

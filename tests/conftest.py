@@ -107,14 +107,24 @@ def known_captcha(monkeypatch):
     return CAPTCHA_TEXT
 
 
+def _new_captcha_id(client) -> str:
+    return client.get("/verify/captcha").get_json()["id"]
+
+
+@pytest.fixture
+def new_captcha_id():
+    """Fetch a picture code as a page's refresh does; return its challenge id."""
+    return _new_captcha_id
+
+
 @pytest.fixture
 def request_sms(known_captcha):
     """Ask for an SMS code through the page's endpoint; return the code from the outbox."""
     from app.services.sms import latest_outbox_code
 
     def request_code(client, phone, purpose):
-        client.get("/verify/captcha.png")
-        response = client.post("/verify/sms", data={"phone": phone, "purpose": purpose, "captcha": known_captcha})
+        response = client.post("/verify/sms", data={"phone": phone, "purpose": purpose, "captcha": known_captcha,
+                                                    "captcha_id": _new_captcha_id(client)})
         assert response.status_code == 200, response.get_json()
         return latest_outbox_code(phone, purpose)
 

@@ -59,7 +59,7 @@ def test_failures_are_audited_with_ip_and_masked_identifier(client, db, register
     assert record.subject.startswith(person["document_number"][:4])
 
 
-def test_captcha_after_three_failures(client, db, register_person, known_captcha):
+def test_captcha_after_three_failures(client, db, register_person, known_captcha, new_captcha_id):
     person = register_person()
     for _ in range(3):
         response = login(client, person["document_number"], "Wrong2026pass")
@@ -67,22 +67,22 @@ def test_captcha_after_three_failures(client, db, register_person, known_captcha
     # The right password alone is no longer enough.
     response = login(client, person["document_number"], person["password"])
     assert response.status_code == 200 and "请输入图片中的字符" in text(response)
-    client.get("/verify/captcha.png")
-    response = login(client, person["document_number"], person["password"], captcha=known_captcha)
+    response = login(client, person["document_number"], person["password"], captcha=known_captcha,
+                     captcha_id=new_captcha_id(client))
     assert response.status_code == 302
 
 
-def test_lockout_after_five_failures_says_until_when(client, db, register_person, known_captcha):
+def test_lockout_after_five_failures_says_until_when(client, db, register_person, known_captcha, new_captcha_id):
     person = register_person()
     for _ in range(5):
-        client.get("/verify/captcha.png")
-        response = login(client, person["document_number"], "Wrong2026pass", captcha=known_captcha)
+        response = login(client, person["document_number"], "Wrong2026pass", captcha=known_captcha,
+                         captcha_id=new_captcha_id(client))
     account = db.session.query(Account).filter_by(phone=person["phone"]).one()
     assert account.locked_until is not None
     shown = account.locked_until + datetime.timedelta(hours=8)  # stored in UTC, shown in Beijing time
     assert shown.strftime("%Y-%m-%d %H:%M") in text(response)
-    client.get("/verify/captcha.png")
-    response = login(client, person["document_number"], person["password"], captcha=known_captcha)
+    response = login(client, person["document_number"], person["password"], captcha=known_captcha,
+                     captcha_id=new_captcha_id(client))
     assert response.status_code == 200 and "锁定" in text(response)
     assert db.session.query(AuditRecord).filter_by(event="login.locked").count() >= 1
 

@@ -6,7 +6,13 @@
 
   function refreshCaptcha(img) {
     if (!img) return;
-    img.src = img.src.split("?")[0] + "?t=" + Date.now();
+    var idInput = img.parentNode.querySelector(".captcha-id");
+    fetch(img.getAttribute("data-refresh-url"), {credentials: "same-origin", cache: "no-store"})
+      .then(function (response) { return response.json(); })
+      .then(function (code) {
+        img.src = code.src;
+        if (idInput) idInput.value = code.id;
+      });
   }
 
   document.querySelectorAll(".captcha-img").forEach(function (img) {
@@ -53,10 +59,12 @@
       var phone = document.getElementById(button.getAttribute("data-phone-input"));
       var captchaInput = document.getElementById(button.getAttribute("data-captcha-input"));
       var captchaImg = form.querySelector(".captcha-img");
+      var captchaId = form.querySelector(".captcha-id");
       var body = new URLSearchParams();
       body.set("phone", phone ? phone.value.trim() : "");
       body.set("purpose", button.getAttribute("data-sms-purpose"));
       body.set("captcha", captchaInput ? captchaInput.value.trim() : "");
+      body.set("captcha_id", captchaId ? captchaId.value : "");
       setMessage(form, '[data-error-for="captcha"]', "");
       setMessage(form, '[data-error-for="sms"]', "");
       setMessage(form, '[data-ok-for="sms"]', "");

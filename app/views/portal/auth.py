@@ -98,7 +98,8 @@ def login():
     if form.validate_on_submit():
         outcome = login_service.authenticate(
             kind, form.identifier.data, form.password.data,
-            captcha_passed=captcha_passed(form.captcha.data) if show_captcha else None,
+            captcha_passed=(captcha_passed(request.form.get("captcha_id"), form.captcha.data)
+                            if show_captcha else None),
             ip=client_ip(),
         )
         db.session.commit()
@@ -108,6 +109,7 @@ def login():
         form[outcome.field].errors = [outcome.error]
         show_captcha = outcome.captcha_required
     form.password.data = ""
+    form.captcha.data = ""
     return render_template("portal/account/login.html", form=form, kind=kind, show_captcha=show_captcha)
 
 

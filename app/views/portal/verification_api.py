@@ -1,6 +1,13 @@
-"""The picture captcha and the 获取短信验证码 button, used by every account form."""
+"""The picture code and the 获取短信验证码 button, used by every account form.
 
-from flask import Blueprint, jsonify, make_response, request, session
+A picture code travels as (challenge id, answer) in the form itself, never in
+the session: a cookie-held id would be lost whenever two responses race to
+set the cookie.
+"""
+
+import base64
+
+from flask import Blueprint, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from app.services import captcha, sms
@@ -9,24 +16,26 @@ from app.views.portal.session import current_citizen
 
 verification_bp = Blueprint("verification", __name__, url_prefix="/verify")
 
-CAPTCHA_SESSION_KEY = "captcha_id"
 # Purposes a visitor may ask a code for; change_phone needs a signed-in citizen.
 SMS_PURPOSES = {"register", "reset_password", "cancel_account", "legal_rep_change", "change_phone"}
 
 
-@verification_bp.route("/captcha.png")
-def captcha_image():
+@verification_bp.app_template_global()
+def picture_code() -> dict:
+    """A new challenge for a page: its id and the picture as a data URL."""
     challenge_id, png = captcha.new_challenge()
-    session[CAPTCHA_SESSION_KEY] = challenge_id
-    response = make_response(png)
-    response.headers["Content-Type"] = "image/png"
+    return {"id": challenge_id, "src": "data:image/png;base64," + base64.b64encode(png).decode("ascii")}
+
+
+@verification_bp.route("/captcha")
+def new_picture_code():
+    response = jsonify(picture_code())
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def captcha_passed(answer: str | None) -> bool:
-    """Check the answer to the picture last shown to this visitor (single use)."""
-    challenge_id = session.pop(CAPTCHA_SESSION_KEY, None)
+def captcha_passed(challenge_id: str | None, answer: str | None) -> bool:
+    """Check an answer (single use: the challenge is gone afterwards)."""
     if not challenge_id or not answer:
         return False
     return captcha.check(challenge_id, answer)
@@ -43,7 +52,7 @@ def send_sms_code():
         phone = validate_mobile(request.form.get("phone", ""))
     except DocumentError as error:
         return jsonify(ok=False, field="phone", message=str(error.message)), 400
-    if not captcha_passed(request.form.get("captcha", "")):
+    if not captcha_passed(request.form.get("captcha_id"), request.form.get("captcha")):
         return jsonify(ok=False, field="captcha",
                        message=str(_l("The characters in the picture are wrong; a new picture is shown"))), 400
     result = sms.send_code(phone, purpose)
