@@ -35,10 +35,7 @@ def new_challenge() -> tuple[str, bytes]:
 
 def check(challenge_id: str, answer: str) -> bool:
     """Single use: the challenge is gone after any answer, right or wrong."""
-    key = f"captcha:{challenge_id}"
-    store = get_store()
-    expected = store.get(key)
-    store.delete(key)
+    expected = get_store().pop(f"captcha:{challenge_id}")
     if expected is None or not answer:
         return False
     return hmac.compare_digest(expected, _digest(answer))

@@ -30,6 +30,10 @@ class SharedStore:
     def delete(self, key: str) -> None:
         raise NotImplementedError
 
+    def pop(self, key: str) -> str | None:
+        """Get and delete atomically: of parallel callers, one only gets the value."""
+        raise NotImplementedError
+
     def incr(self, key: str, ttl_seconds: int) -> int:
         """Atomic counter; the expiry is fixed when the counter is created."""
         raise NotImplementedError
@@ -57,6 +61,9 @@ class RedisStore(SharedStore):
 
     def delete(self, key):
         self.client.delete(self._k(key))
+
+    def pop(self, key):
+        return self.client.getdel(self._k(key))
 
     def incr(self, key, ttl_seconds):
         pipe = self.client.pipeline()
@@ -122,6 +129,12 @@ class DatabaseStore(SharedStore):
     def delete(self, key):
         with self.engine.begin() as conn:
             conn.execute(delete(_TABLE).where(_TABLE.c.key == key))
+
+    def pop(self, key):
+        with self.engine.begin() as conn:
+            row = conn.execute(delete(_TABLE).where(_TABLE.c.key == key, _TABLE.c.expires_at > _now())
+                               .returning(_TABLE.c.value)).first()
+        return row.value if row else None
 
     def incr(self, key, ttl_seconds):
         for _ in range(3):

@@ -84,6 +84,10 @@ def _code_key(phone, purpose):
     return f"sms:code:{purpose}:{phone}"
 
 
+def _tries_key(phone, purpose):
+    return f"sms:tries:{purpose}:{phone}"
+
+
 def send_code(phone: str, purpose: str) -> SendResult:
     store = get_store()
     resend = _setting("SMS_RESEND_SECONDS")
@@ -100,7 +104,9 @@ def send_code(phone: str, purpose: str) -> SendResult:
             "Too many codes were requested for this phone number today; please try again tomorrow"))
     code = f"{secrets.randbelow(10 ** 6):06d}"
     ttl = _setting("SMS_CODE_TTL")
-    store.set(_code_key(phone, purpose), json.dumps({"hash": _digest(code), "attempts": 0}), ttl)
+    # The nonce names this code's one possible use; tries are counted apart, atomically.
+    store.set(_code_key(phone, purpose), json.dumps({"hash": _digest(code), "nonce": secrets.token_hex(8)}), ttl)
+    store.delete(_tries_key(phone, purpose))
     text = _l("[MOHURD portal] Your verification code is %(code)s, valid for %(minutes)s minutes. "
               "Do not share it.", code=code, minutes=ttl // 60)
     gateway().send(phone, purpose, str(text))
@@ -118,15 +124,24 @@ def verify_code(phone: str, purpose: str, code: str | None) -> VerifyResult:
         return VerifyResult(False, "expired_or_absent",
                             _l("The verification code has expired or was not requested; please request a new one"))
     entry = json.loads(raw)
+    # Every check is counted before comparing, and a right code is claimed with an
+    # atomic add: parallel requests can neither reuse a code nor exceed the tries.
+    ttl = store.ttl(key) or 1
+    tries = store.incr(_tries_key(phone, purpose), ttl)
+    max_tries = _setting("SMS_MAX_ATTEMPTS")
+    if tries > max_tries:
+        store.delete(key)
+        return VerifyResult(False, "too_many_attempts", _l("Too many wrong tries; please request a new code"))
     if hmac.compare_digest(entry["hash"], _digest(code)):
+        if not store.add(f"sms:used:{entry['nonce']}", "1", ttl):
+            return VerifyResult(False, "expired_or_absent",
+                                _l("The verification code has expired or was not requested; please request a new one"))
         store.delete(key)
         return VerifyResult(True)
-    entry["attempts"] += 1
-    left = _setting("SMS_MAX_ATTEMPTS") - entry["attempts"]
+    left = max_tries - tries
     if left <= 0:
         store.delete(key)
         return VerifyResult(False, "too_many_attempts", _l("Too many wrong tries; please request a new code"))
-    store.set(key, json.dumps(entry), store.ttl(key) or 1)
     return VerifyResult(False, "wrong", _l("The verification code is wrong (%(left)s tries left)", left=left))
 
 

@@ -35,3 +35,16 @@ def test_unknown_challenge(ctx):
 
 def test_alphabet_has_no_ambiguous_characters():
     assert not set("01OIL") & set(captcha.ALPHABET)
+
+
+def test_parallel_answers_pass_once(app, ctx):
+    from concurrent.futures import ThreadPoolExecutor
+
+    challenge, _ = captcha.new_challenge()
+
+    def answer(_):
+        with app.app_context():
+            return captcha.check(challenge, "AB3D")
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        assert sum(pool.map(answer, range(10))) == 1

@@ -81,7 +81,7 @@ def test_codes_are_not_stored_in_clear(ctx):
     sms.send_code(PHONE, "register")
     stored = get_store().get(f"sms:code:register:{PHONE}")
     assert sent_code() not in stored
-    assert set(json.loads(stored)) == {"hash", "attempts"}
+    assert set(json.loads(stored)) == {"hash", "nonce"}
 
 
 def test_purposes_are_independent(ctx):
@@ -93,3 +93,29 @@ def test_purposes_are_independent(ctx):
 
 def test_empty_code(ctx):
     assert sms.verify_code(PHONE, "register", "  ").error == "missing"
+
+
+def _verify_in_parallel(app, code, workers=12):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def verify(_):
+        with app.app_context():
+            return sms.verify_code(PHONE, "register", code)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(verify, range(workers)))
+
+
+def test_a_code_is_used_once_even_by_parallel_requests(app, ctx):
+    sms.send_code(PHONE, "register")
+    results = _verify_in_parallel(app, sent_code())
+    assert sum(r.ok for r in results) == 1
+
+
+def test_parallel_guesses_cannot_exceed_five_tries(app, ctx):
+    sms.send_code(PHONE, "register")
+    code = sent_code()
+    wrong = "000000" if code != "000000" else "111111"
+    results = _verify_in_parallel(app, wrong)
+    assert sum(r.error == "wrong" for r in results) <= 4
+    assert not sms.verify_code(PHONE, "register", code).ok, "the code is burnt after five tries"

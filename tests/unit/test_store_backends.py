@@ -42,6 +42,12 @@ def test_set_get_delete(store):
     assert store.get("a") is None and store.ttl("a") is None
 
 
+def test_pop_gives_the_value_once(store):
+    store.set("p", "v", 60)
+    assert store.pop("p") == "v"
+    assert store.pop("p") is None and store.get("p") is None
+
+
 def test_add_only_when_absent(store):
     assert store.add("lock", "x", 60) is True
     assert store.add("lock", "y", 60) is False
