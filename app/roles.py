@@ -8,6 +8,7 @@ ADMIN = "Admin"
 PUBLIC = "Public"
 CONTENT_EDITOR = "ContentEditor"  # 信息发布员
 ACCOUNT_OFFICER = "AccountOfficer"  # 账号管理员: accounts, unlocks, audit, SMS outbox
+ACCEPTANCE_OFFICER = "AcceptanceOfficer"  # 受理员
 # Portal users hold these roles; they grant nothing in the back office.
 CITIZEN = "Citizen"
 LEGAL_ENTITY = "LegalEntity"
@@ -32,6 +33,13 @@ ROLE_PERMISSIONS = {
         ["Enterprises", "menu_access"],
         ["Audit trail", "menu_access"],
         ["SMS outbox", "menu_access"],
+        ["AdminIndexView", "can_index"],
+    ],
+    # 受理员: the part of acceptance built so far (see the back-office workflow issue).
+    ACCEPTANCE_OFFICER: [
+        ["ApplicationAdminView", "can_(list|show)"],
+        ["CaseCorrectionView", "can_correction"],
+        ["Cases", "menu_access"],
         ["AdminIndexView", "can_index"],
     ],
     CITIZEN: [],

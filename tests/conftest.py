@@ -8,6 +8,8 @@ reference data only (roles, settings, FAQ), whatever the previous test did.
 import os
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 
 os.environ["PORTAL_ENV"] = "test"
 
@@ -26,9 +28,25 @@ def database_url(tmp_path_factory) -> str:
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal-test.db")
 
 
+class RequestIsolatingClient(FlaskClient):
+    """Each request starts with an empty ``g``, as it does in production.
+
+    Tests hold an application context (for ``db.session``), and Flask reuses an
+    active context for requests: without this, the signed-in user, the locale
+    and other per-request caches would leak from one client's request into the
+    next client's.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     application = create_app({"SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory)})
+    application.test_client_class = RequestIsolatingClient
     with application.app_context():
         Model.metadata.drop_all(_db.engine)
         Model.metadata.create_all(_db.engine)
@@ -42,23 +60,43 @@ def app(tmp_path_factory):
         _db.engine.dispose()
 
 
-# Roles and permissions are synced once per session; everything else is reset.
+# Roles and permissions are synced once per session; reference rows (settings,
+# FAQ, catalogue) are re-seeded only after a test touched them; the rest is
+# emptied before every test.
 SECURITY_TABLES = {"ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
                    "ab_permission_view_role"}
+REFERENCE_TABLES = {"site_setting", "faq_entry", "service_item", "service_material"}
+_touched_tables = set()
+
+
+def _record_touched_tables(session, flush_context, instances):
+    for instance in list(session.new) + list(session.dirty) + list(session.deleted):
+        table = getattr(instance, "__table__", None)
+        if table is not None:
+            _touched_tables.add(table.name)
 
 
 @pytest.fixture
 def db(app):
-    """The database, emptied of everything but reference data before the test."""
+    """The database with only the reference data, whatever the previous test did."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
     with app.app_context():
+        kept = SECURITY_TABLES | (set() if _touched_tables & REFERENCE_TABLES else REFERENCE_TABLES)
         for table in reversed(Model.metadata.sorted_tables):
-            if table.name not in SECURITY_TABLES:
+            if table.name not in kept:
                 _db.session.execute(table.delete())
         seed_reference_data()
         _db.session.commit()
-        yield _db
-        _db.session.rollback()
-        _db.session.remove()
+        _touched_tables.clear()
+        event.listen(Session, "before_flush", _record_touched_tables)
+        try:
+            yield _db
+        finally:
+            event.remove(Session, "before_flush", _record_touched_tables)
+            _db.session.rollback()
+            _db.session.remove()
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ import datetime
 from flask import current_app
 
 from app.extensions import db
-from app.models import Account, EnterpriseRegisterEntry, FaqEntry
-from app.roles import ACCOUNT_OFFICER, ADMIN, CONTENT_EDITOR
+from app.models import (Account, EnterpriseQualification, EnterpriseRegisterEntry, FaqEntry, PersonRegistration,
+                        QualificationCertificate, RegisteredSpecialty)
+from app.roles import ACCEPTANCE_OFFICER, ACCOUNT_OFFICER, ADMIN, CONTENT_EDITOR
 from app.services import identity_documents as docs
 from app.services.accounts import (LegalRegistration, PersonDetails, PersonalRegistration, register_legal,
                                    register_personal)
@@ -68,6 +69,7 @@ DEMO_STAFF = (
     ("admin", "系统", "管理员", "admin@demo.mohurd.local", ADMIN, "Admin@2026demo"),
     ("editor", "信息", "发布员", "editor@demo.mohurd.local", CONTENT_EDITOR, "Editor@2026demo"),
     ("accounts", "账号", "管理员", "accounts@demo.mohurd.local", ACCOUNT_OFFICER, "Accounts@2026demo"),
+    ("acceptor", "受理", "员", "acceptor@demo.mohurd.local", ACCEPTANCE_OFFICER, "Acceptor@2026demo"),
 )
 
 # Demonstration citizens and companies (README lists them). Numbers are generated
@@ -116,9 +118,12 @@ def seed_staff(appbuilder) -> int:
 
 def seed_reference_data() -> dict:
     """What every installation needs, demonstration or not."""
+    from app.services.catalogue import seed_catalogue
+
     return {
         "settings": seed_settings(current_app.config["PORTAL_SITE"]),
         "faq": seed_faq(),
+        "catalogue": seed_catalogue(),
     }
 
 
@@ -164,9 +169,47 @@ def seed_portal_users() -> int:
     return created
 
 
+DEMO_QUALIFICATIONS = (
+    # (uscc, name, kind, qualification, grade, certificate number, province)
+    (DEMO_COMPANY_USCC, DEMO_COMPANY_NAME, "建筑业企业", "建筑工程施工总承包", "一级", "D111000001", "北京市"),
+    (DEMO_OTHER_USCC, "上海示范工程咨询有限公司", "工程监理企业", "工程监理综合资质", "综合", "E131000002", "上海市"),
+)
+
+
+def seed_registers() -> int:
+    """张建国 holds 一级建造师 certificates (not yet registered: initial registration can be
+    tried) and a valid 一级注册建筑师 registration (renewal and change can be tried)."""
+    if db.session.query(QualificationCertificate.id).filter_by(holder_document_number=DEMO_PERSON_ID).first():
+        return 0
+    today = datetime.date.today()
+    for uscc, name, kind, qualification, grade, number, province in DEMO_QUALIFICATIONS:
+        db.session.add(EnterpriseQualification(
+            enterprise_name=name, uscc=uscc, kind=kind, qualification=qualification, grade=grade,
+            certificate_number=number, province=province, valid_from=today.replace(year=today.year - 2),
+            valid_to=today.replace(year=today.year + 3)))
+    for specialty, number in (("建筑工程", "BJ20100012345"), ("机电工程", "BJ20120054321")):
+        db.session.add(QualificationCertificate(
+            holder_name="张建国", holder_document_type="resident_id", holder_document_number=DEMO_PERSON_ID,
+            qualification="constructor_1", specialty=specialty, certificate_number=number,
+            issued_on=datetime.date(2010, 9, 20)))
+    db.session.add(QualificationCertificate(
+        holder_name="张建国", holder_document_type="resident_id", holder_document_number=DEMO_PERSON_ID,
+        qualification="architect_1", specialty="建筑", certificate_number="JZ2008000777",
+        issued_on=datetime.date(2008, 12, 1)))
+    valid_to = today + datetime.timedelta(days=400)
+    registration = PersonRegistration(
+        holder_name="张建国", holder_document_type="resident_id", holder_document_number=DEMO_PERSON_ID,
+        qualification="architect_1", registration_number="京一注建2024000123", employer_name=DEMO_COMPANY_NAME,
+        employer_uscc=DEMO_COMPANY_USCC, valid_from=valid_to.replace(year=valid_to.year - 3), valid_to=valid_to)
+    registration.specialties.append(RegisteredSpecialty(specialty="建筑", valid_to=valid_to))
+    db.session.add(registration)
+    return 1
+
+
 def seed_demo_data(appbuilder) -> dict:
     return {
         "staff": seed_staff(appbuilder),
         "enterprise_register": seed_register(),
         "portal_users": seed_portal_users(),
+        "registers": seed_registers(),
     }

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.views.admin.accounts import (AuditRecordAdminView, EnterpriseAdminView, EnterpriseRegisterAdminView,
                                       PortalAccountAdminView, SmsOutboxAdminView)
+from app.views.admin.cases import ApplicationAdminView, CaseCorrectionView
 from app.views.admin.content import FaqEntryAdminView, SiteSettingAdminView
 
 
@@ -24,3 +25,6 @@ def register_admin_views(appbuilder):
                         category="Accounts")
     appbuilder.add_view(EnterpriseRegisterAdminView, "Enterprise register", label=_l("Enterprise register"),
                         icon="fa-book", category="Accounts")
+    appbuilder.add_view(ApplicationAdminView, "Cases", label=_l("Cases"), icon="fa-folder-open",
+                        category="Cases", category_label=_l("Cases"), category_icon="fa-briefcase")
+    appbuilder.add_view_no_menu(CaseCorrectionView)

@@ -131,3 +131,19 @@ class ChangePasswordForm(FlaskForm):
     new_password = PasswordField(_l("New password"), validators=[required(), Length(max=128)])
     password_confirm = PasswordField(_l("Confirm password"), validators=[
         required(), EqualTo("new_password", message=_l("The two passwords do not match"))])
+
+
+class SmsCodeForm(FlaskForm):
+    """The SMS code of a page whose other fields are not a WTForm (its CSRF is the page's)."""
+
+    class Meta:
+        csrf = False
+
+    sms_code = StringField(_l("SMS verification code"), validators=[Length(max=6)])
+
+
+def sms_code_form(errors: dict) -> SmsCodeForm:
+    form = SmsCodeForm()
+    if errors.get("sms_code"):
+        form.sms_code.errors = [errors["sms_code"]]
+    return form

@@ -9,7 +9,7 @@ home_bp = Blueprint("home", __name__)
 # A slug marks a column whose own issue has not landed yet (see ``column``).
 NAVIGATION = (
     ("home", _l("Home"), "home.index", None),
-    ("services", _l("Online services"), "home.column", "services"),
+    ("services", _l("Online services"), "services.index", None),
     ("notices", _l("Public notices"), "home.column", "notices"),
     ("policies", _l("Policy releases"), "home.column", "policies"),
     ("regulations", _l("Rules and regulations"), "home.column", "regulations"),
@@ -23,7 +23,6 @@ HOT_SERVICES = (
 )
 
 COLUMN_TITLES = {
-    "services": _l("Online services"),
     "notices": _l("Public notices"),
     "policies": _l("Policy releases"),
     "regulations": _l("Rules and regulations"),

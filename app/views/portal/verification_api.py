@@ -16,8 +16,10 @@ from app.views.portal.session import current_citizen
 
 verification_bp = Blueprint("verification", __name__, url_prefix="/verify")
 
-# Purposes a visitor may ask a code for; change_phone needs a signed-in citizen.
-SMS_PURPOSES = {"register", "reset_password", "cancel_account", "legal_rep_change", "change_phone"}
+# Purposes a visitor may ask a code for; change_phone and application need a signed-in
+# citizen, and an application's code always goes to the account's bound phone.
+SMS_PURPOSES = {"register", "reset_password", "cancel_account", "legal_rep_change", "change_phone", "application"}
+SIGNED_IN_PURPOSES = {"change_phone", "application"}
 
 
 @verification_bp.app_template_global()
@@ -46,10 +48,11 @@ def send_sms_code():
     purpose = request.form.get("purpose", "")
     if purpose not in SMS_PURPOSES:
         return jsonify(ok=False, field="phone", message=str(_l("This request is not allowed"))), 400
-    if purpose == "change_phone" and current_citizen() is None:
+    citizen = current_citizen()
+    if purpose in SIGNED_IN_PURPOSES and citizen is None:
         return jsonify(ok=False, field="phone", message=str(_l("Please sign in first"))), 401
     try:
-        phone = validate_mobile(request.form.get("phone", ""))
+        phone = validate_mobile(citizen.phone if purpose == "application" else request.form.get("phone", ""))
     except DocumentError as error:
         return jsonify(ok=False, field="phone", message=str(error.message)), 400
     if not captcha_passed(request.form.get("captcha_id"), request.form.get("captcha")):

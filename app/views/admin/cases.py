@@ -1,0 +1,74 @@
+"""Back office: submitted cases, and returning one for correction (补正).
+
+The full role-based workflow (受理, 审查, 审批, 制证) is the back-office issue;
+this is the part the applicant's 信息修改及材料补充 page needs.
+"""
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, ModelView, expose, has_access
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.models import Application
+from app.services import applications, workflow
+from app.services.accounts import FieldErrors
+from app.services.workflow import STATUS_LABELS, Status
+from app.views.admin.accounts import DISPLAY
+
+
+class ApplicationAdminView(ModelView):
+    datamodel = SQLAInterface(Application)
+    base_permissions = ["can_list", "can_show"]
+    list_title = _l("Cases")
+    show_title = _l("Case")
+    list_columns = ["number", "item", "applicant_name", "status", "submitted_at"]
+    show_columns = ["number", "item", "applicant_name", "status", "submitted_at", "data"]
+    search_columns = ["number", "status", "item"]
+    base_order = ("submitted_at", "desc")
+    formatters_columns = DISPLAY | {"status": lambda value: STATUS_LABELS.get(value, value),
+                                    "submitted_at": DISPLAY["created_at"]}
+    label_columns = {"number": _l("Application number"), "item": _l("Item"), "applicant_name": _l("Applicant"),
+                     "status": _l("Status"), "submitted_at": _l("Submitted at"), "data": _l("Form data")}
+    show_template = "admin/case_show.html"
+
+
+class CaseCorrectionView(BaseView):
+    """补正: list every defect at once; the applicant fixes exactly those."""
+
+    route_base = "/admin/cases"
+    default_view = "correction"
+
+    @expose("/<int:case_id>/return", methods=["GET", "POST"])
+    @has_access
+    def correction(self, case_id):
+        application = db.session.get(Application, case_id)
+        if application is None or application.status == Status.DRAFT:
+            abort(404)
+        errors = {}
+        if request.method == "POST":
+            materials = {m.id: m for m in application.item.materials}
+            defects = []
+            for material_id, material in materials.items():
+                problem = request.form.get(f"defect_{material_id}", "").strip()
+                if request.form.get(f"flag_{material_id}") and problem:
+                    defects.append({"material_id": material_id, "label": material.name, "problem": problem[:300]})
+            try:
+                if not defects:
+                    raise FieldErrors({"defects": _l("Mark at least one material with its problem")})
+                applications.request_correction(application, actor=g.user, reason=request.form.get("reason", ""),
+                                                defects=defects, office=str(_l("Acceptance office")))
+                db.session.commit()
+            except FieldErrors as refused:
+                db.session.rollback()
+                errors = refused.errors
+            except workflow.TransitionRefused as refused:
+                db.session.rollback()
+                flash(refused.message, "danger")
+                return redirect(url_for("ApplicationAdminView.list"))
+            else:
+                flash(_l("Case %(number)s returned for correction", number=application.number), "success")
+                return redirect(url_for("ApplicationAdminView.list"))
+        return self.render_template("admin/case_return.html", application=application, errors=errors,
+                                    can_return=workflow.can(application, "request_correction"),
+                                    status_labels=STATUS_LABELS)

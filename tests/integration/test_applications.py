@@ -1,0 +1,327 @@
+"""在线申报, 信息修改及材料补充, progress and access (manual chapter 三)."""
+
+import datetime
+import io
+import json
+import re
+
+import pytest
+from PIL import Image
+
+from app.models import (Account, Application, Attachment, EnterpriseQualification, InboxMessage,
+                        PersonRegistration, QualificationCertificate, RegisteredSpecialty, ServiceItem,
+                        ServiceMaterial)
+from app.services import face_verification as face
+from app.services.identity_documents import make_resident_id, make_uscc
+from app.services.workflow import Status
+
+EMPLOYER = make_uscc("91110105MA01B2C3X")
+
+
+def jpeg_bytes(color="white"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 80), color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def png_bytes(color="white"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 80), color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def text(response):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+@pytest.fixture
+def items(db):
+    """The seeded catalogue's 一级建造师 items, and an employer with a valid qualification."""
+    def by_kind(kind):
+        return db.session.query(ServiceItem).filter_by(online_kind=kind).one()
+
+    db.session.add(EnterpriseQualification(
+        enterprise_name="北京建工示范建设集团有限公司", uscc=EMPLOYER, kind="建筑业企业", qualification="建筑工程施工总承包",
+        grade="一级", certificate_number="D111000001", valid_from=datetime.date(2024, 1, 1),
+        valid_to=datetime.date.today() + datetime.timedelta(days=300)))
+    db.session.commit()
+    return {"initial": by_kind("constructor_initial"), "renewal": by_kind("constructor_renewal"),
+            "add": by_kind("constructor_add_specialty")}
+
+
+def photo_of(item):
+    return next(m for m in item.materials if "照" in m.name)
+
+
+@pytest.fixture
+def applicant(client, db, register_person):
+    """A registered person with a constructor certificate, signed in and face-verified."""
+    person = register_person()
+    db.session.add(QualificationCertificate(
+        holder_name=person["name"], holder_document_type="resident_id",
+        holder_document_number=person["document_number"], qualification="constructor_1", specialty="建筑工程",
+        certificate_number="C-" + person["document_number"][-6:], issued_on=datetime.date(2015, 1, 1)))
+    db.session.commit()
+    client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
+                                        "password": person["password"]})
+    account = db.session.query(Account).filter_by(phone=person["phone"]).one()
+    session = face.start(account.id, face.ONLINE_SERVICE, "/user/")
+    face.complete(session.token)
+    person["account_id"] = account.id
+    return person
+
+
+def form(item, sms_code, **overrides):
+    data = {
+        "nation": "汉族", "school": "同济大学", "major": "建筑施工管理", "education": "本科",
+        "graduation_date": "2008-07-01", "employer_name": "北京建工示范建设集团有限公司", "employer_uscc": EMPLOYER,
+        "specialty": "建筑工程", "commitment": "yes", "sms_code": sms_code, "submit_token": "tok-1",
+    }
+    for material in item.materials:
+        if material.required:
+            data[f"material_{material.id}"] = (io.BytesIO(jpeg_bytes()), f"m{material.id}.jpg")
+    data.update(overrides)
+    return data
+
+
+def apply_url(item):
+    return f"/services/item/{item.code}/apply"
+
+
+def test_online_processing_needs_login_and_face_verification(client, db, items, register_person):
+    response = client.get(f"/services/item/{items['initial'].code}")
+    assert "/account/login" in response.headers["Location"]
+    person = register_person()
+    client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
+                                        "password": person["password"]})
+    response = client.get(f"/services/item/{items['initial'].code}")
+    assert "/face/online_service" in response.headers["Location"]
+
+
+def test_workspace_offers_the_three_buttons(client, db, items, applicant):
+    page = text(client.get(f"/services/item/{items['initial'].code}"))
+    for label in ("在线申报", "信息修改或材料补充", "最新业务办理进度"):
+        assert label in page
+
+
+def test_submit_creates_one_case_with_attachments_and_a_message(client, db, items, applicant, request_sms):
+    item = items["initial"]
+    code = _sms(client, request_sms, applicant)
+    response = client.post(apply_url(item), data=form(item, code), content_type="multipart/form-data")
+    assert response.status_code == 302, text(response)[:2000]
+    case = db.session.query(Application).one()
+    assert case.status == Status.SUBMITTED and re.fullmatch(r"\d{16}", case.number)
+    required = [m for m in item.materials if m.required]
+    assert len(case.attachments) == len(required) and all(a.content_type == "image/jpeg" for a in case.attachments)
+    assert json.loads(case.data)["employer_uscc"] == EMPLOYER
+    assert db.session.query(InboxMessage).filter_by(application_id=case.id).count() == 1
+    assert case.events[0].action == "submit"
+    confirmation = text(client.get(response.headers["Location"]))
+    assert case.number in confirmation
+
+
+def _sms(client, request_sms, person):
+    return request_sms(client, person["phone"], "application")
+
+
+def test_double_submit_creates_one_case(client, db, items, applicant, request_sms):
+    item = items["initial"]
+    code = _sms(client, request_sms, applicant)
+    first = client.post(apply_url(item), data=form(item, code), content_type="multipart/form-data")
+    second = client.post(apply_url(item), data=form(item, code), content_type="multipart/form-data")
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.session.query(Application).count() == 1
+
+
+def test_missing_commitment_refused_and_nothing_saved(client, db, items, applicant, request_sms):
+    item = items["initial"]
+    code = _sms(client, request_sms, applicant)
+    response = client.post(apply_url(item), data=form(item, code, commitment="no"),
+                           content_type="multipart/form-data")
+    assert response.status_code == 200 and "必须作出承诺" in text(response)
+    assert db.session.query(Application).count() == 0
+    assert db.session.query(Attachment).count() == 0
+
+
+def test_wrong_sms_code_refused(client, db, items, applicant, request_sms):
+    item = items["initial"]
+    _sms(client, request_sms, applicant)
+    response = client.post(apply_url(item), data=form(item, "000009"), content_type="multipart/form-data")
+    assert response.status_code == 200 and "验证码" in text(response)
+    assert db.session.query(Application).count() == 0
+
+
+def test_upload_checked_by_content_not_name(client, db, items, applicant, request_sms):
+    item = items["initial"]
+    code = _sms(client, request_sms, applicant)
+    fake = {f"material_{photo_of(item).id}": (io.BytesIO(b"MZ\x90\x00 not an image"), "photo.jpg")}
+    response = client.post(apply_url(item), data=form(item, code, **fake), content_type="multipart/form-data")
+    assert "按文件内容检查" in text(response)
+    assert db.session.query(Application).count() == 0
+
+
+def test_employer_without_valid_qualification_refused(client, db, items, applicant, request_sms):
+    item = items["initial"]
+    code = _sms(client, request_sms, applicant)
+    other = make_uscc("91310115MA1K4L5M6")
+    response = client.post(apply_url(item), data=form(item, code, employer_uscc=other),
+                           content_type="multipart/form-data")
+    assert "没有有效的资质证书" in text(response)
+
+
+def test_initial_registration_needs_a_certificate(client, db, items, register_person):
+    person = register_person()
+    client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
+                                        "password": person["password"]})
+    account = db.session.query(Account).filter_by(phone=person["phone"]).one()
+    face.complete(face.start(account.id, face.ONLINE_SERVICE, "/user/").token)
+    page = text(client.get(apply_url(items["initial"])))
+    assert "没有您的资格证书记录" in page
+
+
+def _register(db, person, valid_to):
+    registration = PersonRegistration(
+        holder_name=person["name"], holder_document_type="resident_id",
+        holder_document_number=person["document_number"], qualification="constructor_1",
+        registration_number="京1112015000001", employer_name="示范", employer_uscc=EMPLOYER,
+        valid_from=valid_to - datetime.timedelta(days=3 * 365), valid_to=valid_to)
+    registration.specialties.append(RegisteredSpecialty(specialty="建筑工程", valid_to=valid_to))
+    db.session.add(registration)
+    db.session.commit()
+
+
+def test_renewal_only_until_thirty_days_before_expiry(client, db, items, applicant):
+    _register(db, applicant, datetime.date.today() + datetime.timedelta(days=20))
+    assert "30日前" in text(client.get(apply_url(items["renewal"]))) or \
+        "30 天" in text(client.get(apply_url(items["renewal"]))) or \
+        "届满30" in text(client.get(apply_url(items["renewal"])))
+
+
+def test_add_specialty_needs_a_new_certificate(client, db, items, applicant):
+    _register(db, applicant, datetime.date.today() + datetime.timedelta(days=400))
+    assert "尚未注册的专业" in text(client.get(apply_url(items["add"])))
+
+
+def test_nobody_registers_at_sixty_five(client, db, items, register_person):
+    birth = datetime.date.today().replace(year=datetime.date.today().year - 66)
+    person = register_person(document_number=make_resident_id("110105", birth, 17), phone="13655550000",
+                             email="old@example.cn")
+    client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
+                                        "password": person["password"]})
+    account = db.session.query(Account).filter_by(phone=person["phone"]).one()
+    face.complete(face.start(account.id, face.ONLINE_SERVICE, "/user/").token)
+    assert "65岁" in text(client.get(apply_url(items["initial"])))
+
+
+def test_one_open_case_per_item(client, db, items, applicant, request_sms):
+    item = items["initial"]
+    client.post(apply_url(item), data=form(item, _sms(client, request_sms, applicant)),
+                content_type="multipart/form-data")
+    page = text(client.get(apply_url(item)))
+    assert "已有正在办理" in page
+
+
+def test_draft_keeps_what_was_typed(client, db, items, applicant):
+    item = items["initial"]
+    data = {"action": "draft", "nation": "回族", "school": "清华大学"}
+    assert client.post(apply_url(item), data=data, content_type="multipart/form-data").status_code == 302
+    html = client.get(apply_url(item)).get_data(as_text=True)
+    assert 'value="回族"' in html and 'value="清华大学"' in html
+    assert db.session.query(Application).one().status == Status.DRAFT
+
+
+def test_return_and_resubmit_only_the_flagged_material(client, db, items, applicant, request_sms,
+                                                       staff_factory, app):
+    item = items["initial"]
+    client.post(apply_url(item), data=form(item, _sms(client, request_sms, applicant)),
+                content_type="multipart/form-data")
+    case = db.session.query(Application).one()
+    photo = photo_of(item)
+
+    staff_client = app.test_client()
+    staff_factory("AcceptanceOfficer", username="acceptor")
+    login = staff_client.post("/admin/login/", data={"username": "acceptor", "password": "Staff@2026pass"})
+    assert login.headers["Location"].endswith("/admin/"), login.get_data(as_text=True)[:3000]
+    response = staff_client.post(f"/admin/cases/{case.id}/return", data={
+        "reason": "照片不符合要求", f"flag_{photo.id}": "1", f"defect_{photo.id}": "背景不是白色"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Application, case.id).status == Status.RETURNED
+
+    page = text(client.get(f"/services/item/{item.code}/correction"))
+    assert "照片不符合要求" in page and "背景不是白色" in page
+
+    id_doc = item.materials[0]
+    assert id_doc != photo
+    code = _sms(client, request_sms, applicant)
+    refused = client.post(f"/services/item/{item.code}/correction", data={
+        "commitment": "yes", "sms_code": code,
+        f"material_{id_doc.id}": (io.BytesIO(jpeg_bytes()), "again.jpg")}, content_type="multipart/form-data")
+    assert "只能重新上传退回通知中列出的材料" in text(refused)
+
+    response = client.post(f"/services/item/{item.code}/correction", data={
+        "commitment": "yes", "sms_code": code, "explanation": "已更换白底照片",
+        f"material_{photo.id}": (io.BytesIO(jpeg_bytes("white")), "photo-v2.jpg")}, content_type="multipart/form-data")
+    assert response.status_code == 302, text(response)[:1500]
+    db.session.expire_all()
+    case = db.session.get(Application, case.id)
+    assert case.status == Status.RESUBMITTED
+    versions = sorted((a.material_id, a.version, a.is_current) for a in case.attachments)
+    assert (photo.id, 1, False) in versions and (photo.id, 2, True) in versions
+    assert (id_doc.id, 1, True) in versions, "unflagged materials are kept as they were"
+    progress = text(client.get(f"/user/cases/{case.number}"))
+    assert "退回补正" in progress and "背景不是白色" in progress
+
+
+def test_nobody_sees_another_persons_case_or_attachment(client, db, items, applicant, request_sms, app,
+                                                        register_person):
+    item = items["initial"]
+    client.post(apply_url(item), data=form(item, _sms(client, request_sms, applicant)),
+                content_type="multipart/form-data")
+    case = db.session.query(Application).one()
+    attachment = case.attachments[0]
+    assert client.get(f"/user/cases/{case.number}").status_code == 200
+    assert client.get(f"/user/attachments/{attachment.id}").status_code == 200
+
+    other = app.test_client()
+    stranger = register_person(document_number=make_resident_id("110105", datetime.date(1990, 5, 5), 33),
+                               phone="13688889999", email="s@example.cn")
+    other.post("/account/login", data={"kind": "personal", "identifier": stranger["phone"],
+                                       "password": stranger["password"]})
+    assert other.get(f"/user/cases/{case.number}").status_code == 404
+    assert other.get(f"/user/attachments/{attachment.id}").status_code == 404
+    assert case.number not in other.get("/user/cases").get_data(as_text=True)
+    anonymous = app.test_client()
+    assert anonymous.get(f"/user/attachments/{attachment.id}").status_code == 302
+
+
+def test_my_cases_lists_status_and_progress(client, db, items, applicant, request_sms):
+    item = items["initial"]
+    client.post(apply_url(item), data=form(item, _sms(client, request_sms, applicant)),
+                content_type="multipart/form-data")
+    case = db.session.query(Application).one()
+    page = text(client.get("/user/cases"))
+    assert case.number in page and "已提交" in page
+    progress = text(client.get(f"/user/cases/{case.number}"))
+    assert "20个工作日" in progress and "申请已提交" in progress
+
+
+def test_guide_page_shows_everything_and_is_printable(client, db, items):
+    item = items["initial"]
+    page = text(client.get(f"/services/guide/{item.code}"))
+    for label in ("事项编码", "设定依据", "受理条件", "办理流程", "承诺时限", "收费标准", "咨询电话", "办理地点", "申请材料",
+                  "身份证明", "必要", "打印"):
+        assert label in page, label
+    assert "@media print" in client.get("/static/css/portal.css").get_data(as_text=True)
+
+
+def test_items_without_online_processing_say_so(client, db, items):
+    closed = db.session.query(ServiceItem).filter(ServiceItem.online_kind.is_(None),
+                                                  ServiceItem.category == "personal").first()
+    page = text(client.get("/services/"))
+    assert closed.name in page and "暂未开通网上办理" in page
+    for group in ("建造师", "注册建筑师", "勘察设计注册工程师", "监理工程师", "造价工程师"):
+        assert group in page
+    response = client.get(f"/services/item/{closed.code}")
+    assert response.status_code == 302
