@@ -135,17 +135,9 @@ def register_personal_page():
             person=person_from_form(form), phone=form.phone.data.strip(),
             email=form.email.data, password=form.password.data,
         )
-        try:
-            account = register_personal(registration, sms_check=sms_checker("register", form.sms_code.data),
-                                        ip=client_ip())
-        except FieldErrors as refused:
-            db.session.rollback()
-            apply_errors(form, refused.errors)
-        else:
-            db.session.commit()
-            sign_in(account)
-            flash(_l("Registration complete. Welcome!"), "success")
-            return redirect(url_for("user_center.index"))
+        done = _register(form, register_personal, registration)
+        if done is not None:
+            return done
     _clear_passwords(form)
     return render_template("portal/account/register_personal.html", form=form)
 
@@ -159,19 +151,25 @@ def register_legal_page():
             uscc=form.uscc.data, legal_rep=person_from_form(form, "rep_"),
             phone=form.phone.data.strip(), email=form.email.data, password=form.password.data,
         )
-        try:
-            account = register_legal(registration, sms_check=sms_checker("register", form.sms_code.data),
-                                     ip=client_ip())
-        except FieldErrors as refused:
-            db.session.rollback()
-            apply_errors(form, refused.errors)
-        else:
-            db.session.commit()
-            sign_in(account)
-            flash(_l("Registration complete. Welcome!"), "success")
-            return redirect(url_for("user_center.index"))
+        done = _register(form, register_legal, registration)
+        if done is not None:
+            return done
     _clear_passwords(form)
     return render_template("portal/account/register_legal.html", form=form)
+
+
+def _register(form, register, registration):
+    """Run the registration service; sign in and redirect, or put its errors on the form."""
+    try:
+        account = register(registration, sms_check=sms_checker("register", form.sms_code.data), ip=client_ip())
+    except FieldErrors as refused:
+        db.session.rollback()
+        apply_errors(form, refused.errors)
+        return None
+    db.session.commit()
+    sign_in(account)
+    flash(_l("Registration complete. Welcome!"), "success")
+    return redirect(url_for("user_center.index"))
 
 
 def _clear_passwords(form) -> None:
