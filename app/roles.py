@@ -9,9 +9,21 @@ PUBLIC = "Public"
 CONTENT_EDITOR = "ContentEditor"  # 信息发布员
 ACCOUNT_OFFICER = "AccountOfficer"  # 账号管理员: accounts, unlocks, audit, SMS outbox
 ACCEPTANCE_OFFICER = "AcceptanceOfficer"  # 受理员
+REVIEW_OFFICER = "ReviewOfficer"  # 审查员
+DECISION_OFFICER = "DecisionOfficer"  # 审批员
+ISSUING_OFFICER = "IssuingOfficer"  # 制证员
 # Portal users hold these roles; they grant nothing in the back office.
 CITIZEN = "Citizen"
 LEGAL_ENTITY = "LegalEntity"
+
+# What every case-handling role may read.
+CASE_READER = [
+    ["ApplicationAdminView", "can_(list|show)"],
+    ["CaseWorkflowView", "can_(queue|case|attachment)"],
+    ["Cases", "menu_access"],
+    ["My queue", "menu_access"],
+    ["AdminIndexView", "can_index"],
+]
 
 ROLE_PERMISSIONS = {
     CONTENT_EDITOR: [
@@ -35,13 +47,18 @@ ROLE_PERMISSIONS = {
         ["SMS outbox", "menu_access"],
         ["AdminIndexView", "can_index"],
     ],
-    # 受理员: the part of acceptance built so far (see the back-office workflow issue).
     ACCEPTANCE_OFFICER: [
-        ["ApplicationAdminView", "can_(list|show)"],
+        *CASE_READER,
+        ["CaseWorkflowView", "can_(accept|refuse|request_correction)"],
         ["CaseCorrectionView", "can_correction"],
-        ["Cases", "menu_access"],
-        ["AdminIndexView", "can_index"],
     ],
+    REVIEW_OFFICER: [
+        *CASE_READER,
+        ["CaseWorkflowView", "can_(start_review|request_correction)"],
+        ["CaseCorrectionView", "can_correction"],
+    ],
+    DECISION_OFFICER: [*CASE_READER, ["CaseWorkflowView", "can_(approve|reject)"]],
+    ISSUING_OFFICER: [*CASE_READER, ["CaseWorkflowView", "can_issue"]],
     CITIZEN: [],
     LEGAL_ENTITY: [],
 }

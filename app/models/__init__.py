@@ -6,6 +6,7 @@ from app.models.account import (Account, AccountKind, AccountStatus, Enterprise,
                                 EnterpriseRegisterEntry, LegalRepChange)
 from app.models.content import FaqEntry, SiteSetting  # noqa: F401
 from app.models.platform import AuditRecord, SharedStoreEntry, SmsOutboxMessage  # noqa: F401
+from app.models.calendar import CalendarOverride  # noqa: F401
 from app.models.case import Application, ApplicationEvent, Attachment, InboxMessage  # noqa: F401
 from app.models.registry import (EnterpriseQualification, PersonRegistration, QualificationCertificate,  # noqa: F401
                                  RegisteredSpecialty)

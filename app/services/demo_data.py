@@ -7,7 +7,8 @@ from flask import current_app
 from app.extensions import db
 from app.models import (Account, EnterpriseQualification, EnterpriseRegisterEntry, FaqEntry, PersonRegistration,
                         QualificationCertificate, RegisteredSpecialty)
-from app.roles import ACCEPTANCE_OFFICER, ACCOUNT_OFFICER, ADMIN, CONTENT_EDITOR
+from app.roles import (ACCEPTANCE_OFFICER, ACCOUNT_OFFICER, ADMIN, CONTENT_EDITOR, DECISION_OFFICER,
+                       ISSUING_OFFICER, REVIEW_OFFICER)
 from app.services import identity_documents as docs
 from app.services.accounts import (LegalRegistration, PersonDetails, PersonalRegistration, register_legal,
                                    register_personal)
@@ -70,6 +71,9 @@ DEMO_STAFF = (
     ("editor", "信息", "发布员", "editor@demo.mohurd.local", CONTENT_EDITOR, "Editor@2026demo"),
     ("accounts", "账号", "管理员", "accounts@demo.mohurd.local", ACCOUNT_OFFICER, "Accounts@2026demo"),
     ("acceptor", "受理", "员", "acceptor@demo.mohurd.local", ACCEPTANCE_OFFICER, "Acceptor@2026demo"),
+    ("reviewer", "审查", "员", "reviewer@demo.mohurd.local", REVIEW_OFFICER, "Reviewer@2026demo"),
+    ("approver", "审批", "员", "approver@demo.mohurd.local", DECISION_OFFICER, "Approver@2026demo"),
+    ("issuer", "制证", "员", "issuer@demo.mohurd.local", ISSUING_OFFICER, "Issuer@2026demo"),
 )
 
 # Demonstration citizens and companies (README lists them). Numbers are generated

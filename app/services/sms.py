@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
+from sqlalchemy.orm import Session
 from werkzeug.utils import import_string
 
 from app.extensions import db
@@ -73,6 +74,26 @@ class OutboxGateway(SmsGateway):
 
 def gateway() -> SmsGateway:
     return import_string(current_app.config.get("SMS_GATEWAY", "app.services.sms.OutboxGateway"))()
+
+
+def notify_after_commit(phone: str, purpose: str, text: str) -> None:
+    """Send a notification once the change it announces is committed (never if it rolls back)."""
+    db.session.info.setdefault(_PENDING, []).append((phone, purpose, text))
+
+
+_PENDING = "portal_pending_sms"
+
+
+@event.listens_for(Session, "after_commit")
+def _send_pending(session):
+    pending = session.info.pop(_PENDING, [])
+    for phone, purpose, text in pending:
+        gateway().send(phone, purpose, text)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session):
+    session.info.pop(_PENDING, None)
 
 
 def _digest(code: str) -> str:

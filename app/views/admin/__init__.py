@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from app.views.admin.accounts import (AuditRecordAdminView, EnterpriseAdminView, EnterpriseRegisterAdminView,
                                       PortalAccountAdminView, SmsOutboxAdminView)
 from app.views.admin.cases import ApplicationAdminView, CaseCorrectionView
+from app.views.admin.workflow import CaseWorkflowView
 from app.views.admin.content import FaqEntryAdminView, SiteSettingAdminView
 
 
@@ -28,3 +29,4 @@ def register_admin_views(appbuilder):
     appbuilder.add_view(ApplicationAdminView, "Cases", label=_l("Cases"), icon="fa-folder-open",
                         category="Cases", category_label=_l("Cases"), category_icon="fa-briefcase")
     appbuilder.add_view_no_menu(CaseCorrectionView)
+    appbuilder.add_view(CaseWorkflowView, "My queue", label=_l("My queue"), icon="fa-tasks", category="Cases")

@@ -7,7 +7,8 @@ from sqlalchemy import func
 
 from app.extensions import db
 from app.models import Application, Attachment, InboxMessage
-from app.services import applications, clock, storage
+from app.services import applications, clock, deadlines, storage
+from app.services.working_days import WorkingCalendar
 from app.services.workflow import STATUS_LABELS, TRANSITIONS, Status
 from app.views.portal.session import citizen_required, current_citizen
 
@@ -39,6 +40,7 @@ def detail(number):
     application = _own(number)
     events = [(event, json.loads(event.defects) if event.defects else []) for event in application.events]
     return render_template("portal/user/case.html", application=application, events=events,
+                           case_clock=deadlines.case_clock(application, WorkingCalendar.from_database()),
                            status_labels=STATUS_LABELS, transitions=TRANSITIONS,
                            materials={m.id: m for m in application.item.materials},
                            active_nav="user-center")

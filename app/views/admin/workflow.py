@@ -1,0 +1,108 @@
+"""The staff queue and case page: 受理, 审查, 审批, 制证 by role, on the statutory clock."""
+
+import json
+
+from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.models import Account, Application, Attachment, ServiceItem
+from app.services import case_handling, deadlines, storage, workflow
+from app.services.accounts import FieldErrors
+from app.services.workflow import STATUS_LABELS, TRANSITIONS, Status
+from app.services.working_days import WorkingCalendar
+
+ACTION_PERMISSIONS = [f"can_{action}" for action in case_handling.STAFF_ACTIONS]
+
+
+class CaseWorkflowView(BaseView):
+    route_base = "/admin/workflow"
+    default_view = "queue"
+    base_permissions = ["can_queue", "can_case", "can_attachment", *ACTION_PERMISSIONS]
+
+    def _allowed_actions(self) -> list[str]:
+        sm = self.appbuilder.sm
+        return [a for a in case_handling.STAFF_ACTIONS if sm.has_access(f"can_{a}", self.class_permission_name)]
+
+    @expose("/")
+    @has_access
+    def queue(self):
+        actions = self._allowed_actions()
+        statuses = sorted({s for a in actions for s in TRANSITIONS[a].sources})
+        query = (db.session.query(Application).join(Account, Application.account_id == Account.id)
+                 .join(ServiceItem, Application.item_id == ServiceItem.id)
+                 .filter(Application.status.in_(statuses)))
+        number = request.args.get("number", "").strip()[:32]
+        name = request.args.get("name", "").strip()[:50]
+        item = request.args.get("item", "").strip()[:100]
+        status = request.args.get("status", "")
+        if number:
+            query = query.filter(Application.number == number)
+        if name:
+            query = query.filter(Account.real_name.like(name.replace("%", r"\%").replace("_", r"\_") + "%",
+                                                        escape="\\"))
+        if item:
+            query = query.filter(ServiceItem.name.contains(item))
+        if status in statuses:
+            query = query.filter(Application.status == status)
+        calendar = WorkingCalendar.from_database()
+        rows = []
+        for application in query.order_by(Application.submitted_at).limit(500):
+            clock = deadlines.case_clock(application, calendar)
+            rows.append({
+                "case": application, "clock": clock,
+                "acceptance_overdue": deadlines.acceptance_overdue(application, calendar),
+                "sort": (clock.deadline if clock else application.submitted_at.date()),
+            })
+        rows.sort(key=lambda row: row["sort"])
+        return self.render_template("admin/workflow_queue.html", rows=rows, statuses=statuses,
+                                    status_labels=STATUS_LABELS, args=request.args)
+
+    def _case(self, case_id: int) -> Application:
+        application = db.session.get(Application, case_id)
+        if application is None or application.status == Status.DRAFT:
+            abort(404)
+        return application
+
+    @expose("/case/<int:case_id>", methods=["GET", "POST"])
+    @has_access
+    def case(self, case_id):
+        application = self._case(case_id)
+        errors = {}
+        if request.method == "POST":
+            action = request.form.get("action", "")
+            if action not in self._allowed_actions():
+                abort(403)
+            try:
+                case_handling.handle(application, action, actor=g.user, reason=request.form.get("reason", ""),
+                                     ip=request.remote_addr or "")
+                db.session.commit()
+            except FieldErrors as refused:
+                db.session.rollback()
+                errors = refused.errors
+            except workflow.TransitionRefused as refused:
+                db.session.rollback()
+                flash(refused.message, "danger")
+                return redirect(url_for(".case", case_id=case_id))
+            else:
+                flash(_l("Done: %(step)s", step=TRANSITIONS[action].label), "success")
+                return redirect(url_for(".queue"))
+        calendar = WorkingCalendar.from_database()
+        possible = [a for a in self._allowed_actions() if workflow.can(application, a)]
+        events = [(e, json.loads(e.defects) if e.defects else []) for e in application.events]
+        return self.render_template(
+            "admin/workflow_case.html", application=application, events=events, possible=possible,
+            errors=errors, status_labels=STATUS_LABELS, transitions=TRANSITIONS,
+            clock=deadlines.case_clock(application, calendar),
+            acceptance_overdue=deadlines.acceptance_overdue(application, calendar),
+            data=json.loads(application.data or "{}"), needs_reason=case_handling.NEEDS_REASON)
+
+    @expose("/attachment/<int:attachment_id>")
+    @has_access
+    def attachment(self, attachment_id):
+        item = db.session.get(Attachment, attachment_id)
+        if item is None:
+            abort(404)
+        return send_file(storage.path_of(item.stored_name), mimetype=item.content_type, as_attachment=True,
+                         download_name=item.original_name)

@@ -1,0 +1,132 @@
+"""The staff side: each role's queue and actions, reasons, the applicant told, issuing writes the register."""
+
+import datetime
+import io
+
+import pytest
+from PIL import Image
+
+from app.models import (Account, Application, EnterpriseQualification, InboxMessage, PersonRegistration,
+                        QualificationCertificate, ServiceItem, SmsOutboxMessage)
+from app.services import face_verification as face
+from app.services.case_handling import make_registration_number
+from app.services.identity_documents import make_uscc
+from app.services.workflow import Status
+
+EMPLOYER = make_uscc("91110105MA01B2C3X")
+ROLES = {"acceptor": "AcceptanceOfficer", "reviewer": "ReviewOfficer", "approver": "DecisionOfficer",
+         "issuer": "IssuingOfficer"}
+
+
+def jpeg():
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), "white").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def submitted_case(app, client, db, register_person, request_sms):
+    person = register_person()
+    db.session.add(QualificationCertificate(
+        holder_name=person["name"], holder_document_type="resident_id",
+        holder_document_number=person["document_number"], qualification="constructor_1", specialty="建筑工程",
+        certificate_number="C1", issued_on=datetime.date(2015, 6, 1)))
+    db.session.add(EnterpriseQualification(
+        enterprise_name="示范建设集团", uscc=EMPLOYER, kind="建筑业企业", qualification="建筑工程施工总承包", grade="一级",
+        certificate_number="D1", valid_from=datetime.date(2024, 1, 1),
+        valid_to=datetime.date.today() + datetime.timedelta(days=300)))
+    db.session.commit()
+    client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
+                                        "password": person["password"]})
+    account = db.session.query(Account).filter_by(phone=person["phone"]).one()
+    face.complete(face.start(account.id, face.ONLINE_SERVICE, "/user/").token)
+    item = db.session.query(ServiceItem).filter_by(online_kind="constructor_initial").one()
+    data = {"nation": "汉族", "school": "同济大学", "major": "土木", "education": "本科", "graduation_date": "2008-07-01",
+            "employer_name": "示范建设集团", "employer_uscc": EMPLOYER, "specialty": "建筑工程", "commitment": "yes",
+            "sms_code": request_sms(client, person["phone"], "application"), "submit_token": "t"}
+    for material in item.materials:
+        if material.required:
+            data[f"material_{material.id}"] = (io.BytesIO(jpeg()), "m.jpg")
+    assert client.post(f"/services/item/{item.code}/apply", data=data,
+                       content_type="multipart/form-data").status_code == 302
+    return db.session.query(Application).one()
+
+
+@pytest.fixture
+def staff(app, db, staff_factory):
+    clients = {}
+    for username, role in ROLES.items():
+        staff_factory(role, username=username)
+        clients[username] = app.test_client()
+        clients[username].post("/admin/login/", data={"username": username, "password": "Staff@2026pass"})
+    return clients
+
+
+def act(client, case, action, reason=""):
+    return client.post(f"/admin/workflow/case/{case.id}", data={"action": action, "reason": reason})
+
+
+def test_registration_number_scheme():
+    assert make_registration_number("11", 1, 2015, 2026, 123) == "京111152600123"
+    assert make_registration_number("44", 1, 2010, 2026, 1) == "粤144102600001"
+
+
+def test_submission_to_issue_with_four_roles(db, submitted_case, staff):
+    case = submitted_case
+    assert case.number in staff["acceptor"].get("/admin/workflow/").get_data(as_text=True)
+    assert case.number not in staff["approver"].get("/admin/workflow/").get_data(as_text=True)
+    assert act(staff["acceptor"], case, "accept").status_code == 302
+    assert act(staff["reviewer"], case, "start_review").status_code == 302
+    assert act(staff["approver"], case, "approve").status_code == 302
+    assert act(staff["issuer"], case, "issue").status_code == 302
+    db.session.expire_all()
+    case = db.session.get(Application, case.id)
+    assert case.status == Status.ISSUED
+    registration = db.session.query(PersonRegistration).one()
+    assert registration.registration_number.startswith("京11115")
+    assert registration.employer_uscc == EMPLOYER
+    assert (registration.valid_to - registration.valid_from).days in (1095, 1096)
+    assert [s.specialty for s in registration.specialties] == ["建筑工程"]
+    messages = db.session.query(InboxMessage).filter_by(account_id=case.account_id).count()
+    assert messages == 5  # submitted + 4 steps
+    assert db.session.query(SmsOutboxMessage).filter_by(purpose="case_notice").count() == 4
+
+
+@pytest.mark.parametrize("username, action", [
+    ("reviewer", "accept"), ("approver", "accept"), ("issuer", "accept"),
+    ("acceptor", "approve"), ("reviewer", "approve"), ("acceptor", "issue"), ("approver", "issue"),
+])
+def test_each_role_is_refused_other_steps(db, submitted_case, staff, username, action):
+    response = act(staff[username], submitted_case, action, "理由")
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Application, submitted_case.id).status == Status.SUBMITTED
+
+
+def test_refusal_needs_reasons_and_states_the_right_of_redress(db, submitted_case, staff):
+    response = act(staff["acceptor"], submitted_case, "refuse")
+    assert "请填写理由" in response.get_data(as_text=True)
+    assert act(staff["acceptor"], submitted_case, "refuse", "材料不属于本机关职权范围").status_code == 302
+    db.session.expire_all()
+    event = db.session.get(Application, submitted_case.id).events[-1]
+    assert event.action == "refuse" and "行政复议" in event.remarks and "材料不属于" in event.remarks
+
+
+def test_a_step_out_of_order_is_refused(db, submitted_case, staff):
+    act(staff["acceptor"], submitted_case, "accept")
+    response = act(staff["acceptor"], submitted_case, "accept")
+    assert response.status_code == 403 or "无法进行此操作" in staff["acceptor"].get(
+        response.headers.get("Location", "/admin/workflow/")).get_data(as_text=True)
+    db.session.expire_all()
+    assert len(db.session.get(Application, submitted_case.id).events) == 2
+
+
+def test_citizens_and_anonymous_cannot_reach_the_workflow(client, db, submitted_case, app):
+    assert client.get("/admin/workflow/").status_code in (302, 403)
+    assert app.test_client().get(f"/admin/workflow/case/{submitted_case.id}").status_code == 302
+
+
+def test_applicant_sees_deadline_after_acceptance(client, db, submitted_case, staff):
+    act(staff["acceptor"], submitted_case, "accept")
+    page = client.get(f"/user/cases/{submitted_case.number}").get_data(as_text=True)
+    assert "承诺办结日期" in page and "剩余" in page
