@@ -130,3 +130,48 @@ def test_applicant_sees_deadline_after_acceptance(client, db, submitted_case, st
     act(staff["acceptor"], submitted_case, "accept")
     page = client.get(f"/user/cases/{submitted_case.number}").get_data(as_text=True)
     assert "承诺办结日期" in page and "剩余" in page
+
+
+def test_two_officers_pressing_at_once_cannot_both_succeed(app, db, submitted_case, staff_factory):
+    """Run on PostgreSQL by .ci/run: both transactions start from 'submitted'; one wins."""
+    import threading
+
+    from app.services import case_handling, workflow
+
+    officer_ids = [staff_factory("AcceptanceOfficer", username=f"officer{i}").id for i in range(2)]
+    case_id = submitted_case.id
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def press(officer_id, action):
+        with app.app_context():
+            from app.extensions import db as database
+
+            application = database.session.get(Application, case_id)
+            officer = database.session.get(Account, officer_id)
+            assert application.status == Status.SUBMITTED
+            barrier.wait()
+            try:
+                case_handling.handle(application, action, actor=officer, reason="并发测试")
+                database.session.commit()
+                outcomes.append(action)
+            except workflow.TransitionRefused:
+                database.session.rollback()
+                outcomes.append("refused")
+            except Exception as error:  # SQLite may report the lock instead of the refusal
+                database.session.rollback()
+                outcomes.append(type(error).__name__)
+            finally:
+                database.session.remove()
+
+    threads = [threading.Thread(target=press, args=(officer_ids[0], "accept")),
+               threading.Thread(target=press, args=(officer_ids[1], "refuse"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len([o for o in outcomes if o in ("accept", "refuse")]) == 1, outcomes
+    db.session.expire_all()
+    case = db.session.get(Application, case_id)
+    assert case.status in (Status.ACCEPTED, Status.NOT_ACCEPTED)
+    assert len([e for e in case.events if e.action in ("accept", "refuse")]) == 1
