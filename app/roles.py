@@ -33,6 +33,10 @@ ROLE_PERMISSIONS = {
         ["FAQ", "menu_access"],
         ["Site settings", "menu_access"],
         ["AdminIndexView", "can_index"],
+        ["ArticleAdminView", "can_(list|show|add|edit|delete)$"],
+        ["ArticleAdminView", "(publish|unpublish)$"],
+        ["ArticleAttachmentView", "can_(attachments|delete_attachment|download_attachment)$"],
+        ["Articles", "menu_access"],
     ],
     ACCOUNT_OFFICER: [
         ["PortalAccountAdminView", "can_(list|show)"],

@@ -11,3 +11,4 @@ from app.models.case import Application, ApplicationEvent, Attachment, InboxMess
 from app.models.registry import (EnterpriseQualification, PersonRegistration, QualificationCertificate,  # noqa: F401
                                  RegisteredSpecialty)
 from app.models.service import ServiceItem, ServiceMaterial  # noqa: F401
+from app.models.article import Article, ArticleAttachment  # noqa: F401

@@ -1,8 +1,44 @@
-"""Public registers the applications read (and, from the workflow issue, write)."""
+"""Public registers the applications read (and, from the workflow issue, write).
+
+The 热门服务 queries (services/registry_queries.py) search these tables by name
+prefix, province and kind at the scale of the national registers (about a
+million registered persons, two hundred thousand enterprises): every filter
+they offer has an index here. Name columns get a btree index that PostgreSQL
+builds with ``text_pattern_ops``, so that ``name LIKE '张%'`` is an index range
+scan whatever the database collation (SQLite uses the plain index through a
+``>= / <`` range on the same column).
+"""
 
 from flask_appbuilder import Model
-from sqlalchemy import Column, Date, ForeignKey, Integer, String
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, event, inspect
 from sqlalchemy.orm import relationship
+
+# Province (and province-level municipality / region) of the first two digits of an
+# administrative region code: the value stored in the ``province`` columns.
+PROVINCE_NAMES = {
+    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
+    "21": "辽宁省", "22": "吉林省", "23": "黑龙江省",
+    "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省", "35": "福建省", "36": "江西省", "37": "山东省",
+    "41": "河南省", "42": "湖北省", "43": "湖南省", "44": "广东省", "45": "广西壮族自治区", "46": "海南省",
+    "50": "重庆市", "51": "四川省", "52": "贵州省", "53": "云南省", "54": "西藏自治区",
+    "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区", "65": "新疆维吾尔自治区",
+}
+
+# The province character that starts a registration number (京1 11 ...).
+PROVINCE_OF_CHARACTER = {
+    "京": "11", "津": "12", "冀": "13", "晋": "14", "蒙": "15", "辽": "21", "吉": "22", "黑": "23", "沪": "31",
+    "苏": "32", "浙": "33", "皖": "34", "闽": "35", "赣": "36", "鲁": "37", "豫": "41", "鄂": "42", "湘": "43",
+    "粤": "44", "桂": "45", "琼": "46", "渝": "50", "川": "51", "贵": "52", "云": "53", "藏": "54", "陕": "61",
+    "甘": "62", "青": "63", "宁": "64", "新": "65",
+}
+
+
+def province_of(employer_uscc: str | None, registration_number: str | None = None) -> str:
+    """The province of a registration: its employer's (USCC characters 3-4), else its number's first character."""
+    code = (employer_uscc or "")[2:4]
+    if code in PROVINCE_NAMES:
+        return PROVINCE_NAMES[code]
+    return PROVINCE_NAMES.get(PROVINCE_OF_CHARACTER.get((registration_number or "")[:1], ""), "")
 
 
 class QualificationCertificate(Model):
@@ -36,6 +72,15 @@ class EnterpriseQualification(Model):
     valid_from = Column(Date, nullable=False)
     valid_to = Column(Date, nullable=False)
 
+    __table_args__ = (
+        # name prefix search (LIKE '中建%'), any kind
+        Index("ix_enterprise_qualification_name_prefix", "enterprise_name",
+              postgresql_ops={"enterprise_name": "text_pattern_ops"}),
+        # one kind, listed in name order (图 5-3-2: the kind is chosen first)
+        Index("ix_enterprise_qualification_kind_name", "kind", "enterprise_name", "uscc"),
+        Index("ix_enterprise_qualification_province", "province", "kind"),
+    )
+
 
 class PersonRegistration(Model):
     """注册人员: a registration certificate (注册编号) with its employer and validity."""
@@ -49,13 +94,22 @@ class PersonRegistration(Model):
     qualification = Column(String(32), nullable=False)
     registration_number = Column(String(40), nullable=False, unique=True)
     employer_name = Column(String(200), nullable=False)
-    employer_uscc = Column(String(18), nullable=False)
+    employer_uscc = Column(String(18), nullable=False, index=True)
     valid_from = Column(Date, nullable=False)
     valid_to = Column(Date, nullable=False)
     status = Column(String(16), nullable=False, default="valid")  # valid / cancelled
+    # Registering province (北京市 ...), from the employer; filled in on insert when left empty.
+    province = Column(String(20), nullable=False, default="", server_default="", index=True)
 
     specialties = relationship("RegisteredSpecialty", back_populates="registration",
                                cascade="all, delete-orphan", order_by="RegisteredSpecialty.id")
+
+    __table_args__ = (
+        Index("ix_person_registration_holder_name_prefix", "holder_name",
+              postgresql_ops={"holder_name": "text_pattern_ops"}),
+        Index("ix_person_registration_employer_name_prefix", "employer_name",
+              postgresql_ops={"employer_name": "text_pattern_ops"}),
+    )
 
 
 class RegisteredSpecialty(Model):
@@ -67,3 +121,20 @@ class RegisteredSpecialty(Model):
     valid_to = Column(Date, nullable=False)
 
     registration = relationship(PersonRegistration, back_populates="specialties")
+
+    __table_args__ = (
+        Index("ix_registered_specialty_specialty", "specialty", "registration_id"),
+    )
+
+
+@event.listens_for(PersonRegistration, "before_insert")
+def _province_on_insert(mapper, connection, target):
+    if not target.province:
+        target.province = province_of(target.employer_uscc, target.registration_number)
+
+
+@event.listens_for(PersonRegistration, "before_update")
+def _province_follows_employer(mapper, connection, target):
+    """A change of employer to another province moves the registration there (转入)."""
+    if inspect(target).attrs.employer_uscc.history.has_changes():
+        target.province = province_of(target.employer_uscc, target.registration_number) or target.province

@@ -12,6 +12,8 @@ from app.roles import (ACCEPTANCE_OFFICER, ACCOUNT_OFFICER, ADMIN, CONTENT_EDITO
 from app.services import identity_documents as docs
 from app.services.accounts import (LegalRegistration, PersonDetails, PersonalRegistration, register_legal,
                                    register_personal)
+from app.services.demo_articles import seed_demo_articles
+from app.services.demo_registers import seed_demo_registers
 from app.services.site_settings import seed_settings
 
 # 常见问题, manual chapter 七, in its order.
@@ -216,4 +218,6 @@ def seed_demo_data(appbuilder) -> dict:
         "enterprise_register": seed_register(),
         "portal_users": seed_portal_users(),
         "registers": seed_registers(),
+        "articles": seed_demo_articles(),
+        "public_registers": seed_demo_registers(),
     }

@@ -28,10 +28,10 @@ def test_home_page_in_chinese(page, live_server, screenshot):
 
 def test_navigation_leads_to_each_column(page, live_server):
     page.goto(live_server + "/")
-    page.get_by_role("link", name="公示公告").click()
+    page.locator(".nav-list").get_by_role("link", name="公示公告").click()
     assert page.locator("h1").inner_text() == "公示公告"
     assert page.locator('.nav-list a[aria-current="page"]').inner_text() == "公示公告"
-    page.get_by_role("link", name="首页").first.click()
+    page.locator(".nav-list").get_by_role("link", name="首页").click()
     assert page.url.rstrip("/") == live_server
 
 

@@ -111,10 +111,11 @@ def test_unknown_language_is_not_found(client):
     assert client.get("/language/xx").status_code == 404
 
 
-def test_columns_not_built_yet_say_so_in_chinese(client):
-    page = text_of(client.get("/column/query-progress"))
-    assert "该栏目正在建设中" in page
-    assert client.get("/column/unknown").status_code == 404
+def test_hot_services_lead_to_the_query_pages(client):
+    html = client.get("/").get_data(as_text=True)
+    for url in ("/query/progress", "/query/enterprises", "/query/people"):
+        assert f'href="{url}"' in html
+        assert client.get(url).status_code == 200
 
 
 def test_pages_load_nothing_from_another_host(client):

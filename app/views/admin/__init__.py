@@ -30,3 +30,6 @@ def register_admin_views(appbuilder):
                         category="Cases", category_label=_l("Cases"), category_icon="fa-briefcase")
     appbuilder.add_view_no_menu(CaseCorrectionView)
     appbuilder.add_view(CaseWorkflowView, "My queue", label=_l("My queue"), icon="fa-tasks", category="Cases")
+    from app.views.admin.articles import register_article_views  # 公示公告, 政策发布, 制度法规
+
+    register_article_views(appbuilder)

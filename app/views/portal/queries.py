@@ -1,0 +1,328 @@
+"""热门服务 (manual 五.2–五.4): the three public queries, open to anyone without signing in.
+
+* ``queries.progress``: 申请事项办理进度查询（受理发证信息查询）
+* ``queries.enterprises`` / ``queries.enterprise_detail``: 企业资质查询 (the kind first, 图 5-3-2)
+* ``queries.people`` / ``queries.person_detail``: 人员资格查询
+
+Plain GET forms. Anti-scraping, counted per client IP in the shared store (so
+that every server process agrees):
+
+* after ``QUERY_CAPTCHA_AFTER`` queries (default 5) within
+  ``QUERY_CAPTCHA_WINDOW_SECONDS`` (default 600), every further query needs a
+  picture code; a code is single use, its challenge id travels in the form;
+* more than ``QUERY_RATE_LIMIT_PER_MINUTE`` queries (default 60) in a minute
+  get the translated 429 page.
+
+Showing an empty form is not a query; a search, a further page and a detail
+page are. Bad input gets a message beside its field (400), never a server error.
+"""
+
+import ipaddress
+import re
+import secrets
+import time
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from app.services import registry_queries as rq
+from app.services.applications import QUALIFICATION_NAMES
+from app.services.shared_store import get_store
+from app.views.portal.session import client_ip
+from app.views.portal.verification_api import captcha_passed
+
+queries_bp = Blueprint("queries", __name__, url_prefix="/query")
+
+TITLES = {
+    "progress": _l("Application progress query (acceptance and certificate issuance)"),
+    "enterprises": _l("Enterprise qualification query"),
+    "people": _l("Personnel qualification query"),
+}
+ECHO_MAX = 100  # what a refused value shows back in its field
+
+
+# --- counting queries per client ------------------------------------------------------------
+
+
+def _setting(name: str, default: int) -> int:
+    try:
+        return max(int(current_app.config.get(name, default)), 0)
+    except (TypeError, ValueError):
+        return default
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _client_key() -> str:
+    """The client's IP address; an IPv6 client counts as its /64 network (one subscriber's range)."""
+    raw = client_ip()
+    try:
+        address = ipaddress.ip_address(raw)
+    except ValueError:
+        return raw[:64] or "unknown"
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def _window_key() -> tuple[str, int]:
+    window = max(_setting("QUERY_CAPTCHA_WINDOW_SECONDS", 600), 1)
+    return f"query:count:{_client_key()}:{int(_now() // window)}", window
+
+
+def _rate_limited() -> bool:
+    limit = _setting("QUERY_RATE_LIMIT_PER_MINUTE", 60)
+    count = get_store().incr(f"query:rate:{_client_key()}:{int(_now() // 60)}", 120)
+    return count > limit
+
+
+def _too_many():
+    html = render_template("errors/error.html", code=429, title=_l("Too many requests"),
+                           message=_l("Too many queries have come from your network in a short time. "
+                                      "Please wait a minute and try again."))
+    return html, 429, {"Retry-After": "60"}
+
+
+def _count_query() -> int:
+    key, window = _window_key()
+    g.query_count = get_store().incr(key, window)
+    return g.query_count
+
+
+def _queries_so_far() -> int:
+    if "query_count" in g:
+        return g.query_count
+    key, _window = _window_key()
+    value = get_store().get(key)
+    return int(value) if value and str(value).isdigit() else 0
+
+
+def picture_needed() -> bool:
+    """Whether the next query from this client needs a picture code (the form then shows one)."""
+    return _queries_so_far() >= _setting("QUERY_CAPTCHA_AFTER", 5)
+
+
+def _gate():
+    """Count this query; None to answer it, or (message, status) when a picture code is missing or wrong."""
+    if _count_query() <= _setting("QUERY_CAPTCHA_AFTER", 5):
+        return None
+    challenge, answer = request.args.get("captcha_id", ""), request.args.get("captcha", "").strip()
+    if len(challenge) <= 64 and len(answer) <= 8 and captcha_passed(challenge, answer):
+        return None
+    if not answer:
+        return _l("You have made many queries: enter the characters in the picture to see the results"), 200
+    return _l("The characters in the picture are wrong; a new picture is shown"), 400
+
+
+@queries_bp.context_processor
+def queries_context():
+    """The vocabularies the query templates label stored values with."""
+    return {"query_titles": TITLES, "rq": rq, "query_options": query_options}
+
+
+def query_options(values, labels) -> list:
+    """(stored value, translated label) pairs for a select."""
+    return [(value, rq.label(labels, value)) for value in values]
+
+
+def _echo(names) -> dict:
+    return {name: request.args.get(name, "")[:ECHO_MAX] for name in names}
+
+
+def _page_args(values: dict, names) -> dict:
+    """The cleaned criteria a pager link repeats (never the picture code)."""
+    return {name: values[name] for name in names if values.get(name)}
+
+
+def _render(template: str, status: int = 200, **context):
+    context.setdefault("picture_needed", picture_needed())
+    return render_template(f"portal/queries/{template}", **context), status
+
+
+# --- 申请事项办理进度查询（受理发证信息查询） ------------------------------------------------
+
+
+@queries_bp.route("/progress")
+def progress():
+    context = {"title": TITLES["progress"], "key": "progress", "values": _echo(("number", "name")), "errors": {},
+               "result": None, "searched": False, "captcha_error": None}
+    status = 200
+    if "number" in request.args or "name" in request.args:
+        if _rate_limited():
+            return _too_many()
+        values, errors = rq.clean_progress_query(request.args)
+        if errors:
+            context["errors"], status = errors, 400
+        else:
+            blocked = _gate()
+            if blocked:
+                context["captcha_error"], status = blocked
+            else:
+                context["result"] = rq.progress_lookup(values["number"], values["name"])
+                context["searched"] = True
+    return _render("progress.html", status, **context)
+
+
+# --- 企业资质查询 --------------------------------------------------------------------------
+
+ENTERPRISE_FIELDS = ("name", "uscc", "certificate_number", "qualification", "grade", "province")
+
+
+@queries_bp.route("/enterprises")
+def enterprises():
+    args = request.args
+    kind = args.get("kind", "")
+    is_query = any(name in args for name in ENTERPRISE_FIELDS + ("page",))
+    context = {"title": TITLES["enterprises"], "key": "enterprises", "kinds": rq.ENTERPRISE_KINDS, "kind": None,
+               "values": _echo(ENTERPRISE_FIELDS), "errors": {}, "results": None, "captcha_error": None,
+               "page_args": {}, "hidden_page": None}
+    if not is_query:
+        if kind and kind not in rq.ENTERPRISE_KINDS:
+            context["errors"] = {"kind": _l("Please choose from the list")}
+            return _render("enterprises.html", 400, **context)
+        context["kind"] = kind or None
+        return _render("enterprises.html", **context)
+    if _rate_limited():
+        return _too_many()
+    values, errors = rq.clean_enterprise_query(args)
+    context["kind"] = values.get("kind") or None
+    if errors:
+        context["errors"] = errors
+        return _render("enterprises.html", 400, **context)
+    blocked = _gate()
+    if blocked:
+        context["captcha_error"], status = blocked
+        context["hidden_page"] = values["page"] if values["page"] > 1 else None
+        return _render("enterprises.html", status, **context)
+    filters = {name: values[name] or None for name in ("kind",) + ENTERPRISE_FIELDS}
+    context["results"] = rq.search_enterprises(**filters, page=values["page"])
+    context["page_args"] = _page_args(values, ("kind",) + ENTERPRISE_FIELDS)
+    return _render("enterprises.html", **context)
+
+
+def _detail_page_number():
+    try:
+        return rq.clean_page(request.args.get("page", "")[:ECHO_MAX]), None
+    except rq.QueryInputError as error:
+        return 1, error.message
+
+
+def _gated_detail(key):
+    """A detail page is a query too: a response when it may not be shown yet, else None."""
+    if _rate_limited():
+        return _too_many()
+    blocked = _gate()
+    if blocked:
+        message, status = blocked
+        return _render("captcha_gate.html", status, title=TITLES[key], key=key, captcha_error=message,
+                       picture_needed=True,
+                       page=request.args.get("page", "")[:4])
+    return None
+
+
+@queries_bp.route("/enterprises/<uscc>")
+def enterprise_detail(uscc):
+    if len(uscc) > 18 or not uscc.isascii() or not uscc.isalnum():
+        abort(404)
+    stop = _gated_detail("enterprises")
+    if stop is not None:
+        return stop
+    page, page_error = _detail_page_number()
+    detail = rq.enterprise_detail(uscc, page=page)
+    if detail is None:
+        abort(404)
+    return _render("enterprise_detail.html", 400 if page_error else 200, title=detail.name, key="enterprises",
+                   detail=detail, page_error=page_error)
+
+
+# --- 人员资格查询 ---------------------------------------------------------------------------
+
+PEOPLE_FIELDS = ("name", "document_number", "registration_number", "qualification", "specialty", "employer",
+                 "province")
+DOCUMENT_TOKEN_SECONDS = 1800
+
+
+def _document_token_redirect():
+    """An identity number never stays in a URL or a page: it is swapped for a short-lived token (303).
+
+    The results page (its address, the language links, the pager) then carries
+    ``doc=<token>``; the shared store holds the number for half an hour.
+    """
+    raw = request.args.get("document_number", "")
+    if not raw.strip():
+        return None
+    try:
+        number = rq.clean_document_number(raw)
+    except rq.QueryInputError:
+        return None  # refused beside the field by the page itself
+    token = secrets.token_urlsafe(12)
+    get_store().set(f"query:document:{token}", number, DOCUMENT_TOKEN_SECONDS)
+    args = {name: value for name, value in request.args.items() if name != "document_number"}
+    args["doc"] = token
+    return redirect(url_for("queries.people", **args), 303)
+
+
+@queries_bp.route("/people")
+def people():
+    moved = _document_token_redirect()
+    if moved is not None:
+        return moved
+    query = {name: value for name, value in request.args.items() if name != "document_number"}
+    is_query = any(name in request.args for name in PEOPLE_FIELDS + ("page", "doc"))
+    values = _echo(PEOPLE_FIELDS)
+    values["document_number"] = ""  # never shown back, not even a wrong one
+    context = {"title": TITLES["people"], "key": "people", "values": values, "errors": {}, "results": None,
+               "captcha_error": None, "page_args": {}, "hidden_page": None, "qualifications": QUALIFICATION_NAMES,
+               "document_token": None, "document_searched": None}
+    if not is_query:
+        return _render("people.html", **context)
+    if _rate_limited():
+        return _too_many()
+    token_errors = {}
+    if request.args.get("document_number", "").strip():
+        query["document_number"] = request.args["document_number"]  # malformed: refused below
+    elif request.args.get("doc"):
+        token = request.args["doc"][:32]
+        number = get_store().get(f"query:document:{token}") if re.fullmatch(r"[\w-]+", token) else None
+        if number is None:
+            token_errors["document_number"] = _l("This search has expired: enter the document number again")
+        else:
+            query["document_number"] = number
+            context["document_token"] = token
+            context["document_searched"] = rq.mask_document_number(number)
+    values, errors = rq.clean_people_query(query)
+    if token_errors and errors.get("name") is rq.KEY_FILTER_MESSAGE:
+        del errors["name"]  # the expired number is the problem, not a missing condition
+    errors.update(token_errors)
+    if errors:
+        context["errors"] = errors
+        return _render("people.html", 400, **context)
+    blocked = _gate()
+    if blocked:
+        context["captcha_error"], status = blocked
+        context["hidden_page"] = values["page"] if values["page"] > 1 else None
+        return _render("people.html", status, **context)
+    context["results"] = rq.search_people(**{name: values[name] or None for name in PEOPLE_FIELDS},
+                                          page=values["page"])
+    context["page_args"] = _page_args(values, tuple(name for name in PEOPLE_FIELDS if name != "document_number"))
+    if context["document_token"]:
+        context["page_args"]["doc"] = context["document_token"]
+    return _render("people.html", **context)
+
+
+@queries_bp.route("/people/<registration_number>")
+def person_detail(registration_number):
+    if not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]{1,40}", registration_number):
+        abort(404)
+    stop = _gated_detail("people")
+    if stop is not None:
+        return stop
+    detail = rq.person_detail(registration_number)
+    if detail is None:
+        abort(404)
+    return _render("person_detail.html", title=detail.name, key="people", detail=detail,
+                   registration_number=registration_number)

@@ -1,0 +1,130 @@
+"""热门服务 in Chromium (manual 五.2–五.4): the three public queries, without signing in."""
+
+import datetime
+import re
+
+import pytest
+
+from app.models import Account, Application, ApplicationEvent, PersonRegistration, RegisteredSpecialty, ServiceItem
+from app.services.demo_registers import seed_demo_registers
+from app.services.identity_documents import make_resident_id, make_uscc
+from app.views.portal import queries as queries_view
+
+pytestmark = pytest.mark.e2e
+
+NUMBER = "2026030112345678"
+APPLICANT_ID = make_resident_id("110105", datetime.date(1986, 4, 2), 13)
+
+
+@pytest.fixture
+def registers(db):
+    seed_demo_registers()
+    db.session.commit()
+    return db
+
+
+@pytest.fixture
+def issued_case(db):
+    account = Account(kind="personal", status="active", username="personal-e2e-query", first_name="刘",
+                      last_name="德明", real_name="刘德明", email="e2e-query@accounts.portal.invalid",
+                      document_type="resident_id", document_number=APPLICANT_ID, phone="13712345678", active=True)
+    item = db.session.query(ServiceItem).filter_by(online_kind="constructor_initial").one()
+    application = Application(number=NUMBER, account=account, item_id=item.id, status="issued", data="{}",
+                              submitted_at=datetime.datetime(2026, 3, 1, 2, 0))
+    steps = [("submit", "draft", "submitted", ""), ("accept", "submitted", "accepted", "受理处室"),
+             ("start_review", "accepted", "under_review", "审查处室"), ("approve", "under_review", "approved", "审批处室"),
+             ("issue", "approved", "issued", "制证处室")]
+    for index, (action, source, target, office) in enumerate(steps):
+        db.session.add(ApplicationEvent(application=application, action=action, from_status=source, to_status=target,
+                                        office=office, created_at=datetime.datetime(2026, 3, 1 + index, 2, 0)))
+    registration = PersonRegistration(
+        holder_name="刘德明", holder_document_type="resident_id", holder_document_number=APPLICANT_ID,
+        qualification="constructor_1", registration_number="京111152600077", employer_name="示范建设集团",
+        employer_uscc=make_uscc("91110105MA01QQQQ1"), valid_from=datetime.date(2026, 3, 5),
+        valid_to=datetime.date(2029, 3, 5))
+    registration.specialties.append(RegisteredSpecialty(specialty="建筑工程", valid_to=datetime.date(2029, 3, 5)))
+    db.session.add_all([account, application, registration])
+    db.session.commit()
+    return application
+
+
+def test_progress_query(page, live_server, issued_case, screenshot):
+    page.goto(live_server + "/query/progress")
+    assert page.locator("h1").inner_text() == "申请事项办理进度查询（受理发证信息查询）"
+    page.fill("#q-number", NUMBER)
+    page.fill("#q-name", "刘德明")
+    page.locator("#query-button").click()
+    page.wait_for_selector("#query-result")
+    assert page.locator("#result-applicant").inner_text() == "刘**"
+    assert page.locator("#result-status").inner_text() == "已制证"
+    assert page.locator("#result-certificate").inner_text() == "京111152600077"
+    assert page.locator("#progress-timeline .timeline-step").count() == 5
+    assert APPLICANT_ID not in page.content()
+    screenshot("query-progress")
+
+    page.fill("#q-name", "张三")
+    page.locator("#query-button").click()
+    page.wait_for_selector("#no-result")
+    assert "未查询到相关办件信息" in page.locator("#no-result").inner_text()
+
+
+def test_enterprise_query(page, live_server, registers, screenshot):
+    page.goto(live_server + "/query/enterprises")
+    assert page.locator("h1").inner_text() == "企业资质查询"
+    assert page.locator(".kind-choice").count() == 5
+    assert page.locator("#enterprise-form").count() == 0
+    page.locator('.kind-choice[data-kind="建筑业企业"]').click()
+    page.wait_for_selector("#enterprise-form")
+    page.fill("#q-name", "青山")
+    page.select_option("#q-grade", "特级")
+    page.locator("#query-button").click()
+    page.wait_for_selector("#enterprise-results")
+    rows = page.locator("#enterprise-results tbody tr")
+    assert rows.count() == 1 and "青山示范建工集团有限公司" in rows.first.inner_text()
+    assert "特级" in rows.first.inner_text()
+    screenshot("query-enterprises")
+
+    rows.first.locator("a.enterprise-link").click()
+    page.wait_for_url(re.compile(r"/query/enterprises/[0-9A-Z]{18}$"))
+    assert page.locator("h1").inner_text() == "青山示范建工集团有限公司"
+    assert page.locator("#qualification-table tbody tr").count() == 2
+    names = page.locator("#employee-table tbody td:nth-child(2)").all_inner_texts()
+    assert names and all("*" in name for name in names)
+    screenshot("query-enterprise-detail")
+
+
+def test_people_query_with_a_picture_code_after_the_first_query(app, page, live_server, registers, monkeypatch,
+                                                                  known_captcha, screenshot):
+    monkeypatch.setitem(app.config, "QUERY_CAPTCHA_AFTER", 1)
+    monkeypatch.setattr(queries_view, "_now", lambda: 1_800_000_000.0)  # one counting window for the whole test
+    page.goto(live_server + "/query/people")
+    assert page.locator("h1").inner_text() == "人员资格查询"
+    page.fill("#q-name", "陈立")
+    page.select_option("#q-qualification", "constructor_1")
+    page.locator("#query-button").click()
+    page.wait_for_selector("#people-results")
+    row = page.locator("#people-results tbody tr").first
+    assert "陈立新" in row.inner_text() and "华岳示范建设工程有限公司" in row.inner_text()
+    person = registers.session.query(PersonRegistration).filter_by(holder_name="陈立新").one()
+    assert person.holder_document_number not in page.content()
+    assert "**********" in row.inner_text()
+    assert page.locator("#q-captcha").is_visible()  # the next query needs a picture code
+    screenshot("query-people")
+
+    page.fill("#q-name", "王雅")
+    page.locator("#query-button").click()
+    page.wait_for_selector("#captcha-error")
+    assert page.locator("#people-results").count() == 0
+    page.fill("#q-captcha", known_captcha)
+    page.locator("#query-button").click()
+    page.wait_for_selector("#people-results")
+    assert "王雅琴" in page.locator("#people-results").inner_text()
+
+    page.locator("#people-results a.person-link").first.click()
+    page.wait_for_selector("#gate-form")  # a detail page is a query too
+    page.fill("#q-captcha", known_captcha)
+    page.locator("#query-button").click()
+    page.wait_for_selector("#person-detail")
+    assert page.locator("h1").inner_text() == "王雅琴"
+    assert "**********" in page.locator("#detail-document").inner_text()
+    screenshot("query-person-detail")
