@@ -175,3 +175,16 @@ def test_two_officers_pressing_at_once_cannot_both_succeed(app, db, submitted_ca
     case = db.session.get(Application, case_id)
     assert case.status in (Status.ACCEPTED, Status.NOT_ACCEPTED)
     assert len([e for e in case.events if e.action in ("accept", "refuse")]) == 1
+
+
+def test_staff_correct_the_calendar_and_the_clock_follows(app, client, db, staff_factory, login_staff):
+    from app.models import CalendarOverride
+    from app.services.working_days import WorkingCalendar
+
+    staff_factory("Admin", username="boss")
+    login_staff("boss")
+    response = client.post("/calendaroverrideadminview/add", data={"day": "2027-02-08", "is_workday": "",
+                                                                   "note": "2027年春节"})
+    assert response.status_code == 302
+    assert db.session.query(CalendarOverride).filter_by(note="2027年春节").one().is_workday is False
+    assert not WorkingCalendar.from_database().is_workday(datetime.date(2027, 2, 8))

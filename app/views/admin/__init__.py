@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from app.views.admin.accounts import (AuditRecordAdminView, EnterpriseAdminView, EnterpriseRegisterAdminView,
                                       PortalAccountAdminView, SmsOutboxAdminView)
 from app.views.admin.cases import ApplicationAdminView, CaseCorrectionView
-from app.views.admin.workflow import CaseWorkflowView
+from app.views.admin.workflow import CalendarOverrideAdminView, CaseWorkflowView
 from app.views.admin.content import FaqEntryAdminView, SiteSettingAdminView
 
 
@@ -30,6 +30,8 @@ def register_admin_views(appbuilder):
                         category="Cases", category_label=_l("Cases"), category_icon="fa-briefcase")
     appbuilder.add_view_no_menu(CaseCorrectionView)
     appbuilder.add_view(CaseWorkflowView, "My queue", label=_l("My queue"), icon="fa-tasks", category="Cases")
+    appbuilder.add_view(CalendarOverrideAdminView, "Working-day calendar", label=_l("Working-day calendar"),
+                        icon="fa-calendar", category="Cases")
     from app.views.admin.articles import register_article_views  # 公示公告, 政策发布, 制度法规
 
     register_article_views(appbuilder)

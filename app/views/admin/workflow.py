@@ -3,11 +3,13 @@
 import json
 
 from flask import abort, flash, g, redirect, request, send_file, url_for
-from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder import BaseView, ModelView, expose, has_access
+from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField
 
 from app.extensions import db
-from app.models import Account, Application, Attachment, ServiceItem
+from app.models import Account, Application, Attachment, CalendarOverride, ServiceItem
 from app.services import case_handling, deadlines, storage, workflow
 from app.services.accounts import FieldErrors
 from app.services.workflow import STATUS_LABELS, TRANSITIONS, Status
@@ -106,3 +108,18 @@ class CaseWorkflowView(BaseView):
             abort(404)
         return send_file(storage.path_of(item.stored_name), mimetype=item.content_type, as_attachment=True,
                          download_name=item.original_name)
+
+
+class CalendarOverrideAdminView(ModelView):
+    """Staff correct the public-holiday calendar (or enter a year the library does not know yet)."""
+
+    datamodel = SQLAInterface(CalendarOverride)
+    list_title = _l("Working-day calendar corrections")
+    list_columns = ["day", "is_workday", "note"]
+    add_columns = edit_columns = ["day", "is_workday", "note"]
+    base_order = ("day", "desc")
+    label_columns = {"day": _l("Date"), "is_workday": _l("Working day"), "note": _l("Note")}
+    # FAB makes a NOT NULL boolean a required checkbox, which would forbid entering a holiday.
+    add_form_extra_fields = edit_form_extra_fields = {
+        "is_workday": BooleanField(_l("Working day"), description=_l("Leave unticked for a public holiday")),
+    }
