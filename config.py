@@ -57,6 +57,13 @@ class Config:
     # the manual's FAQ 5 failure (身份证信息效验失败) can be shown and tested.
     IDENTITY_VERIFIER_REJECTED_NUMBERS = ("110101199003070134",)
 
+    # --- electronic certificates (chapter 六) -----------------------------------
+    CERTIFICATE_AUTHORITY = "中华人民共和国住房和城乡建设部"
+    # The address the certificate QR codes lead to (the public 证照核验 page).
+    PORTAL_PUBLIC_URL = _env("PORTAL_PUBLIC_URL", "http://127.0.0.1:5000")
+    CERTIFICATE_SIGNING_KEY_PATH = _env("CERTIFICATE_SIGNING_KEY_PATH")  # default instance/keys/certificate-sm2.json
+    CERTIFICATE_CACHE_DIR = _env("CERTIFICATE_CACHE_DIR")  # default instance/cache/certificates
+
     # --- accounts ---------------------------------------------------------------
     LOGIN_CAPTCHA_AFTER_FAILURES = 3
     LOGIN_LOCK_AFTER_FAILURES = 5

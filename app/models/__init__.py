@@ -12,3 +12,4 @@ from app.models.registry import (EnterpriseQualification, PersonRegistration, Qu
                                  RegisteredSpecialty)
 from app.models.service import ServiceItem, ServiceMaterial  # noqa: F401
 from app.models.article import Article, ArticleAttachment  # noqa: F401
+from app.models.certificate import CertificateEndorsement, ElectronicCertificate  # noqa: F401

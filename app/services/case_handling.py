@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import (Application, InboxMessage, PersonRegistration, QualificationCertificate,
                         RegisteredSpecialty)
-from app.services import applications, audit, clock, sms, workflow
+from app.services import applications, audit, certificates, clock, sms, workflow
 from app.services.accounts import FieldErrors
 from app.services.workflow import STATUS_LABELS, TRANSITIONS
 
@@ -70,7 +70,9 @@ def handle(application: Application, action: str, *, actor, reason: str = "", de
         workflow.apply(application, action, actor=actor, office=office, remarks=remarks)
         _tell(application, action, reason)
     if action == "issue":
-        issue_registration(application)
+        registration = issue_registration(application)
+        db.session.flush()
+        certificates.issue_for(registration)
     audit.record(f"case.{action}", account=application.account, actor=actor, ip=ip, subject=application.number,
                  reason=reason[:200])
 

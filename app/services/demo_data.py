@@ -5,7 +5,7 @@ import datetime
 from flask import current_app
 
 from app.extensions import db
-from app.models import (Account, EnterpriseQualification, EnterpriseRegisterEntry, FaqEntry, PersonRegistration,
+from app.models import (Account, ElectronicCertificate, EnterpriseQualification, EnterpriseRegisterEntry, FaqEntry, PersonRegistration,
                         QualificationCertificate, RegisteredSpecialty)
 from app.roles import (ACCEPTANCE_OFFICER, ACCOUNT_OFFICER, ADMIN, CONTENT_EDITOR, DECISION_OFFICER,
                        ISSUING_OFFICER, REVIEW_OFFICER)
@@ -212,12 +212,25 @@ def seed_registers() -> int:
     return 1
 
 
+def seed_certificates() -> int:
+    """张建国's registrations have their electronic certificates (我的证照)."""
+    from app.services import certificates
+
+    created = 0
+    for registration in db.session.query(PersonRegistration).filter_by(holder_document_number=DEMO_PERSON_ID):
+        if db.session.query(ElectronicCertificate.id).filter_by(registration_id=registration.id).first() is None:
+            certificates.issue_for(registration, registration.valid_from)
+            created += 1
+    return created
+
+
 def seed_demo_data(appbuilder) -> dict:
     return {
         "staff": seed_staff(appbuilder),
         "enterprise_register": seed_register(),
         "portal_users": seed_portal_users(),
         "registers": seed_registers(),
+        "certificates": (db.session.flush(), seed_certificates())[1],
         "articles": seed_demo_articles(),
         "public_registers": seed_demo_registers(),
     }

@@ -3,7 +3,7 @@
 from flask import current_app, g, session
 from flask_babel import get_locale
 
-from app.services.identity_documents import DOCUMENT_TYPE_LABELS, DocumentType
+from app.services.identity_documents import DOCUMENT_TYPE_LABELS, DocumentType, mask_name
 from app.services.site_settings import current_settings
 
 
@@ -25,6 +25,8 @@ def register_context(app):
     def idle_timeout():
         # Every session (citizen or staff) ends after PERMANENT_SESSION_LIFETIME idle.
         session.permanent = True
+
+    app.add_template_filter(mask_name, "mask_name")
 
     @app.context_processor
     def portal_context():

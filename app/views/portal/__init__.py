@@ -3,6 +3,7 @@
 from app.views.portal.articles import articles_bp
 from app.views.portal.auth import auth_bp
 from app.views.portal.cases import cases_bp
+from app.views.portal.certificates import certificates_bp
 from app.views.portal.face import face_bp
 from app.views.portal.help import help_bp
 from app.views.portal.home import home_bp
@@ -15,7 +16,8 @@ from app.views.portal.user_center import user_center_bp
 from app.views.portal.verification_api import verification_bp
 
 PORTAL_BLUEPRINTS = (home_bp, help_bp, language_bp, auth_bp, recovery_bp, user_center_bp, verification_bp,
-                     face_bp, services_bp, cases_bp, photo_tool_bp, articles_bp, queries_bp)
+                     face_bp, services_bp, cases_bp, photo_tool_bp, articles_bp, queries_bp,
+                     certificates_bp)
 
 
 def register_portal(app):
