@@ -98,8 +98,12 @@ def render_pdf(page: PageLayout, font: bytes, signature: bytes | None = None) ->
     return HTML(string=html).write_pdf(attachments=attachments)
 
 
+@lru_cache(maxsize=512)
 def qr_png(text: str) -> bytes:
-    image = qrcode.make(text, box_size=8, border=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    # A fixed mask pattern: choosing the best of eight costs more than the rest of an OFD.
+    code = qrcode.QRCode(box_size=8, border=1, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=2)
+    code.add_data(text)
+    image = code.make_image()
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()

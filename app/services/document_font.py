@@ -12,6 +12,7 @@ small font, and the OFD's text objects are positioned with its advance widths.
 """
 
 import threading
+from dataclasses import dataclass
 from io import BytesIO
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +20,8 @@ from pathlib import Path
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
-from fontTools.ttLib import TTFont
+from fontTools.ttLib import TTFont, newTable
+from fontTools.ttLib.tables._g_l_y_f import Glyph
 
 FONT_PATH = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "NotoSansSC-Regular.otf"
 FAMILY_NAME = "PortalSans"
@@ -48,7 +50,7 @@ class GlyphSource:
         return self._metrics[name][0] if name else self.units_per_em
 
     def glyph(self, character: str):
-        """(advance width, TrueType glyph) of ``character``, drawn once and cached."""
+        """The compiled TrueType glyph of ``character``, drawn once and cached."""
         cached = self._glyph_cache.get(character)
         if cached is None:
             cached = self._glyph_cache[character] = self._draw(self._cmap[ord(character)])
@@ -60,13 +62,29 @@ class GlyphSource:
             cached = self._glyph_cache[""] = self._draw(".notdef")
         return cached
 
-    def _draw(self, name: str):
+    def _draw(self, name: str) -> "CachedGlyph":
         with self._lock:  # fontTools' lazy tables are not safe to read from two threads at once
             width = self._metrics[name][0]
             pen = TTGlyphPen(None)
             # TrueType outlines: every OFD and PDF reader draws them (some only those).
             self._glyphs[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
-            return width, pen.glyph()
+            glyph = pen.glyph()
+            if glyph.numberOfContours > 0:
+                glyph.recalcBounds(None)
+            points = len(glyph.coordinates) if glyph.numberOfContours > 0 else 0
+            bounds = (glyph.xMin, glyph.yMin, glyph.xMax, glyph.yMax) if glyph.numberOfContours > 0 else (0, 0, 0, 0)
+            return CachedGlyph(width, glyph.compile(None), bounds, points, max(glyph.numberOfContours, 0))
+
+
+@dataclass(frozen=True)
+class CachedGlyph:
+    """A glyph compiled once: its bytes go into every document font as they are."""
+
+    width: int
+    data: bytes
+    bounds: tuple
+    points: int
+    contours: int
 
 
 @lru_cache(maxsize=1)
@@ -91,13 +109,27 @@ def build_font(text: str, family: str = FAMILY_NAME) -> bytes:
         glyphs[name] = source.glyph(character)
         cmap[ord(character)] = name
     builder = FontBuilder(source.units_per_em, isTTF=True)
+    # Glyphs, bounds and maxima come from the cache: recomputing them is most of fontTools' time.
+    builder.font.recalcBBoxes = False
     builder.setupGlyphOrder(glyph_order)
     builder.setupCharacterMap(cmap)
-    builder.setupGlyf({name: glyph for name, (_, glyph) in glyphs.items()})
-    glyf = builder.font["glyf"]
-    builder.setupHorizontalMetrics({name: (width, getattr(glyf[name], "xMin", 0))
-                                    for name, (width, _) in glyphs.items()})
-    builder.setupHorizontalHeader(ascent=source.ascent, descent=source.descent)
+    # FontBuilder.setupGlyf would decompile every glyph to check for cubics; these are quadratic already.
+    builder.font["loca"], builder.font["glyf"] = newTable("loca"), newTable("glyf")
+    builder.font["glyf"].glyphs = {name: Glyph(cached.data) for name, cached in glyphs.items()}
+    builder.font["glyf"].glyphOrder = glyph_order
+    drawn = [cached.bounds for cached in glyphs.values() if cached.contours]
+    x_min, y_min = min(b[0] for b in drawn), min(b[1] for b in drawn)
+    x_max, y_max = max(b[2] for b in drawn), max(b[3] for b in drawn)
+    builder.setupHorizontalMetrics({name: (cached.width, cached.bounds[0]) for name, cached in glyphs.items()})
+    builder.setupHorizontalHeader(
+        ascent=source.ascent, descent=source.descent, advanceWidthMax=max(c.width for c in glyphs.values()),
+        minLeftSideBearing=min(c.bounds[0] for c in glyphs.values() if c.contours),
+        minRightSideBearing=min(c.width - c.bounds[2] for c in glyphs.values() if c.contours), xMaxExtent=x_max)
+    head = builder.font["head"]
+    head.xMin, head.yMin, head.xMax, head.yMax = x_min, y_min, x_max, y_max
+    maxp = builder.font["maxp"]
+    maxp.maxPoints = max(c.points for c in glyphs.values())
+    maxp.maxContours = max(c.contours for c in glyphs.values())
     builder.setupNameTable({"familyName": family, "styleName": "Regular"})
     builder.setupOS2(sTypoAscender=source.ascent, sTypoDescender=source.descent, usWinAscent=source.ascent,
                      usWinDescent=-source.descent)
