@@ -43,6 +43,9 @@ def create_app(config=None) -> Flask:
         migrate.init_app(app, db, directory=os.path.join(PROJECT_DIR, "migrations"))
         appbuilder = AppBuilder(update_perms=app.config["FAB_UPDATE_PERMS"])
         appbuilder.init_app(app, db.session)
+        from app.i18n import install_translation_cache
+
+        install_translation_cache(app)
         _register_views(app, appbuilder)
 
     _register_template_helpers(app)

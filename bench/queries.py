@@ -1,0 +1,351 @@
+"""Benchmark of the 热门服务 queries (企业资质查询, 人员资格查询) at the scale of the national registers.
+
+    python bench/queries.py                                  # SQLite file in a temporary directory
+    python bench/queries.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/portal_bench
+    python bench/queries.py --persons 100000 --companies 20000 --seconds 5   # a quicker run
+
+1. Generates PERSONS registered persons (一级建造师 / 一级注册建筑师, with specialties,
+   employers, provinces, checksum-valid identity numbers) and COMPANIES enterprises
+   with their qualifications, deterministically (fixed seed), with bulk inserts.
+2. Prints the query plan of each typical query (it must use an index, never scan the table).
+3. Measures the server-side latency of each typical query page through the Flask
+   application (routing, query, template; p50 / p95 / p99 over varied parameters).
+4. Serves the portal with gunicorn and measures the throughput of a query page and of
+   a bare Flask endpoint served by the same gunicorn in the same run, and their ratio.
+
+The PostgreSQL database named in the URL is dropped and created again. Picture codes and
+rate limits are lifted for the run (they count per client; the bench is one client).
+"""
+
+import argparse
+import datetime
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+SEED = 1_000_003
+BATCH = 20_000
+BENCH_CONFIG = {"QUERY_CAPTCHA_AFTER": 10 ** 9, "QUERY_RATE_LIMIT_PER_MINUTE": 10 ** 9, "RATELIMIT_ENABLED": False,
+                "WTF_CSRF_ENABLED": False}
+
+
+def prepare_database(url: str) -> None:
+    if url.startswith("postgresql"):
+        import psycopg
+
+        parsed = urllib.parse.urlparse(url.replace("postgresql+psycopg", "postgresql"))
+        name = parsed.path.lstrip("/")
+        admin = parsed._replace(path="/postgres").geturl()
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def generate(app, persons: int, companies: int) -> dict:
+    """Bulk-load the registers; returns samples of generated values to query for."""
+    from flask_appbuilder import Model
+    from sqlalchemy import insert, text
+
+    from app.extensions import db
+    from app.models import EnterpriseQualification, PersonRegistration, RegisteredSpecialty
+    from app.models.registry import PROVINCE_NAMES, PROVINCE_OF_CHARACTER
+    from app.services import demo_registers as demo
+    from app.services.identity_documents import USCC_ALPHABET, make_resident_id, make_uscc
+    from app.services.registry_queries import (ENTERPRISE_KINDS, GRADES_BY_KIND, QUALIFICATIONS_BY_KIND,
+                                               SPECIALTIES_BY_QUALIFICATION)
+
+    rng = random.Random(SEED)
+    today = datetime.date.today()
+    provinces = sorted(PROVINCE_NAMES)
+    character_of = {code: character for character, code in PROVINCE_OF_CHARACTER.items()}
+    words = "华建宏远中恒东方南岭江北青山西溪金城安泰博达鼎盛永安昌隆天成瑞丰兴业正和信诚海川广厦长城新世纪"
+    suffixes = ("建设集团有限公司", "建筑工程有限公司", "工程建设有限公司", "建工集团有限公司", "设计研究院有限公司",
+                "工程监理有限公司", "置业有限公司", "工程咨询有限公司")
+    kinds = list(ENTERPRISE_KINDS)
+    letters = {"建筑业企业": "D", "房地产开发企业": "F", "工程监理企业": "E", "工程勘察设计企业": "A", "工程造价咨询企业": "G"}
+    started = time.perf_counter()
+    with app.app_context():
+        Model.metadata.create_all(db.engine)
+        engine = db.engine
+        employers = []
+        qualification_rows = []
+        certificate_serial = 0
+        for index in range(companies):
+            code = rng.choice(provinces)
+            region = f"{code}{rng.randint(1, 9):02d}{rng.randint(1, 20):02d}"
+            uscc = make_uscc("91" + region + "MA" + "".join(rng.choice(USCC_ALPHABET) for _ in range(7)))
+            name = ("".join(rng.choice(words) for _ in range(rng.randint(2, 4))) + PROVINCE_NAMES[code][:2]
+                    + f"{index:06d}" + rng.choice(suffixes))
+            kind = kinds[index % len(kinds)] if rng.random() < 0.4 else "建筑业企业"
+            for qualification in rng.sample(QUALIFICATIONS_BY_KIND[kind], k=min(len(QUALIFICATIONS_BY_KIND[kind]),
+                                                                              rng.randint(1, 2))):
+                certificate_serial += 1
+                valid_to = today + datetime.timedelta(days=rng.randint(-200, 1800))
+                qualification_rows.append({
+                    "enterprise_name": name, "uscc": uscc, "kind": kind, "qualification": qualification,
+                    "grade": rng.choice(GRADES_BY_KIND[kind]), "province": PROVINCE_NAMES[code],
+                    "certificate_number": f"{letters[kind]}{code}{certificate_serial:08d}",
+                    "valid_from": valid_to - datetime.timedelta(days=1826), "valid_to": valid_to})
+            if kind == "建筑业企业" or kind == "工程勘察设计企业":
+                employers.append((name, uscc, code, kind))
+        with engine.begin() as connection:
+            for first in range(0, len(qualification_rows), BATCH):
+                connection.execute(insert(EnterpriseQualification), qualification_rows[first:first + BATCH])
+        companies_seconds = time.perf_counter() - started
+
+        constructor_specialties = SPECIALTIES_BY_QUALIFICATION["constructor_1"]
+        samples = {"names": [], "documents": [], "registrations": [], "employers": [], "usccs": [], "kinds": [],
+                   "certificates": [(qualification_rows[i]["certificate_number"], qualification_rows[i]["kind"])
+                                    for i in range(0, len(qualification_rows), max(1, len(qualification_rows) // 200))]}
+        person_rows, specialty_rows = [], []
+        registration_id = 0
+        with engine.begin() as connection:
+            for index in range(persons):
+                name, uscc, code, kind = employers[rng.randrange(len(employers))]
+                male = rng.random() < 0.7
+                birth = datetime.date(rng.randint(1962, 1996), rng.randint(1, 12), rng.randint(1, 28))
+                document = make_resident_id(uscc[2:8], birth, (index % 499) * 2 + (1 if male else 2))
+                holder = demo._person_name(rng, male)
+                registration_id += 1
+                qualification = "architect_1" if kind == "工程勘察设计企业" else "constructor_1"
+                valid_from = today - datetime.timedelta(days=rng.randint(0, 1400))
+                if qualification == "constructor_1":
+                    number = f"{character_of[code]}1{code}{rng.randint(6, 22):02d}{rng.randint(8, 24):02d}{index:07d}"
+                else:
+                    number = f"{character_of[code]}一注建{2000 + rng.randint(5, 24)}{index:07d}"
+                valid_to = valid_from + datetime.timedelta(days=1095)
+                person_rows.append({
+                    "id": registration_id, "holder_name": holder, "holder_document_type": "resident_id",
+                    "holder_document_number": document, "qualification": qualification,
+                    "registration_number": number, "employer_name": name, "employer_uscc": uscc,
+                    "valid_from": valid_from, "valid_to": valid_to,
+                    "status": "cancelled" if rng.random() < 0.02 else "valid", "province": PROVINCE_NAMES[code]})
+                for specialty in ([rng.choice(constructor_specialties)] if qualification == "constructor_1"
+                                  else ["建筑"]):
+                    specialty_rows.append({"registration_id": registration_id, "specialty": specialty,
+                                           "valid_to": valid_to})
+                if index % max(1, persons // 200) == 0:
+                    samples["names"].append(holder)
+                    samples["documents"].append(document)
+                    samples["registrations"].append(number)
+                    samples["employers"].append(name)
+                    samples["usccs"].append(uscc)
+                    samples["kinds"].append(kind)
+                if len(person_rows) >= BATCH:
+                    connection.execute(insert(PersonRegistration), person_rows)
+                    connection.execute(insert(RegisteredSpecialty), specialty_rows)
+                    person_rows, specialty_rows = [], []
+            if person_rows:
+                connection.execute(insert(PersonRegistration), person_rows)
+                connection.execute(insert(RegisteredSpecialty), specialty_rows)
+            if engine.dialect.name == "postgresql":
+                connection.execute(text("SELECT setval('person_registration_id_seq', :n)"), {"n": registration_id})
+        with engine.connect() as connection:
+            connection.execute(text("ANALYZE"))
+            connection.commit()
+    seconds = time.perf_counter() - started
+    print(f"generated {persons:,} registered persons and {companies:,} enterprises "
+          f"({len(qualification_rows):,} qualification certificates) in {seconds:.1f} s "
+          f"(enterprises {companies_seconds:.1f} s)")
+    return samples
+
+
+def typical_queries(samples: dict) -> dict:
+    """Page name -> list of query-string paths (varied parameters)."""
+    rng = random.Random(SEED + 7)
+    surnames = ["王", "李", "张", "刘", "陈", "杨", "欧阳"]
+    provinces = ["北京市", "广东省", "四川省", "浙江省", "江苏省"]
+
+    def q(path, **params):
+        return path + "?" + urllib.parse.urlencode(params)
+
+    return {
+        "people: name prefix (2 chars)": [q("/query/people", name=n[:2]) for n in samples["names"][:200]],
+        "people: full name": [q("/query/people", name=n) for n in samples["names"][:200]],
+        "people: surname + province": [q("/query/people", name=rng.choice(surnames), province=rng.choice(provinces))
+                                       for _ in range(200)],
+        "people: identity number": [q("/query/people", document_number=d) for d in samples["documents"][:200]],
+        "people: registration number": [q("/query/people", registration_number=r)
+                                        for r in samples["registrations"][:200]],
+        "people: surname+specialty+province": [q("/query/people", name=rng.choice(surnames), qualification="constructor_1",
+                                                 specialty="市政公用工程", province=rng.choice(provinces),
+                                                 page=rng.randint(1, 3)) for _ in range(200)],
+        "people: employer prefix": [q("/query/people", employer=e[:6]) for e in samples["employers"][:200]],
+        "enterprises: kind + name prefix (1 char)": [q("/query/enterprises", kind="建筑业企业", name=e[:1])
+                                                     for e in samples["employers"][:200]],
+        "people: detail page": ["/query/people/" + urllib.parse.quote(r) for r in samples["registrations"][:200]],
+        "enterprises: kind + name prefix": [q("/query/enterprises", kind="建筑业企业", name=e[:3])
+                                            for e in samples["employers"][:200]],
+        "enterprises: USCC": [q("/query/enterprises", kind=k, uscc=u)
+                              for u, k in zip(samples["usccs"][:200], samples["kinds"])],
+        "enterprises: certificate no.": [q("/query/enterprises", kind=k, certificate_number=c)
+                                         for c, k in samples["certificates"][:200]],
+        "enterprises: name+grade+province": [q("/query/enterprises", kind="建筑业企业", name=e[:1],
+                                               qualification="建筑工程施工总承包", grade="一级",
+                                               province=rng.choice(provinces)) for e in samples["employers"][:200]],
+        "enterprises: detail page": ["/query/enterprises/" + u for u in samples["usccs"][:200]],
+    }
+
+
+def show_plans(app, samples: dict) -> None:
+    from sqlalchemy import text
+
+    from app.extensions import db
+    from app.services import registry_queries as rq
+
+    with app.app_context():
+        _show_plans(samples)
+
+
+def _show_plans(samples: dict) -> None:
+    from sqlalchemy import text
+
+    from app.extensions import db
+    from app.services import registry_queries as rq
+
+    statements = {
+        "people: name prefix": rq.person_search_statement(name=samples["names"][0][:2]),
+        "people: surname + province": rq.person_search_statement(name="王", province="广东省"),
+        "people: identity number": rq.person_search_statement(document_number=samples["documents"][0]),
+        "people: surname+specialty+province": rq.person_search_statement(
+            name="王", qualification="constructor_1", specialty="市政公用工程", province="北京市"),
+        "people: employer prefix": rq.person_search_statement(employer=samples["employers"][0][:6]),
+        "enterprises: kind + name prefix": rq.enterprise_search_statement(kind="建筑业企业",
+                                                                          name=samples["employers"][0][:3]),
+        "enterprises: name+grade+province": rq.enterprise_search_statement(
+            kind="建筑业企业", name=samples["employers"][0][:1], qualification="建筑工程施工总承包", grade="一级",
+            province="广东省"),
+    }
+    dialect = db.engine.dialect
+    prefix = "EXPLAIN QUERY PLAN " if dialect.name == "sqlite" else "EXPLAIN "
+    print("\nquery plans (LIMIT 21 as the pages ask)")
+    for name, statement in statements.items():
+        sql = str(statement.limit(21).compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        plan = [str(row[-1]) for row in db.session.execute(text(prefix + sql)).all()]
+        scans = [line for line in plan if "Seq Scan" in line
+                 or (line.strip().startswith("SCAN") and "INDEX" not in line.upper())]
+        print(f"  {name}: {'TABLE SCAN: ' + scans[0] if scans else 'indexes only'}")
+        for line in plan:
+            print("      " + line)
+        db.session.rollback()
+
+
+def measure_latency(app, queries: dict) -> None:
+    print("\nserver-side latency through the Flask application (ms)")
+    print(f"  {'query page':<34}{'n':>5}{'p50':>9}{'p95':>9}{'p99':>9}")
+    client = app.test_client()
+    overall = []
+    for name, paths in queries.items():
+        for path in paths[:10]:  # warm-up
+            client.get(path)
+        timings = []
+        for path in paths:
+            started = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code in (200, 303), (path, response.status_code)  # 303: the one match
+        timings.sort()
+        overall += timings
+        pick = lambda p: timings[min(len(timings) - 1, int(len(timings) * p))]  # noqa: E731
+        print(f"  {name:<34}{len(timings):>5}{statistics.median(timings):>9.2f}{pick(0.95):>9.2f}{pick(0.99):>9.2f}")
+    overall.sort()
+    pick = lambda p: overall[min(len(overall) - 1, int(len(overall) * p))]  # noqa: E731
+    print(f"  {'all query pages':<34}{len(overall):>5}{statistics.median(overall):>9.2f}{pick(0.95):>9.2f}"
+          f"{pick(0.99):>9.2f}")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _load(base: str, paths: list, seconds: float, concurrency: int) -> float:
+    """Requests per second that ``concurrency`` clients get through in ``seconds``."""
+    done = [0] * concurrency
+    stop = time.perf_counter() + seconds
+
+    def client(slot):
+        index = slot
+        while time.perf_counter() < stop:
+            with urllib.request.urlopen(base + paths[index % len(paths)], timeout=30) as response:
+                response.read()
+            done[slot] += 1
+            index += concurrency
+
+    threads = [threading.Thread(target=client, args=(slot,)) for slot in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.perf_counter() - started)
+
+
+def measure_throughput(url: str, queries: dict, workers: int, seconds: float) -> None:
+    port = _free_port()
+    environment = dict(os.environ, BENCH_DATABASE_URL=url, PYTHONPATH=ROOT)
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
+    server = subprocess.Popen([gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+                               "bench.wsgi:app"], env=environment, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/bench/bare", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        concurrency = workers * 2
+        page_paths = [p for name in ("people: name prefix (2 chars)", "people: registration number",
+                                     "enterprises: kind + name prefix", "people: surname + province")
+                      for p in queries[name]]
+        _load(base, page_paths, 2, concurrency)  # warm-up
+        bare = _load(base, ["/bench/bare"], seconds, concurrency)
+        pages = _load(base, page_paths, seconds, concurrency)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(f"\nthroughput under gunicorn ({workers} sync workers, {concurrency} concurrent clients, {seconds:.0f} s each)")
+    print(f"  bare Flask endpoint        {bare:8.1f} requests/s")
+    print(f"  query pages (4 kinds)      {pages:8.1f} requests/s")
+    print(f"  ratio                      {pages / bare * 100:8.1f} %")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url")
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--companies", type=int, default=200_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=10)
+    args = parser.parse_args()
+    url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='bench-queries-')}/bench.db"
+    os.environ.setdefault("PORTAL_ENV", "production")
+    prepare_database(url)
+    from bench.wsgi import make_app
+
+    app = make_app(url)
+    print(f"database: {url.split('@')[-1]}  ({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
+    samples = generate(app, args.persons, args.companies)
+    queries = typical_queries(samples)
+    show_plans(app, samples)
+    with app.app_context():
+        measure_latency(app, queries)
+    measure_throughput(url, queries, args.workers, args.seconds)
+
+
+if __name__ == "__main__":
+    main()

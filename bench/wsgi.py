@@ -1,0 +1,31 @@
+"""The portal as the query benchmark serves it, plus a bare endpoint to compare against.
+
+    BENCH_DATABASE_URL=... gunicorn -w 2 bench.wsgi:app
+"""
+
+import os
+
+import redis
+
+from app import create_app
+
+
+def make_app(database_url: str):
+    from bench.queries import BENCH_CONFIG
+
+    config = dict(BENCH_CONFIG, SQLALCHEMY_DATABASE_URI=database_url)
+    try:  # the shared store a production deployment uses, when this machine has it
+        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=0.5).ping()
+        config["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+    except redis.RedisError:
+        pass
+    app = create_app(config)
+
+    @app.route("/bench/bare")
+    def bare():
+        return "ok"
+
+    return app
+
+
+app = make_app(os.environ["BENCH_DATABASE_URL"]) if "BENCH_DATABASE_URL" in os.environ else None
