@@ -162,6 +162,27 @@ def generate(app, persons: int, companies: int) -> dict:
     return samples
 
 
+def samples_from_database(app, persons: int) -> dict:
+    """The values to query for, drawn from a database an earlier run generated."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import EnterpriseQualification as EQ, PersonRegistration as PR
+
+    step = max(1, persons // 200)
+    with app.app_context():
+        rows = db.session.execute(select(PR.holder_name, PR.holder_document_number, PR.registration_number,
+                                         PR.employer_name, PR.employer_uscc)
+                                  .where(PR.id.in_(range(1, persons + 1, step)))).all()
+        kinds = dict(db.session.execute(select(EQ.uscc, EQ.kind).where(EQ.uscc.in_({r[4] for r in rows}))).all())
+        certificates = db.session.execute(select(EQ.certificate_number, EQ.kind)
+                                          .where(EQ.id.in_(range(1, 300_000, 1400)))).all()
+    print(f"reusing the generated registers ({len(rows)} sample persons)")
+    return {"names": [r[0] for r in rows], "documents": [r[1] for r in rows], "registrations": [r[2] for r in rows],
+            "employers": [r[3] for r in rows], "usccs": [r[4] for r in rows], "kinds": [kinds[r[4]] for r in rows],
+            "certificates": [tuple(c) for c in certificates]}
+
+
 def typical_queries(samples: dict) -> dict:
     """Page name -> list of query-string paths (varied parameters)."""
     rng = random.Random(SEED + 7)
@@ -242,28 +263,51 @@ def _show_plans(samples: dict) -> None:
         db.session.rollback()
 
 
+def _percentiles(samples: list) -> tuple:
+    ordered = sorted(samples)
+    pick = lambda p: ordered[min(len(ordered) - 1, int(len(ordered) * p))]  # noqa: E731
+    return statistics.median(ordered), pick(0.95), pick(0.99)
+
+
 def measure_latency(app, queries: dict) -> None:
-    print("\nserver-side latency through the Flask application (ms)")
-    print(f"  {'query page':<34}{'n':>5}{'p50':>9}{'p95':>9}{'p99':>9}")
+    """Whole request (routing, queries, template) and, of it, the time spent in the database."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    database_seconds = [0.0]
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["bench_started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        database_seconds[0] += time.perf_counter() - conn.info.pop("bench_started", time.perf_counter())
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    event.listen(db.engine, "after_cursor_execute", after)
+    print("\nserver-side latency (ms): the whole request through Flask, and its database queries alone")
+    print(f"  {'query page':<38}{'n':>5}{'p50':>8}{'p95':>8}{'p99':>8}   |{'db p50':>8}{'db p95':>8}{'db p99':>8}")
     client = app.test_client()
-    overall = []
+    overall, overall_db = [], []
     for name, paths in queries.items():
         for path in paths[:10]:  # warm-up
             client.get(path)
-        timings = []
+        timings, db_timings = [], []
         for path in paths:
+            database_seconds[0] = 0.0
             started = time.perf_counter()
             response = client.get(path)
             timings.append((time.perf_counter() - started) * 1000)
+            db_timings.append(database_seconds[0] * 1000)
             assert response.status_code in (200, 303), (path, response.status_code)  # 303: the one match
-        timings.sort()
         overall += timings
-        pick = lambda p: timings[min(len(timings) - 1, int(len(timings) * p))]  # noqa: E731
-        print(f"  {name:<34}{len(timings):>5}{statistics.median(timings):>9.2f}{pick(0.95):>9.2f}{pick(0.99):>9.2f}")
-    overall.sort()
-    pick = lambda p: overall[min(len(overall) - 1, int(len(overall) * p))]  # noqa: E731
-    print(f"  {'all query pages':<34}{len(overall):>5}{statistics.median(overall):>9.2f}{pick(0.95):>9.2f}"
-          f"{pick(0.99):>9.2f}")
+        overall_db += db_timings
+        print(f"  {name:<38}{len(timings):>5}" + "".join(f"{v:>8.2f}" for v in _percentiles(timings)) + "   |"
+              + "".join(f"{v:>8.2f}" for v in _percentiles(db_timings)))
+    print(f"  {'all query pages':<38}{len(overall):>5}" + "".join(f"{v:>8.2f}" for v in _percentiles(overall))
+          + "   |" + "".join(f"{v:>8.2f}" for v in _percentiles(overall_db)))
+    event.remove(db.engine, "before_cursor_execute", before)
+    event.remove(db.engine, "after_cursor_execute", after)
 
 
 def _free_port() -> int:
@@ -331,15 +375,18 @@ def main():
     parser.add_argument("--companies", type=int, default=200_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the database of an earlier run with the same sizes (skips generating)")
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='bench-queries-')}/bench.db"
     os.environ.setdefault("PORTAL_ENV", "production")
-    prepare_database(url)
+    if not args.reuse:
+        prepare_database(url)
     from bench.wsgi import make_app
 
     app = make_app(url)
     print(f"database: {url.split('@')[-1]}  ({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
-    samples = generate(app, args.persons, args.companies)
+    samples = samples_from_database(app, args.persons) if args.reuse else generate(app, args.persons, args.companies)
     queries = typical_queries(samples)
     show_plans(app, samples)
     with app.app_context():

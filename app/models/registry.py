@@ -3,10 +3,13 @@
 The 热门服务 queries (services/registry_queries.py) search these tables by name
 prefix, province and kind at the scale of the national registers (about a
 million registered persons, two hundred thousand enterprises): every filter
-they offer has an index here. Name columns get a btree index that PostgreSQL
-builds with ``text_pattern_ops``, so that ``name LIKE '张%'`` is an index range
-scan whatever the database collation (SQLite uses the plain index through a
-``>= / <`` range on the same column).
+they offer has an index here. Name columns compare in code-point order on both
+databases (SQLite's BINARY default; ``COLLATE "C"`` on PostgreSQL, whatever the
+database's own collation), so one plain btree index serves both the prefix
+search (``name LIKE '张%'``, a range scan) and the name order the result pages
+list in, and ``LIMIT`` stops the scan after one page. (A ``text_pattern_ops``
+index serves the prefix but not the order: PostgreSQL then sorts every match of
+a one-character surname, tens of thousands of rows, for each page.)
 """
 
 from flask_appbuilder import Model
@@ -31,6 +34,11 @@ PROVINCE_OF_CHARACTER = {
     "粤": "44", "桂": "45", "琼": "46", "渝": "50", "川": "51", "贵": "52", "云": "53", "藏": "54", "陕": "61",
     "甘": "62", "青": "63", "宁": "64", "新": "65",
 }
+
+
+def code_point_string(length: int):
+    """A name column sorted and compared by code point on PostgreSQL as on SQLite (see above)."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
 def province_of(employer_uscc: str | None, registration_number: str | None = None) -> str:
@@ -62,7 +70,7 @@ class EnterpriseQualification(Model):
     __tablename__ = "enterprise_qualification"
 
     id = Column(Integer, primary_key=True)
-    enterprise_name = Column(String(200), nullable=False)
+    enterprise_name = Column(code_point_string(200), nullable=False)
     uscc = Column(String(18), nullable=False, index=True)
     kind = Column(String(40), nullable=False)  # 建筑业企业 / 工程监理企业 ...
     qualification = Column(String(100), nullable=False)  # e.g. 建筑工程施工总承包
@@ -74,8 +82,7 @@ class EnterpriseQualification(Model):
 
     __table_args__ = (
         # name prefix search (LIKE '中建%'), any kind
-        Index("ix_enterprise_qualification_name_prefix", "enterprise_name",
-              postgresql_ops={"enterprise_name": "text_pattern_ops"}),
+        Index("ix_enterprise_qualification_name_prefix", "enterprise_name"),
         # one kind, listed in name order (图 5-3-2: the kind is chosen first)
         Index("ix_enterprise_qualification_kind_name", "kind", "enterprise_name", "uscc"),
         Index("ix_enterprise_qualification_province", "province", "kind"),
@@ -88,12 +95,12 @@ class PersonRegistration(Model):
     __tablename__ = "person_registration"
 
     id = Column(Integer, primary_key=True)
-    holder_name = Column(String(100), nullable=False)
+    holder_name = Column(code_point_string(100), nullable=False)
     holder_document_type = Column(String(32), nullable=False)
     holder_document_number = Column(String(32), nullable=False, index=True)
     qualification = Column(String(32), nullable=False)
     registration_number = Column(String(40), nullable=False, unique=True)
-    employer_name = Column(String(200), nullable=False)
+    employer_name = Column(code_point_string(200), nullable=False)
     employer_uscc = Column(String(18), nullable=False, index=True)
     valid_from = Column(Date, nullable=False)
     valid_to = Column(Date, nullable=False)
@@ -105,10 +112,10 @@ class PersonRegistration(Model):
                                cascade="all, delete-orphan", order_by="RegisteredSpecialty.id")
 
     __table_args__ = (
-        Index("ix_person_registration_holder_name_prefix", "holder_name",
-              postgresql_ops={"holder_name": "text_pattern_ops"}),
-        Index("ix_person_registration_employer_name_prefix", "employer_name",
-              postgresql_ops={"employer_name": "text_pattern_ops"}),
+        Index("ix_person_registration_holder_name_prefix", "holder_name", "id"),
+        Index("ix_person_registration_employer_name_prefix", "employer_name"),
+        # a surname within a province, in name order (人员资格查询 narrowed by 注册省份)
+        Index("ix_person_registration_province_name", "province", "holder_name", "id"),
     )
 
 
