@@ -63,6 +63,7 @@ class Config:
     PORTAL_PUBLIC_URL = _env("PORTAL_PUBLIC_URL", "http://127.0.0.1:5000")
     CERTIFICATE_SIGNING_KEY_PATH = _env("CERTIFICATE_SIGNING_KEY_PATH")  # default instance/keys/certificate-sm2.json
     CERTIFICATE_CACHE_DIR = _env("CERTIFICATE_CACHE_DIR")  # default instance/cache/certificates
+    NOTICE_CACHE_DIR = _env("NOTICE_CACHE_DIR")  # formal notices (受理通知书 ...); default instance/cache/notices
 
     # --- accounts ---------------------------------------------------------------
     LOGIN_CAPTCHA_AFTER_FAILURES = 3

@@ -19,7 +19,7 @@ LEGAL_ENTITY = "LegalEntity"
 # What every case-handling role may read.
 CASE_READER = [
     ["ApplicationAdminView", "can_(list|show)"],
-    ["CaseWorkflowView", "can_(queue|case|attachment)"],
+    ["CaseWorkflowView", "can_(queue|case|attachment|notice)"],
     ["Cases", "menu_access"],
     ["My queue", "menu_access"],
     ["AdminIndexView", "can_index"],

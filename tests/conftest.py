@@ -48,7 +48,8 @@ def app(tmp_path_factory):
     keys = tmp_path_factory.mktemp("keys")
     application = create_app({"SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
                               "CERTIFICATE_SIGNING_KEY_PATH": str(keys / "certificate-sm2.json"),
-                              "CERTIFICATE_CACHE_DIR": str(tmp_path_factory.mktemp("certificate-cache"))})
+                              "CERTIFICATE_CACHE_DIR": str(tmp_path_factory.mktemp("certificate-cache")),
+                              "NOTICE_CACHE_DIR": str(tmp_path_factory.mktemp("notice-cache"))})
     application.test_client_class = RequestIsolatingClient
     with application.app_context():
         Model.metadata.drop_all(_db.engine)

@@ -110,8 +110,8 @@ def qr_png(text: str) -> bytes:
 
 
 @lru_cache(maxsize=8)
-def seal_png(authority: str) -> bytes:
-    """The issuing authority's electronic seal: a red ring, a star, the name along the upper arc."""
+def seal_png(authority: str, purpose: str = "电子证照专用章") -> bytes:
+    """The issuing authority's electronic seal: a red ring, a star, the name along the upper arc, its purpose below."""
     size, red = 480, (205, 30, 30, 215)
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
@@ -135,7 +135,7 @@ def seal_png(authority: str) -> bytes:
         y = centre + 170 * math.sin(math.radians(angle)) - 30
         image.alpha_composite(glyph, (int(x), int(y)))
     bottom = ImageFont.truetype(str(FONT_PATH), 34)
-    draw.text((centre, centre + 120), "电子证照专用章", font=bottom, fill=red, anchor="mm")
+    draw.text((centre, centre + 120), purpose, font=bottom, fill=red, anchor="mm")
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()

@@ -188,3 +188,82 @@ def test_staff_correct_the_calendar_and_the_clock_follows(app, client, db, staff
     assert response.status_code == 302
     assert db.session.query(CalendarOverride).filter_by(note="2027年春节").one().is_workday is False
     assert not WorkingCalendar.from_database().is_workday(datetime.date(2027, 2, 8))
+
+
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace("\n", "")
+
+
+def notice_links(client, case):
+    import re
+
+    page = client.get(f"/user/cases/{case.number}").get_data(as_text=True)
+    return re.findall(r'href="(/user/cases/[^"]+/notices/\d+\.pdf)"', page)
+
+
+def test_each_decision_gives_the_applicant_its_formal_notice(client, db, submitted_case, staff):
+    case = submitted_case
+    act(staff["acceptor"], case, "accept")
+    links = notice_links(client, case)
+    assert len(links) == 1
+    response = client.get(links[0])
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert "行政许可受理通知书" in text and case.number in text and "予以受理" in text
+    assert f"{case.item.time_limit_days}个工作日" in text and "预计办结日期" in text
+    act(staff["reviewer"], case, "start_review")
+    act(staff["approver"], case, "approve", "符合注册条件")
+    links = notice_links(client, case)
+    assert len(links) == 2  # 受理通知书 and 准予行政许可决定书 (start of review has none)
+    text = pdf_text(client.get(links[1]).data)
+    assert "准予行政许可决定书" in text and "第三十八条第一款" in text and case.number in text
+
+
+def test_the_correction_notice_lists_every_defect_once(client, db, submitted_case, staff):
+    from app.services import case_handling
+
+    officer = db.session.query(Account).filter_by(username="acceptor").one()
+    materials = [m for m in submitted_case.item.materials if m.required][:2]
+    defects = [{"material_id": m.id, "label": m.name, "problem": f"问题{index}：请重新上传清晰的扫描件"}
+               for index, m in enumerate(materials, 1)]
+    case_handling.handle(submitted_case, "request_correction", actor=officer, reason="请一次性补正", defects=defects)
+    db.session.commit()
+    data = client.get(notice_links(client, submitted_case)[0]).data
+    text = pdf_text(data)
+    assert "行政许可补正材料通知书" in text and "一次性告知" in text
+    from pypdf import PdfReader
+
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1  # an A4 sheet, seal and case facts included
+    for defect in defects:
+        assert defect["label"] in text and defect["problem"] in text
+
+
+def test_refusals_carry_the_reasons_and_the_right_of_redress_once(client, db, submitted_case, staff):
+    act(staff["acceptor"], submitted_case, "refuse", "申请事项不属于本机关职权范围")
+    text = pdf_text(client.get(notice_links(client, submitted_case)[0]).data)
+    assert "不予受理通知书" in text and "申请事项不属于本机关职权范围" in text
+    assert text.count("行政复议") == 1
+
+
+def test_staff_download_notices_from_the_case_and_strangers_cannot(app, client, db, submitted_case, staff,
+                                                                   register_person):
+    act(staff["acceptor"], submitted_case, "accept")
+    event = submitted_case.events[-1]
+    response = staff["reviewer"].get(f"/admin/workflow/case/{submitted_case.id}/notice/{event.id}")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert f"/notice/{event.id}" in staff["reviewer"].get(f"/admin/workflow/case/{submitted_case.id}").get_data(
+        as_text=True)
+    # An event that has no notice is not found; another citizen gets nothing.
+    submit_event = submitted_case.events[0]
+    assert client.get(f"/user/cases/{submitted_case.number}/notices/{submit_event.id}.pdf").status_code == 404
+    from app.services.identity_documents import make_resident_id
+
+    other = app.test_client()
+    stranger = register_person(document_number=make_resident_id("110105", datetime.date(1990, 5, 5), 33),
+                               phone="13655550002", email="s2@example.cn")
+    other.post("/account/login", data={"kind": "personal", "identifier": stranger["phone"],
+                                       "password": stranger["password"]})
+    assert other.get(f"/user/cases/{submitted_case.number}/notices/{event.id}.pdf").status_code == 404
+    assert app.test_client().get(f"/admin/workflow/case/{submitted_case.id}/notice/{event.id}").status_code == 302

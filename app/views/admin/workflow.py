@@ -1,5 +1,6 @@
 """The staff queue and case page: 受理, 审查, 审批, 制证 by role, on the statutory clock."""
 
+import io
 import json
 
 from flask import abort, flash, g, redirect, request, send_file, url_for
@@ -10,7 +11,7 @@ from wtforms import BooleanField
 
 from app.extensions import db
 from app.models import Account, Application, Attachment, CalendarOverride, ServiceItem
-from app.services import case_handling, deadlines, storage, workflow
+from app.services import case_handling, deadlines, notices, storage, workflow
 from app.services.accounts import FieldErrors
 from app.services.workflow import STATUS_LABELS, TRANSITIONS, Status
 from app.services.working_days import WorkingCalendar
@@ -21,7 +22,7 @@ ACTION_PERMISSIONS = [f"can_{action}" for action in case_handling.STAFF_ACTIONS]
 class CaseWorkflowView(BaseView):
     route_base = "/admin/workflow"
     default_view = "queue"
-    base_permissions = ["can_queue", "can_case", "can_attachment", *ACTION_PERMISSIONS]
+    base_permissions = ["can_queue", "can_case", "can_attachment", "can_notice", *ACTION_PERMISSIONS]
 
     def _allowed_actions(self) -> list[str]:
         sm = self.appbuilder.sm
@@ -95,7 +96,7 @@ class CaseWorkflowView(BaseView):
         events = [(e, json.loads(e.defects) if e.defects else []) for e in application.events]
         return self.render_template(
             "admin/workflow_case.html", application=application, events=events, possible=possible,
-            errors=errors, status_labels=STATUS_LABELS, transitions=TRANSITIONS,
+            errors=errors, status_labels=STATUS_LABELS, transitions=TRANSITIONS, notice_kinds=notices.NOTICE_KINDS,
             clock=deadlines.case_clock(application, calendar),
             acceptance_overdue=deadlines.acceptance_overdue(application, calendar),
             data=json.loads(application.data or "{}"), needs_reason=case_handling.NEEDS_REASON)
@@ -108,6 +109,18 @@ class CaseWorkflowView(BaseView):
             abort(404)
         return send_file(storage.path_of(item.stored_name), mimetype=item.content_type, as_attachment=True,
                          download_name=item.original_name)
+
+
+    @expose("/case/<int:case_id>/notice/<int:event_id>")
+    @has_access
+    def notice(self, case_id, event_id):
+        """The formal notice (受理通知书 ...) of one step of the case."""
+        application = self._case(case_id)
+        event = next((e for e in application.events if e.id == event_id), None)
+        if event is None or notices.notice_kind(event) is None:
+            abort(404)
+        return send_file(io.BytesIO(notices.notice_pdf(event)), mimetype="application/pdf", as_attachment=True,
+                         download_name=notices.file_name(event))
 
 
 class CalendarOverrideAdminView(ModelView):

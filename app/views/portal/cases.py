@@ -1,5 +1,6 @@
 """用户中心: 我的办件, a case's progress (图 3-3-9), its attachments, 我的消息."""
 
+import io
 import json
 
 from flask import Blueprint, abort, render_template, send_file
@@ -7,7 +8,7 @@ from sqlalchemy import func
 
 from app.extensions import db
 from app.models import Application, Attachment, InboxMessage
-from app.services import applications, clock, deadlines, storage
+from app.services import applications, clock, deadlines, notices, storage
 from app.services.working_days import WorkingCalendar
 from app.services.workflow import STATUS_LABELS, TRANSITIONS, Status
 from app.views.portal.session import citizen_required, current_citizen
@@ -41,9 +42,23 @@ def detail(number):
     events = [(event, json.loads(event.defects) if event.defects else []) for event in application.events]
     return render_template("portal/user/case.html", application=application, events=events,
                            case_clock=deadlines.case_clock(application, WorkingCalendar.from_database()),
-                           status_labels=STATUS_LABELS, transitions=TRANSITIONS,
+                           status_labels=STATUS_LABELS, transitions=TRANSITIONS, notice_kinds=notices.NOTICE_KINDS,
                            materials={m.id: m for m in application.item.materials},
                            active_nav="user-center")
+
+
+@cases_bp.route("/cases/<number>/notices/<int:event_id>.pdf")
+@citizen_required
+def notice(number, event_id):
+    """The formal notice of one step (受理通知书, 补正材料通知书 ...), for the applicant only."""
+    application = _own(number)
+    event = next((e for e in application.events if e.id == event_id), None)
+    if event is None or notices.notice_kind(event) is None:
+        abort(404)
+    response = send_file(io.BytesIO(notices.notice_pdf(event)), mimetype="application/pdf", as_attachment=True,
+                         download_name=notices.file_name(event))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @cases_bp.route("/attachments/<int:attachment_id>")
