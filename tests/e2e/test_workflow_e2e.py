@@ -1,0 +1,169 @@
+"""A case in Chromium from submission to issue: four staff roles in the back office, a correction round
+by the applicant on 信息修改或材料补充, notices on the progress page, the certificate in 我的证照."""
+
+import datetime
+import io
+import re
+
+import pytest
+from PIL import Image
+
+from app.models import Account, Application, EnterpriseQualification, QualificationCertificate, ServiceItem
+from app.services import face_verification as face
+from app.services.identity_documents import make_uscc
+from app.services.sms import latest_outbox_code
+
+pytestmark = pytest.mark.e2e
+
+EMPLOYER = make_uscc("91110105MA01B2C3X")
+STAFF = {"acceptor": "AcceptanceOfficer", "reviewer": "ReviewOfficer", "approver": "DecisionOfficer",
+         "issuer": "IssuingOfficer"}
+
+
+def jpeg_bytes(color="white"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (295, 413), color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def submitted(app, client, db, register_person, request_sms):
+    """A citizen's 一级建造师 initial registration, submitted through the portal."""
+    person = register_person()
+    db.session.add(QualificationCertificate(
+        holder_name=person["name"], holder_document_type="resident_id",
+        holder_document_number=person["document_number"], qualification="constructor_1", specialty="建筑工程",
+        certificate_number="BJ2015000077", issued_on=datetime.date(2015, 6, 1)))
+    db.session.add(EnterpriseQualification(
+        enterprise_name="北京建工示范建设集团有限公司", uscc=EMPLOYER, kind="建筑业企业", qualification="建筑工程施工总承包",
+        grade="一级", certificate_number="D111000077", valid_from=datetime.date(2024, 1, 1),
+        valid_to=datetime.date.today() + datetime.timedelta(days=300)))
+    db.session.commit()
+    client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
+                                        "password": person["password"]})
+    account = db.session.query(Account).filter_by(phone=person["phone"]).one()
+    face.complete(face.start(account.id, face.ONLINE_SERVICE, "/user/").token)
+    item = db.session.query(ServiceItem).filter_by(online_kind="constructor_initial").one()
+    data = {"nation": "汉族", "school": "同济大学", "major": "土木工程", "education": "本科",
+            "graduation_date": "2008-07-01", "employer_name": "北京建工示范建设集团有限公司", "employer_uscc": EMPLOYER,
+            "specialty": "建筑工程", "commitment": "yes", "submit_token": "e2e-workflow",
+            "sms_code": request_sms(client, person["phone"], "application")}
+    for material in item.materials:
+        if material.required:
+            data[f"material_{material.id}"] = (io.BytesIO(jpeg_bytes()), "scan.jpg")
+    assert client.post(f"/services/item/{item.code}/apply", data=data,
+                       content_type="multipart/form-data").status_code == 302
+    client.post("/account/logout")
+    person["account_id"] = account.id
+    return person, db.session.query(Application).one(), item
+
+
+def staff_page(browser, live_server, username):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(live_server + "/admin/login/")
+    page.fill("#username", username)
+    page.fill("#password", "Staff@2026pass")
+    page.locator("#admin-login-form button[type=submit]").click()
+    page.wait_for_load_state()
+    return page
+
+
+def open_from_queue(page, live_server, number):
+    page.goto(live_server + "/admin/workflow/")
+    page.locator("#queue-table").get_by_role("link", name=number).click()
+    page.wait_for_selector("#case-status")
+
+
+def press(page, action, reason=""):
+    form = page.locator(f"#action-{action}")
+    if reason:
+        form.locator("textarea").fill(reason)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "已办理" in page.locator(".alert-success").inner_text()
+
+
+def test_case_goes_from_submission_through_a_correction_round_to_issue(
+        browser, page, live_server, app, db, staff_factory, submitted, known_captcha, screenshot, tmp_path):
+    person, case, item = submitted
+    for username, role in STAFF.items():
+        staff_factory(role, username=username)
+    flagged = next(m for m in item.materials if m.required)
+
+    # 受理员: the case is in the queue; it goes back for correction, the defect named per material.
+    acceptor = staff_page(browser, live_server, "acceptor")
+    open_from_queue(acceptor, live_server, case.number)
+    assert acceptor.locator("#case-status").inner_text() == "已提交，待受理"
+    screenshot("workflow-acceptor-case", target=acceptor)
+    acceptor.get_by_role("link", name="退回补正").click()
+    acceptor.fill("#reason", "身份证扫描件不清晰")
+    acceptor.check(f"#flag_{flagged.id}")
+    acceptor.fill(f"#defect_{flagged.id}", "请上传清晰的身份证正反面扫描件")
+    screenshot("workflow-return-form", target=acceptor)
+    acceptor.locator("#case-return-form button[type=submit]").click()
+    acceptor.wait_for_load_state()
+
+    # The applicant: the progress page names the defect and offers the 补正材料通知书; only that material is open.
+    page.goto(live_server + "/account/login")
+    page.fill("#identifier", person["phone"])
+    page.fill("#password", person["password"])
+    page.locator("#login-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/user/$"))
+    page.goto(f"{live_server}/user/cases/{case.number}")
+    timeline = page.locator("#timeline").inner_text()
+    assert "请上传清晰的身份证正反面扫描件" in timeline
+    assert page.get_by_role("link", name=re.compile("行政许可补正材料通知书")).is_visible()
+    screenshot("workflow-applicant-returned")
+    with app.app_context():
+        face.complete(face.start(person["account_id"], face.ONLINE_SERVICE, "/user/").token)
+    page.goto(f"{live_server}/services/item/{item.code}/correction")
+    assert "请上传清晰的身份证正反面扫描件" in page.locator("#defects").inner_text()
+    page.set_input_files(f"#material_{flagged.id}", files=[{"name": "id-card.jpg", "mimeType": "image/jpeg",
+                                                             "buffer": jpeg_bytes("#eeeeee")}])
+    other = next(m for m in item.materials if m.required and m.id != flagged.id)
+    assert page.locator(f"#material_{other.id}").is_disabled(), "only the flagged material may be replaced"
+    page.check("#commitment-yes")
+    page.locator(".captcha-input").fill(known_captcha)
+    page.locator(".sms-button").click()
+    page.wait_for_selector('[data-ok-for="sms"]:not(:empty)')
+    with app.app_context():
+        page.fill("#sms_code", latest_outbox_code(person["phone"], "application"))
+    screenshot("workflow-correction-form")
+    page.locator("#submit-correction").click()
+    page.wait_for_load_state()
+
+    # 受理员 accepts the corrected case; 审查员, 审批员 and 制证员 take it to the end.
+    open_from_queue(acceptor, live_server, case.number)
+    assert acceptor.locator("#case-status").inner_text() == "补正后重新提交"
+    press(acceptor, "accept")
+    reviewer = staff_page(browser, live_server, "reviewer")
+    open_from_queue(reviewer, live_server, case.number)
+    press(reviewer, "start_review")
+    approver = staff_page(browser, live_server, "approver")
+    open_from_queue(approver, live_server, case.number)
+    press(approver, "approve", "符合注册条件")
+    issuer = staff_page(browser, live_server, "issuer")
+    open_from_queue(issuer, live_server, case.number)
+    screenshot("workflow-issuer-case", target=issuer)
+    press(issuer, "issue")
+    for staff in (acceptor, reviewer, approver, issuer):
+        staff.context.close()
+
+    # The applicant sees every step, downloads the decision, and finds the certificate in 我的证照.
+    page.goto(f"{live_server}/user/cases/{case.number}")
+    assert "已制证" in page.locator("#current-status").inner_text()
+    timeline = page.locator("#timeline").inner_text()
+    for step in ("退回补正", "补正后重新提交", "已受理", "开始审查", "准予许可", "已制证"):
+        assert step in timeline, step
+    with page.expect_download() as decision:
+        page.get_by_role("link", name=re.compile("准予行政许可决定书")).click()
+    from pypdf import PdfReader
+
+    text = PdfReader(decision.value.path()).pages[0].extract_text().replace("\n", "")
+    assert "准予行政许可决定书" in text and case.number in text
+    screenshot("workflow-applicant-issued")
+    with app.app_context():
+        face.complete(face.start(person["account_id"], face.MY_CERTIFICATES, "/user/").token)
+    page.goto(live_server + "/user/certificates")
+    assert "中华人民共和国一级建造师注册证书" in page.locator(".certificate-card").first.inner_text()
