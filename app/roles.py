@@ -12,6 +12,7 @@ ACCEPTANCE_OFFICER = "AcceptanceOfficer"  # 受理员
 REVIEW_OFFICER = "ReviewOfficer"  # 审查员
 DECISION_OFFICER = "DecisionOfficer"  # 审批员
 ISSUING_OFFICER = "IssuingOfficer"  # 制证员
+STATISTICIAN = "Statistician"  # 统计员: reports, read-only
 # Portal users hold these roles; they grant nothing in the back office.
 CITIZEN = "Citizen"
 LEGAL_ENTITY = "LegalEntity"
@@ -63,6 +64,12 @@ ROLE_PERMISSIONS = {
     ],
     DECISION_OFFICER: [*CASE_READER, ["CaseWorkflowView", "can_(approve|reject)"]],
     ISSUING_OFFICER: [*CASE_READER, ["CaseWorkflowView", "can_issue"]],
+    STATISTICIAN: [
+        ["StatisticsView", "can_(index|export)"],
+        ["Cases", "menu_access"],
+        ["Statistics", "menu_access"],
+        ["AdminIndexView", "can_index"],
+    ],
     CITIZEN: [],
     LEGAL_ENTITY: [],
 }

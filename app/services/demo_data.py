@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import (Account, ElectronicCertificate, EnterpriseQualification, EnterpriseRegisterEntry, FaqEntry, PersonRegistration,
                         QualificationCertificate, RegisteredSpecialty)
 from app.roles import (ACCEPTANCE_OFFICER, ACCOUNT_OFFICER, ADMIN, CONTENT_EDITOR, DECISION_OFFICER,
-                       ISSUING_OFFICER, REVIEW_OFFICER)
+                       ISSUING_OFFICER, REVIEW_OFFICER, STATISTICIAN)
 from app.services import identity_documents as docs
 from app.services.accounts import (LegalRegistration, PersonDetails, PersonalRegistration, register_legal,
                                    register_personal)
@@ -76,6 +76,7 @@ DEMO_STAFF = (
     ("reviewer", "审查", "员", "reviewer@demo.mohurd.local", REVIEW_OFFICER, "Reviewer@2026demo"),
     ("approver", "审批", "员", "approver@demo.mohurd.local", DECISION_OFFICER, "Approver@2026demo"),
     ("issuer", "制证", "员", "issuer@demo.mohurd.local", ISSUING_OFFICER, "Issuer@2026demo"),
+    ("statistician", "统计", "员", "statistician@demo.mohurd.local", STATISTICIAN, "Statistician@2026demo"),
 )
 
 # Demonstration citizens and companies (README lists them). Numbers are generated

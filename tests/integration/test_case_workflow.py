@@ -267,3 +267,29 @@ def test_staff_download_notices_from_the_case_and_strangers_cannot(app, client, 
                                        "password": stranger["password"]})
     assert other.get(f"/user/cases/{submitted_case.number}/notices/{event.id}.pdf").status_code == 404
     assert app.test_client().get(f"/admin/workflow/case/{submitted_case.id}/notice/{event.id}").status_code == 302
+
+
+def test_the_statistician_sees_the_figures_and_nothing_else(app, db, submitted_case, staff, staff_factory):
+    act(staff["acceptor"], submitted_case, "accept")
+    act(staff["reviewer"], submitted_case, "start_review")
+    act(staff["approver"], submitted_case, "approve", "符合条件")
+    staff_factory("Statistician", username="counter")
+    statistician = app.test_client()
+    statistician.post("/admin/login/", data={"username": "counter", "password": "Staff@2026pass"})
+    page = statistician.get("/admin/statistics/").get_data(as_text=True)
+    assert submitted_case.item.name in page
+    import re
+
+    figures = dict(re.findall(r'id="figure-([\w-]+)"[^>]*>([^<]*)<', page))
+    assert figures["submitted"] == "1" and figures["decided"] == "1" and figures["open"] == "1"
+    assert figures["average"] == "0.0"  # accepted and decided on the same working day
+    csv_text = statistician.get("/admin/statistics/export.csv").data.decode("utf-8-sig")
+    assert submitted_case.item.name in csv_text and "准予许可" in csv_text.splitlines()[0]
+    # Read-only and nothing but the figures: no queue, no case, no action.
+    assert statistician.get("/admin/workflow/").status_code in (302, 403)
+    assert statistician.get(f"/admin/workflow/case/{submitted_case.id}").status_code in (302, 403)
+    assert act(statistician, submitted_case, "issue").status_code in (302, 403)
+    db.session.expire_all()
+    assert db.session.get(Application, submitted_case.id).status == Status.APPROVED
+    # Case officers do not see the statistics.
+    assert staff["acceptor"].get("/admin/statistics/").status_code in (302, 403)

@@ -32,6 +32,10 @@ def register_admin_views(appbuilder):
     appbuilder.add_view(CaseWorkflowView, "My queue", label=_l("My queue"), icon="fa-tasks", category="Cases")
     appbuilder.add_view(CalendarOverrideAdminView, "Working-day calendar", label=_l("Working-day calendar"),
                         icon="fa-calendar", category="Cases")
+    from app.views.admin.statistics import StatisticsView
+
+    appbuilder.add_view(StatisticsView, "Statistics", label=_l("Statistics"), icon="fa-bar-chart",
+                        category="Cases")
     from app.views.admin.articles import register_article_views  # 公示公告, 政策发布, 制度法规
 
     register_article_views(appbuilder)
