@@ -1,10 +1,14 @@
 """The portal's security manager: FAB's, with the parts a ministry cannot use removed."""
 
 from flask import session
+from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.security.views import AuthDBView
+from flask_appbuilder.security.views import AuthDBView, UserDBModelView
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, StringField, ValidationError
 
 from app.models import Account, AccountKind
+from app.models.registry import PROVINCE_NAMES
 
 SESSION_VERSION_KEY = "_sv"
 
@@ -16,9 +20,42 @@ class StaffAuthView(AuthDBView):
     login_template = "admin/login.html"
 
 
+def _known_groups(form, field):
+    from app.services import case_scope
+
+    unknown = case_scope.unknown_groups(field.data)
+    if unknown:
+        raise ValidationError(_l("Unknown item group: %(groups)s", groups="、".join(unknown)))
+
+
+SCOPE_FIELDS = {
+    "case_groups": StringField(
+        _l("Item groups handled"), validators=[_known_groups],
+        description=_l("Comma-separated, e.g. 建造师,注册建筑师; empty: every group")),
+    "case_province": SelectField(
+        _l("Province handled"), choices=[("", _l("Every province"))] + [(p, p) for p in PROVINCE_NAMES.values()],
+        description=_l("Cases of this province only; empty: every province")),
+}
+
+
+class StaffUserView(UserDBModelView):
+    """FAB's user list, for staff only (citizens are managed under 门户账号), with each officer's data scope."""
+
+    base_filters = [["kind", FilterEqual, AccountKind.STAFF]]
+    add_columns = [*UserDBModelView.add_columns, "case_groups", "case_province"]
+    edit_columns = [*UserDBModelView.edit_columns, "case_groups", "case_province"]
+    add_form_extra_fields = {**UserDBModelView.add_form_extra_fields, **SCOPE_FIELDS}
+    edit_form_extra_fields = dict(SCOPE_FIELDS)
+    show_fieldsets = [*UserDBModelView.show_fieldsets,
+                      (_l("Data scope"), {"fields": ["case_groups", "case_province"], "expanded": True})]
+    label_columns = {**UserDBModelView.label_columns, "case_groups": _l("Item groups handled"),
+                     "case_province": _l("Province handled")}
+
+
 class PortalSecurityManager(SecurityManager):
     user_model = Account
     authdbview = StaffAuthView
+    userdbmodelview = StaffUserView
     # FAB's statistics chart loads Google Charts from the internet.
     userstatschartview = None
 

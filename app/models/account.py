@@ -78,6 +78,10 @@ class Account(User):
     locked_until = Column(DateTime)
     session_version = Column(Integer, nullable=False, default=0, server_default="0")
     cancelled_at = Column(DateTime)
+    # Staff data scope (empty: everything): the item groups (comma-separated) and the province of the cases
+    # this officer may see and handle.
+    case_groups = Column(String(200), nullable=False, default="", server_default="")
+    case_province = Column(String(20), nullable=False, default="", server_default="")
 
     enterprise = relationship(Enterprise, foreign_keys=[enterprise_id])
 

@@ -16,6 +16,8 @@ class Application(Model):
     account_id = Column(Integer, ForeignKey("ab_user.id"), nullable=False, index=True)
     item_id = Column(Integer, ForeignKey("service_item.id"), nullable=False, index=True)
     status = Column(String(24), nullable=False, default="draft", index=True)
+    # Province the case belongs to (the employer's, else the applicant's document region): staff data scope.
+    province = Column(String(20), nullable=False, default="", server_default="", index=True)
     data = Column(Text, nullable=False, default="{}")  # JSON: what the applicant filled in
     correction = Column(Text, nullable=False, default="")  # JSON: the open correction request
     commitment = Column(Boolean, nullable=False, default=False)

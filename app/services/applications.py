@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import (Application, Attachment, EnterpriseQualification, InboxMessage, PersonRegistration,
                         QualificationCertificate, ServiceItem)
-from app.services import audit, clock, identity_documents as docs, storage, workflow
+from app.services import audit, case_scope, clock, identity_documents as docs, storage, workflow
 from app.services.accounts import FieldErrors
 from app.services.workflow import OPEN_STATUSES, Status
 
@@ -283,6 +283,7 @@ def submit(account, item: ServiceItem, data: dict, uploads: dict, *, commitment:
     application.submit_token = submit_token
     application.number = _new_number()
     application.submitted_at = clock.now()
+    application.province = case_scope.province_of_case(account, json.loads(application.data))
     workflow.apply(application, "submit", actor=account, office=_l("Online service portal"),
                    remarks=_l("Submitted online by the applicant"))
     _tell(account, application, _l("Application %(number)s submitted", number=application.number),

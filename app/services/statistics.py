@@ -66,7 +66,10 @@ def build_report(today: datetime.date | None = None, calendar: WorkingCalendar |
     by_item: dict = {}
     for name, group, status, count in counts:
         by_item.setdefault((group, name), {})[status] = count
-    rows = [ItemRow(item=name, group=group, counts=values, total=sum(values.values()))
+    from app.services.catalogue_data import GROUPS
+
+    group_names = {group["key"]: group["name"] for group in GROUPS}
+    rows = [ItemRow(item=name, group=group_names.get(group, group), counts=values, total=sum(values.values()))
             for (group, name), values in sorted(by_item.items())]
     totals = {status: sum(row.counts.get(status, 0) for row in rows) for status in COLUMNS}
 

@@ -293,3 +293,67 @@ def test_the_statistician_sees_the_figures_and_nothing_else(app, db, submitted_c
     assert db.session.get(Application, submitted_case.id).status == Status.APPROVED
     # Case officers do not see the statistics.
     assert staff["acceptor"].get("/admin/statistics/").status_code in (302, 403)
+
+
+def scoped_officer(app, db, staff_factory, username, groups="", province=""):
+    officer = staff_factory("AcceptanceOfficer", username=username)
+    officer.case_groups, officer.case_province = groups, province
+    db.session.commit()
+    client = app.test_client()
+    client.post("/admin/login/", data={"username": username, "password": "Staff@2026pass"})
+    return client
+
+
+def test_the_case_gets_the_province_of_its_employer(db, submitted_case):
+    assert submitted_case.province == "北京市"
+
+
+@pytest.mark.parametrize("groups, province, sees", [
+    ("", "", True),
+    ("建造师", "", True),
+    ("注册建筑师", "", False),
+    ("", "北京市", True),
+    ("", "上海市", False),
+    ("建造师,注册建筑师", "北京市", True),
+    ("建造师", "上海市", False),
+])
+def test_officers_see_only_the_cases_of_their_scope(app, db, submitted_case, staff_factory, groups, province, sees):
+    officer = scoped_officer(app, db, staff_factory, "scoped", groups, province)
+    case = submitted_case
+    assert (case.number in officer.get("/admin/workflow/").get_data(as_text=True)) is sees
+    assert (case.number in officer.get("/applicationadminview/list/").get_data(as_text=True)) is sees
+    expected = 200 if sees else 404
+    assert officer.get(f"/admin/workflow/case/{case.id}").status_code == expected
+    assert officer.get(f"/admin/cases/{case.id}/return").status_code == expected
+    attachment = case.attachments[0]
+    assert officer.get(f"/admin/workflow/attachment/{attachment.id}").status_code == expected
+    response = act(officer, case, "accept")
+    db.session.expire_all()
+    assert (db.session.get(Application, case.id).status == Status.ACCEPTED) is sees
+    if not sees:
+        assert response.status_code == 404
+
+
+def test_the_admin_sets_an_officers_scope_and_unknown_groups_are_refused(app, client, db, staff_factory,
+                                                                          login_staff):
+    staff_factory("Admin", username="boss")
+    officer = staff_factory("AcceptanceOfficer", username="clerk")
+    login_staff("boss")
+    form = {"first_name": "受理", "last_name": "员", "username": "clerk", "email": officer.email, "active": "y",
+            "roles": [str(role.id) for role in officer.roles], "case_groups": "建造师，不存在的分组",
+            "case_province": "上海市"}
+    response = client.post(f"/users/edit/{officer.id}", data=form)
+    assert response.status_code == 200 and "未知的事项分组：不存在的分组" in response.get_data(as_text=True)
+    form["case_groups"] = "建造师，注册建筑师"
+    assert client.post(f"/users/edit/{officer.id}", data=form).status_code == 302
+    db.session.expire_all()
+    officer = db.session.get(Account, officer.id)
+    assert officer.case_groups == "建造师，注册建筑师" and officer.case_province == "上海市"
+
+
+def test_the_staff_user_list_holds_staff_only(app, client, db, staff_factory, login_staff, register_person):
+    person = register_person()
+    staff_factory("Admin", username="boss")
+    login_staff("boss")
+    page = client.get("/users/list/").get_data(as_text=True)
+    assert "boss" in page and person["name"] not in page

@@ -6,12 +6,13 @@ this is the part the applicant's 信息修改及材料补充 page needs.
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, ModelView, expose, has_access
+from flask_appbuilder.models.sqla.filters import FilterInFunction, FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Application
-from app.services import applications, workflow
+from app.services import applications, case_scope, workflow
 from app.services.accounts import FieldErrors
 from app.services.workflow import STATUS_LABELS, Status
 from app.views.admin.accounts import DISPLAY
@@ -31,6 +32,12 @@ class ApplicationAdminView(ModelView):
     label_columns = {"number": _l("Application number"), "item": _l("Item"), "applicant_name": _l("Applicant"),
                      "status": _l("Status"), "submitted_at": _l("Submitted at"), "data": _l("Form data")}
     show_template = "admin/case_show.html"
+    # The officer's data scope (item groups, province) and never a draft.
+    base_filters = [
+        ["item_id", FilterInFunction, lambda: case_scope.item_ids_in_scope(g.user)],
+        ["province", FilterInFunction, lambda: case_scope.provinces_in_scope(g.user)],
+        ["status", FilterNotEqual, Status.DRAFT],
+    ]
 
 
 class CaseCorrectionView(BaseView):
@@ -43,7 +50,7 @@ class CaseCorrectionView(BaseView):
     @has_access
     def correction(self, case_id):
         application = db.session.get(Application, case_id)
-        if application is None or application.status == Status.DRAFT:
+        if application is None or application.status == Status.DRAFT or not case_scope.in_scope(application, g.user):
             abort(404)
         errors = {}
         if request.method == "POST":

@@ -11,7 +11,7 @@ from wtforms import BooleanField
 
 from app.extensions import db
 from app.models import Account, Application, Attachment, CalendarOverride, ServiceItem
-from app.services import case_handling, deadlines, notices, storage, workflow
+from app.services import case_handling, case_scope, deadlines, notices, storage, workflow
 from app.services.accounts import FieldErrors
 from app.services.workflow import STATUS_LABELS, TRANSITIONS, Status
 from app.services.working_days import WorkingCalendar
@@ -35,7 +35,7 @@ class CaseWorkflowView(BaseView):
         statuses = sorted({s for a in actions for s in TRANSITIONS[a].sources})
         query = (db.session.query(Application).join(Account, Application.account_id == Account.id)
                  .join(ServiceItem, Application.item_id == ServiceItem.id)
-                 .filter(Application.status.in_(statuses)))
+                 .filter(Application.status.in_(statuses), case_scope.condition(g.user)))
         number = request.args.get("number", "").strip()[:32]
         name = request.args.get("name", "").strip()[:50]
         item = request.args.get("item", "").strip()[:100]
@@ -64,7 +64,7 @@ class CaseWorkflowView(BaseView):
 
     def _case(self, case_id: int) -> Application:
         application = db.session.get(Application, case_id)
-        if application is None or application.status == Status.DRAFT:
+        if application is None or application.status == Status.DRAFT or not case_scope.in_scope(application, g.user):
             abort(404)
         return application
 
@@ -107,9 +107,9 @@ class CaseWorkflowView(BaseView):
         item = db.session.get(Attachment, attachment_id)
         if item is None:
             abort(404)
+        self._case(item.application_id)  # a draft, or a case outside the officer's scope, is not found
         return send_file(storage.path_of(item.stored_name), mimetype=item.content_type, as_attachment=True,
                          download_name=item.original_name)
-
 
     @expose("/case/<int:case_id>/notice/<int:event_id>")
     @has_access
