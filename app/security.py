@@ -3,6 +3,7 @@
 from flask import session
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.views import AuthDBView, UserDBModelView
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, ValidationError
@@ -52,9 +53,21 @@ class StaffUserView(UserDBModelView):
                      "case_province": _l("Province handled")}
 
 
+class NoSecurityApi(SecurityApi):
+    """FAB's JWT login API is not offered: it would sign staff in without the picture code, the lock-out and
+    the audit trail of the login page. (Methods without ``@expose`` are not routed.)"""
+
+    def login(self):
+        raise NotImplementedError
+
+    def refresh(self):
+        raise NotImplementedError
+
+
 class PortalSecurityManager(SecurityManager):
     user_model = Account
     authdbview = StaffAuthView
+    security_api = NoSecurityApi
     userdbmodelview = StaffUserView
     # FAB's statistics chart loads Google Charts from the internet.
     userstatschartview = None

@@ -1,0 +1,102 @@
+"""Every back-office route × every role: a role reaches exactly what app/roles.py grants it.
+
+The expectation is computed from the declared rules (ROLE_PERMISSIONS), not from
+FAB's own answer, so a view added without ``@has_access``, a permission granted too
+widely or a rule that does not match its view all show up here.
+"""
+
+import re
+
+import pytest
+
+from app.roles import ADMIN, ROLE_PERMISSIONS
+
+# Routes that are public by design (sign-in, sign-out, language, the index that sends
+# strangers to the sign-in page) and FAB's list actions, which check the action's own
+# permission inside.
+PUBLIC_ENDPOINTS = {"AdminIndexView.index", "UtilView.back", "LocaleView.index", "StaffAuthView.login",
+                    "StaffAuthView.logout"}
+ACTION_METHODS = {"action", "action_post"}
+STAFF_ROLES = [ADMIN, *[role for role in ROLE_PERMISSIONS if role not in ("Citizen", "LegalEntity")]]
+
+
+def back_office_routes(app):
+    """(endpoint, url, methods, (view name, permission)) of every route of a FAB view."""
+    views = {view.__class__.__name__: view for view in app.appbuilder.baseviews}
+    routes = []
+    for rule in app.url_map.iter_rules():
+        view_name, _, method = rule.endpoint.partition(".")
+        if view_name not in views or rule.endpoint in PUBLIC_ENDPOINTS or method in ACTION_METHODS:
+            continue
+        view = views[view_name]
+        function = getattr(view, method)
+        assert hasattr(function, "_permission_name"), f"{rule.endpoint} ({rule.rule}) has no access check"
+        permission = "can_" + view.method_permission_name.get(method, function._permission_name)
+        url = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: "1" if m.group(1) != "filename" else "x.csv", rule.rule)
+        # A route whose permission the view does not declare (a read-only view's add/edit/delete) is
+        # refused to everyone, Admin included.
+        declared = permission in (view.base_permissions or [])
+        routes.append((rule.endpoint, url, rule.methods - {"HEAD", "OPTIONS"},
+                       (view.class_permission_name, permission, declared)))
+    return routes
+
+
+def granted(role, view_name, permission, declared) -> bool:
+    if not declared:
+        return False
+    if role == ADMIN:
+        return True
+    return any(re.match(view_rule, view_name) and re.match(permission_rule, permission)
+               for view_rule, permission_rule in ROLE_PERMISSIONS.get(role, []))
+
+
+def refused(response) -> bool:
+    """FAB refuses by sending the user to the sign-in page (401 or 403 for an API)."""
+    return response.status_code in (401, 403) or (response.status_code == 302
+                                           and "/admin/login" in response.headers.get("Location", ""))
+
+
+def test_every_back_office_route_is_checked(app):
+    routes = back_office_routes(app)
+    assert len(routes) > 100
+    endpoints = {endpoint for endpoint, *_ in routes}
+    for expected in ("CaseWorkflowView.queue", "CaseWorkflowView.case", "CaseWorkflowView.notice",
+                     "StatisticsView.index", "ArticleAdminView.list", "StaffUserView.list"):
+        assert expected in endpoints
+
+
+@pytest.mark.parametrize("role", STAFF_ROLES)
+def test_each_role_reaches_exactly_what_it_is_granted(app, db, staff_factory, role):
+    staff_factory(role, username="officer")
+    client = app.test_client()
+    assert client.post("/admin/login/", data={"username": "officer", "password": "Staff@2026pass"}).status_code == 302
+    wrong = []
+    for endpoint, url, methods, (view_name, permission, declared) in back_office_routes(app):
+        allowed = granted(role, view_name, permission, declared)
+        if "GET" in methods:
+            response = client.get(url)
+            if allowed == refused(response):
+                wrong.append(f"GET {url} ({view_name}.{permission}): {'refused' if allowed else 'allowed'}")
+        elif not allowed:  # a POST-only route: the refused roles must be turned away before anything happens
+            response = client.post(url, data={})
+            if not refused(response):
+                wrong.append(f"POST {url} ({view_name}.{permission}): allowed")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_citizens_and_strangers_reach_no_back_office_route(app, db, client, register_person):
+    person = register_person()
+    citizen = app.test_client()
+    citizen.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
+                                         "password": person["password"]})
+    for endpoint, url, methods, _permission in back_office_routes(app):
+        for visitor in (client, citizen):
+            response = visitor.get(url) if "GET" in methods else visitor.post(url, data={})
+            assert refused(response), f"{endpoint} {url}: {response.status_code}"
+
+
+def test_the_jwt_login_api_is_not_offered(client, staff_factory):
+    staff_factory("Admin", username="boss")
+    response = client.post("/api/v1/security/login",
+                           json={"username": "boss", "password": "Staff@2026pass", "provider": "db"})
+    assert response.status_code == 404
