@@ -384,5 +384,68 @@ def resubmit(account, application: Application, *, changes: dict, uploads: dict,
     return application
 
 
+def can_change_information(account, item: ServiceItem) -> bool:
+    """信息修改 without a return: the person has a decided case or a registration of this kind, and no open case."""
+    if open_case(account, item) is not None:
+        return False
+    if latest_case(account, item) is not None:
+        return True
+    qualification, _action = kind_parts(item)
+    return db.session.query(PersonRegistration.id).filter_by(
+        holder_document_number=account.document_number, qualification=qualification).first() is not None
+
+
+def request_information_change(account, item: ServiceItem, *, changes: dict, uploads: dict, commitment: bool,
+                               sms_check, ip: str = "") -> Application:
+    """To correct personal information (a changed name or document) when no case is waiting for a correction:
+    a new case of the same item, which staff check like any other; issuing it corrects the register."""
+    if not can_change_information(account, item):
+        raise FieldErrors({"__all__": _l("A case of this item is still being handled: wait for its decision")})
+    changes = {key: (changes.get(key) or "").strip()[:500] for key in ("name", "document_number", "explanation")}
+    errors = {}
+    if not changes["name"] and not changes["document_number"]:
+        errors["name"] = _l("Enter the corrected name or document number")
+    if changes["name"] and len(changes["name"]) > 50:
+        errors["name"] = _l("At most %(n)d characters", n=50)
+    if changes["document_number"]:
+        try:
+            changes["document_number"] = docs.validate_document(
+                account.document_type, changes["document_number"], passport_country=account.passport_country).number
+        except docs.DocumentError as refused:
+            errors["document_number"] = refused.message
+    if not changes["explanation"]:
+        errors["explanation"] = _l("Please explain the change")
+    if not commitment:
+        errors["commitment"] = _l("You must make the commitment to submit")
+    accepted, upload_errors = _check_uploads(item, uploads)
+    errors.update(upload_errors)
+    if not accepted and not upload_errors:
+        errors["__all__"] = _l("Upload the document that proves the change (for example the new identity card)")
+    if not errors:
+        errors.update(sms_check(account.phone))
+    if errors:
+        raise FieldErrors(errors)
+    latest = latest_case(account, item)
+    application = Application(account_id=account.id, item_id=item.id, status=Status.DRAFT)
+    db.session.add(application)
+    written = []
+    _store_uploads(application, item, accepted, written)
+    application._written_files = written
+    application.data = json.dumps({"information_change": changes, "of_case": latest.number if latest else ""},
+                                  ensure_ascii=False)
+    application.commitment = True
+    application.number = _new_number()
+    application.submitted_at = clock.now()
+    application.province = case_scope.province_of_case(account, json.loads(latest.data) if latest else {})
+    workflow.apply(application, "submit", actor=account, office=_l("Online service portal"),
+                   remarks=_l("Personal information correction: %(text)s", text=changes["explanation"]))
+    _tell(account, application, _l("Application %(number)s submitted", number=application.number),
+          _l("Your request to correct your personal information for %(item)s has been submitted. Its number is "
+             "%(number)s; follow its progress in My cases.", item=item.name, number=application.number))
+    audit.record("application.information_change", account=account, actor=account, ip=ip,
+                 subject=application.number)
+    return application
+
+
 def visible_to(account, application: Application | None) -> bool:
     return application is not None and application.account_id == account.id

@@ -100,6 +100,14 @@ def issue_registration(application: Application) -> PersonRegistration:
     current = (db.session.query(PersonRegistration)
                .filter_by(holder_document_number=account.document_number, qualification=qualification)
                .order_by(PersonRegistration.valid_to.desc()).first())
+    change = data.get("information_change")
+    if change and current is not None:
+        # 个人信息更正: the holder's registrations of this kind take the corrected name and document.
+        for registration in (db.session.query(PersonRegistration)
+                             .filter_by(holder_document_number=account.document_number, qualification=qualification)):
+            registration.holder_name = change.get("name") or registration.holder_name
+            registration.holder_document_number = change.get("document_number") or registration.holder_document_number
+        return current
     if action in ("initial", "reregister") or current is None:
         return _new_registration(account, qualification, data, today)
     if action == "renewal":

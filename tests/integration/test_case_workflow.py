@@ -357,3 +357,45 @@ def test_the_staff_user_list_holds_staff_only(app, client, db, staff_factory, lo
     login_staff("boss")
     page = client.get("/users/list/").get_data(as_text=True)
     assert "boss" in page and person["name"] not in page
+
+
+def issue_all_steps(staff, case):
+    for username, action in (("acceptor", "accept"), ("reviewer", "start_review"), ("approver", "approve"),
+                             ("issuer", "issue")):
+        assert act(staff[username], case, action, "同意").status_code == 302
+
+
+def test_personal_information_is_corrected_without_a_returned_case(client, db, submitted_case, staff, request_sms):
+    issue_all_steps(staff, submitted_case)
+    account = submitted_case.account
+    item = submitted_case.item
+    url = f"/services/item/{item.code}/correction"
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="information-change"' in page and 'id="submit-correction" disabled' not in page
+    identity = next(m for m in item.materials if m.required)
+
+    def post(**fields):
+        data = {"name": "", "document_number": "", "explanation": "", "commitment": "yes",
+                "sms_code": request_sms(client, account.phone, "application")}
+        data.update(fields)
+        return client.post(url, data=data, content_type="multipart/form-data")
+
+    response = post(explanation="已更名")
+    assert response.status_code == 200 and "请填写更正后的姓名或证件号码" in response.get_data(as_text=True)
+    response = post(name="刘德铭", document_number="110105198604021235")
+    body = response.get_data(as_text=True)
+    assert "请说明情况" in body and 'value="刘德铭"' in body
+    assert db.session.query(Application).count() == 1  # nothing saved half-way
+    response = post(name="刘德铭", explanation="经公安机关批准更名",
+                    **{f"material_{identity.id}": (io.BytesIO(jpeg()), "new-id.jpg")})
+    assert response.status_code == 302
+    change = db.session.query(Application).order_by(Application.id.desc()).first()
+    assert change.id != submitted_case.id and change.status == Status.SUBMITTED and change.number
+    assert '"name": "刘德铭"' in change.data
+    # While it is handled, the page does not take another one.
+    assert 'id="not-returned"' in client.get(url).get_data(as_text=True)
+    assert "刘德铭" in staff["acceptor"].get(f"/admin/workflow/case/{change.id}").get_data(as_text=True)
+    issue_all_steps(staff, change)
+    db.session.expire_all()
+    registration = db.session.query(PersonRegistration).one()
+    assert registration.holder_name == "刘德铭"

@@ -133,28 +133,34 @@ def correction(code):
     item = _online_item(code)
     account = current_citizen()
     case = applications.latest_case(account, item)
+    returned = case is not None and case.status == Status.RETURNED
+    information_change = not returned and applications.can_change_information(account, item)
     errors = {}
     changes = {}
-    if request.method == "POST" and case is not None:
+    if request.method == "POST" and (returned or information_change):
         changes = {k: request.form.get(k, "") for k in ("name", "document_number", "explanation")}
+        submit = applications.resubmit if returned else applications.request_information_change
+        target = case if returned else item
         try:
-            applications.resubmit(account, case, changes=changes, uploads=_uploads(item),
-                                  commitment=request.form.get("commitment") == "yes",
-                                  sms_check=sms_checker("application", request.form.get("sms_code", "")),
-                                  ip=client_ip())
+            submitted = submit(account, target, changes=changes, uploads=_uploads(item),
+                               commitment=request.form.get("commitment") == "yes",
+                               sms_check=sms_checker("application", request.form.get("sms_code", "")),
+                               ip=client_ip())
             db.session.commit()
         except FieldErrors as refused:
             db.session.rollback()
             errors = refused.errors
         else:
-            flash(_l("The corrected application has been resubmitted"), "success")
+            flash(_l("The corrected application has been resubmitted") if returned
+                  else _l("Your information correction has been submitted as case %(number)s",
+                          number=submitted.number), "success")
             return redirect(url_for("services.progress", code=code))
     return render_template("portal/services/correction.html", item=item, account=account, case=case,
                            data=json.loads(case.data) if case else {}, changes=changes, errors=errors,
                            request_info=applications.correction_request(case) if case else {},
                            flagged=applications.flagged_materials(case) if case else set(),
                            attachments=applications.current_attachments(case) if case else {},
-                           returned=case is not None and case.status == Status.RETURNED,
+                           returned=returned, information_change=information_change,
                            sms_form=sms_code_form(errors),
                            status_labels=STATUS_LABELS, active_nav="services")
 
