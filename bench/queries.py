@@ -221,11 +221,6 @@ def typical_queries(samples: dict) -> dict:
 
 
 def show_plans(app, samples: dict) -> None:
-    from sqlalchemy import text
-
-    from app.extensions import db
-    from app.services import registry_queries as rq
-
     with app.app_context():
         _show_plans(samples)
 

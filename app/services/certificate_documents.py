@@ -14,8 +14,6 @@ import datetime
 import io
 import json
 import math
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from app.models import CertificateEndorsement
 from app.services import certificates, clock
 from app.services.certificate_layout import SHORT_TITLES, PageLayout, layout_for
 from app.services.document_font import FAMILY_NAME, FONT_PATH, build_font
+from app.services.file_cache import cached_bytes
 from app.services.ofd_writer import write_ofd
 
 LAYOUT_VERSION = "1"
@@ -44,16 +43,7 @@ def document(endorsement: CertificateEndorsement, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(fmt)
     path = cache_dir() / f"{endorsement.id}-{endorsement.public_code}-v{LAYOUT_VERSION}.{fmt}"
-    if path.exists():
-        return path.read_bytes()
-    data = render(endorsement, fmt)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write then rename, so that a concurrent download never reads half a file.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temporary, path)
-    return data
+    return cached_bytes(path, lambda: render(endorsement, fmt))
 
 
 def file_name(endorsement: CertificateEndorsement, fmt: str) -> str:

@@ -13,9 +13,7 @@ whatever language the portal is shown in (like the certificates).
 import base64
 import datetime
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from flask_babel import force_locale
 from app.models import Application, ApplicationEvent
 from app.services import clock, deadlines
 from app.services.document_font import FAMILY_NAME, build_font, printable
+from app.services.file_cache import cached_bytes
 from app.services.working_days import WorkingCalendar
 
 LAYOUT_VERSION = "1"
@@ -133,12 +132,4 @@ def notice_pdf(event: ApplicationEvent) -> bytes:
     # The case number and the event's time make the name unique even across a rebuilt database.
     stamp = event.created_at.strftime("%Y%m%d%H%M%S%f")
     path = cache_dir() / f"{event.application.number}-{event.id}-{stamp}-v{LAYOUT_VERSION}.pdf"
-    if path.exists():
-        return path.read_bytes()
-    data = render_pdf(event)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temporary, path)
-    return data
+    return cached_bytes(path, lambda: render_pdf(event))
