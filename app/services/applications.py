@@ -38,6 +38,13 @@ FORM_FIELDS = {
     "lost_replacement": ("reason",),
 }
 BASIC_FIELDS = ("nation", "school", "major", "education", "graduation_date")
+# How each filled-in field is named to the applicant (the application form's labels).
+FIELD_LABELS = {
+    "nation": _l("Ethnic group"), "school": _l("School graduated from"), "major": _l("Field of study"),
+    "education": _l("Education"), "graduation_date": _l("Graduation date"),
+    "employer_name": _l("Employer (enterprise name)"), "employer_uscc": _l("Employer's unified social credit code"),
+    "specialty": _l("Specialty"), "reason": _l("Reason"),
+}
 
 
 @dataclass
@@ -346,13 +353,18 @@ def request_correction(application: Application, *, actor, reason: str, defects:
           _l("Reason: %(reason)s. Please correct it on the 信息修改或材料补充 page.", reason=reason))
 
 
+def flagged_fields(application: Application) -> set:
+    """The filled-in fields a correction request names (by field name)."""
+    return {d["field"] for d in correction_request(application).get("defects", []) if d.get("field")}
+
+
 def flagged_materials(application: Application) -> set:
     return {d["material_id"] for d in correction_request(application).get("defects", []) if d.get("material_id")}
 
 
 def resubmit(account, application: Application, *, changes: dict, uploads: dict, commitment: bool, sms_check,
-             ip: str = "") -> Application:
-    """Continue the same case with new versions of the flagged materials only."""
+             ip: str = "", field_values: dict | None = None) -> Application:
+    """Continue the same case with new versions of the flagged materials and new values of the flagged fields only."""
     if application.account_id != account.id:
         raise PermissionError("not the applicant")
     if application.status != Status.RETURNED:
@@ -368,6 +380,13 @@ def resubmit(account, application: Application, *, changes: dict, uploads: dict,
     errors.update(upload_errors)
     for mid in flagged - set(accepted):
         errors.setdefault(f"material_{mid}", _l("This material was returned: please upload a corrected version"))
+    field_values = {name: (value or "").strip()[:500] for name, value in (field_values or {}).items()}
+    flagged_names = flagged_fields(application)
+    if set(field_values) - flagged_names:
+        errors["__all__"] = _l("Only the information named in the return may be changed")
+    for name in flagged_names:
+        if not field_values.get(name):
+            errors[f"field_{name}"] = _l("This information was returned: please enter the corrected value")
     if not errors:
         errors.update(sms_check(account.phone))
     if errors:
@@ -375,6 +394,8 @@ def resubmit(account, application: Application, *, changes: dict, uploads: dict,
     written = []
     _store_uploads(application, application.item, accepted, written)
     data = json.loads(application.data or "{}")
+    for name in flagged_names:
+        data[name] = field_values[name]
     data["corrections"] = {k: v.strip()[:500] for k, v in changes.items() if v and v.strip()}
     application.data = json.dumps(data, ensure_ascii=False)
     workflow.apply(application, "resubmit", actor=account, office=_l("Online service portal"),

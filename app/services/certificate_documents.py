@@ -27,6 +27,7 @@ from app.services.certificate_layout import SHORT_TITLES, PageLayout, layout_for
 from app.services.document_font import FAMILY_NAME, FONT_PATH, build_font
 from app.services.file_cache import cached_bytes
 from app.services.ofd_writer import write_ofd
+from app.services.pdf_engine import html_to_pdf
 
 LAYOUT_VERSION = "1"
 FORMATS = {"pdf": "application/pdf", "ofd": "application/ofd"}
@@ -79,13 +80,10 @@ def render(endorsement: CertificateEndorsement, fmt: str) -> bytes:
 
 
 def render_pdf(page: PageLayout, font: bytes, signature: bytes | None = None) -> bytes:
-    from weasyprint import HTML, Attachment  # imported here: it loads Pango, not needed by other pages
-
     html = render_template(
         "certificates/page.html", page=page, family=FAMILY_NAME, font_b64=base64.b64encode(font).decode("ascii"),
         pictures={p.name: base64.b64encode(p.png).decode("ascii") for p in page.pictures})
-    attachments = [Attachment(string=signature, name=SIGNATURE_ATTACHMENT)] if signature else []
-    return HTML(string=html).write_pdf(attachments=attachments)
+    return html_to_pdf(html, {SIGNATURE_ATTACHMENT: signature} if signature else None)
 
 
 @lru_cache(maxsize=512)

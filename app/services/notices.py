@@ -24,6 +24,7 @@ from app.models import Application, ApplicationEvent
 from app.services import clock, deadlines
 from app.services.document_font import FAMILY_NAME, build_font, printable
 from app.services.file_cache import cached_bytes
+from app.services.pdf_engine import html_to_pdf
 from app.services.working_days import WorkingCalendar
 
 LAYOUT_VERSION = "1"
@@ -107,8 +108,6 @@ def notice_context(event: ApplicationEvent) -> dict:
 
 
 def render_pdf(event: ApplicationEvent) -> bytes:
-    from weasyprint import HTML  # imported here: it loads Pango, not needed by other pages
-
     from app.services.certificate_documents import seal_png
 
     context = notice_context(event)
@@ -117,7 +116,7 @@ def render_pdf(event: ApplicationEvent) -> bytes:
                            seal_b64=base64.b64encode(seal_png(context["authority"], "行政许可专用章")).decode("ascii"), **context)
     text = re.sub(r"<[^>]+>", "", html)
     html = html.replace(placeholder, base64.b64encode(build_font(printable(text))).decode("ascii"))
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def cache_dir() -> Path:

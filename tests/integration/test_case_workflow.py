@@ -399,3 +399,48 @@ def test_personal_information_is_corrected_without_a_returned_case(client, db, s
     db.session.expire_all()
     registration = db.session.query(PersonRegistration).one()
     assert registration.holder_name == "刘德铭"
+
+
+def test_a_return_can_name_filled_in_fields_and_only_those_change(client, db, submitted_case, staff, request_sms):
+    case = submitted_case
+    form = staff["acceptor"].get(f"/admin/cases/{case.id}/return").get_data(as_text=True)
+    assert 'name="flag_field_school"' in form and "同济大学" in form
+    response = staff["acceptor"].post(f"/admin/cases/{case.id}/return", data={
+        "reason": "毕业院校填写有误", "flag_field_school": "1", "defect_field_school": "请填写毕业证书上的院校全称"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Application, case.id).status == Status.RETURNED
+    url = f"/services/item/{case.item.code}/correction"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="field_school"' in page and 'name="field_major"' not in page
+    assert "请填写毕业证书上的院校全称" in page
+
+    def post(**fields):
+        data = {"commitment": "yes", "sms_code": request_sms(client, case.account.phone, "application")}
+        data.update(fields)
+        return client.post(url, data=data, content_type="multipart/form-data")
+
+    response = post(field_school="")
+    assert response.status_code == 200 and "该信息已被退回，请填写更正后的内容" in response.get_data(as_text=True)
+    assert post(field_school="同济大学（四平路校区）", field_major="不应被修改").status_code == 302
+    db.session.expire_all()
+    case = db.session.get(Application, case.id)
+    import json
+
+    data = json.loads(case.data)
+    assert case.status == Status.RESUBMITTED
+    assert data["school"] == "同济大学（四平路校区）" and data["major"] == "土木"
+
+
+def test_the_service_refuses_changes_to_fields_that_were_not_returned(db, submitted_case, staff):
+    from app.services import applications
+    from app.services.accounts import FieldErrors
+
+    officer = db.session.query(Account).filter_by(username="acceptor").one()
+    applications.request_correction(submitted_case, actor=officer, reason="院校", office="受理",
+                                    defects=[{"field": "school", "label": "毕业院校", "problem": "不全"}])
+    db.session.commit()
+    with pytest.raises(FieldErrors) as refused:
+        applications.resubmit(submitted_case.account, submitted_case, changes={}, uploads={}, commitment=True,
+                              sms_check=lambda phone: {}, field_values={"school": "新", "major": "改"})
+    assert "__all__" in refused.value.errors

@@ -189,3 +189,14 @@ def test_requirements_describe_size_background_format_and_weight(app):
     joined = " ".join(texts)
     assert "295" in joined and "413" in joined and "100KB" in joined.replace(" ", "") and "JPG" in joined
     assert any("white" in text.lower() or "白" in text for text in texts)
+
+
+def test_rendering_a_pdf_does_not_make_pillow_accept_truncated_photos():
+    """WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES when imported; the portal keeps it off."""
+    from PIL import ImageFile
+
+    from app.services.pdf_engine import html_to_pdf
+
+    assert html_to_pdf("<p>x</p>").startswith(b"%PDF")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    test_a_truncated_photo_is_refused()

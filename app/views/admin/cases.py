@@ -4,6 +4,8 @@ The full role-based workflow (受理, 审查, 审批, 制证) is the back-office
 this is the part the applicant's 信息修改及材料补充 page needs.
 """
 
+import json
+
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, ModelView, expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterInFunction, FilterNotEqual
@@ -40,6 +42,12 @@ class ApplicationAdminView(ModelView):
     ]
 
 
+def _returnable_fields(application) -> list[str]:
+    """The filled-in fields of the case that a correction request may name."""
+    data = json.loads(application.data or "{}")
+    return [name for name in applications.FIELD_LABELS if name in data]
+
+
 class CaseCorrectionView(BaseView):
     """补正: list every defect at once; the applicant fixes exactly those."""
 
@@ -60,9 +68,14 @@ class CaseCorrectionView(BaseView):
                 problem = request.form.get(f"defect_{material_id}", "").strip()
                 if request.form.get(f"flag_{material_id}") and problem:
                     defects.append({"material_id": material_id, "label": material.name, "problem": problem[:300]})
+            for name in _returnable_fields(application):
+                problem = request.form.get(f"defect_field_{name}", "").strip()
+                if request.form.get(f"flag_field_{name}") and problem:
+                    defects.append({"field": name, "label": str(applications.FIELD_LABELS[name]),
+                                    "problem": problem[:300]})
             try:
                 if not defects:
-                    raise FieldErrors({"defects": _l("Mark at least one material with its problem")})
+                    raise FieldErrors({"defects": _l("Mark at least one material or field with its problem")})
                 applications.request_correction(application, actor=g.user, reason=request.form.get("reason", ""),
                                                 defects=defects, office=str(_l("Acceptance office")))
                 db.session.commit()
@@ -77,5 +90,8 @@ class CaseCorrectionView(BaseView):
                 flash(_l("Case %(number)s returned for correction", number=application.number), "success")
                 return redirect(url_for("ApplicationAdminView.list"))
         return self.render_template("admin/case_return.html", application=application, errors=errors,
+                                    fields=[(name, applications.FIELD_LABELS[name], data.get(name, ""))
+                                            for name in _returnable_fields(application)
+                                            for data in [json.loads(application.data or "{}")]],
                                     can_return=workflow.can(application, "request_correction"),
                                     status_labels=STATUS_LABELS)

@@ -135,17 +135,20 @@ def correction(code):
     case = applications.latest_case(account, item)
     returned = case is not None and case.status == Status.RETURNED
     information_change = not returned and applications.can_change_information(account, item)
+    flagged_fields = sorted(applications.flagged_fields(case)) if returned else []
+    field_values = {}
     errors = {}
     changes = {}
     if request.method == "POST" and (returned or information_change):
         changes = {k: request.form.get(k, "") for k in ("name", "document_number", "explanation")}
-        submit = applications.resubmit if returned else applications.request_information_change
-        target = case if returned else item
+        common = dict(changes=changes, uploads=_uploads(item), commitment=request.form.get("commitment") == "yes",
+                      sms_check=sms_checker("application", request.form.get("sms_code", "")), ip=client_ip())
+        field_values = {name: request.form.get(f"field_{name}", "") for name in flagged_fields}
         try:
-            submitted = submit(account, target, changes=changes, uploads=_uploads(item),
-                               commitment=request.form.get("commitment") == "yes",
-                               sms_check=sms_checker("application", request.form.get("sms_code", "")),
-                               ip=client_ip())
+            if returned:
+                submitted = applications.resubmit(account, case, field_values=field_values, **common)
+            else:
+                submitted = applications.request_information_change(account, item, **common)
             db.session.commit()
         except FieldErrors as refused:
             db.session.rollback()
@@ -161,6 +164,8 @@ def correction(code):
                            flagged=applications.flagged_materials(case) if case else set(),
                            attachments=applications.current_attachments(case) if case else {},
                            returned=returned, information_change=information_change,
+                           flagged_fields=flagged_fields, field_labels=applications.FIELD_LABELS,
+                           field_values=field_values,
                            sms_form=sms_code_form(errors),
                            status_labels=STATUS_LABELS, active_nav="services")
 
