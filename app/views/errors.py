@@ -52,6 +52,10 @@ def handle_unexpected_error(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_error(error)
     log.exception("Unhandled error on %s %s", request.method, request.path)
+    # A failed statement leaves the session's transaction aborted; the error page reads the site settings.
+    from app.extensions import db
+
+    db.session.rollback()
     return _render(InternalServerError.code)
 
 
