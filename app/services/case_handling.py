@@ -30,6 +30,16 @@ STAFF_ACTIONS = {
     "issue": _l("Certificate office"),
 }
 NEEDS_REASON = {"refuse", "request_correction", "reject"}
+# What the officer's button says (the timeline says what happened: 已受理, 已制证 ...).
+ACTION_LABELS = {
+    "accept": _l("Accept"),
+    "refuse": _l("Do not accept"),
+    "request_correction": _l("Return for correction"),
+    "start_review": _l("Start review"),
+    "approve": _l("Grant the licence"),
+    "reject": _l("Refuse the licence"),
+    "issue": _l("Issue the certificate"),
+}
 
 RIGHT_OF_REDRESS = _l("If you disagree with this decision, you may apply for administrative review within 60 days "
                       "of receiving it, or bring an administrative lawsuit within 6 months.")

@@ -444,3 +444,12 @@ def test_the_service_refuses_changes_to_fields_that_were_not_returned(db, submit
         applications.resubmit(submitted_case.account, submitted_case, changes={}, uploads={}, commitment=True,
                               sms_check=lambda phone: {}, field_values={"school": "新", "major": "改"})
     assert "__all__" in refused.value.errors
+
+
+def test_the_officers_buttons_say_what_they_do(db, submitted_case, staff):
+    import re
+
+    page = staff["acceptor"].get(f"/admin/workflow/case/{submitted_case.id}").get_data(as_text=True)
+    buttons = re.findall(r'<button type="submit" class="btn btn-primary">([^<]+)</button>', page)
+    assert buttons == ["受理", "不予受理"]
+    assert ">退回补正</a>" in page

@@ -97,7 +97,7 @@ class CaseWorkflowView(BaseView):
         return self.render_template(
             "admin/workflow_case.html", application=application, events=events, possible=possible,
             errors=errors, status_labels=STATUS_LABELS, transitions=TRANSITIONS, notice_kinds=notices.NOTICE_KINDS,
-            clock=deadlines.case_clock(application, calendar),
+            action_labels=case_handling.ACTION_LABELS, clock=deadlines.case_clock(application, calendar),
             acceptance_overdue=deadlines.acceptance_overdue(application, calendar),
             data=json.loads(application.data or "{}"), needs_reason=case_handling.NEEDS_REASON)
 
