@@ -22,7 +22,7 @@ from app.extensions import db
 from app.models import Account, CertificateEndorsement, ElectronicCertificate, PersonRegistration
 from app.services import audit, clock, signing
 from app.services.accounts import FieldErrors
-from app.services.identity_documents import DocumentType, _parse_yyyymmdd, mask_document
+from app.services.identity_documents import DocumentError, mask_document, validate_document
 
 ENDORSEMENT_DAYS = 180
 RETIREMENT_AGE = 65
@@ -81,9 +81,10 @@ def today() -> datetime.date:
 def holder_birth_date(account: Account | None, registration: PersonRegistration) -> datetime.date | None:
     if account is not None and account.birth_date:
         return account.birth_date
-    if registration.holder_document_type == DocumentType.RESIDENT_ID.value:
-        return _parse_yyyymmdd(registration.holder_document_number[6:14])
-    return None
+    try:
+        return validate_document(registration.holder_document_type, registration.holder_document_number).birth_date
+    except (DocumentError, ValueError):
+        return None
 
 
 def holder_account(registration: PersonRegistration) -> Account | None:
@@ -161,10 +162,10 @@ def certificate_data(certificate: ElectronicCertificate) -> dict:
 
 
 def _gender_from_number(registration: PersonRegistration) -> str:
-    number = registration.holder_document_number
-    if registration.holder_document_type == DocumentType.RESIDENT_ID.value and len(number) == 18:
-        return "M" if int(number[16]) % 2 else "F"
-    return ""
+    try:
+        return validate_document(registration.holder_document_type, registration.holder_document_number).gender or ""
+    except (DocumentError, ValueError):
+        return ""
 
 
 def endorse(account: Account, certificate: ElectronicCertificate, purpose: str, detail: str = "",
