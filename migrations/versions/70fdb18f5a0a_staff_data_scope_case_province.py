@@ -27,6 +27,32 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_application_province'), ['province'], unique=False)
 
     # ### end Alembic commands ###
+    _backfill_case_provinces()
+
+
+def _backfill_case_provinces():
+    """Cases submitted before this revision get their province as new ones do (employer, else document region),
+    so that officers limited to a province see them."""
+    import json
+
+    from app.models.registry import PROVINCE_NAMES
+
+    bind = op.get_bind()
+    rows = bind.execute(sa.text(
+        "SELECT application.id, application.data, ab_user.document_type, ab_user.document_number "
+        "FROM application JOIN ab_user ON ab_user.id = application.account_id "
+        "WHERE application.status <> 'draft'")).all()
+    for case_id, data, document_type, document_number in rows:
+        try:
+            employer = (json.loads(data or "{}") or {}).get("employer_uscc") or ""
+        except ValueError:
+            employer = ""
+        province = PROVINCE_NAMES.get(employer[2:4], "")
+        if not province and document_type == "resident_id":
+            province = PROVINCE_NAMES.get((document_number or "")[:2], "")
+        if province:
+            bind.execute(sa.text("UPDATE application SET province = :province WHERE id = :id"),
+                         {"province": province, "id": case_id})
 
 
 def downgrade():
