@@ -230,3 +230,53 @@ def register_person(client, request_sms, personal_form):
         return data
 
     return register
+
+
+# --- cases ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def submit_constructor_case(db, register_person, request_sms):
+    """Register a citizen with a 一级建造师 资格证书 and an employer, and submit an initial registration
+    through the portal with ``client``; returns (person, account, item). The client stays signed in."""
+    import datetime
+    import io
+
+    from PIL import Image
+
+    from app.models import Account, EnterpriseQualification, QualificationCertificate, ServiceItem
+    from app.services import face_verification as face
+    from app.services.identity_documents import make_uscc
+
+    def submit(client, *, employer_name="示范建设集团", major="土木", certificate_number="C1",
+               qualification_number="D1", submit_token="t"):
+        employer = make_uscc("91110105MA01B2C3X")
+        person = register_person()
+        db.session.add(QualificationCertificate(
+            holder_name=person["name"], holder_document_type="resident_id",
+            holder_document_number=person["document_number"], qualification="constructor_1", specialty="建筑工程",
+            certificate_number=certificate_number, issued_on=datetime.date(2015, 6, 1)))
+        db.session.add(EnterpriseQualification(
+            enterprise_name=employer_name, uscc=employer, kind="建筑业企业", qualification="建筑工程施工总承包",
+            grade="一级", certificate_number=qualification_number, valid_from=datetime.date(2024, 1, 1),
+            valid_to=datetime.date.today() + datetime.timedelta(days=300)))
+        db.session.commit()
+        client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
+                                            "password": person["password"]})
+        account = db.session.query(Account).filter_by(phone=person["phone"]).one()
+        face.complete(face.start(account.id, face.ONLINE_SERVICE, "/user/").token)
+        item = db.session.query(ServiceItem).filter_by(online_kind="constructor_initial").one()
+        data = {"nation": "汉族", "school": "同济大学", "major": major, "education": "本科",
+                "graduation_date": "2008-07-01", "employer_name": employer_name, "employer_uscc": employer,
+                "specialty": "建筑工程", "commitment": "yes", "submit_token": submit_token,
+                "sms_code": request_sms(client, person["phone"], "application")}
+        for material in item.materials:
+            if material.required:
+                scan = io.BytesIO()
+                Image.new("RGB", (295, 413), "white").save(scan, "JPEG")
+                data[f"material_{material.id}"] = (io.BytesIO(scan.getvalue()), "scan.jpg")
+        response = client.post(f"/services/item/{item.code}/apply", data=data, content_type="multipart/form-data")
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return person, account, item
+
+    return submit

@@ -82,3 +82,21 @@ def screenshot(page):
         (target or page).screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+@pytest.fixture
+def pass_face_check_on_phone(browser):
+    """Open the face page's QR address on a phone-sized page and go through the mini-program stand-in."""
+    return lambda page: _pass_face_check(browser, page)
+
+
+def _pass_face_check(browser, page):
+    mobile_url = page.get_attribute("#face-qr", "data-mobile-url")
+    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    try:
+        phone = phone_context.new_page()
+        phone.goto(mobile_url)
+        phone.get_by_role("button", name="下一步").click()
+        phone.wait_for_selector("#face-success", timeout=10000)
+    finally:
+        phone_context.close()

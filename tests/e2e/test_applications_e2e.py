@@ -1,7 +1,6 @@
 """Chapter 三 in Chromium: 办事服务 → 办事指南 → face verification → 在线申报 with uploads → progress."""
 
 import datetime
-import io
 import re
 
 import pytest
@@ -21,7 +20,7 @@ def jpeg(path, color="white"):
     return str(path)
 
 
-def test_from_the_catalogue_to_the_progress_page(page, browser, live_server, app, db, register_person,
+def test_from_the_catalogue_to_the_progress_page(pass_face_check_on_phone, page, live_server, app, db, register_person,
                                                  known_captcha, screenshot, tmp_path):
     person = register_person()
     db.session.add(QualificationCertificate(
@@ -53,15 +52,7 @@ def test_from_the_catalogue_to_the_progress_page(page, browser, live_server, app
     page.get_by_role("link", name="在线办理").click()
 
     page.wait_for_url(re.compile(r"/face/online_service"))
-    mobile_url = page.get_attribute("#face-qr", "data-mobile-url")
-    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    try:
-        phone = phone_context.new_page()
-        phone.goto(mobile_url)
-        phone.get_by_role("button", name="下一步").click()
-        phone.wait_for_selector("#face-success", timeout=10000)
-    finally:
-        phone_context.close()
+    pass_face_check_on_phone(page)
     page.wait_for_url(re.compile(r"^http://[^/]+/services/item/[^/?]+$"), timeout=10000)
     for label in ("在线申报", "信息修改或材料补充", "最新业务办理进度"):
         assert page.get_by_role("link", name=label).is_visible()

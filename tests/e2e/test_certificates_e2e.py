@@ -31,7 +31,8 @@ def holder(db, register_person):
     return person
 
 
-def test_holder_endorses_downloads_and_anyone_verifies(page, browser, live_server, db, holder, screenshot):
+def test_holder_endorses_downloads_and_anyone_verifies(pass_face_check_on_phone, page, browser, live_server, db,
+                                                       holder, screenshot):
     page.goto(live_server + "/account/login")
     page.fill("#identifier", holder["document_number"])
     page.fill("#password", holder["password"])
@@ -41,15 +42,7 @@ def test_holder_endorses_downloads_and_anyone_verifies(page, browser, live_serve
     page.wait_for_url(re.compile(r"/face/my_certificates"))
     screenshot("certificates-face")
 
-    mobile_url = page.get_attribute("#face-qr", "data-mobile-url")
-    phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    try:
-        phone = phone_context.new_page()
-        phone.goto(mobile_url)
-        phone.get_by_role("button", name="下一步").click()
-        phone.wait_for_selector("#face-success", timeout=10000)
-    finally:
-        phone_context.close()
+    pass_face_check_on_phone(page)
 
     page.wait_for_url(live_server + "/user/certificates", timeout=10000)
     assert page.locator("h1").inner_text() == "电子证照管理"

@@ -1,21 +1,18 @@
 """A case in Chromium from submission to issue: four staff roles in the back office, a correction round
 by the applicant on 信息修改或材料补充, notices on the progress page, the certificate in 我的证照."""
 
-import datetime
 import io
 import re
 
 import pytest
 from PIL import Image
 
-from app.models import Account, Application, EnterpriseQualification, QualificationCertificate, ServiceItem
+from app.models import Application
 from app.services import face_verification as face
-from app.services.identity_documents import make_uscc
 from app.services.sms import latest_outbox_code
 
 pytestmark = pytest.mark.e2e
 
-EMPLOYER = make_uscc("91110105MA01B2C3X")
 STAFF = {"acceptor": "AcceptanceOfficer", "reviewer": "ReviewOfficer", "approver": "DecisionOfficer",
          "issuer": "IssuingOfficer"}
 
@@ -27,32 +24,11 @@ def jpeg_bytes(color="white"):
 
 
 @pytest.fixture
-def submitted(app, client, db, register_person, request_sms):
+def submitted(client, db, submit_constructor_case):
     """A citizen's 一级建造师 initial registration, submitted through the portal."""
-    person = register_person()
-    db.session.add(QualificationCertificate(
-        holder_name=person["name"], holder_document_type="resident_id",
-        holder_document_number=person["document_number"], qualification="constructor_1", specialty="建筑工程",
-        certificate_number="BJ2015000077", issued_on=datetime.date(2015, 6, 1)))
-    db.session.add(EnterpriseQualification(
-        enterprise_name="北京建工示范建设集团有限公司", uscc=EMPLOYER, kind="建筑业企业", qualification="建筑工程施工总承包",
-        grade="一级", certificate_number="D111000077", valid_from=datetime.date(2024, 1, 1),
-        valid_to=datetime.date.today() + datetime.timedelta(days=300)))
-    db.session.commit()
-    client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
-                                        "password": person["password"]})
-    account = db.session.query(Account).filter_by(phone=person["phone"]).one()
-    face.complete(face.start(account.id, face.ONLINE_SERVICE, "/user/").token)
-    item = db.session.query(ServiceItem).filter_by(online_kind="constructor_initial").one()
-    data = {"nation": "汉族", "school": "同济大学", "major": "土木工程", "education": "本科",
-            "graduation_date": "2008-07-01", "employer_name": "北京建工示范建设集团有限公司", "employer_uscc": EMPLOYER,
-            "specialty": "建筑工程", "commitment": "yes", "submit_token": "e2e-workflow",
-            "sms_code": request_sms(client, person["phone"], "application")}
-    for material in item.materials:
-        if material.required:
-            data[f"material_{material.id}"] = (io.BytesIO(jpeg_bytes()), "scan.jpg")
-    assert client.post(f"/services/item/{item.code}/apply", data=data,
-                       content_type="multipart/form-data").status_code == 302
+    person, account, item = submit_constructor_case(
+        client, employer_name="北京建工示范建设集团有限公司", major="土木工程", certificate_number="BJ2015000077",
+        qualification_number="D111000077", submit_token="e2e-workflow")
     client.post("/account/logout")
     person["account_id"] = account.id
     return person, db.session.query(Application).one(), item

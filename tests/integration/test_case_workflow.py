@@ -6,9 +6,7 @@ import io
 import pytest
 from PIL import Image
 
-from app.models import (Account, Application, EnterpriseQualification, InboxMessage, PersonRegistration,
-                        QualificationCertificate, ServiceItem, SmsOutboxMessage)
-from app.services import face_verification as face
+from app.models import Account, Application, InboxMessage, PersonRegistration, SmsOutboxMessage
 from app.services.case_handling import make_registration_number
 from app.services.identity_documents import make_uscc
 from app.services.workflow import Status
@@ -25,30 +23,8 @@ def jpeg():
 
 
 @pytest.fixture
-def submitted_case(app, client, db, register_person, request_sms):
-    person = register_person()
-    db.session.add(QualificationCertificate(
-        holder_name=person["name"], holder_document_type="resident_id",
-        holder_document_number=person["document_number"], qualification="constructor_1", specialty="建筑工程",
-        certificate_number="C1", issued_on=datetime.date(2015, 6, 1)))
-    db.session.add(EnterpriseQualification(
-        enterprise_name="示范建设集团", uscc=EMPLOYER, kind="建筑业企业", qualification="建筑工程施工总承包", grade="一级",
-        certificate_number="D1", valid_from=datetime.date(2024, 1, 1),
-        valid_to=datetime.date.today() + datetime.timedelta(days=300)))
-    db.session.commit()
-    client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
-                                        "password": person["password"]})
-    account = db.session.query(Account).filter_by(phone=person["phone"]).one()
-    face.complete(face.start(account.id, face.ONLINE_SERVICE, "/user/").token)
-    item = db.session.query(ServiceItem).filter_by(online_kind="constructor_initial").one()
-    data = {"nation": "汉族", "school": "同济大学", "major": "土木", "education": "本科", "graduation_date": "2008-07-01",
-            "employer_name": "示范建设集团", "employer_uscc": EMPLOYER, "specialty": "建筑工程", "commitment": "yes",
-            "sms_code": request_sms(client, person["phone"], "application"), "submit_token": "t"}
-    for material in item.materials:
-        if material.required:
-            data[f"material_{material.id}"] = (io.BytesIO(jpeg()), "m.jpg")
-    assert client.post(f"/services/item/{item.code}/apply", data=data,
-                       content_type="multipart/form-data").status_code == 302
+def submitted_case(client, db, submit_constructor_case):
+    submit_constructor_case(client)
     return db.session.query(Application).one()
 
 

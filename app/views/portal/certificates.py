@@ -27,18 +27,20 @@ def _own(certificate_id: int):
 
 
 def _card(certificate) -> dict:
-    endorsement = certificates.latest_endorsement(certificate)
+    # Each state is worked out once: the endorsement state compares against the register (a query).
+    status = certificates.status_of(certificate)
     state = certificates.endorsement_state(certificate)
+    valid = status == certificates.VALID
     return {
         "certificate": certificate,
         "title": certificates.KIND_TITLES[certificate.registration.qualification],
-        "status": certificates.status_of(certificate),
-        "status_label": certificates.STATUS_LABELS[certificates.status_of(certificate)],
+        "status": status,
+        "status_label": certificates.STATUS_LABELS[status],
         "state": state,
         "state_label": certificates.ENDORSEMENT_LABELS[state],
-        "endorsement": endorsement,
-        "can_download": certificates.can_download(certificate),
-        "can_endorse": certificates.status_of(certificate) == certificates.VALID and state != certificates.LIVE,
+        "endorsement": certificates.latest_endorsement(certificate),
+        "can_download": valid and state == certificates.LIVE,
+        "can_endorse": valid and state != certificates.LIVE,
     }
 
 
