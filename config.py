@@ -65,6 +65,11 @@ class Config:
     CERTIFICATE_CACHE_DIR = _env("CERTIFICATE_CACHE_DIR")  # default instance/cache/certificates
     NOTICE_CACHE_DIR = _env("NOTICE_CACHE_DIR")  # formal notices (受理通知书 ...); default instance/cache/notices
 
+    # --- public queries (热门服务) ------------------------------------------------
+    # Query pages that are the same for every visitor are shared for this long, or
+    # until a register changes (views/portal/query_cache.py); 0 turns that off.
+    QUERY_CACHE_SECONDS = int(_env("QUERY_CACHE_SECONDS", "300"))
+
     # --- accounts ---------------------------------------------------------------
     LOGIN_CAPTCHA_AFTER_FAILURES = 3
     LOGIN_LOCK_AFTER_FAILURES = 5

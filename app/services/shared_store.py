@@ -38,6 +38,10 @@ class SharedStore:
         """Atomic counter; the expiry is fixed when the counter is created."""
         raise NotImplementedError
 
+    def incr_many(self, counters: list[tuple[str, int]]) -> list[int]:
+        """Several ``incr`` (key, ttl) at once: one round trip where the store allows it."""
+        return [self.incr(key, ttl_seconds) for key, ttl_seconds in counters]
+
     def ttl(self, key: str) -> int | None:
         raise NotImplementedError
 
@@ -71,6 +75,13 @@ class RedisStore(SharedStore):
         pipe.expire(self._k(key), max(int(ttl_seconds), 1), nx=True)
         count, _ = pipe.execute()
         return int(count)
+
+    def incr_many(self, counters):
+        pipe = self.client.pipeline()
+        for key, ttl_seconds in counters:
+            pipe.incr(self._k(key))
+            pipe.expire(self._k(key), max(int(ttl_seconds), 1), nx=True)
+        return [int(count) for count in pipe.execute()[::2]]
 
     def ttl(self, key):
         remaining = self.client.ttl(self._k(key))

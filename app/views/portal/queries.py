@@ -24,10 +24,12 @@ import time
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from app.services import registry_queries as rq
 from app.services.applications import QUALIFICATION_NAMES
 from app.services.shared_store import get_store
+from app.views.portal import query_cache
 from app.views.portal.session import client_ip
 from app.views.portal.verification_api import captcha_passed
 
@@ -74,10 +76,19 @@ def _window_key() -> tuple[str, int]:
     return f"query:count:{_client_key()}:{int(_now() // window)}", window
 
 
-def _rate_limited() -> bool:
-    limit = _setting("QUERY_RATE_LIMIT_PER_MINUTE", 60)
-    count = get_store().incr(f"query:rate:{_client_key()}:{int(_now() // 60)}", 120)
-    return count > limit
+def _over_rate_limit(valid_query: bool) -> bool:
+    """Count this request (one round trip to the shared store); True when the client is over the limit.
+
+    Every request counts against the per-minute limit; a valid query also counts
+    towards the picture code.
+    """
+    counters = [(f"query:rate:{_client_key()}:{int(_now() // 60)}", 120)]
+    if valid_query:
+        counters.append(_window_key())
+    counts = get_store().incr_many(counters)
+    if valid_query:
+        g.query_count = counts[1]
+    return counts[0] > _setting("QUERY_RATE_LIMIT_PER_MINUTE", 60)
 
 
 def _too_many():
@@ -85,12 +96,6 @@ def _too_many():
                            message=_l("Too many queries have come from your network in a short time. "
                                       "Please wait a minute and try again."))
     return html, 429, {"Retry-After": "60"}
-
-
-def _count_query() -> int:
-    key, window = _window_key()
-    g.query_count = get_store().incr(key, window)
-    return g.query_count
 
 
 def _queries_so_far() -> int:
@@ -107,8 +112,8 @@ def picture_needed() -> bool:
 
 
 def _gate():
-    """Count this query; None to answer it, or (message, status) when a picture code is missing or wrong."""
-    if _count_query() <= _setting("QUERY_CAPTCHA_AFTER", 5):
+    """None to answer this (counted) query, or (message, status) when a picture code is missing or wrong."""
+    if g.query_count <= _setting("QUERY_CAPTCHA_AFTER", 5):
         return None
     challenge, answer = request.args.get("captcha_id", ""), request.args.get("captcha", "").strip()
     if len(challenge) <= 64 and len(answer) <= 8 and captcha_passed(challenge, answer):
@@ -138,9 +143,28 @@ def _page_args(values: dict, names) -> dict:
     return {name: values[name] for name in names if values.get(name)}
 
 
-def _render(template: str, status: int = 200, **context):
+def _body(template: str, **context) -> str:
+    """The middle of a query page: its form and results."""
     context.setdefault("picture_needed", picture_needed())
-    return render_template(f"portal/queries/{template}", **context), status
+    return render_template(f"portal/queries/{template}", **context)
+
+
+def _page(key: str, title, body: str, status: int = 200, crumb=None):
+    """The whole page: the query layout around ``body``."""
+    return render_template("portal/queries/_layout.html", key=key, title=title, crumb=crumb,
+                           body=Markup(body)), status
+
+
+def _render(template: str, status: int = 200, **context):
+    return _page(context["key"], context["title"], _body(template, **context), status, context.get("crumb"))
+
+
+def _cache_key(page: str, names, *extra) -> str | None:
+    """The shared cache entry of this page as asked; None when it shows a picture code (never shared)."""
+    if picture_needed():
+        return None
+    conditions = [(name, request.args.get(name, "")[:ECHO_MAX]) for name in names]
+    return query_cache.key(page, conditions + list(extra))
 
 
 # --- 申请事项办理进度查询（受理发证信息查询） ------------------------------------------------
@@ -148,13 +172,14 @@ def _render(template: str, status: int = 200, **context):
 
 @queries_bp.route("/progress")
 def progress():
+    """Never cached: the answer is one applicant's case, as it stands now."""
     context = {"title": TITLES["progress"], "key": "progress", "values": _echo(("number", "name")), "errors": {},
                "result": None, "searched": False, "captcha_error": None}
     status = 200
     if "number" in request.args or "name" in request.args:
-        if _rate_limited():
-            return _too_many()
         values, errors = rq.clean_progress_query(request.args)
+        if _over_rate_limit(valid_query=not errors):
+            return _too_many()
         if errors:
             context["errors"], status = errors, 400
         else:
@@ -177,18 +202,23 @@ def enterprises():
     args = request.args
     kind = args.get("kind", "")
     is_query = any(name in args for name in ENTERPRISE_FIELDS + ("page",))
-    context = {"title": TITLES["enterprises"], "key": "enterprises", "kinds": rq.ENTERPRISE_KINDS, "kind": None,
+    title = TITLES["enterprises"]
+    context = {"title": title, "key": "enterprises", "kinds": rq.ENTERPRISE_KINDS, "kind": None,
                "values": _echo(ENTERPRISE_FIELDS), "errors": {}, "results": None, "captcha_error": None,
                "page_args": {}, "hidden_page": None}
     if not is_query:
         if kind and kind not in rq.ENTERPRISE_KINDS:
             context["errors"] = {"kind": _l("Please choose from the list")}
             return _render("enterprises.html", 400, **context)
-        context["kind"] = kind or None
-        return _render("enterprises.html", **context)
-    if _rate_limited():
-        return _too_many()
+        entry_key = _cache_key("enterprises-form", ("kind",))
+        body = query_cache.get(entry_key)
+        if body is None:
+            body = _body("enterprises.html", **dict(context, kind=kind or None))
+            query_cache.put(entry_key, body)
+        return _page("enterprises", title, body)
     values, errors = rq.clean_enterprise_query(args)
+    if _over_rate_limit(valid_query=not errors):
+        return _too_many()
     context["kind"] = values.get("kind") or None
     if errors:
         context["errors"] = errors
@@ -198,10 +228,15 @@ def enterprises():
         context["captcha_error"], status = blocked
         context["hidden_page"] = values["page"] if values["page"] > 1 else None
         return _render("enterprises.html", status, **context)
-    filters = {name: values[name] or None for name in ("kind",) + ENTERPRISE_FIELDS}
-    context["results"] = rq.search_enterprises(**filters, page=values["page"])
-    context["page_args"] = _page_args(values, ("kind",) + ENTERPRISE_FIELDS)
-    return _render("enterprises.html", **context)
+    entry_key = _cache_key("enterprises", ("kind", "page") + ENTERPRISE_FIELDS)
+    body = query_cache.get(entry_key)
+    if body is None:
+        filters = {name: values[name] or None for name in ("kind",) + ENTERPRISE_FIELDS}
+        context["results"] = rq.search_enterprises(**filters, page=values["page"])
+        context["page_args"] = _page_args(values, ("kind",) + ENTERPRISE_FIELDS)
+        body = _body("enterprises.html", **context)
+        query_cache.put(entry_key, body)
+    return _page("enterprises", title, body)
 
 
 def _detail_page_number():
@@ -213,7 +248,7 @@ def _detail_page_number():
 
 def _gated_detail(key):
     """A detail page is a query too: a response when it may not be shown yet, else None."""
-    if _rate_limited():
+    if _over_rate_limit(valid_query=True):
         return _too_many()
     blocked = _gate()
     if blocked:
@@ -232,11 +267,16 @@ def enterprise_detail(uscc):
     if stop is not None:
         return stop
     page, page_error = _detail_page_number()
-    detail = rq.enterprise_detail(uscc, page=page)
-    if detail is None:
-        abort(404)
-    return _render("enterprise_detail.html", 400 if page_error else 200, title=detail.name, key="enterprises",
-                   detail=detail, page_error=page_error)
+    entry_key = None if page_error else _cache_key("enterprise-detail", ("page",), ("uscc", uscc))
+    entry = query_cache.get(entry_key)
+    if entry is None:
+        detail = rq.enterprise_detail(uscc, page=page)
+        if detail is None:
+            abort(404)
+        entry = {"name": detail.name, "body": _body("enterprise_detail.html", title=detail.name, key="enterprises",
+                                                    detail=detail, page_error=page_error)}
+        query_cache.put(entry_key, entry)
+    return _page("enterprises", entry["name"], entry["body"], 400 if page_error else 200, crumb=entry["name"])
 
 
 # --- 人员资格查询 ---------------------------------------------------------------------------
@@ -275,13 +315,17 @@ def people():
     is_query = any(name in request.args for name in PEOPLE_FIELDS + ("page", "doc"))
     values = _echo(PEOPLE_FIELDS)
     values["document_number"] = ""  # never shown back, not even a wrong one
-    context = {"title": TITLES["people"], "key": "people", "values": values, "errors": {}, "results": None,
+    title = TITLES["people"]
+    context = {"title": title, "key": "people", "values": values, "errors": {}, "results": None,
                "captcha_error": None, "page_args": {}, "hidden_page": None, "qualifications": QUALIFICATION_NAMES,
                "document_token": None, "document_searched": None}
     if not is_query:
-        return _render("people.html", **context)
-    if _rate_limited():
-        return _too_many()
+        entry_key = _cache_key("people-form", ())
+        body = query_cache.get(entry_key)
+        if body is None:
+            body = _body("people.html", **context)
+            query_cache.put(entry_key, body)
+        return _page("people", title, body)
     token_errors = {}
     if request.args.get("document_number", "").strip():
         query["document_number"] = request.args["document_number"]  # malformed: refused below
@@ -298,6 +342,8 @@ def people():
     if token_errors and errors.get("name") is rq.KEY_FILTER_MESSAGE:
         del errors["name"]  # the expired number is the problem, not a missing condition
     errors.update(token_errors)
+    if _over_rate_limit(valid_query=not errors):
+        return _too_many()
     if errors:
         context["errors"] = errors
         return _render("people.html", 400, **context)
@@ -306,12 +352,18 @@ def people():
         context["captcha_error"], status = blocked
         context["hidden_page"] = values["page"] if values["page"] > 1 else None
         return _render("people.html", status, **context)
-    context["results"] = rq.search_people(**{name: values[name] or None for name in PEOPLE_FIELDS},
-                                          page=values["page"])
-    context["page_args"] = _page_args(values, tuple(name for name in PEOPLE_FIELDS if name != "document_number"))
-    if context["document_token"]:
-        context["page_args"]["doc"] = context["document_token"]
-    return _render("people.html", **context)
+    # A search by identity number is the searcher's own: its page is never shared.
+    entry_key = None if context["document_token"] else _cache_key("people", PEOPLE_FIELDS + ("page",))
+    body = query_cache.get(entry_key)
+    if body is None:
+        context["results"] = rq.search_people(**{name: values[name] or None for name in PEOPLE_FIELDS},
+                                              page=values["page"])
+        context["page_args"] = _page_args(values, tuple(name for name in PEOPLE_FIELDS if name != "document_number"))
+        if context["document_token"]:
+            context["page_args"]["doc"] = context["document_token"]
+        body = _body("people.html", **context)
+        query_cache.put(entry_key, body)
+    return _page("people", title, body)
 
 
 @queries_bp.route("/people/<registration_number>")
@@ -321,8 +373,13 @@ def person_detail(registration_number):
     stop = _gated_detail("people")
     if stop is not None:
         return stop
-    detail = rq.person_detail(registration_number)
-    if detail is None:
-        abort(404)
-    return _render("person_detail.html", title=detail.name, key="people", detail=detail,
-                   registration_number=registration_number)
+    entry_key = _cache_key("person-detail", (), ("registration_number", registration_number))
+    entry = query_cache.get(entry_key)
+    if entry is None:
+        detail = rq.person_detail(registration_number)
+        if detail is None:
+            abort(404)
+        entry = {"name": detail.name, "body": _body("person_detail.html", title=detail.name, key="people",
+                                                    detail=detail, registration_number=registration_number)}
+        query_cache.put(entry_key, entry)
+    return _page("people", entry["name"], entry["body"], crumb=entry["name"])

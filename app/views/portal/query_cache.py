@@ -1,0 +1,91 @@
+"""Rendered public query results, shared by the server processes until the registers change.
+
+The same 企业资质查询 / 人员资格查询 are asked again and again across the country
+(a well-known enterprise, a surname in a province), and a results page costs
+about ten times what the request around it does. The middle of a query page
+(its form with the conditions echoed and its results) is kept here, keyed by:
+
+* the registers' generation (services/register_generation.py): any change to a
+  register retires every entry at once;
+* the interface language, the page, and the conditions as the visitor typed them.
+
+Entries also expire after ``QUERY_CACHE_SECONDS`` (default 300; 0 turns the cache
+off), which bounds how long a change made outside the portal takes to show.
+Redis (``REDIS_URL``) holds them for every process; without it each process
+keeps its own. Keys are hashes: no condition (a name) is stored in clear.
+
+Only pages that are the same for every visitor are cached: never one with a
+picture code, an error, or an identity-number search.
+"""
+
+import hashlib
+import json
+
+from cachelib import RedisCache, SimpleCache
+from flask import current_app
+from flask_babel import get_locale
+
+from app.services import register_generation
+
+_EXTENSION = "portal_query_cache"
+
+
+def _backend():
+    backend = current_app.extensions.get(_EXTENSION)
+    if backend is None:
+        seconds = _seconds()
+        url = current_app.config.get("REDIS_URL")
+        if url:
+            import redis
+
+            backend = RedisCache(redis.Redis.from_url(url), key_prefix="portal:query-page:", default_timeout=seconds)
+        else:
+            backend = SimpleCache(threshold=5000, default_timeout=seconds)
+        current_app.extensions[_EXTENSION] = backend
+    return backend
+
+
+def _seconds() -> int:
+    try:
+        return max(int(current_app.config.get("QUERY_CACHE_SECONDS", 300)), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def enabled() -> bool:
+    return _seconds() > 0
+
+
+def key(page: str, conditions) -> str | None:
+    """The entry of ``page`` asked with ``conditions`` (name, value pairs) now; None when caching is off."""
+    if not enabled():
+        return None
+    material = json.dumps([register_generation.current(), str(get_locale()), page, sorted(conditions)],
+                          ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def get(entry_key: str | None) -> dict | None:
+    if entry_key is None:
+        return None
+    try:
+        return _backend().get(entry_key)
+    except Exception:  # a cache that is down only makes pages slower
+        current_app.logger.warning("query page cache unavailable", exc_info=True)
+        return None
+
+
+def put(entry_key: str | None, entry: dict) -> None:
+    if entry_key is None:
+        return
+    try:
+        _backend().set(entry_key, entry)
+    except Exception:
+        current_app.logger.warning("query page cache unavailable", exc_info=True)
+
+
+def clear() -> None:
+    """Forget every entry this process can reach (tests; operators use the generation)."""
+    backend = current_app.extensions.pop(_EXTENSION, None)
+    if backend is not None:
+        backend.clear()
