@@ -10,8 +10,10 @@
 2. Prints the query plan of each typical query (it must use an index, never scan the table).
 3. Measures the server-side latency of each typical query page through the Flask
    application (routing, query, template; p50 / p95 / p99 over varied parameters).
-4. Serves the portal with gunicorn and measures the throughput of a query page and of
-   a bare Flask endpoint served by the same gunicorn in the same run, and their ratio.
+4. Serves the portal with gunicorn and measures the throughput of the query pages and of
+   a bare Flask endpoint served by the same gunicorn in the same run, and their ratio:
+   with the shared page cache off (every request searches and renders) and on (a mix of
+   800 queries that recur, after one pass over them).
 
 The PostgreSQL database named in the URL is dropped and created again. Picture codes and
 rate limits are lifted for the run (they count per client; the bench is one client).
@@ -265,10 +267,15 @@ def _percentiles(samples: list) -> tuple:
 
 
 def measure_latency(app, queries: dict) -> None:
-    """Whole request (routing, queries, template) and, of it, the time spent in the database."""
+    """Whole request (routing, queries, template) and, of it, the time spent in the database.
+
+    Measured with the shared page cache off (every request searches and renders),
+    then once more for each page with it on and the page already in it.
+    """
     from sqlalchemy import event
 
     from app.extensions import db
+    from app.views.portal import query_cache
 
     database_seconds = [0.0]
 
@@ -281,8 +288,11 @@ def measure_latency(app, queries: dict) -> None:
     event.listen(db.engine, "before_cursor_execute", before)
     event.listen(db.engine, "after_cursor_execute", after)
     print("\nserver-side latency (ms): the whole request through Flask, and its database queries alone")
+    print("  (page cache off: every request searches the registers and renders the page)")
     print(f"  {'query page':<38}{'n':>5}{'p50':>8}{'p95':>8}{'p99':>8}   |{'db p50':>8}{'db p95':>8}{'db p99':>8}")
     client = app.test_client()
+    cache_seconds = app.config.get("QUERY_CACHE_SECONDS", 300)
+    app.config["QUERY_CACHE_SECONDS"] = 0
     overall, overall_db = [], []
     for name, paths in queries.items():
         for path in paths[:10]:  # warm-up
@@ -301,6 +311,21 @@ def measure_latency(app, queries: dict) -> None:
               + "".join(f"{v:>8.2f}" for v in _percentiles(db_timings)))
     print(f"  {'all query pages':<38}{len(overall):>5}" + "".join(f"{v:>8.2f}" for v in _percentiles(overall))
           + "   |" + "".join(f"{v:>8.2f}" for v in _percentiles(overall_db)))
+    app.config["QUERY_CACHE_SECONDS"] = cache_seconds
+    query_cache.clear()
+    hits, bare = [], []
+    for paths in queries.values():
+        for path in paths:
+            client.get(path)  # fills the cache
+            started = time.perf_counter()
+            client.get(path)
+            hits.append((time.perf_counter() - started) * 1000)
+    for _ in range(500):
+        started = time.perf_counter()
+        client.get("/bench/bare")
+        bare.append((time.perf_counter() - started) * 1000)
+    print(f"  {'the same pages again (shared cache)':<38}{len(hits):>5}" + "".join(f"{v:>8.2f}" for v in _percentiles(hits)))
+    print(f"  {'bare Flask endpoint':<38}{len(bare):>5}" + "".join(f"{v:>8.2f}" for v in _percentiles(bare)))
     event.remove(db.engine, "before_cursor_execute", before)
     event.remove(db.engine, "after_cursor_execute", after)
 
@@ -333,34 +358,51 @@ def _load(base: str, paths: list, seconds: float, concurrency: int) -> float:
     return sum(done) / (time.perf_counter() - started)
 
 
-def measure_throughput(url: str, queries: dict, workers: int, seconds: float) -> None:
+def _serve(url: str, workers: int, cache_seconds: int):
     port = _free_port()
-    environment = dict(os.environ, BENCH_DATABASE_URL=url, PYTHONPATH=ROOT)
+    environment = dict(os.environ, BENCH_DATABASE_URL=url, PYTHONPATH=ROOT, QUERY_CACHE_SECONDS=str(cache_seconds))
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
     server = subprocess.Popen([gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
                                "bench.wsgi:app"], env=environment, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/bench/bare", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        concurrency = workers * 2
-        page_paths = [p for name in ("people: name prefix (2 chars)", "people: registration number",
-                                     "enterprises: kind + name prefix", "people: surname + province")
-                      for p in queries[name]]
-        _load(base, page_paths, 2, concurrency)  # warm-up
-        bare = _load(base, ["/bench/bare"], seconds, concurrency)
-        pages = _load(base, page_paths, seconds, concurrency)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    print(f"\nthroughput under gunicorn ({workers} sync workers, {concurrency} concurrent clients, {seconds:.0f} s each)")
-    print(f"  bare Flask endpoint        {bare:8.1f} requests/s")
-    print(f"  query pages (4 kinds)      {pages:8.1f} requests/s")
-    print(f"  ratio                      {pages / bare * 100:8.1f} %")
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/bench/bare", timeout=2).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server, base
+
+
+def measure_throughput(url: str, queries: dict, workers: int, seconds: float) -> None:
+    """Requests per second of the query pages against the bare endpoint of the same gunicorn.
+
+    Twice: with the shared page cache off (every request searches and renders) and
+    on, after one pass over the mix (the steady state of queries that recur).
+    """
+    concurrency = workers * 2
+    page_paths = [p for name in ("people: name prefix (2 chars)", "people: registration number",
+                                 "enterprises: kind + name prefix", "people: surname + province")
+                  for p in queries[name]]
+    figures = {}
+    for label, cache_seconds in (("page cache off", 0), ("page cache on", 300)):
+        server, base = _serve(url, workers, cache_seconds)
+        try:
+            _load(base, page_paths, 2, concurrency)  # warm-up
+            if cache_seconds:
+                for path in page_paths:
+                    urllib.request.urlopen(base + path, timeout=30).read()
+            bare = _load(base, ["/bench/bare"], seconds, concurrency)
+            pages = _load(base, page_paths, seconds, concurrency)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+        figures[label] = (bare, pages)
+    print(f"\nthroughput under gunicorn ({workers} sync workers, {concurrency} concurrent clients, {seconds:.0f} s each;"
+          f" {len(page_paths)} different query pages in turn)")
+    for label, (bare, pages) in figures.items():
+        print(f"  {label}: bare Flask endpoint {bare:8.1f} requests/s, query pages {pages:8.1f} requests/s,"
+              f" ratio {pages / bare * 100:5.1f} %")
 
 
 def main():

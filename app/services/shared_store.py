@@ -76,12 +76,22 @@ class RedisStore(SharedStore):
         count, _ = pipe.execute()
         return int(count)
 
+    # INCR each key, giving a new counter its expiry: one command and one reply for them all.
+    _INCR_MANY = """
+        local counts = {}
+        for i, key in ipairs(KEYS) do
+            counts[i] = redis.call('INCR', key)
+            if counts[i] == 1 then redis.call('EXPIRE', key, ARGV[i]) end
+        end
+        return counts
+    """
+
     def incr_many(self, counters):
-        pipe = self.client.pipeline()
-        for key, ttl_seconds in counters:
-            pipe.incr(self._k(key))
-            pipe.expire(self._k(key), max(int(ttl_seconds), 1), nx=True)
-        return [int(count) for count in pipe.execute()[::2]]
+        if not hasattr(self, "_incr_many_script"):
+            self._incr_many_script = self.client.register_script(self._INCR_MANY)
+        counts = self._incr_many_script(keys=[self._k(key) for key, _ttl in counters],
+                                        args=[max(int(ttl), 1) for _key, ttl in counters])
+        return [int(count) for count in counts]
 
     def ttl(self, key):
         remaining = self.client.ttl(self._k(key))

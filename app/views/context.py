@@ -1,10 +1,23 @@
-"""What every request and every portal template gets: idle timeout, site identity, language."""
+"""What every request and every portal template gets: idle timeout, site identity, language.
 
-from flask import current_app, g, session
+The site settings (footer, names) are read from the database at most every
+``SITE_SETTINGS_MAX_AGE`` seconds per process, and the parts of the page
+chrome built only from them and the language (banner, navigation, footer) are
+rendered once per process by ``chrome()``: a public query page would otherwise
+spend more on its frame than on its query.
+"""
+
+import time
+
+from flask import current_app, g, render_template, session
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from app.services.identity_documents import DOCUMENT_TYPE_LABELS, DocumentType, mask_name
 from app.services.site_settings import current_settings
+
+SITE_SETTINGS_MAX_AGE = 5.0  # seconds; the process where staff saved a change sees it at once
+_CHROME_ENTRIES_MAX = 200
 
 
 def document_type_label(value):
@@ -14,10 +27,39 @@ def document_type_label(value):
         return value or ""
 
 
+def _state() -> dict:
+    return current_app.extensions.setdefault("portal_chrome", {"settings": None, "read_at": 0.0, "fragments": {}})
+
+
 def _site():
     if "site" not in g:
-        g.site = current_settings(current_app.config["PORTAL_SITE"])
+        state = _state()
+        now = time.monotonic()
+        if state["settings"] is None or now - state["read_at"] >= SITE_SETTINGS_MAX_AGE:
+            settings = current_settings(current_app.config["PORTAL_SITE"])
+            if settings != state["settings"]:
+                state["fragments"] = {}
+            state["settings"], state["read_at"] = settings, now
+        g.site = state["settings"]
     return g.site
+
+
+def forget_site_settings() -> None:
+    """Read the settings again on the next request (after staff changed one)."""
+    current_app.extensions.pop("portal_chrome", None)
+
+
+def chrome(template: str, **variant) -> Markup:
+    """``template`` rendered once per language, site settings and ``variant`` (e.g. the active menu)."""
+    _site()
+    fragments = _state()["fragments"]
+    key = (template, str(get_locale()), tuple(sorted(variant.items())))
+    html = fragments.get(key)
+    if html is None:
+        if len(fragments) >= _CHROME_ENTRIES_MAX:
+            fragments.clear()
+        html = fragments[key] = Markup(render_template(template, **variant))
+    return html
 
 
 def register_context(app):
@@ -27,6 +69,7 @@ def register_context(app):
         session.permanent = True
 
     app.add_template_filter(mask_name, "mask_name")
+    app.add_template_global(chrome, "chrome")
 
     @app.context_processor
     def portal_context():

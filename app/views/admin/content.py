@@ -5,6 +5,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from app.models import FaqEntry, SiteSetting
+from app.views.context import forget_site_settings
 
 
 class FaqEntryAdminView(ModelView):
@@ -47,3 +48,6 @@ class SiteSettingAdminView(ModelView):
         "value": _l("Value"),
         "updated_at": _l("Updated at"),
     }
+
+    def post_update(self, item):
+        forget_site_settings()

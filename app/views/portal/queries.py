@@ -22,8 +22,9 @@ import re
 import secrets
 import time
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from markupsafe import Markup
 
 from app.services import registry_queries as rq
@@ -159,6 +160,32 @@ def _render(template: str, status: int = 200, **context):
     return _page(context["key"], context["title"], _body(template, **context), status, context.get("crumb"))
 
 
+def _answer(key: str, entry_key: str | None, produce):
+    """The page, from the shared cache when it is there; else ``produce()`` renders its middle.
+
+    ``produce`` returns {"title", "body"} and optionally "crumb" (it may abort). A
+    visitor who has not signed in and has no message waiting gets the whole page
+    from the cache; anyone else gets the cached middle in a frame of their own.
+    """
+    page_key = _whole_page_key(entry_key)
+    html = query_cache.get_page(page_key)
+    if html is not None:
+        return html
+    entry = query_cache.get(entry_key)
+    if entry is None:
+        entry = produce()
+        query_cache.put(entry_key, entry)
+    html, _status = _page(key, entry["title"], entry["body"], crumb=entry.get("crumb"))
+    query_cache.put_page(page_key, html)
+    return html
+
+
+def _whole_page_key(entry_key: str | None) -> str | None:
+    if entry_key is None or current_user.is_authenticated or session.get("_flashes"):
+        return None
+    return query_cache.derived_key(entry_key, request.path, request.query_string.decode("latin-1"))
+
+
 def _cache_key(page: str, names, *extra) -> str | None:
     """The shared cache entry of this page as asked; None when it shows a picture code (never shared)."""
     if picture_needed():
@@ -210,12 +237,9 @@ def enterprises():
         if kind and kind not in rq.ENTERPRISE_KINDS:
             context["errors"] = {"kind": _l("Please choose from the list")}
             return _render("enterprises.html", 400, **context)
-        entry_key = _cache_key("enterprises-form", ("kind",))
-        body = query_cache.get(entry_key)
-        if body is None:
-            body = _body("enterprises.html", **dict(context, kind=kind or None))
-            query_cache.put(entry_key, body)
-        return _page("enterprises", title, body)
+        context["kind"] = kind or None
+        return _answer("enterprises", _cache_key("enterprises-form", ("kind",)),
+                       lambda: {"title": title, "body": _body("enterprises.html", **context)})
     values, errors = rq.clean_enterprise_query(args)
     if _over_rate_limit(valid_query=not errors):
         return _too_many()
@@ -228,15 +252,14 @@ def enterprises():
         context["captcha_error"], status = blocked
         context["hidden_page"] = values["page"] if values["page"] > 1 else None
         return _render("enterprises.html", status, **context)
-    entry_key = _cache_key("enterprises", ("kind", "page") + ENTERPRISE_FIELDS)
-    body = query_cache.get(entry_key)
-    if body is None:
+
+    def produce():
         filters = {name: values[name] or None for name in ("kind",) + ENTERPRISE_FIELDS}
         context["results"] = rq.search_enterprises(**filters, page=values["page"])
         context["page_args"] = _page_args(values, ("kind",) + ENTERPRISE_FIELDS)
-        body = _body("enterprises.html", **context)
-        query_cache.put(entry_key, body)
-    return _page("enterprises", title, body)
+        return {"title": title, "body": _body("enterprises.html", **context)}
+
+    return _answer("enterprises", _cache_key("enterprises", ("kind", "page") + ENTERPRISE_FIELDS), produce)
 
 
 def _detail_page_number():
@@ -267,16 +290,19 @@ def enterprise_detail(uscc):
     if stop is not None:
         return stop
     page, page_error = _detail_page_number()
-    entry_key = None if page_error else _cache_key("enterprise-detail", ("page",), ("uscc", uscc))
-    entry = query_cache.get(entry_key)
-    if entry is None:
+
+    def produce():
         detail = rq.enterprise_detail(uscc, page=page)
         if detail is None:
             abort(404)
-        entry = {"name": detail.name, "body": _body("enterprise_detail.html", title=detail.name, key="enterprises",
-                                                    detail=detail, page_error=page_error)}
-        query_cache.put(entry_key, entry)
-    return _page("enterprises", entry["name"], entry["body"], 400 if page_error else 200, crumb=entry["name"])
+        return {"title": detail.name, "crumb": detail.name,
+                "body": _body("enterprise_detail.html", title=detail.name, key="enterprises", detail=detail,
+                              page_error=page_error)}
+
+    if page_error:
+        entry = produce()
+        return _page("enterprises", entry["title"], entry["body"], 400, crumb=entry["crumb"])
+    return _answer("enterprises", _cache_key("enterprise-detail", ("page",), ("uscc", uscc)), produce)
 
 
 # --- 人员资格查询 ---------------------------------------------------------------------------
@@ -320,12 +346,8 @@ def people():
                "captcha_error": None, "page_args": {}, "hidden_page": None, "qualifications": QUALIFICATION_NAMES,
                "document_token": None, "document_searched": None}
     if not is_query:
-        entry_key = _cache_key("people-form", ())
-        body = query_cache.get(entry_key)
-        if body is None:
-            body = _body("people.html", **context)
-            query_cache.put(entry_key, body)
-        return _page("people", title, body)
+        return _answer("people", _cache_key("people-form", ()),
+                       lambda: {"title": title, "body": _body("people.html", **context)})
     token_errors = {}
     if request.args.get("document_number", "").strip():
         query["document_number"] = request.args["document_number"]  # malformed: refused below
@@ -352,18 +374,18 @@ def people():
         context["captcha_error"], status = blocked
         context["hidden_page"] = values["page"] if values["page"] > 1 else None
         return _render("people.html", status, **context)
-    # A search by identity number is the searcher's own: its page is never shared.
-    entry_key = None if context["document_token"] else _cache_key("people", PEOPLE_FIELDS + ("page",))
-    body = query_cache.get(entry_key)
-    if body is None:
+
+    def produce():
         context["results"] = rq.search_people(**{name: values[name] or None for name in PEOPLE_FIELDS},
                                               page=values["page"])
         context["page_args"] = _page_args(values, tuple(name for name in PEOPLE_FIELDS if name != "document_number"))
         if context["document_token"]:
             context["page_args"]["doc"] = context["document_token"]
-        body = _body("people.html", **context)
-        query_cache.put(entry_key, body)
-    return _page("people", title, body)
+        return {"title": title, "body": _body("people.html", **context)}
+
+    # A search by identity number is the searcher's own: its page is never shared.
+    entry_key = None if context["document_token"] else _cache_key("people", PEOPLE_FIELDS + ("page",))
+    return _answer("people", entry_key, produce)
 
 
 @queries_bp.route("/people/<registration_number>")
@@ -373,13 +395,13 @@ def person_detail(registration_number):
     stop = _gated_detail("people")
     if stop is not None:
         return stop
-    entry_key = _cache_key("person-detail", (), ("registration_number", registration_number))
-    entry = query_cache.get(entry_key)
-    if entry is None:
+
+    def produce():
         detail = rq.person_detail(registration_number)
         if detail is None:
             abort(404)
-        entry = {"name": detail.name, "body": _body("person_detail.html", title=detail.name, key="people",
-                                                    detail=detail, registration_number=registration_number)}
-        query_cache.put(entry_key, entry)
-    return _page("people", entry["name"], entry["body"], crumb=entry["name"])
+        return {"title": detail.name, "crumb": detail.name,
+                "body": _body("person_detail.html", title=detail.name, key="people", detail=detail,
+                              registration_number=registration_number)}
+
+    return _answer("people", _cache_key("person-detail", (), ("registration_number", registration_number)), produce)

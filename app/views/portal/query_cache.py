@@ -16,6 +16,11 @@ keeps its own. Keys are hashes: no condition (a name) is stored in clear.
 
 Only pages that are the same for every visitor are cached: never one with a
 picture code, an error, or an identity-number search.
+
+Two tiers: the middles above, shared; and, in each process, whole pages as a
+visitor who has not signed in gets them (``get_page`` / ``put_page``, at most
+``QUERY_PAGE_CACHE_ENTRIES`` per process), which answer without a second trip to
+Redis. Both are keyed by the generation, so both retire together.
 """
 
 import hashlib
@@ -28,6 +33,7 @@ from flask_babel import get_locale
 from app.services import register_generation
 
 _EXTENSION = "portal_query_cache"
+_PAGES_EXTENSION = "portal_query_page_cache"
 
 
 def _backend():
@@ -43,6 +49,15 @@ def _backend():
             backend = SimpleCache(threshold=5000, default_timeout=seconds)
         current_app.extensions[_EXTENSION] = backend
     return backend
+
+
+def _pages():
+    pages = current_app.extensions.get(_PAGES_EXTENSION)
+    if pages is None:
+        entries = int(current_app.config.get("QUERY_PAGE_CACHE_ENTRIES", 1000))
+        pages = current_app.extensions[_PAGES_EXTENSION] = SimpleCache(threshold=entries,
+                                                                        default_timeout=_seconds())
+    return pages
 
 
 def _seconds() -> int:
@@ -65,6 +80,11 @@ def key(page: str, conditions) -> str | None:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
+def derived_key(entry_key: str, *parts: str) -> str:
+    """A further entry that belongs with ``entry_key`` (e.g. the whole page at one address)."""
+    return hashlib.sha256("\x1f".join((entry_key,) + parts).encode("utf-8")).hexdigest()
+
+
 def get(entry_key: str | None) -> dict | None:
     if entry_key is None:
         return None
@@ -84,8 +104,18 @@ def put(entry_key: str | None, entry: dict) -> None:
         current_app.logger.warning("query page cache unavailable", exc_info=True)
 
 
+def get_page(page_key: str | None) -> str | None:
+    return _pages().get(page_key) if page_key is not None else None
+
+
+def put_page(page_key: str | None, html: str) -> None:
+    if page_key is not None:
+        _pages().set(page_key, html)
+
+
 def clear() -> None:
     """Forget every entry this process can reach (tests; operators use the generation)."""
+    current_app.extensions.pop(_PAGES_EXTENSION, None)
     backend = current_app.extensions.pop(_EXTENSION, None)
     if backend is not None:
         backend.clear()
