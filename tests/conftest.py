@@ -19,6 +19,8 @@ from app import create_app  # noqa: E402
 from app.extensions import db as _db  # noqa: E402
 from app.services.demo_data import seed_reference_data  # noqa: E402
 from app.services.roles_sync import sync_roles  # noqa: E402
+from app.views.context import forget_site_settings  # noqa: E402
+from app.views.portal import query_cache  # noqa: E402
 
 
 def database_url(tmp_path_factory) -> str:
@@ -94,6 +96,9 @@ def db(app):
         seed_reference_data()
         _db.session.commit()
         _touched_tables.clear()
+        # The tables were emptied behind the ORM's back: drop what the processes keep of them.
+        forget_site_settings()
+        query_cache.clear()
         event.listen(Session, "before_flush", _record_touched_tables)
         try:
             yield _db

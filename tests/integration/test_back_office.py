@@ -53,6 +53,7 @@ def test_content_editor_manages_content_but_not_accounts(client, db, staff_facto
     response = client.post(f"/sitesettingadminview/edit/{setting.id}", data={"value": "help@example.cn"})
     assert response.status_code == 302
     assert "help@example.cn" in client.get("/help/contact").get_data(as_text=True)
+    assert 'href="mailto:help@example.cn"' in client.get("/query/people").get_data(as_text=True)  # every footer
     assert client.get("/users/list/").status_code == 403
     assert client.get("/roles/list/").status_code == 403
 

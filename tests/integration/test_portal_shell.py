@@ -5,6 +5,8 @@ import re
 import pytest
 
 from app.models import FaqEntry, SiteSetting
+from app.views import context
+from app.views.context import forget_site_settings
 
 
 def text_of(response) -> str:
@@ -45,21 +47,27 @@ def test_footer_carries_the_manual_texts(client, fragment):
 
 
 def test_footer_values_come_from_config(app, db):
-    """A deployment changes the footer through config.py, without code."""
+    """A deployment changes the footer through config.py, without code (read when the portal starts)."""
     db.session.query(SiteSetting).delete()
     db.session.commit()
     original = dict(app.config["PORTAL_SITE"])
     app.config["PORTAL_SITE"] = {**original, "icp_record": "京ICP备99999999号"}
     try:
+        forget_site_settings()  # what a restart does
         assert "备案编号：京ICP备99999999号" in text_of(app.test_client().get("/"))
     finally:
         app.config["PORTAL_SITE"] = original
+        forget_site_settings()
 
 
-def test_staff_edit_of_a_setting_shows_on_every_page(client, db):
+def test_a_setting_changed_in_the_database_shows_on_every_page_within_seconds(client, db, monkeypatch):
+    """Each process reads the settings again after SITE_SETTINGS_MAX_AGE (a back-office edit shows at once)."""
+    client.get("/")
     setting = db.session.query(SiteSetting).filter_by(key="support_phone").one()
     setting.value = "010-12345678"
     db.session.commit()
+    assert "010-12345678" not in text_of(client.get("/"))  # the frame read a moment ago
+    monkeypatch.setattr(context, "SITE_SETTINGS_MAX_AGE", 0)
     assert "技术支持电话：010-12345678" in text_of(client.get("/"))
     assert "010-12345678" in text_of(client.get("/help/contact"))
 
