@@ -60,6 +60,16 @@ def test_incr_counts_and_keeps_its_first_expiry(store):
     assert store.ttl("n") <= 60
 
 
+def test_incr_many_counts_each_key_with_its_own_expiry(store):
+    assert store.incr_many([("minute", 120), ("window", 600)]) == [1, 1]
+    assert store.incr_many([("minute", 120), ("window", 600)]) == [2, 2]
+    assert store.incr_many([("window", 600)]) == [3]
+    assert 100 <= store.ttl("minute") <= 120 and 580 <= store.ttl("window") <= 600
+    store.set("minute", "x", 1)  # a new counter's expiry is set once, not moved by later counts
+    store.delete("minute")
+    assert store.incr_many([("minute", 30)]) == [1] and store.ttl("minute") <= 30
+
+
 def test_expired_entries_are_absent(app, db):
     store = DatabaseStore(db.engine)
     store.set("old", "v", 60)
