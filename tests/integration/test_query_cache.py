@@ -9,25 +9,12 @@ from sqlalchemy import event
 
 from app.models import Account, PersonRegistration, RegisteredSpecialty
 from app.services import register_generation
-from app.services.demo_registers import seed_demo_registers
 from app.services.shared_store import get_store
-from app.views.portal import queries as queries_view
 
 QUERY = {"name": "陈立", "qualification": "constructor_1"}
 
 
-@pytest.fixture(autouse=True)
-def generous_limits(app, monkeypatch):
-    monkeypatch.setitem(app.config, "QUERY_CAPTCHA_AFTER", 1000)
-    monkeypatch.setitem(app.config, "QUERY_RATE_LIMIT_PER_MINUTE", 1000)
-    monkeypatch.setattr(queries_view, "_now", lambda: 1_800_000_000.0)
-
-
-@pytest.fixture
-def registers(db):
-    seed_demo_registers()
-    db.session.commit()
-    return db
+pytestmark = pytest.mark.usefixtures("generous_query_limits")
 
 
 @pytest.fixture

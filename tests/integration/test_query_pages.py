@@ -12,7 +12,6 @@ import pytest
 
 from app.models import (Account, Application, ApplicationEvent, EnterpriseQualification, PersonRegistration,
                         RegisteredSpecialty, ServiceItem)
-from app.services.demo_registers import seed_demo_registers
 from app.services.identity_documents import make_resident_id, make_uscc
 from app.views.portal import queries as queries_view
 
@@ -24,19 +23,7 @@ NUMBER = "2026030112345678"
 APPLICANT_ID = make_resident_id("110105", datetime.date(1986, 4, 2), 13)
 
 
-@pytest.fixture(autouse=True)
-def generous_limits(app, monkeypatch):
-    """Most tests make many queries; the anti-scraping tests lower the limits themselves."""
-    monkeypatch.setitem(app.config, "QUERY_CAPTCHA_AFTER", 1000)
-    monkeypatch.setitem(app.config, "QUERY_RATE_LIMIT_PER_MINUTE", 1000)
-    monkeypatch.setattr(queries_view, "_now", lambda: 1_800_000_000.0)  # one window for the whole test
-
-
-@pytest.fixture
-def registers(db):
-    seed_demo_registers()
-    db.session.commit()
-    return db
+pytestmark = pytest.mark.usefixtures("generous_query_limits")
 
 
 @pytest.fixture
