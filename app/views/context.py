@@ -7,6 +7,7 @@ rendered once per process by ``chrome()``: a public query page would otherwise
 spend more on its frame than on its query.
 """
 
+import itertools
 import time
 
 from flask import current_app, g, render_template, session
@@ -18,6 +19,7 @@ from app.services.site_settings import current_settings
 
 SITE_SETTINGS_MAX_AGE = 5.0  # seconds; the process where staff saved a change sees it at once
 _CHROME_ENTRIES_MAX = 200
+_versions = itertools.count(1)  # never reused in a process, not even after forget_site_settings()
 
 
 def document_type_label(value):
@@ -28,7 +30,8 @@ def document_type_label(value):
 
 
 def _state() -> dict:
-    return current_app.extensions.setdefault("portal_chrome", {"settings": None, "read_at": 0.0, "fragments": {}})
+    return current_app.extensions.setdefault("portal_chrome", {"settings": None, "read_at": 0.0, "fragments": {},
+                                                                "version": 0})
 
 
 def _site():
@@ -38,10 +41,16 @@ def _site():
         if state["settings"] is None or now - state["read_at"] >= SITE_SETTINGS_MAX_AGE:
             settings = current_settings(current_app.config["PORTAL_SITE"])
             if settings != state["settings"]:
-                state["fragments"] = {}
+                state["fragments"], state["version"] = {}, next(_versions)
             state["settings"], state["read_at"] = settings, now
         g.site = state["settings"]
     return g.site
+
+
+def site_settings_version() -> int:
+    """A number that changes whenever the site settings this process shows change (keys of cached pages)."""
+    _site()
+    return _state()["version"]
 
 
 def forget_site_settings() -> None:

@@ -2,8 +2,8 @@
 
 import pytest
 
+from app.services import query_limits
 from app.services.demo_registers import seed_demo_registers
-from app.views.portal import queries as queries_view
 
 
 @pytest.fixture
@@ -11,7 +11,7 @@ def generous_query_limits(app, monkeypatch):
     """Most query tests make many queries; the anti-scraping tests lower the limits themselves."""
     monkeypatch.setitem(app.config, "QUERY_CAPTCHA_AFTER", 1000)
     monkeypatch.setitem(app.config, "QUERY_RATE_LIMIT_PER_MINUTE", 1000)
-    monkeypatch.setattr(queries_view, "_now", lambda: 1_800_000_000.0)  # one window for the whole test
+    monkeypatch.setattr(query_limits, "_now", lambda: 1_800_000_000.0)  # one window for the whole test
 
 
 @pytest.fixture

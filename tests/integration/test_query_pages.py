@@ -13,7 +13,7 @@ import pytest
 from app.models import (Account, Application, ApplicationEvent, EnterpriseQualification, PersonRegistration,
                         RegisteredSpecialty, ServiceItem)
 from app.services.identity_documents import make_resident_id, make_uscc
-from app.views.portal import queries as queries_view
+from app.services import query_limits
 
 PROGRESS_TITLE = "申请事项办理进度查询（受理发证信息查询）"
 ENTERPRISE_TITLE = "企业资质查询"
@@ -311,7 +311,7 @@ def test_the_hard_rate_limit_answers_429_in_chinese(app, client, registers, monk
     assert "请求过于频繁" in html and "请稍等一分钟后再试" in html and "Traceback" not in html
     assert client.get("/query/enterprises/" + make_uscc("91110105MA01YYYY9")).status_code == 429
     assert client.get("/query/people").status_code == 200  # the empty form is not a query
-    monkeypatch.setattr(queries_view, "_now", lambda: 1_800_000_060.0)  # the next minute
+    monkeypatch.setattr(query_limits, "_now", lambda: 1_800_000_060.0)  # the next minute
     assert client.get("/query/people", query_string={"name": "陈"}).status_code == 200
 
 

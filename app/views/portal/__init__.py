@@ -10,6 +10,7 @@ from app.views.portal.home import home_bp
 from app.views.portal.language import language_bp
 from app.views.portal.photo_tool import photo_tool_bp
 from app.views.portal.queries import queries_bp
+from app.views.portal.query_fast_path import QueryFastPath
 from app.views.portal.recovery import recovery_bp
 from app.views.portal.services import services_bp
 from app.views.portal.user_center import user_center_bp
@@ -23,3 +24,4 @@ PORTAL_BLUEPRINTS = (home_bp, help_bp, language_bp, auth_bp, recovery_bp, user_c
 def register_portal(app):
     for blueprint in PORTAL_BLUEPRINTS:
         app.register_blueprint(blueprint)
+    QueryFastPath.install(app)

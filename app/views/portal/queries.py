@@ -17,20 +17,19 @@ Showing an empty form is not a query; a search, a further page and a detail
 page are. Bad input gets a message beside its field (400), never a server error.
 """
 
-import ipaddress
 import re
 import secrets
-import time
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
+from app.services import query_limits
 from app.services import registry_queries as rq
 from app.services.applications import QUALIFICATION_NAMES
 from app.services.shared_store import get_store
-from app.views.portal import query_cache
+from app.views.portal import query_cache, query_fast_path
 from app.views.portal.session import client_ip
 from app.views.portal.verification_api import captcha_passed
 
@@ -44,52 +43,21 @@ TITLES = {
 ECHO_MAX = 100  # what a refused value shows back in its field
 
 
-# --- counting queries per client ------------------------------------------------------------
+# --- counting queries per client (services/query_limits.py) ----------------------------------
 
 
-def _setting(name: str, default: int) -> int:
-    try:
-        return max(int(current_app.config.get(name, default)), 0)
-    except (TypeError, ValueError):
-        return default
-
-
-def _now() -> float:
-    return time.time()
-
-
-def _client_key() -> str:
-    """The client's IP address; an IPv6 client counts as its /64 network (one subscriber's range)."""
-    raw = client_ip()
-    try:
-        address = ipaddress.ip_address(raw)
-    except ValueError:
-        return raw[:64] or "unknown"
-    if address.version == 6:
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
-
-
-def _window_key() -> tuple[str, int]:
-    window = max(_setting("QUERY_CAPTCHA_WINDOW_SECONDS", 600), 1)
-    return f"query:count:{_client_key()}:{int(_now() // window)}", window
+def _client() -> str:
+    return query_limits.client_key(client_ip())
 
 
 def _over_rate_limit(valid_query: bool) -> bool:
-    """Count this request (one round trip to the shared store); True when the client is over the limit.
-
-    Every request counts against the per-minute limit; a valid query also counts
-    towards the picture code.
-    """
-    counters = [(f"query:rate:{_client_key()}:{int(_now() // 60)}", 120)]
-    if valid_query:
-        counters.append(_window_key())
-    counts = get_store().incr_many(counters)
-    if valid_query:
-        g.query_count = counts[1]
-    return counts[0] > _setting("QUERY_RATE_LIMIT_PER_MINUTE", 60)
+    """Count this request (unless the fast path did); True when the client is over the limit."""
+    counts = request.environ.pop(query_fast_path.COUNTS, None)
+    if counts is None:
+        counts = query_limits.count(get_store(), current_app.config, _client(), is_query=valid_query)
+    if counts.in_window is not None:
+        g.query_count = counts.in_window
+    return query_limits.over_rate_limit(current_app.config, counts)
 
 
 def _too_many():
@@ -102,19 +70,17 @@ def _too_many():
 def _queries_so_far() -> int:
     if "query_count" in g:
         return g.query_count
-    key, _window = _window_key()
-    value = get_store().get(key)
-    return int(value) if value and str(value).isdigit() else 0
+    return query_limits.queries_in_window(get_store(), current_app.config, _client())
 
 
 def picture_needed() -> bool:
     """Whether the next query from this client needs a picture code (the form then shows one)."""
-    return _queries_so_far() >= _setting("QUERY_CAPTCHA_AFTER", 5)
+    return query_limits.picture_due(current_app.config, _queries_so_far())
 
 
 def _gate():
     """None to answer this (counted) query, or (message, status) when a picture code is missing or wrong."""
-    if g.query_count <= _setting("QUERY_CAPTCHA_AFTER", 5):
+    if not query_limits.picture_required(current_app.config, g.query_count):
         return None
     challenge, answer = request.args.get("captcha_id", ""), request.args.get("captcha", "").strip()
     if len(challenge) <= 64 and len(answer) <= 8 and captcha_passed(challenge, answer):
@@ -160,30 +126,22 @@ def _render(template: str, status: int = 200, **context):
     return _page(context["key"], context["title"], _body(template, **context), status, context.get("crumb"))
 
 
-def _answer(key: str, entry_key: str | None, produce):
-    """The page, from the shared cache when it is there; else ``produce()`` renders its middle.
+def _answer(key: str, entry_key: str | None, produce, counted: bool = True):
+    """The page around the middle from the shared cache when it is there; else ``produce()`` renders it.
 
-    ``produce`` returns {"title", "body"} and optionally "crumb" (it may abort). A
-    visitor who has not signed in and has no message waiting gets the whole page
-    from the cache; anyone else gets the cached middle in a frame of their own.
+    ``produce`` returns {"title", "body"} and optionally "crumb" (it may abort).
+    A page with a cache entry is the same for every visitor who has not signed
+    in and has no message waiting: the fast path in front of Flask may keep it
+    (``counted``: whether showing it counts as a query).
     """
-    page_key = _whole_page_key(entry_key)
-    html = query_cache.get_page(page_key)
-    if html is not None:
-        return html
+    if entry_key is not None and not current_user.is_authenticated and not session.get("_flashes"):
+        query_fast_path.may_share(request.environ, counted)
     entry = query_cache.get(entry_key)
     if entry is None:
         entry = produce()
         query_cache.put(entry_key, entry)
     html, _status = _page(key, entry["title"], entry["body"], crumb=entry.get("crumb"))
-    query_cache.put_page(page_key, html)
     return html
-
-
-def _whole_page_key(entry_key: str | None) -> str | None:
-    if entry_key is None or current_user.is_authenticated or session.get("_flashes"):
-        return None
-    return query_cache.derived_key(entry_key, request.path, request.query_string.decode("latin-1"))
 
 
 def _cache_key(page: str, names, *extra) -> str | None:
@@ -239,7 +197,7 @@ def enterprises():
             return _render("enterprises.html", 400, **context)
         context["kind"] = kind or None
         return _answer("enterprises", _cache_key("enterprises-form", ("kind",)),
-                       lambda: {"title": title, "body": _body("enterprises.html", **context)})
+                       lambda: {"title": title, "body": _body("enterprises.html", **context)}, counted=False)
     values, errors = rq.clean_enterprise_query(args)
     if _over_rate_limit(valid_query=not errors):
         return _too_many()
@@ -347,7 +305,7 @@ def people():
                "document_token": None, "document_searched": None}
     if not is_query:
         return _answer("people", _cache_key("people-form", ()),
-                       lambda: {"title": title, "body": _body("people.html", **context)})
+                       lambda: {"title": title, "body": _body("people.html", **context)}, counted=False)
     token_errors = {}
     if request.args.get("document_number", "").strip():
         query["document_number"] = request.args["document_number"]  # malformed: refused below

@@ -17,10 +17,11 @@ keeps its own. Keys are hashes: no condition (a name) is stored in clear.
 Only pages that are the same for every visitor are cached: never one with a
 picture code, an error, or an identity-number search.
 
-Two tiers: the middles above, shared; and, in each process, whole pages as a
-visitor who has not signed in gets them (``get_page`` / ``put_page``, at most
-``QUERY_PAGE_CACHE_ENTRIES`` per process), which answer without a second trip to
-Redis. Both are keyed by the generation, so both retire together.
+Two tiers: the middles above, shared; and, in each process, whole responses as
+a visitor who has not signed in gets them (``get_page`` / ``put_page``, at most
+``QUERY_PAGE_CACHE_ENTRIES`` per process), which the fast path in front of Flask
+(query_fast_path.py) answers from. Both are keyed by the generation, so both
+retire together.
 """
 
 import hashlib
@@ -80,11 +81,6 @@ def key(page: str, conditions) -> str | None:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-def derived_key(entry_key: str, *parts: str) -> str:
-    """A further entry that belongs with ``entry_key`` (e.g. the whole page at one address)."""
-    return hashlib.sha256("\x1f".join((entry_key,) + parts).encode("utf-8")).hexdigest()
-
-
 def get(entry_key: str | None) -> dict | None:
     if entry_key is None:
         return None
@@ -104,13 +100,12 @@ def put(entry_key: str | None, entry: dict) -> None:
         current_app.logger.warning("query page cache unavailable", exc_info=True)
 
 
-def get_page(page_key: str | None) -> str | None:
-    return _pages().get(page_key) if page_key is not None else None
+def get_page(page_key: str):
+    return _pages().get(page_key)
 
 
-def put_page(page_key: str | None, html: str) -> None:
-    if page_key is not None:
-        _pages().set(page_key, html)
+def put_page(page_key: str, response) -> None:
+    _pages().set(page_key, response)
 
 
 def clear() -> None:

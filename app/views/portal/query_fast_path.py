@@ -1,0 +1,148 @@
+"""Repeated public query pages, answered in front of Flask to visitors who have not signed in.
+
+A recurring 企业资质查询 / 人员资格查询 page is the same for every visitor who has
+not signed in (queries.py marks it so: no picture code, no error, no identity
+number, no message waiting). Rendering it once per server process is cheap
+(query_cache.py shares its middle); what is left of such a request is Flask's
+own machinery around it, which this WSGI middleware skips:
+
+* a GET of ``/query/enterprises…`` or ``/query/people…`` from a visitor with no
+  session cookie, or one whose (signed, unexpired) session holds nothing but a
+  language, a form token and the idle-timeout flag, and no remember-me cookie;
+* looked up by the registers' generation, the site settings' version, the
+  visitor's language, the path and the query string as sent;
+* still counted like any query (query_limits.py, one round trip to the shared
+  store): when the count calls for the 429 page or a picture code, Flask answers
+  with the counts already taken (``COUNTS`` in the environ), never twice.
+
+Anything else goes to Flask, and a page Flask marks shareable (``may_share``) is
+kept here, with its headers but without its cookie. A cookie-carrying visitor's
+session is re-issued as Flask would, so the idle timeout still starts again.
+"""
+
+import logging
+
+from flask import current_app
+from itsdangerous import BadSignature
+from werkzeug.http import dump_cookie, parse_cookie
+
+from app.services import query_limits, register_generation
+from app.services.shared_store import get_store
+from app.views.context import site_settings_version
+from app.views.portal import query_cache
+
+COUNTS = "portal.query_counts"  # environ: this request has been counted; the view must not count it again
+SHAREABLE = "portal.query_shareable"  # environ, set by the view: the page is every visitor's (value: counted?)
+PATHS = ("/query/enterprises", "/query/people")
+VISITOR_SESSION_KEYS = frozenset({"locale", "csrf_token", "_permanent", "_fresh"})  # flask-login: "_fresh": False
+
+log = logging.getLogger(__name__)
+
+
+def may_share(environ, counted: bool) -> None:
+    """The view's word that this page is the same for every visitor who has not signed in."""
+    environ[SHAREABLE] = counted
+
+
+class QueryFastPath:
+    def __init__(self, app, wsgi_app):
+        self.app, self.wsgi_app = app, wsgi_app
+
+    @classmethod
+    def install(cls, app) -> None:
+        app.wsgi_app = cls(app, app.wsgi_app)
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") != "GET" or not environ.get("PATH_INFO", "").startswith(PATHS):
+            return self.wsgi_app(environ, start_response)
+        with self.app.app_context():
+            try:
+                key, answer = self._look_up(environ)
+            except Exception:  # the shared store is down: Flask answers (and shows its own error page)
+                log.warning("query fast path unavailable", exc_info=True)
+                key, answer = None, None
+        if answer is not None:
+            headers, body = answer
+            start_response("200 OK", headers)
+            return [body]
+        if key is None:
+            return self.wsgi_app(environ, start_response)
+        return self._keep(environ, start_response, key)
+
+    def _look_up(self, environ):
+        """(key under which Flask's page may be kept, or None; the cached answer, or None)."""
+        if not query_cache.enabled():
+            return None, None
+        session = self._visitor_session(environ)
+        if session is None:
+            return None, None
+        key = "\x1f".join((str(register_generation.current()), str(site_settings_version()),
+                           session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"], environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")))
+        entry = query_cache.get_page(key)
+        if entry is None:
+            return key, None
+        headers, body, counted = entry
+        config, store = current_app.config, get_store()
+        client = query_limits.client_key(environ.get("REMOTE_ADDR"))
+        if counted:
+            counts = query_limits.count(store, config, client, is_query=True)
+            if query_limits.over_rate_limit(config, counts) or query_limits.picture_due(config, counts.in_window):
+                environ[COUNTS] = counts  # Flask shows the 429 page or the picture code
+                return None, None
+        elif query_limits.picture_due(config, query_limits.queries_in_window(store, config, client)):
+            return None, None  # the empty form then shows the picture code
+        if session:
+            headers = headers + [("Set-Cookie", self._session_cookie(session))]
+        return key, (headers, body)
+
+    def _visitor_session(self, environ) -> dict | None:
+        """The session of a visitor who has not signed in ({} without a cookie); None for anyone else."""
+        app = self.app
+        cookies = parse_cookie(environ)
+        if app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies:
+            return None
+        raw = cookies.get(app.config["SESSION_COOKIE_NAME"])
+        if raw is None:
+            return {}
+        serializer = app.session_interface.get_signing_serializer(app)
+        try:
+            session = serializer.loads(raw, max_age=int(app.permanent_session_lifetime.total_seconds()))
+        except BadSignature:
+            return None
+        if not isinstance(session, dict) or not VISITOR_SESSION_KEYS.issuperset(session):
+            return None
+        return session
+
+    def _session_cookie(self, data: dict) -> str:
+        """The visitor's session cookie as Flask would set it again (permanent: the idle timeout restarts)."""
+        app, interface = self.app, self.app.session_interface
+        session = interface.session_class(data)
+        session.permanent = True
+        return dump_cookie(
+            interface.get_cookie_name(app), interface.get_signing_serializer(app).dumps(dict(session)),
+            expires=interface.get_expiration_time(app, session), path=interface.get_cookie_path(app),
+            domain=interface.get_cookie_domain(app), secure=interface.get_cookie_secure(app),
+            httponly=interface.get_cookie_httponly(app), samesite=interface.get_cookie_samesite(app),
+            partitioned=interface.get_cookie_partitioned(app))
+
+    def _keep(self, environ, start_response, key: str):
+        """Let Flask answer; keep its page under ``key`` when the view said it is every visitor's."""
+        seen = {}
+
+        def remember(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app(environ, remember)
+        counted = environ.get(SHAREABLE)
+        if counted is None or not seen.get("status", "").startswith("200 "):
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        headers = [(name, value) for name, value in seen["headers"] if name.lower() != "set-cookie"]
+        with self.app.app_context():
+            query_cache.put_page(key, (headers, data, counted))
+        return [data]
