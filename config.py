@@ -38,6 +38,10 @@ class Config:
 
     # --- security -----------------------------------------------------------
     SECRET_KEY = _env("SECRET_KEY")  # filled from instance/secret_key when unset
+    # Reverse proxies in front of the portal (nginx, a load balancer): how many
+    # X-Forwarded-For / -Proto / -Host entries to believe. 0 believes none (a
+    # client could otherwise claim any address and escape the per-IP limits).
+    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)

@@ -160,3 +160,18 @@ def test_without_the_shared_store_flask_answers(app, registers, view_calls, monk
     monkeypatch.setattr(query_fast_path, "get_store", down)
     page = visitor(app).get("/query/people", query_string=QUERY)
     assert page.status_code == 200 and "陈立新" in page.get_data(as_text=True) and len(view_calls) == 2
+
+
+@pytest.mark.usefixtures("generous_query_limits")
+def test_a_forwarded_address_is_believed_only_from_a_trusted_proxy(app, registers, monkeypatch):
+    from app import _trust_proxies
+
+    spoofer = visitor(app, "10.0.0.2")
+    spoofer.get("/query/people", query_string=QUERY, headers={"X-Forwarded-For": "203.0.113.50"})
+    assert queries_counted(app, "10.0.0.2") == 1 and queries_counted(app, "203.0.113.50") == 0
+    monkeypatch.setitem(app.config, "TRUSTED_PROXIES", 1)
+    monkeypatch.setattr(app, "wsgi_app", app.wsgi_app)
+    _trust_proxies(app)
+    behind_nginx = visitor(app, "10.0.0.2")
+    behind_nginx.get("/query/people", query_string=QUERY, headers={"X-Forwarded-For": "203.0.113.50"})
+    assert queries_counted(app, "203.0.113.50") == 1 and queries_counted(app, "10.0.0.2") == 1
