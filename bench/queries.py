@@ -241,16 +241,16 @@ def _show_plans(samples: dict) -> None:
             name="王", qualification="constructor_1", specialty="市政公用工程", province="北京市"),
         "people: employer prefix": rq.person_search_statement(employer=samples["employers"][0][:6]),
         "enterprises: kind + name prefix": rq.enterprise_search_statement(kind="建筑业企业",
-                                                                          name=samples["employers"][0][:3]),
+                                                                          name=samples["employers"][0][:3]).limit(21),
         "enterprises: name+grade+province": rq.enterprise_search_statement(
             kind="建筑业企业", name=samples["employers"][0][:1], qualification="建筑工程施工总承包", grade="一级",
-            province="广东省"),
+            province="广东省").limit(21),
     }
     dialect = db.engine.dialect
     prefix = "EXPLAIN QUERY PLAN " if dialect.name == "sqlite" else "EXPLAIN "
-    print("\nquery plans (LIMIT 21 as the pages ask)")
+    print("\nquery plans (a page of 20 and one row more, as the pages ask)")
     for name, statement in statements.items():
-        sql = str(statement.limit(21).compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
         plan = [str(row[-1]) for row in db.session.execute(text(prefix + sql)).all()]
         scans = [line for line in plan if "Seq Scan" in line
                  or (line.strip().startswith("SCAN") and "INDEX" not in line.upper())]

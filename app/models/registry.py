@@ -111,11 +111,14 @@ class PersonRegistration(Model):
     specialties = relationship("RegisteredSpecialty", back_populates="registration",
                                cascade="all, delete-orphan", order_by="RegisteredSpecialty.id")
 
+    # The name indexes carry the category too: a page of matching ids is found in
+    # the index alone (registry_queries.person_search_statement), the rows after.
     __table_args__ = (
-        Index("ix_person_registration_holder_name_prefix", "holder_name", "id"),
+        Index("ix_person_registration_name_qualification", "holder_name", "id", "qualification"),
         Index("ix_person_registration_employer_name_prefix", "employer_name"),
         # a surname within a province, in name order (人员资格查询 narrowed by 注册省份)
-        Index("ix_person_registration_province_name", "province", "holder_name", "id"),
+        Index("ix_person_registration_province_name_qualification", "province", "holder_name", "id",
+              "qualification"),
     )
 
 
@@ -123,7 +126,7 @@ class RegisteredSpecialty(Model):
     __tablename__ = "registered_specialty"
 
     id = Column(Integer, primary_key=True)
-    registration_id = Column(Integer, ForeignKey("person_registration.id"), nullable=False, index=True)
+    registration_id = Column(Integer, ForeignKey("person_registration.id"), nullable=False)
     specialty = Column(String(50), nullable=False)
     valid_to = Column(Date, nullable=False)
 
@@ -131,6 +134,8 @@ class RegisteredSpecialty(Model):
 
     __table_args__ = (
         Index("ix_registered_specialty_specialty", "specialty", "registration_id"),
+        # "has this registration that specialty?" answered from the index (the specialty filter)
+        Index("ix_registered_specialty_registration_specialty", "registration_id", "specialty"),
     )
 
 

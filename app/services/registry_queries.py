@@ -699,9 +699,17 @@ def person_filters(name=None, document_number=None, registration_number=None, qu
     return clauses
 
 
-def person_search_statement(**filters):
+def person_search_statement(page: int = 1, per_page: int = DEFAULT_PER_PAGE, **filters):
+    """One page of matching registrations (and one row more, to know whether a next page exists).
+
+    The page's ids are found first, where the name indexes (which carry the
+    category) and the specialty index answer alone; only those rows are read.
+    """
     PR = PersonRegistration
-    return select(PR).where(*person_filters(**filters)).order_by(PR.holder_name, PR.id)
+    page, per_page = _bounds(page, per_page)
+    ids = (select(PR.id.label("id"), PR.holder_name.label("holder_name")).where(*person_filters(**filters))
+           .order_by(PR.holder_name, PR.id).offset((page - 1) * per_page).limit(per_page + 1).subquery("page_ids"))
+    return select(PR).join(ids, PR.id == ids.c.id).order_by(ids.c.holder_name, ids.c.id)
 
 
 def _person_hit(registration: PersonRegistration, today: datetime.date) -> PersonHit:
@@ -725,10 +733,9 @@ def search_people(name=None, document_number=None, registration_number=None, qua
     """Registered persons matching every given filter (name and employer name: prefix)."""
     page, per_page = _bounds(page, per_page)
     statement = (person_search_statement(
-        name=name, document_number=document_number, registration_number=registration_number,
+        page, per_page, name=name, document_number=document_number, registration_number=registration_number,
         qualification=qualification, specialty=specialty, employer=employer, province=province)
-        .options(selectinload(PersonRegistration.specialties))
-        .offset((page - 1) * per_page).limit(per_page + 1))
+        .options(selectinload(PersonRegistration.specialties)))
     rows = db.session.execute(statement).scalars().all()
     today = _today()
     return _page(rows, page, per_page, lambda registration: _person_hit(registration, today))

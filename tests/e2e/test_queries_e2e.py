@@ -2,13 +2,14 @@
 
 import datetime
 import re
+import time
 
 import pytest
 
 from app.models import Account, Application, ApplicationEvent, PersonRegistration, RegisteredSpecialty, ServiceItem
+from app.services import query_limits
 from app.services.demo_registers import seed_demo_registers
 from app.services.identity_documents import make_resident_id, make_uscc
-from app.views.portal import queries as queries_view
 
 pytestmark = pytest.mark.e2e
 
@@ -96,7 +97,7 @@ def test_enterprise_query(page, live_server, registers, screenshot):
 def test_people_query_with_a_picture_code_after_the_first_query(app, page, live_server, registers, monkeypatch,
                                                                   known_captcha, screenshot):
     monkeypatch.setitem(app.config, "QUERY_CAPTCHA_AFTER", 1)
-    monkeypatch.setattr(queries_view, "_now", lambda: 1_800_000_000.0)  # one counting window for the whole test
+    monkeypatch.setattr(query_limits, "_now", lambda: 1_800_000_000.0)  # one counting window for the whole test
     page.goto(live_server + "/query/people")
     assert page.locator("h1").inner_text() == "人员资格查询"
     page.fill("#q-name", "陈立")
@@ -128,3 +129,30 @@ def test_people_query_with_a_picture_code_after_the_first_query(app, page, live_
     assert page.locator("h1").inner_text() == "王雅琴"
     assert "**********" in page.locator("#detail-document").inner_text()
     screenshot("query-person-detail")
+
+
+def test_a_repeated_query_is_answered_before_flask_and_keeps_the_visitors_language(app, page, live_server, registers,
+                                                                                  monkeypatch, screenshot):
+    monkeypatch.setitem(app.config, "QUERY_CAPTCHA_AFTER", 1000)
+    calls = []
+    view = app.view_functions["queries.enterprises"]
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return view(*args, **kwargs)
+
+    monkeypatch.setitem(app.view_functions, "queries.enterprises", counting)
+    page.goto(live_server + "/language/en?next=/query/enterprises")
+    page.goto(live_server + "/query/enterprises?kind=建筑业企业&name=青山")
+    page.wait_for_selector("#enterprise-results")
+    answered_by_flask = len(calls)
+    page.reload()
+    page.wait_for_selector("#enterprise-results")
+    assert len(calls) == answered_by_flask  # the fast path answered the repeat
+    assert page.locator("h1").inner_text() == "Enterprise qualification query"
+    assert "青山示范建工集团有限公司" in page.locator("#enterprise-results").inner_text()
+    session = next(cookie for cookie in page.context.cookies() if cookie["name"] == "session")
+    assert session["expires"] > time.time() + 29 * 60  # the idle timeout started again
+    screenshot("query-enterprises-english-repeat")
+    page.goto(live_server + "/")
+    assert page.locator("html").get_attribute("lang").startswith("en")
