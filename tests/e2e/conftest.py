@@ -65,12 +65,22 @@ def browser():
         instance.close()
 
 
+def refused_by_policy(page) -> list:
+    """What the page's Content-Security-Policy refused (Chromium says so on the console)."""
+    refused = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return refused
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    refused = refused_by_policy(page)
     yield page
     context.close()
+    assert not refused, f"the security policy refused: {refused}"
 
 
 @pytest.fixture
@@ -95,8 +105,10 @@ def _pass_face_check(browser, page):
     phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     try:
         phone = phone_context.new_page()
+        refused = refused_by_policy(phone)
         phone.goto(mobile_url)
         phone.get_by_role("button", name="下一步").click()
         phone.wait_for_selector("#face-success", timeout=10000)
+        assert not refused, f"the security policy refused: {refused}"
     finally:
         phone_context.close()

@@ -108,3 +108,46 @@ def test_secret_key_from_environment_wins(monkeypatch):
 def test_no_google_recaptcha(app, name):
     assert not app.config[name]
     assert app.appbuilder.sm.userstatschartview is None
+
+
+# --- response headers (app/security_headers.py) ------------------------------------------
+
+
+def test_portal_pages_run_no_inline_script_and_cannot_be_framed(client):
+    for path in ("/", "/query/people", "/no-such-page", "/account/login"):
+        headers = client.get(path).headers
+        policy = headers["Content-Security-Policy"]
+        assert "script-src 'self';" in policy and "default-src 'self'" in policy, path
+        assert "frame-ancestors 'self'" in policy and "object-src 'none'" in policy
+        assert headers["X-Frame-Options"] == "SAMEORIGIN" and headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert "Strict-Transport-Security" not in headers  # plain HTTP here
+
+
+def test_the_back_office_keeps_its_inline_scripts_but_nothing_from_another_host(client):
+    policy = client.get("/admin/login/").headers["Content-Security-Policy"]
+    assert "script-src 'self' 'unsafe-inline';" in policy and "default-src 'self'" in policy
+
+
+def test_a_page_that_sets_its_own_referrer_policy_keeps_it(client):
+    assert client.get("/face/m/unknown-token").headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_pages_answered_before_flask_carry_the_same_headers(app, db, monkeypatch):
+    from app.services.demo_registers import seed_demo_registers
+
+    seed_demo_registers()
+    db.session.commit()
+    monkeypatch.setitem(app.config, "QUERY_CAPTCHA_AFTER", 1000)
+    first, again = (app.test_client().get("/query/people", query_string={"name": "陈立"}) for _ in range(2))
+    assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    assert again.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_https_deployments_ask_browsers_to_stay_on_https(tmp_path):
+    secure = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "SESSION_COOKIE_SECURE": True})
+    with secure.app_context():
+        from app.extensions import db
+
+        db.create_all()
+    assert secure.test_client().get("/no-such-page").headers["Strict-Transport-Security"] == "max-age=31536000"

@@ -19,6 +19,10 @@
     img.addEventListener("click", function () { refreshCaptcha(img); });
   });
 
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   document.querySelectorAll("[data-toggle-password]").forEach(function (button) {
     button.addEventListener("click", function () {
       var input = document.getElementById(button.getAttribute("data-toggle-password"));

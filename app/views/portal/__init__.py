@@ -1,5 +1,6 @@
 """The public portal: thin Flask blueprints, one module per area."""
 
+from app.security_headers import install_security_headers
 from app.views.portal.articles import articles_bp
 from app.views.portal.auth import auth_bp
 from app.views.portal.cases import cases_bp
@@ -24,4 +25,5 @@ PORTAL_BLUEPRINTS = (home_bp, help_bp, language_bp, auth_bp, recovery_bp, user_c
 def register_portal(app):
     for blueprint in PORTAL_BLUEPRINTS:
         app.register_blueprint(blueprint)
+    install_security_headers(app, PORTAL_BLUEPRINTS)
     QueryFastPath.install(app)
