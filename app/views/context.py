@@ -10,7 +10,7 @@ spend more on its frame than on its query.
 import itertools
 import time
 
-from flask import current_app, g, render_template, session
+from flask import current_app, g, has_request_context, render_template, request, session
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -62,7 +62,8 @@ def chrome(template: str, **variant) -> Markup:
     """``template`` rendered once per language, site settings and ``variant`` (e.g. the active menu)."""
     _site()
     fragments = _state()["fragments"]
-    key = (template, str(get_locale()), tuple(sorted(variant.items())))
+    prefix = request.script_root if has_request_context() else ""  # links start with it
+    key = (template, str(get_locale()), prefix, tuple(sorted(variant.items())))
     html = fragments.get(key)
     if html is None:
         if len(fragments) >= _CHROME_ENTRIES_MAX:

@@ -175,3 +175,33 @@ def test_a_forwarded_address_is_believed_only_from_a_trusted_proxy(app, register
     behind_nginx = visitor(app, "10.0.0.2")
     behind_nginx.get("/query/people", query_string=QUERY, headers={"X-Forwarded-For": "203.0.113.50"})
     assert queries_counted(app, "203.0.113.50") == 1 and queries_counted(app, "10.0.0.2") == 1
+
+
+@pytest.mark.usefixtures("generous_query_limits")
+def test_a_page_asked_under_another_address_prefix_is_not_given_to_others(app, registers):
+    poisoner = visitor(app, "198.51.100.66")
+    poisoner.get("/query/people", query_string=QUERY, environ_overrides={"SCRIPT_NAME": "//evil.example"})
+    poisoner.get("/query/people", query_string=QUERY, environ_overrides={"SCRIPT_NAME": "//evil.example"})
+    for ip in ("198.51.100.67", "198.51.100.68"):
+        page = visitor(app, ip).get("/query/people", query_string=QUERY).get_data(as_text=True)
+        assert "陈立新" in page and "evil.example" not in page
+
+
+@pytest.mark.usefixtures("generous_query_limits")
+def test_a_page_rendered_in_another_language_than_its_key_is_not_kept(app, registers, monkeypatch):
+    """The session can expire between the fast path's look and Flask's: Chinese must not be kept as English."""
+    monkeypatch.setattr(query_fast_path.QueryFastPath, "_visitor_session", lambda self, environ: {"locale": "en"})
+    assert "人员资格查询" in visitor(app, "198.51.100.1").get("/query/people", query_string=QUERY).get_data(as_text=True)
+    monkeypatch.undo()
+    english = visitor(app)
+    english.get("/language/en")
+    assert "Personnel qualification query" in english.get("/query/people", query_string=QUERY).get_data(as_text=True)
+
+
+@pytest.mark.usefixtures("generous_query_limits")
+@pytest.mark.parametrize("query_string", ["x=1", "name=陈立&qualification=constructor_1&x=1",
+                                          "name=陈立&name=王雅&qualification=constructor_1"])
+def test_addresses_with_parameters_a_page_does_not_read_are_never_kept(app, registers, view_calls, query_string):
+    for ip in ("198.51.100.1", "198.51.100.2"):
+        assert visitor(app, ip).get("/query/people?" + query_string).status_code == 200
+    assert len(view_calls) == 2

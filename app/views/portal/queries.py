@@ -21,6 +21,7 @@ import re
 import secrets
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -135,7 +136,7 @@ def _answer(key: str, entry_key: str | None, produce, counted: bool = True):
     (``counted``: whether showing it counts as a query).
     """
     if entry_key is not None and not current_user.is_authenticated and not session.get("_flashes"):
-        query_fast_path.may_share(request.environ, counted)
+        query_fast_path.may_share(request.environ, counted, str(get_locale()))
     entry = query_cache.get(entry_key)
     if entry is None:
         entry = produce()
@@ -145,11 +146,21 @@ def _answer(key: str, entry_key: str | None, produce, counted: bool = True):
 
 
 def _cache_key(page: str, names, *extra) -> str | None:
-    """The shared cache entry of this page as asked; None when it shows a picture code (never shared)."""
-    if picture_needed():
+    """The shared cache entry of this page as asked; None when it is not shared.
+
+    Not shared: a page with a picture code, and an address with parameters the
+    page does not read or repeats (endless variants of one page would only push
+    the pages people ask for out of the cache).
+    """
+    if picture_needed() or not _only_parameters(names):
         return None
     conditions = [(name, request.args.get(name, "")[:ECHO_MAX]) for name in names]
     return query_cache.key(page, conditions + list(extra))
+
+
+def _only_parameters(names) -> bool:
+    given = [name for name, _value in request.args.items(multi=True)]
+    return len(given) == len(set(given)) and set(names).issuperset(given)
 
 
 # --- 申请事项办理进度查询（受理发证信息查询） ------------------------------------------------

@@ -7,7 +7,8 @@ about ten times what the request around it does. The middle of a query page
 
 * the registers' generation (services/register_generation.py): any change to a
   register retires every entry at once;
-* the interface language, the page, and the conditions as the visitor typed them.
+* the interface language, the address prefix the portal is mounted at, the
+  page, and the conditions as the visitor typed them.
 
 Entries also expire after ``QUERY_CACHE_SECONDS`` (default 300; 0 turns the cache
 off), which bounds how long a change made outside the portal takes to show.
@@ -28,7 +29,7 @@ import hashlib
 import json
 
 from cachelib import RedisCache, SimpleCache
-from flask import current_app
+from flask import current_app, request
 from flask_babel import get_locale
 
 from app.services import register_generation
@@ -76,7 +77,8 @@ def key(page: str, conditions) -> str | None:
     """The entry of ``page`` asked with ``conditions`` (name, value pairs) now; None when caching is off."""
     if not enabled():
         return None
-    material = json.dumps([register_generation.current(), str(get_locale()), page, sorted(conditions)],
+    material = json.dumps([register_generation.current(), str(get_locale()), request.script_root, page,
+                           sorted(conditions)],
                           ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 

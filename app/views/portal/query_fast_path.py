@@ -10,17 +10,21 @@ own machinery around it, which this WSGI middleware skips:
   session cookie, or one whose (signed, unexpired) session holds nothing but a
   language, a form token and the idle-timeout flag, and no remember-me cookie;
 * looked up by the registers' generation, the site settings' version, the
-  visitor's language, the path and the query string as sent;
+  visitor's language, the address prefix (``SCRIPT_NAME``), the path and the
+  query string as sent (hashed: no name searched for is kept in clear);
 * still counted like any query (query_limits.py, one round trip to the shared
   store): when the count calls for the 429 page or a picture code, Flask answers
   with the counts already taken (``COUNTS`` in the environ), never twice.
 
-Anything else goes to Flask, and a page Flask marks shareable (``may_share``) is
-kept here, with its headers but without its cookie. A cookie-carrying visitor's
+Anything else goes to Flask, and a page Flask marks shareable (``may_share``:
+not for an address with parameters the page does not read) is kept here, with
+its headers but without its cookie, if Flask rendered it in the key's language. A cookie-carrying visitor's
 session is re-issued as Flask would, so the idle timeout still starts again.
 """
 
+import hashlib
 import logging
+import time
 
 from flask import current_app
 from itsdangerous import BadSignature
@@ -39,9 +43,14 @@ VISITOR_SESSION_KEYS = frozenset({"locale", "csrf_token", "_permanent", "_fresh"
 log = logging.getLogger(__name__)
 
 
-def may_share(environ, counted: bool) -> None:
-    """The view's word that this page is the same for every visitor who has not signed in."""
-    environ[SHAREABLE] = counted
+def may_share(environ, counted: bool, locale: str) -> None:
+    """The view's word that this page, rendered in ``locale``, is the same for every visitor who has not signed in."""
+    environ[SHAREABLE] = (counted, locale)
+
+
+def _page_key(*parts: str) -> str:
+    # Hashed: the conditions (names searched for) are not kept in clear.
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 class QueryFastPath:
@@ -57,43 +66,54 @@ class QueryFastPath:
             return self.wsgi_app(environ, start_response)
         with self.app.app_context():
             try:
-                key, answer = self._look_up(environ)
+                key, locale, answer = self._look_up(environ)
             except Exception:  # the shared store is down: Flask answers (and shows its own error page)
-                log.warning("query fast path unavailable", exc_info=True)
-                key, answer = None, None
+                self._log_unavailable()
+                key, locale, answer = None, None, None
         if answer is not None:
             headers, body = answer
             start_response("200 OK", headers)
             return [body]
         if key is None:
             return self.wsgi_app(environ, start_response)
-        return self._keep(environ, start_response, key)
+        return self._keep(environ, start_response, key, locale)
 
     def _look_up(self, environ):
-        """(key under which Flask's page may be kept, or None; the cached answer, or None)."""
+        """(key under which Flask's page may be kept, or None; the language it must be in; the cached answer)."""
         if not query_cache.enabled():
-            return None, None
+            return None, None, None
         session = self._visitor_session(environ)
         if session is None:
-            return None, None
-        key = "\x1f".join((str(register_generation.current()), str(site_settings_version()),
-                           session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"], environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")))
+            return None, None, None
+        locale = session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]
+        # SCRIPT_NAME: every link on the page starts with it (gunicorn takes it from a request header).
+        key = _page_key(str(register_generation.current()), str(site_settings_version()), locale,
+                        environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
         entry = query_cache.get_page(key)
         if entry is None:
-            return key, None
+            return key, locale, None
         headers, body, counted = entry
         config, store = current_app.config, get_store()
         client = query_limits.client_key(environ.get("REMOTE_ADDR"))
         if counted:
-            counts = query_limits.count(store, config, client, is_query=True)
+            counts = environ[COUNTS] = query_limits.count(store, config, client, is_query=True)
             if query_limits.over_rate_limit(config, counts) or query_limits.picture_due(config, counts.in_window):
-                environ[COUNTS] = counts  # Flask shows the 429 page or the picture code
-                return None, None
+                return None, None, None  # Flask shows the 429 page or the picture code, with these counts
+            del environ[COUNTS]
         elif query_limits.picture_due(config, query_limits.queries_in_window(store, config, client)):
-            return None, None  # the empty form then shows the picture code
+            return None, None, None  # the empty form then shows the picture code
         if session:
             headers = headers + [("Set-Cookie", self._session_cookie(session))]
-        return key, (headers, body)
+        return key, locale, (headers, body)
+
+    _unavailable_logged_at = 0.0
+
+    def _log_unavailable(self) -> None:
+        """Once a minute at most: while the shared store is down every query would say so."""
+        now = time.monotonic()
+        if now - QueryFastPath._unavailable_logged_at >= 60:
+            QueryFastPath._unavailable_logged_at = now
+            log.warning("query fast path unavailable", exc_info=True)
 
     def _visitor_session(self, environ) -> dict | None:
         """The session of a visitor who has not signed in ({} without a cookie); None for anyone else."""
@@ -125,8 +145,12 @@ class QueryFastPath:
             httponly=interface.get_cookie_httponly(app), samesite=interface.get_cookie_samesite(app),
             partitioned=interface.get_cookie_partitioned(app))
 
-    def _keep(self, environ, start_response, key: str):
-        """Let Flask answer; keep its page under ``key`` when the view said it is every visitor's."""
+    def _keep(self, environ, start_response, key: str, locale: str):
+        """Let Flask answer; keep its page under ``key`` when the view said it is every visitor's.
+
+        Only when Flask rendered it in the language the key says (the session
+        can expire between the two looks at it).
+        """
         seen = {}
 
         def remember(status, headers, exc_info=None):
@@ -134,9 +158,10 @@ class QueryFastPath:
             return start_response(status, headers, exc_info)
 
         body = self.wsgi_app(environ, remember)
-        counted = environ.get(SHAREABLE)
-        if counted is None or not seen.get("status", "").startswith("200 "):
+        shareable = environ.get(SHAREABLE)
+        if shareable is None or shareable[1] != locale or not seen.get("status", "").startswith("200 "):
             return body
+        counted = shareable[0]
         try:
             data = b"".join(body)
         finally:
