@@ -1,4 +1,4 @@
-"""A per-request cache of the translation catalogue in front of flask-babel.
+"""A per-request cache of the translation catalogue in front of flask-babel, and a quicker way to it.
 
 flask-babel finds the request's catalogue again on every gettext call, through
 several context-local proxies and the locale selector (about 8 µs a call); a
@@ -7,7 +7,28 @@ kept on flask-babel's own request context, keyed by the locale object, so that
 ``force_locale`` and ``refresh`` (which replace that object) still take effect.
 """
 
+from types import SimpleNamespace
+
 import flask_babel
+from flask.globals import _cv_app
+
+_ORIGINAL_CONTEXT = flask_babel._get_current_context
+
+
+def _current_context():
+    """flask-babel's per-context namespace, found without three trips through the ``g`` proxy.
+
+    Same behaviour as ``flask_babel._get_current_context`` (4.0): the namespace
+    lives on the application context's ``g``; None outside one. A results page
+    asks for it several hundred times (about 9 µs each through the proxy).
+    """
+    app_context = _cv_app.get(None)
+    if app_context is None:
+        return None
+    namespace = app_context.g.__dict__.get("_flask_babel")
+    if namespace is None:
+        namespace = app_context.g._flask_babel = SimpleNamespace()
+    return namespace
 
 
 def install_translation_cache(app) -> None:
@@ -27,3 +48,4 @@ def install_translation_cache(app) -> None:
         return translations
 
     domain.get_translations = get_translations
+    flask_babel._get_current_context = _current_context

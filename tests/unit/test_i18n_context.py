@@ -1,0 +1,29 @@
+"""app/i18n.py: flask-babel finds its per-context namespace without the ``g`` proxy, with the same results."""
+
+import flask_babel
+from flask_babel import force_locale, gettext, refresh
+
+from app import i18n
+
+
+def test_the_quick_lookup_is_installed_and_finds_what_flask_babel_would(app):
+    assert flask_babel._get_current_context is i18n._current_context
+    assert flask_babel._get_current_context() is None  # outside any context, as flask-babel says
+    with app.test_request_context("/"):
+        quick = i18n._current_context()
+        assert quick is i18n._ORIGINAL_CONTEXT() and quick is i18n._current_context()
+    with app.app_context():
+        assert i18n._current_context() is not quick  # each context has its own
+
+
+def test_languages_still_follow_the_session_force_locale_and_refresh(app):
+    with app.test_request_context("/"):
+        assert gettext("Personnel qualification query") == "人员资格查询"
+        with force_locale("en"):
+            assert gettext("Personnel qualification query") == "Personnel qualification query"
+        assert gettext("Personnel qualification query") == "人员资格查询"
+        from flask import session
+
+        session["locale"] = "en"
+        refresh()
+        assert gettext("Personnel qualification query") == "Personnel qualification query"
