@@ -137,7 +137,8 @@ def generate(app, persons: int, companies: int) -> dict:
                 for specialty in ([rng.choice(constructor_specialties)] if qualification == "constructor_1"
                                   else ["建筑"]):
                     specialty_rows.append({"registration_id": registration_id, "specialty": specialty,
-                                           "valid_to": valid_to})
+                                           "valid_to": valid_to, "holder_name": holder,
+                                           "province": PROVINCE_NAMES[code]})
                 if index % max(1, persons // 200) == 0:
                     samples["names"].append(holder)
                     samples["documents"].append(document)

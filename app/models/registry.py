@@ -129,13 +129,18 @@ class RegisteredSpecialty(Model):
     registration_id = Column(Integer, ForeignKey("person_registration.id"), nullable=False)
     specialty = Column(String(50), nullable=False)
     valid_to = Column(Date, nullable=False)
+    # Copies of the registration's holder name and province (kept by the events below), so
+    # that "a name in a specialty (in a province)" is one index range in name order.
+    holder_name = Column(code_point_string(100), nullable=False, default="", server_default="")
+    province = Column(String(20), nullable=False, default="", server_default="")
 
     registration = relationship(PersonRegistration, back_populates="specialties")
 
     __table_args__ = (
-        Index("ix_registered_specialty_specialty", "specialty", "registration_id"),
         # "has this registration that specialty?" answered from the index (the specialty filter)
         Index("ix_registered_specialty_registration_specialty", "registration_id", "specialty"),
+        # 人员资格查询 by name + specialty (+ province): a page of ids from the index alone
+        Index("ix_registered_specialty_name", "specialty", "holder_name", "registration_id", "province"),
     )
 
 
@@ -150,3 +155,20 @@ def _province_follows_employer(mapper, connection, target):
     """A change of employer to another province moves the registration there (转入)."""
     if inspect(target).attrs.employer_uscc.history.has_changes():
         target.province = province_of(target.employer_uscc, target.registration_number) or target.province
+
+
+@event.listens_for(RegisteredSpecialty, "before_insert")
+def _specialty_copies_its_holder(mapper, connection, target):
+    registration = target.registration
+    if registration is not None:
+        target.holder_name, target.province = registration.holder_name, registration.province or ""
+
+
+@event.listens_for(PersonRegistration, "after_update")
+def _specialties_follow_their_holder(mapper, connection, target):
+    """A renamed holder or a registration moved to another province: its specialty rows' copies follow."""
+    state = inspect(target)
+    if state.attrs.holder_name.history.has_changes() or state.attrs.province.history.has_changes():
+        connection.execute(RegisteredSpecialty.__table__.update()
+                           .where(RegisteredSpecialty.__table__.c.registration_id == target.id)
+                           .values(holder_name=target.holder_name, province=target.province or ""))

@@ -704,11 +704,26 @@ def person_search_statement(page: int = 1, per_page: int = DEFAULT_PER_PAGE, **f
 
     The page's ids are found first, where the name indexes (which carry the
     category) and the specialty index answer alone; only those rows are read.
+    A name with a specialty is looked up in the specialty rows, which carry the
+    holder's name and province: one index range in name order, however rare
+    the specialty is among people of that name.
     """
     PR = PersonRegistration
     page, per_page = _bounds(page, per_page)
-    ids = (select(PR.id.label("id"), PR.holder_name.label("holder_name")).where(*person_filters(**filters))
-           .order_by(PR.holder_name, PR.id).offset((page - 1) * per_page).limit(per_page + 1).subquery("page_ids"))
+    if filters.get("name") and filters.get("specialty"):
+        RS = RegisteredSpecialty
+        rest = {key: value for key, value in filters.items() if key not in ("name", "specialty", "province")}
+        clauses = [RS.specialty == filters["specialty"], starts_with(RS.holder_name, filters["name"].strip())]
+        if filters.get("province"):
+            clauses.append(RS.province == filters["province"])
+        ids = select(RS.registration_id.label("id"), RS.holder_name.label("holder_name")).where(*clauses)
+        if any(rest.values()):
+            ids = ids.join(PR, PR.id == RS.registration_id).where(*person_filters(**rest))
+        ids = ids.order_by(RS.holder_name, RS.registration_id)
+    else:
+        ids = (select(PR.id.label("id"), PR.holder_name.label("holder_name")).where(*person_filters(**filters))
+               .order_by(PR.holder_name, PR.id))
+    ids = ids.offset((page - 1) * per_page).limit(per_page + 1).subquery("page_ids")
     return select(PR).join(ids, PR.id == ids.c.id).order_by(ids.c.holder_name, ids.c.id)
 
 

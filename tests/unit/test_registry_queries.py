@@ -200,6 +200,24 @@ def test_people_filters_combined(register):
     assert names(rq.search_people(name="张", qualification="architect_1")) == []
 
 
+def test_name_and_specialty_searches_follow_a_renamed_holder_and_a_move_to_another_province(register):
+    assert names(rq.search_people(name="张建", specialty="机电工程", qualification="constructor_1")) == ["张建国"]
+    assert names(rq.search_people(name="张", specialty="公路工程", province="广东省", employer="青石")) == ["张建华"]
+    person = register.session.query(PersonRegistration).filter_by(holder_name="张建国").one()
+    person.holder_name = "章建国"
+    register.session.commit()
+    assert names(rq.search_people(name="张建", specialty="机电工程")) == []
+    assert names(rq.search_people(name="章", specialty="机电工程")) == ["章建国"]
+    assert names(rq.search_people(name="章", specialty="建筑工程", province="北京市")) == ["章建国"]
+    person.employer_name, person.employer_uscc = "青石路桥有限公司", USCC_B  # 转入 广东省
+    register.session.commit()
+    assert names(rq.search_people(name="章", specialty="建筑工程", province="北京市")) == []
+    assert names(rq.search_people(name="章", specialty="建筑工程", province="广东省")) == ["章建国"]
+    person.specialties.append(RegisteredSpecialty(specialty="公路工程", valid_to=LATER))  # 增项
+    register.session.commit()
+    assert names(rq.search_people(name="章", specialty="公路工程", province="广东省")) == ["章建国"]
+
+
 def test_people_results_mask_identity_numbers_and_carry_public_fields_only(register):
     page = rq.search_people(name="张")
     for hit in page.items:
@@ -399,3 +417,6 @@ def test_name_prefix_searches_use_an_index(register):
     assert "ix_enterprise_qualification" in plan and "SCAN enterprise_qualification " not in plan + " ", plan
     plan = explain(register, rq.person_search_statement(employer="青山"))
     assert "ix_person_registration_employer_name_prefix" in plan, plan
+    plan = explain(register, rq.person_search_statement(name="张", specialty="公路工程", province="广东省",
+                                                        qualification="constructor_1"))
+    assert "ix_registered_specialty_name" in plan, plan
