@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 FLASK   = $(PY) -m flask --app run.py
 PORTAL_DEMO_DATA ?= 1
 
-.PHONY: run test install translations database e2e-deps clean
+.PHONY: run test lint install translations database e2e-deps clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ run: translations database
 
 test: install
 	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
 
 clean:
 	rm -rf $(VENV) .pytest_cache

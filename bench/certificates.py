@@ -40,7 +40,7 @@ def main():
     os.environ.setdefault("PORTAL_ENV", "test")
     from flask_appbuilder import Model
 
-    from app import create_app
+    from app import clock, create_app
     from app.extensions import db
     from app.models import Account, PersonRegistration, RegisteredSpecialty
     from app.services import certificate_documents, certificates
@@ -52,7 +52,7 @@ def main():
     surnames, given = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗", "建国明华伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛超"
     with app.app_context(), app.test_request_context():
         Model.metadata.create_all(db.engine)
-        today = datetime.date.today()
+        today = clock.today()
         holders = []
         for index in range(args.count):
             birth = datetime.date(1965 + index % 30, 1 + index % 12, 1 + index % 28)

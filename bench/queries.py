@@ -60,6 +60,7 @@ def generate(app, persons: int, companies: int) -> dict:
     from flask_appbuilder import Model
     from sqlalchemy import insert, text
 
+    from app import clock
     from app.extensions import db
     from app.models import EnterpriseQualification, PersonRegistration, RegisteredSpecialty
     from app.models.registry import PROVINCE_NAMES, PROVINCE_OF_CHARACTER
@@ -69,7 +70,7 @@ def generate(app, persons: int, companies: int) -> dict:
                                                SPECIALTIES_BY_QUALIFICATION)
 
     rng = random.Random(SEED)
-    today = datetime.date.today()
+    today = clock.today()
     provinces = sorted(PROVINCE_NAMES)
     character_of = {code: character for character, code in PROVINCE_OF_CHARACTER.items()}
     words = "华建宏远中恒东方南岭江北青山西溪金城安泰博达鼎盛永安昌隆天成瑞丰兴业正和信诚海川广厦长城新世纪"

@@ -5,9 +5,11 @@ is set. The schema is created once per session; every test starts from the
 reference data only (roles, settings, FAQ), whatever the previous test did.
 """
 
+import datetime
 import os
 
 import pytest
+import time_machine
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 
@@ -15,12 +17,35 @@ os.environ["PORTAL_ENV"] = "test"
 
 from flask_appbuilder import Model  # noqa: E402
 
-from app import create_app  # noqa: E402
+from app import clock, create_app  # noqa: E402
 from app.extensions import db as _db  # noqa: E402
 from app.services.demo_data import seed_reference_data  # noqa: E402
 from app.services.roles_sync import sync_roles  # noqa: E402
 from app.views.context import forget_site_settings  # noqa: E402
 from app.views.portal import query_cache  # noqa: E402
+
+
+def _test_clock_moment() -> datetime.datetime | None:
+    """``PORTAL_TEST_CLOCK=2026-12-02T15:59:00Z``: every test starts at that instant (the clock then runs on)."""
+    value = os.environ.get("PORTAL_TEST_CLOCK")
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+@pytest.fixture(autouse=True)
+def portal_test_clock():
+    """Run a test at a chosen moment, to prove the suite at the awkward ones (see tests/integration/test_one_clock.py)."""
+    moment = _test_clock_moment()
+    if moment is None:
+        yield None
+        return
+    with time_machine.travel(moment, tick=True):
+        yield moment
+
+
+@pytest.fixture
+def today(portal_test_clock) -> datetime.date:
+    """Today in Beijing, by the portal's own clock (never the machine's local date)."""
+    return clock.today()
 
 
 def database_url(tmp_path_factory) -> str:
@@ -264,7 +289,7 @@ def submit_constructor_case(db, register_person, request_sms):
         db.session.add(EnterpriseQualification(
             enterprise_name=employer_name, uscc=employer, kind="建筑业企业", qualification="建筑工程施工总承包",
             grade="一级", certificate_number=qualification_number, valid_from=datetime.date(2024, 1, 1),
-            valid_to=datetime.date.today() + datetime.timedelta(days=300)))
+            valid_to=clock.today() + datetime.timedelta(days=300)))
         db.session.commit()
         client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
                                             "password": person["password"]})

@@ -3,7 +3,7 @@
 
 from flask_appbuilder import Model
 
-from app.services import clock
+from app import clock
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String,
                         Text, text)

@@ -4,7 +4,7 @@ from flask_appbuilder import Model
 from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import relationship
 
-from app.services import clock
+from app import clock
 
 
 class Article(Model):

@@ -4,7 +4,7 @@ from flask_appbuilder import Model
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import relationship
 
-from app.services import clock
+from app import clock
 
 
 class ElectronicCertificate(Model):

@@ -4,6 +4,8 @@ from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, func
 
 from flask_appbuilder import Model
 
+from app import clock
+
 
 class FaqEntry(Model):
     """One row of 常见问题 (manual chapter 七)."""
@@ -16,7 +18,7 @@ class FaqEntry(Model):
     location = Column(String(200), nullable=False, default="")
     answer = Column(Text, nullable=False)
     published = Column(Boolean, nullable=False, default=True)
-    updated_at = Column(DateTime, nullable=False, server_default=func.now(), onupdate=func.now())
+    updated_at = Column(DateTime, nullable=False, default=clock.now, server_default=func.now(), onupdate=clock.now)
 
     def __repr__(self):
         return self.question
@@ -31,7 +33,7 @@ class SiteSetting(Model):
     key = Column(String(64), nullable=False, unique=True)
     label = Column(String(100), nullable=False, default="")
     value = Column(String(500), nullable=False, default="")
-    updated_at = Column(DateTime, nullable=False, server_default=func.now(), onupdate=func.now())
+    updated_at = Column(DateTime, nullable=False, default=clock.now, server_default=func.now(), onupdate=clock.now)
 
     def __repr__(self):
         return f"{self.label or self.key}: {self.value}"

@@ -3,7 +3,7 @@
 
 from flask_appbuilder import Model
 
-from app.services import clock
+from app import clock
 from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Integer, String, Text
 
 

@@ -18,7 +18,7 @@ from app.models import Account, AccountKind, AccountStatus, Enterprise
 from app.roles import CITIZEN as CITIZEN_ROLE, LEGAL_ENTITY as LEGAL_ENTITY_ROLE
 from app.services import audit, identity_documents as docs
 from app.services.audit import AuditEvent
-from app.services.clock import now  # noqa: F401  (re-exported for the account services)
+from app.clock import now  # noqa: F401  (re-exported for the account services)
 from app.services.verification import identity_verifier
 
 PASSWORD_MIN_LENGTH = 8

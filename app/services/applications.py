@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import (Application, Attachment, EnterpriseQualification, InboxMessage, PersonRegistration,
                         QualificationCertificate, ServiceItem)
-from app.services import audit, case_scope, clock, identity_documents as docs, storage, workflow
+from app.services import audit, case_scope, identity_documents as docs, storage, workflow
+from app import clock
 from app.services.accounts import FieldErrors
 from app.services.workflow import OPEN_STATUSES, Status
 
@@ -114,7 +115,7 @@ def draft_of(account, item: ServiceItem) -> Application | None:
 
 def eligibility_problems(account, item: ServiceItem, today: datetime.date | None = None) -> list:
     """Why this person may not apply for this item today (empty: they may)."""
-    today = today or clock.china_date(clock.now())
+    today = today or clock.today()
     problems = []
     if item.online_kind is None:
         return [_l("Online processing of this item is not open yet")]
@@ -160,7 +161,7 @@ def employer_problem(uscc: str, current: PersonRegistration | None, today: datet
 
 
 def form_problems(account, item: ServiceItem, data: dict, today: datetime.date | None = None) -> dict:
-    today = today or clock.china_date(clock.now())
+    today = today or clock.today()
     known = prefill(account, item)
     errors = {}
     for name in BASIC_FIELDS:
@@ -309,7 +310,7 @@ def discard_files(application: Application) -> None:
 def _new_number() -> str:
     """申报编号: the date in China and eight random digits, unique by constraint."""
     for _ in range(5):
-        number = clock.china_date(clock.now()).strftime("%Y%m%d") + f"{secrets.randbelow(10 ** 8):08d}"
+        number = clock.today().strftime("%Y%m%d") + f"{secrets.randbelow(10 ** 8):08d}"
         if db.session.query(Application.id).filter_by(number=number).first() is None:
             return number
     raise RuntimeError("could not allocate an application number")

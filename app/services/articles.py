@@ -27,7 +27,8 @@ from sqlalchemy import and_, func, or_
 
 from app.extensions import db
 from app.models import Article, ArticleAttachment
-from app.services import clock, storage
+from app.services import storage
+from app import clock
 from app.services.storage import StoredFile, UploadRefused
 
 COLUMNS = {
@@ -203,7 +204,7 @@ def clean_keyword(value):
 
 
 def _current_china_year() -> int:
-    return clock.china_date(clock.now()).year
+    return clock.today().year
 
 
 def clean_year(value):
@@ -226,11 +227,7 @@ def clean_page(value) -> int:
 
 def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     """Naive-UTC [start, end) of a calendar year in Beijing time."""
-    def utc(moment):
-        return moment.astimezone(datetime.UTC).replace(tzinfo=None)
-
-    return (utc(datetime.datetime(year, 1, 1, tzinfo=clock.CHINA)),
-            utc(datetime.datetime(year + 1, 1, 1, tzinfo=clock.CHINA)))
+    return clock.china_midnight(datetime.date(year, 1, 1)), clock.china_midnight(datetime.date(year + 1, 1, 1))
 
 
 def _like_pattern(term: str) -> str:

@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import (Application, InboxMessage, PersonRegistration, QualificationCertificate,
                         RegisteredSpecialty)
-from app.services import applications, audit, certificates, clock, sms, workflow
+from app.services import applications, audit, certificates, sms, workflow
+from app import clock
 from app.services.accounts import FieldErrors
 from app.services.workflow import STATUS_LABELS, TRANSITIONS
 
@@ -106,7 +107,7 @@ def issue_registration(application: Application) -> PersonRegistration:
     qualification, action = applications.kind_parts(application.item)
     account = application.account
     data = json.loads(application.data or "{}")
-    today = clock.china_date(clock.now())
+    today = clock.today()
     current = (db.session.query(PersonRegistration)
                .filter_by(holder_document_number=account.document_number, qualification=qualification)
                .order_by(PersonRegistration.valid_to.desc()).first())

@@ -22,7 +22,8 @@ from flask import current_app, render_template
 from PIL import Image, ImageDraw, ImageFont
 
 from app.models import CertificateEndorsement
-from app.services import certificates, clock
+from app.services import certificates
+from app import clock
 from app.services.certificate_layout import SHORT_TITLES, PageLayout, layout_for
 from app.services.document_font import FAMILY_NAME, FONT_PATH, build_font
 from app.services.file_cache import cached_bytes
@@ -55,8 +56,8 @@ def file_name(endorsement: CertificateEndorsement, fmt: str) -> str:
 def page_of(endorsement: CertificateEndorsement, generated: datetime.datetime | None = None) -> PageLayout:
     payload = json.loads(endorsement.payload)
     generated = generated or clock.now()
-    local = generated.replace(tzinfo=datetime.UTC).astimezone(clock.CHINA)
-    return layout_for(payload, certificates.purpose_text(endorsement), local.strftime("%Y-%m-%d %H:%M"),
+    local = clock.in_china(generated)
+    return layout_for(payload, certificates.purpose_text(endorsement), local.strftime("%Y-%m-%d %H:%M（北京时间）"),
                       qr_png(certificates.verification_url(endorsement)),
                       seal_png(payload["certificate"]["authority"]))
 
@@ -76,7 +77,7 @@ def render(endorsement: CertificateEndorsement, fmt: str) -> bytes:
     return write_ofd(page, font, title=page.title, author=payload["authority"],
                      custom_data={"证照编号": payload["number"], "注册编号": payload["registration_number"]},
                      attachments={SIGNATURE_ATTACHMENT: signature_attachment(endorsement)},
-                     created=clock.china_date(clock.now()))
+                     created=clock.today())
 
 
 def render_pdf(page: PageLayout, font: bytes, signature: bytes | None = None) -> bytes:

@@ -20,7 +20,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Account, CertificateEndorsement, ElectronicCertificate, PersonRegistration
-from app.services import audit, clock, signing
+from app.services import audit, signing
+from app import clock
 from app.services.accounts import FieldErrors
 from app.services.identity_documents import DocumentError, mask_document, validate_document
 
@@ -74,10 +75,6 @@ def _birthday(birth: datetime.date, age: int) -> datetime.date:
         return datetime.date(birth.year + age, 3, 1)
 
 
-def today() -> datetime.date:
-    return clock.china_date(clock.now())
-
-
 def holder_birth_date(account: Account | None, registration: PersonRegistration) -> datetime.date | None:
     if account is not None and account.birth_date:
         return account.birth_date
@@ -110,7 +107,7 @@ def owned_certificate(account: Account, certificate_id: int) -> ElectronicCertif
 
 
 def status_of(certificate: ElectronicCertificate, day: datetime.date | None = None) -> str:
-    day = day or today()
+    day = day or clock.today()
     registration = certificate.registration
     if certificate.revoked_at is not None or registration.status == "cancelled":
         return REVOKED
@@ -124,7 +121,7 @@ def latest_endorsement(certificate: ElectronicCertificate) -> CertificateEndorse
 
 
 def endorsement_state(certificate: ElectronicCertificate, day: datetime.date | None = None) -> str:
-    day = day or today()
+    day = day or clock.today()
     endorsement = latest_endorsement(certificate)
     if endorsement is None:
         return NOT_ENDORSED
@@ -178,7 +175,7 @@ def endorse(account: Account, certificate: ElectronicCertificate, purpose: str, 
         raise EndorsementRefused({"purpose_detail": _l("Please say what the certificate will be used for")})
     if len(detail) > PURPOSE_DETAIL_MAX:
         raise EndorsementRefused({"purpose_detail": _l("At most %(n)d characters", n=PURPOSE_DETAIL_MAX)})
-    day = today()
+    day = clock.today()
     if status_of(certificate, day) != VALID:
         raise EndorsementRefused({"form": _l("Only a valid certificate can be endorsed")})
     if endorsement_state(certificate, day) == LIVE:
@@ -248,7 +245,7 @@ def verify_signed(payload_text: str, signature: str) -> bool:
 
 def verify_code(code: str, day: datetime.date | None = None) -> Verification:
     """What the QR code's page says of the endorsement ``code``."""
-    day = day or today()
+    day = day or clock.today()
     endorsement = (db.session.query(CertificateEndorsement).filter_by(public_code=code).first()
                    if code and len(code) <= 32 else None)
     if endorsement is None:
@@ -290,9 +287,9 @@ def issue_for(registration: PersonRegistration, day: datetime.date | None = None
     if registration.id is not None:
         existing = db.session.query(ElectronicCertificate).filter_by(registration_id=registration.id).first()
         if existing is not None:
-            existing.issued_on = day or today()  # 签发日期 of the latest change; old endorsements go stale
+            existing.issued_on = day or clock.today()  # 签发日期 of the latest change; old endorsements go stale
             return existing
-    day = day or today()
+    day = day or clock.today()
     certificate = ElectronicCertificate(registration=registration, issued_on=day,
                                         number=next_number(registration.qualification, day))
     db.session.add(certificate)

@@ -3,7 +3,7 @@
 import datetime
 
 from app.models import Application
-from app.services import clock
+from app import clock
 from app.services.working_days import ACCEPTANCE_DAYS, Clock, WorkingCalendar, statutory_clock
 from app.services.workflow import Status
 

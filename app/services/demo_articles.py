@@ -11,7 +11,8 @@ import datetime
 
 from app.extensions import db
 from app.models import Article
-from app.services import articles, clock
+from app.services import articles
+from app import clock
 
 DEMO_NOTE = "<p><em>注：本文为政务服务门户演示数据，不具有任何效力。</em></p>"
 SUMMARY_NOTE = "<p><em>本页为要点摘编，便于查阅；具体内容以正式公布的文本为准。</em></p>"
@@ -182,8 +183,7 @@ DEMO_UNPUBLISHED = (
 def _china_morning(days_ago: int, now: datetime.datetime) -> datetime.datetime:
     """9:30 Beijing time, ``days_ago`` days before today, as naive UTC."""
     day = clock.china_date(now) - datetime.timedelta(days=days_ago)
-    local = datetime.datetime.combine(day, datetime.time(9, 30), clock.CHINA)
-    return local.astimezone(datetime.UTC).replace(tzinfo=None)
+    return clock.utc_of(datetime.datetime.combine(day, datetime.time(9, 30)))
 
 
 def _pdf_line(text: str) -> str:

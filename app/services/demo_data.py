@@ -4,6 +4,7 @@ import datetime
 
 from flask import current_app
 
+from app import clock
 from app.extensions import db
 from app.models import (Account, ElectronicCertificate, EnterpriseQualification, EnterpriseRegisterEntry, FaqEntry, PersonRegistration,
                         QualificationCertificate, RegisteredSpecialty)
@@ -188,7 +189,7 @@ def seed_registers() -> int:
     tried) and a valid 一级注册建筑师 registration (renewal and change can be tried)."""
     if db.session.query(QualificationCertificate.id).filter_by(holder_document_number=DEMO_PERSON_ID).first():
         return 0
-    today = datetime.date.today()
+    today = clock.today()
     for uscc, name, kind, qualification, grade, number, province in DEMO_QUALIFICATIONS:
         db.session.add(EnterpriseQualification(
             enterprise_name=name, uscc=uscc, kind=kind, qualification=qualification, grade=grade,

@@ -17,7 +17,8 @@ import random
 from app.extensions import db
 from app.models import EnterpriseQualification, PersonRegistration, RegisteredSpecialty
 from app.models.registry import PROVINCE_NAMES
-from app.services import case_handling, clock
+from app.services import case_handling
+from app import clock
 from app.services.identity_documents import USCC_ALPHABET, make_resident_id, make_uscc
 
 SEED = 20260301
@@ -227,7 +228,7 @@ def seed_demo_registers() -> int:
 
     Returns how many rows (enterprise qualifications and person registrations) were added.
     """
-    today = clock.china_date(clock.now())
+    today = clock.today()
     enterprises = build_enterprises(today)
     people = build_people(enterprises, today)
     known_certificates = {number for (number,) in db.session.query(EnterpriseQualification.certificate_number)

@@ -27,6 +27,8 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 
+from app import clock
+
 __all__ = [
     "CHINESE_LABELS_FOR_TRANSLATORS",
     "COMPOUND_SURNAMES",
@@ -325,7 +327,7 @@ def _as_date(value) -> date | None:
 
 
 def _today(today) -> date:
-    return _as_date(today) or date.today()
+    return _as_date(today) or clock.today()
 
 
 def _parse_yyyymmdd(s: str) -> date | None:
@@ -537,7 +539,7 @@ def validate_document(
 ) -> ParsedDocument:
     """Validate a document number; return what it encodes or raise DocumentError.
 
-    ``today`` defaults to ``date.today()``.  For passports, ``passport_country``
+    ``today`` defaults to today in Beijing (``clock.today()``).  For passports, ``passport_country``
     None (or "CHN") accepts only the PRC formats; any other non-empty country
     accepts foreign passports (5-17 letters and digits).
     """

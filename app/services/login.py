@@ -10,9 +10,10 @@ import datetime
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import format_datetime, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
+from app.formatting import beijing_time
 from app.services import audit
 from app.services.accounts import find_account_for_login, mask_identifier, now
 from app.services.audit import AuditEvent
@@ -89,8 +90,7 @@ def authenticate(kind: str, identifier: str, password: str, *, captcha_passed: b
 
 
 def _locked_message(until: datetime.datetime):
-    return _l("Too many failed attempts: the account is locked until %(time)s.",
-              time=format_datetime(until, "yyyy-MM-dd HH:mm"))
+    return _l("Too many failed attempts: the account is locked until %(time)s.", time=beijing_time(until))
 
 
 def unlock(account, *, actor=None, ip: str = "") -> None:

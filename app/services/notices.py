@@ -21,7 +21,8 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from app.models import Application, ApplicationEvent
-from app.services import clock, deadlines
+from app.services import deadlines
+from app import clock
 from app.services.document_font import FAMILY_NAME, build_font, printable
 from app.services.file_cache import cached_bytes
 from app.services.pdf_engine import html_to_pdf

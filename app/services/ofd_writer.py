@@ -15,6 +15,7 @@ import uuid
 import zipfile
 from xml.sax.saxutils import escape, quoteattr
 
+from app import clock
 from app.services.certificate_layout import PAGE_HEIGHT, PAGE_WIDTH, PageLayout, TextRun
 
 NS = "http://www.ofdspec.org/2016"
@@ -105,7 +106,7 @@ def write_ofd(page: PageLayout, font: bytes, *, title: str, author: str, custom_
                     + '</ofd:MultiMedias></ofd:Res>')
     custom = "".join(f"<ofd:CustomData Name={quoteattr(k)}>{escape(v)}</ofd:CustomData>"
                      for k, v in (custom_data or {}).items())
-    created = created or datetime.date.today()
+    created = created or clock.today()
     root = (f'{HEADER}<ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo>'
             f'<ofd:DocID>{uuid.uuid4().hex}</ofd:DocID><ofd:Title>{escape(title)}</ofd:Title>'
             f'<ofd:Author>{escape(author)}</ofd:Author><ofd:CreationDate>{created.isoformat()}</ofd:CreationDate>'

@@ -34,7 +34,7 @@ from app.extensions import db
 from app.models import (Account, Application, ApplicationEvent, EnterpriseQualification, PersonRegistration,
                         RegisteredSpecialty)
 from app.models.registry import PROVINCE_NAMES
-from app.services import clock
+from app import clock
 from app.services.applications import QUALIFICATION_NAMES, kind_parts
 from app.services.identity_documents import DocumentError, DocumentType, mask_document, mask_name, validate_uscc
 from app.services.workflow import STATUS_LABELS, TRANSITIONS, Status
@@ -444,10 +444,6 @@ def clean_people_query(args: Mapping) -> tuple[dict, dict]:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _today() -> datetime.date:
-    return clock.china_date(clock.now())
-
-
 def _bounds(page: int, per_page: int) -> tuple[int, int]:
     try:
         page, per_page = int(page), int(per_page)
@@ -623,7 +619,7 @@ def search_enterprises(kind=None, name=None, uscc=None, certificate_number=None,
     lines = {}
     if shown:
         EQ = EnterpriseQualification
-        today = _today()
+        today = clock.today()
         for row in (db.session.query(EQ)
                     .filter(EQ.uscc.in_({uscc for _name, uscc in shown}), *enterprise_filters(**filters))):
             lines.setdefault((row.enterprise_name, row.uscc), []).append(row)
@@ -650,7 +646,7 @@ def enterprise_detail(uscc: str, page=1, per_page=DEFAULT_PER_PAGE) -> Enterpris
     rows = sorted(db.session.query(EQ).filter(EQ.uscc == code), key=_qualification_order)
     if not rows:
         return None
-    today = _today()
+    today = clock.today()
     current = max(rows, key=lambda row: (row.valid_to, row.id))
     page, per_page = _bounds(page, per_page)
     PR = PersonRegistration
@@ -752,7 +748,7 @@ def search_people(name=None, document_number=None, registration_number=None, qua
         qualification=qualification, specialty=specialty, employer=employer, province=province)
         .options(selectinload(PersonRegistration.specialties)))
     rows = db.session.execute(statement).scalars().all()
-    today = _today()
+    today = clock.today()
     return _page(rows, page, per_page, lambda registration: _person_hit(registration, today))
 
 
@@ -798,7 +794,7 @@ def person_detail(registration_number: str) -> PersonDetail | None:
                      .filter(PR.holder_document_number == registration.holder_document_number,
                              PR.holder_document_type == registration.holder_document_type)
                      .order_by(PR.valid_from.desc(), PR.id).all())
-    today = _today()
+    today = clock.today()
     return PersonDetail(
         name=registration.holder_name,
         document=_masked_document(registration.holder_document_type, registration.holder_document_number),

@@ -11,7 +11,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.models import SharedStoreEntry
-from app.services import clock
+from app import clock
 
 _TABLE = SharedStoreEntry.__table__
 

@@ -23,7 +23,7 @@ from werkzeug.utils import import_string
 
 from app.extensions import db
 from app.models import SmsOutboxMessage
-from app.services import clock
+from app import clock
 from app.services.shared_store import get_store
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,8 @@ from sqlalchemy import func
 
 from app.extensions import db
 from app.models import Application, ApplicationEvent, CertificateEndorsement, ElectronicCertificate, ServiceItem
-from app.services import clock, deadlines
+from app.services import deadlines
+from app import clock
 from app.services.workflow import Status
 from app.services.working_days import WorkingCalendar
 
@@ -49,12 +50,11 @@ class Report:
 
 def _utc_start_of(day: datetime.date) -> datetime.datetime:
     """Naive-UTC instant of midnight in China on ``day`` (how times are stored)."""
-    local = datetime.datetime.combine(day, datetime.time(), clock.CHINA)
-    return local.astimezone(datetime.UTC).replace(tzinfo=None)
+    return clock.china_midnight(day)
 
 
 def build_report(today: datetime.date | None = None, calendar: WorkingCalendar | None = None) -> Report:
-    today = today or clock.china_date(clock.now())
+    today = today or clock.today()
     calendar = calendar or WorkingCalendar.from_database()
     month_start = today.replace(day=1)
     since = _utc_start_of(month_start)

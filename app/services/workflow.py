@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.models import Application, ApplicationEvent
-from app.services import clock
+from app import clock
 
 
 class Status:

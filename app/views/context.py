@@ -14,6 +14,7 @@ from flask import current_app, g, has_request_context, render_template, request,
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from app.formatting import beijing_date, beijing_time
 from app.services.identity_documents import DOCUMENT_TYPE_LABELS, DocumentType, mask_name
 from app.services.site_settings import current_settings
 
@@ -79,6 +80,8 @@ def register_context(app):
         session.permanent = True
 
     app.add_template_filter(mask_name, "mask_name")
+    app.add_template_filter(beijing_time, "beijing_time")
+    app.add_template_filter(beijing_date, "beijing_date")
     app.add_template_global(chrome, "chrome")
 
     @app.context_processor

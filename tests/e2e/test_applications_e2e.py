@@ -6,6 +6,7 @@ import re
 import pytest
 from PIL import Image
 
+from app import clock
 from app.models import EnterpriseQualification, QualificationCertificate
 from app.services.identity_documents import make_uscc
 from app.services.sms import latest_outbox_code
@@ -30,7 +31,7 @@ def test_from_the_catalogue_to_the_progress_page(pass_face_check_on_phone, page,
     db.session.add(EnterpriseQualification(
         enterprise_name="北京建工示范建设集团有限公司", uscc=EMPLOYER, kind="建筑业企业", qualification="建筑工程施工总承包",
         grade="一级", certificate_number="D111000009", valid_from=datetime.date(2024, 1, 1),
-        valid_to=datetime.date.today() + datetime.timedelta(days=300)))
+        valid_to=clock.today() + datetime.timedelta(days=300)))
     db.session.commit()
 
     page.goto(live_server + "/account/login")

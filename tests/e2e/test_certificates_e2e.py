@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 
+from app import clock
 from app.models import Account, CertificateEndorsement, PersonRegistration, RegisteredSpecialty
 from app.services import certificates
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.e2e
 def holder(db, register_person):
     person = register_person()
     account = db.session.query(Account).filter_by(phone=person["phone"]).one()
-    today = datetime.date.today()
+    today = clock.today()
     registration = PersonRegistration(
         holder_name=account.real_name, holder_document_type=account.document_type,
         holder_document_number=account.document_number, qualification="constructor_1",

@@ -8,6 +8,7 @@ import re
 import pytest
 from PIL import Image
 
+from app import clock
 from app.models import (Account, Application, Attachment, EnterpriseQualification, InboxMessage,
                         PersonRegistration, QualificationCertificate, RegisteredSpecialty, ServiceItem,
                         ServiceMaterial)
@@ -43,7 +44,7 @@ def items(db):
     db.session.add(EnterpriseQualification(
         enterprise_name="北京建工示范建设集团有限公司", uscc=EMPLOYER, kind="建筑业企业", qualification="建筑工程施工总承包",
         grade="一级", certificate_number="D111000001", valid_from=datetime.date(2024, 1, 1),
-        valid_to=datetime.date.today() + datetime.timedelta(days=300)))
+        valid_to=clock.today() + datetime.timedelta(days=300)))
     db.session.commit()
     return {"initial": by_kind("constructor_initial"), "renewal": by_kind("constructor_renewal"),
             "add": by_kind("constructor_add_specialty")}
@@ -192,19 +193,19 @@ def _register(db, person, valid_to):
 
 
 def test_renewal_only_until_thirty_days_before_expiry(client, db, items, applicant):
-    _register(db, applicant, datetime.date.today() + datetime.timedelta(days=20))
+    _register(db, applicant, clock.today() + datetime.timedelta(days=20))
     assert "30日前" in text(client.get(apply_url(items["renewal"]))) or \
         "30 天" in text(client.get(apply_url(items["renewal"]))) or \
         "届满30" in text(client.get(apply_url(items["renewal"])))
 
 
 def test_add_specialty_needs_a_new_certificate(client, db, items, applicant):
-    _register(db, applicant, datetime.date.today() + datetime.timedelta(days=400))
+    _register(db, applicant, clock.today() + datetime.timedelta(days=400))
     assert "尚未注册的专业" in text(client.get(apply_url(items["add"])))
 
 
 def test_nobody_registers_at_sixty_five(client, db, items, register_person):
-    birth = datetime.date.today().replace(year=datetime.date.today().year - 66)
+    birth = clock.today().replace(year=clock.today().year - 66)
     person = register_person(document_number=make_resident_id("110105", birth, 17), phone="13655550000",
                              email="old@example.cn")
     client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],

@@ -8,7 +8,8 @@ import pytest
 from flask import render_template_string
 
 from app.models import Article, ArticleAttachment
-from app.services import articles, clock, storage
+from app.services import articles, storage
+from app import clock
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)

@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from pypdf import PdfReader
 
+from app import clock
 from app.models import Account, CertificateEndorsement, ElectronicCertificate, PersonRegistration, RegisteredSpecialty
 from app.services import certificates, face_verification as face
 
@@ -22,7 +23,7 @@ def holder(client, db, register_person):
     """A signed-in citizen holding a 一级建造师 registration with its electronic certificate."""
     person = register_person()
     account = db.session.query(Account).filter_by(phone=person["phone"]).one()
-    today = datetime.date.today()
+    today = clock.today()
     registration = PersonRegistration(
         holder_name=account.real_name, holder_document_type=account.document_type,
         holder_document_number=account.document_number, qualification="constructor_1",
@@ -123,6 +124,8 @@ def test_pdf_download_holds_the_name_and_registration_number_and_its_signature(c
     page_text = reader.pages[0].extract_text()
     assert holder["person"]["name"] in page_text and "京1112015202600001" in page_text
     assert "投标使用" in page_text  # the purpose watermark
+    generated = re.search(r"生成时间：(\d{4}-\d\d-\d\d \d\d:\d\d)（北京时间）", page_text.replace("\n", ""))
+    assert generated and generated.group(1)[:10] == clock.today().isoformat()
     assert round(float(reader.pages[0].mediabox.width) / 72 * 25.4) == 210
     signed = json.loads(reader.attachments["certificate-signature.json"][0])
     assert certificates.verify_signed(signed["payload"], signed["signature"])
@@ -215,15 +218,15 @@ def test_a_revoked_registration_shows_as_not_valid(client, db, holder):
 def test_an_expired_endorsement_shows_as_not_valid(client, db, holder):
     face_ok(holder["account"])
     endorse(client, holder["certificate"])
-    verification = certificates.verify_code(code_of(db), datetime.date.today() + datetime.timedelta(days=180))
+    verification = certificates.verify_code(code_of(db), clock.today() + datetime.timedelta(days=180))
     assert verification.authentic and verification.verdict == certificates.ENDORSEMENT_EXPIRED
-    assert certificates.verify_code(code_of(db), datetime.date.today() + datetime.timedelta(days=179)).valid
+    assert certificates.verify_code(code_of(db), clock.today() + datetime.timedelta(days=179)).valid
 
 
 def test_an_expired_registration_shows_as_not_valid(client, db, holder):
     face_ok(holder["account"])
     endorse(client, holder["certificate"])
-    holder["registration"].valid_to = datetime.date.today() - datetime.timedelta(days=1)
+    holder["registration"].valid_to = clock.today() - datetime.timedelta(days=1)
     db.session.commit()
     assert 'data-verdict="expired"' in client.get(f"/certificates/verify/{code_of(db)}").get_data(as_text=True)
 
@@ -266,4 +269,4 @@ def test_an_uploaded_file_that_is_not_a_certificate_gets_a_clear_message(client,
 
 def test_issuing_a_constructor_registration_creates_its_certificate(db, holder):
     assert db.session.query(ElectronicCertificate).filter_by(registration_id=holder["registration"].id).count() == 1
-    assert holder["certificate"].number.startswith("JZS" + str(datetime.date.today().year))
+    assert holder["certificate"].number.startswith("JZS" + str(clock.today().year))

@@ -4,7 +4,7 @@ import datetime
 import re
 
 from app.models import Account, AuditRecord
-from app.services import clock
+from app import clock
 
 
 def text(response):

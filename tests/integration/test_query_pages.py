@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
+from app import clock
 from app.models import (Account, Application, ApplicationEvent, EnterpriseQualification, PersonRegistration,
                         RegisteredSpecialty, ServiceItem)
 from app.services.identity_documents import make_resident_id, make_uscc
@@ -44,7 +45,7 @@ def issued_case(db):
     db.session.add(EnterpriseQualification(
         enterprise_name="示范建设集团", uscc=employer, kind=KIND, qualification="建筑工程施工总承包", grade="一级",
         certificate_number="D110009999", province="北京市", valid_from=datetime.date(2024, 1, 1),
-        valid_to=datetime.date.today() + datetime.timedelta(days=300)))
+        valid_to=clock.today() + datetime.timedelta(days=300)))
     registration = PersonRegistration(
         holder_name="刘德明", holder_document_type="resident_id", holder_document_number=APPLICANT_ID,
         qualification="constructor_1", registration_number="京111152600077", employer_name="示范建设集团",

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import event
 
 from app.models import Article, ArticleAttachment
-from app.services import articles, clock, storage
+from app.services import articles, storage
+from app import clock
 from app.services.articles import BadQuery
 from app.services.storage import UploadRefused
 

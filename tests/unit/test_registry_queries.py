@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import text
 
+from app import clock
 from app.models import (Account, Application, ApplicationEvent, EnterpriseQualification, PersonRegistration,
                         RegisteredSpecialty, ServiceItem)
 from app.services import registry_queries as rq
@@ -15,27 +16,34 @@ from app.services.demo_registers import (DEMO_ENTERPRISES, build_enterprises, bu
 from app.services.identity_documents import make_resident_id, make_uscc, validate_document, validate_uscc
 from app.services.workflow import TRANSITIONS
 
-TODAY = datetime.date.today()
-LATER = TODAY + datetime.timedelta(days=400)
-EARLIER = TODAY - datetime.timedelta(days=30)
+
+
+def later():
+    return clock.today() + datetime.timedelta(days=400)
+
+
+def earlier():
+    return clock.today() - datetime.timedelta(days=30)
+
 
 USCC_A = make_uscc("91110105MA01AAAA1")  # 北京
 USCC_B = make_uscc("91440106MA01BBBB2")  # 广东
 USCC_C = make_uscc("91330106MA01CCCC3")  # 浙江
 
 
-def qualification(name, uscc, kind, qual, grade, number, province, valid_to=LATER):
+def qualification(name, uscc, kind, qual, grade, number, province, valid_to=None):
     return EnterpriseQualification(enterprise_name=name, uscc=uscc, kind=kind, qualification=qual, grade=grade,
-                                   certificate_number=number, province=province, valid_from=TODAY.replace(year=2020),
-                                   valid_to=valid_to)
+                                   certificate_number=number, province=province, valid_from=datetime.date(2020, 1, 1),
+                                   valid_to=valid_to or later())
 
 
 def registration(name, document, number, employer, uscc, specialties=("建筑工程",), qualification_code="constructor_1",
-                 status="valid", valid_to=LATER):
+                 status="valid", valid_to=None):
     entry = PersonRegistration(holder_name=name, holder_document_type="resident_id", holder_document_number=document,
                                qualification=qualification_code, registration_number=number, employer_name=employer,
-                               employer_uscc=uscc, valid_from=TODAY.replace(year=2023), valid_to=valid_to,
+                               employer_uscc=uscc, valid_from=datetime.date(2023, 1, 1), valid_to=valid_to or later(),
                                status=status)
+    valid_to = entry.valid_to
     for specialty in specialties:
         entry.specialties.append(RegisteredSpecialty(specialty=specialty, valid_to=valid_to))
     return entry
@@ -57,14 +65,14 @@ def register(db):
         qualification("青山建工集团有限公司", USCC_A, "工程监理企业", "房屋建筑工程监理", "甲级", "E110000103", "北京市"),
         qualification("青石路桥有限公司", USCC_B, "建筑业企业", "公路工程施工总承包", "二级", "D440000201", "广东省"),
         qualification("华岳设计院有限公司", USCC_C, "工程勘察设计企业", "建筑行业（建筑工程）设计", "甲级", "A330000301",
-                      "浙江省", valid_to=EARLIER),
+                      "浙江省", valid_to=earlier()),
     ])
     db.session.add_all([
         registration("张建国", ID_ZHANG, "京111152300001", "青山建工集团有限公司", USCC_A, ("建筑工程", "机电工程")),
         registration("张建华", ID_ZHANG2, "粤144102200002", "青石路桥有限公司", USCC_B, ("公路工程",)),
         registration("李明", ID_LI, "浙一注建2019000003", "华岳设计院有限公司", USCC_C, ("建筑",), "architect_1"),
         registration("欧阳娜娜", ID_OUYANG, "京111182100004", "青山建工集团有限公司", USCC_A, ("市政公用工程",),
-                     valid_to=EARLIER),
+                     valid_to=earlier()),
         registration("张三", ID_CANCELLED, "粤144102200005", "青石路桥有限公司", USCC_B, status="cancelled"),
     ])
     db.session.commit()
@@ -112,12 +120,12 @@ def test_demo_registers_are_realistic_valid_and_idempotent(db):
             assert re.fullmatch(r"[\u4e00-\u9fff]1\d{2}\d{2}\d{2}\d{5}", person.registration_number)
             assert person.registration_number[2:4] == person.employer_uscc[2:4]
     assert len({p.holder_document_number for p in people}) == len(people)
-    assert any(p.status == "cancelled" for p in people) and any(p.valid_to < TODAY for p in people)
+    assert any(p.status == "cancelled" for p in people) and any(p.valid_to < clock.today() for p in people)
 
 
 def test_demo_registers_are_deterministic():
-    first = build_people(build_enterprises(TODAY), TODAY)
-    second = build_people(build_enterprises(TODAY), TODAY)
+    first = build_people(build_enterprises(clock.today()), clock.today())
+    second = build_people(build_enterprises(clock.today()), clock.today())
     assert [(p["holder_name"], p["holder_document_number"], p["registration_number"]) for p in first] == \
            [(p["holder_name"], p["holder_document_number"], p["registration_number"]) for p in second]
     names_ = [p["holder_name"] for p in first]
@@ -160,7 +168,7 @@ def test_enterprise_filters_combined(register):
 
 def test_enterprise_validity_is_shown(register):
     (hit,) = rq.search_enterprises(name="华岳").items
-    assert hit.qualifications[0].is_valid is False and hit.qualifications[0].valid_to == EARLIER
+    assert hit.qualifications[0].is_valid is False and hit.qualifications[0].valid_to == earlier()
     assert hit.qualifications[0].kind_label is rq.ENTERPRISE_KINDS["工程勘察设计企业"]
     assert hit.qualifications[0].grade_label is rq.GRADE_LABELS["甲级"]
 
@@ -213,7 +221,7 @@ def test_name_and_specialty_searches_follow_a_renamed_holder_and_a_move_to_anoth
     register.session.commit()
     assert names(rq.search_people(name="章", specialty="建筑工程", province="北京市")) == []
     assert names(rq.search_people(name="章", specialty="建筑工程", province="广东省")) == ["章建国"]
-    person.specialties.append(RegisteredSpecialty(specialty="公路工程", valid_to=LATER))  # 增项
+    person.specialties.append(RegisteredSpecialty(specialty="公路工程", valid_to=later()))  # 增项
     register.session.commit()
     assert names(rq.search_people(name="章", specialty="公路工程", province="广东省")) == ["章建国"]
 

@@ -5,9 +5,10 @@ from flask_appbuilder import ModelView
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterInFunction
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import format_datetime, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.formatting import beijing_time
 from app.models import (Account, AccountKind, AuditRecord, Enterprise, EnterpriseRegisterEntry,
                         SmsOutboxMessage)
 from app.services.login import unlock
@@ -19,16 +20,11 @@ KIND_LABELS = {AccountKind.PERSONAL: _l("Personal user"), AccountKind.LEGAL: _l(
 STATUS_LABELS = {"active": _l("Active"), "cancelled": _l("Cancelled")}
 
 
-def _when(value):
-    """Stored in UTC, shown in Beijing time; empty rather than 'None'."""
-    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
-
-
 DISPLAY = {
     "kind": lambda value: KIND_LABELS.get(value, value),
     "status": lambda value: STATUS_LABELS.get(value, value),
-    "locked_until": _when, "created_on": _when, "last_login": _when, "cancelled_at": _when,
-    "created_at": _when,
+    "locked_until": beijing_time, "created_on": beijing_time, "last_login": beijing_time, "cancelled_at": beijing_time,
+    "created_at": beijing_time,
 }
 
 

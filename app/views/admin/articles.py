@@ -7,7 +7,7 @@ from flask_appbuilder import BaseView, ModelView, expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import format_datetime, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import SelectField, StringField, TextAreaField, widgets
 from wtforms.fields import DateTimeLocalField
@@ -15,14 +15,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.extensions import db
+from app.formatting import beijing_time
 from app.models import Article, ArticleAttachment
-from app.services import articles, clock, storage
+from app.services import articles, storage
+from app import clock
 from app.services.storage import UploadRefused
-
-
-def _when(value):
-    """Stored in UTC, shown in Beijing time; empty rather than 'None'."""
-    return format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
 
 
 class _FormSelect(widgets.Select):
@@ -61,9 +58,7 @@ class BeijingDateTimeField(DateTimeLocalField):
     def populate_obj(self, obj, name):
         value = self.data
         if value is not None:
-            if value.tzinfo is None:
-                value = value.replace(tzinfo=clock.CHINA)
-            value = value.astimezone(datetime.UTC).replace(tzinfo=None)
+            value = clock.utc_of(value)
         setattr(obj, name, value)
 
 
@@ -125,7 +120,7 @@ class ArticleAdminView(ModelView):
     formatters_columns = {
         "column": lambda value: articles.COLUMNS.get(value, value),
         "status": lambda value: articles.STATUSES.get(value, value),
-        "publish_at": _when, "created_at": _when, "updated_at": _when,
+        "publish_at": beijing_time, "created_at": beijing_time, "updated_at": beijing_time,
         # Sanitised on save, and once more here: staff see the text as the portal shows it.
         "body_html": lambda value: Markup(articles.sanitize(value)),
         "created_by": lambda value: value or "",

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import FaqEntry, SiteSetting
 from app.views.context import forget_site_settings
+from app.formatting import beijing_time
 
 
 class FaqEntryAdminView(ModelView):
@@ -20,6 +21,7 @@ class FaqEntryAdminView(ModelView):
     search_columns = ["question", "answer", "published"]
     order_columns = ["position", "question"]
     base_order = ("position", "asc")
+    formatters_columns = {"updated_at": beijing_time}
     label_columns = {
         "position": _l("No."),
         "question": _l("Question"),
@@ -42,6 +44,7 @@ class SiteSettingAdminView(ModelView):
     edit_columns = ["value"]
     show_columns = ["key", "label", "value", "updated_at"]
     search_columns = ["label", "value"]
+    formatters_columns = {"updated_at": beijing_time}
     label_columns = {
         "key": _l("Key"),
         "label": _l("Setting"),

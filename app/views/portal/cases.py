@@ -8,7 +8,8 @@ from sqlalchemy import func
 
 from app.extensions import db
 from app.models import Application, Attachment, InboxMessage
-from app.services import applications, clock, deadlines, notices, storage
+from app.services import applications, deadlines, notices, storage
+from app import clock
 from app.services.working_days import WorkingCalendar
 from app.services.workflow import STATUS_LABELS, TRANSITIONS, Status
 from app.views.portal.session import citizen_required, current_citizen
