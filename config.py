@@ -54,9 +54,9 @@ class Config:
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
 
     # --- third parties (pluggable; the built-in ones simulate them) ---------
-    IDENTITY_VERIFIER = _env("IDENTITY_VERIFIER", "app.services.verification.BuiltinIdentityVerifier")
-    ENTERPRISE_VERIFIER = _env("ENTERPRISE_VERIFIER", "app.services.verification.BuiltinEnterpriseVerifier")
-    SMS_GATEWAY = _env("SMS_GATEWAY", "app.services.sms.OutboxGateway")
+    IDENTITY_VERIFIER = _env("IDENTITY_VERIFIER", "app.services.accounts.verification.BuiltinIdentityVerifier")
+    ENTERPRISE_VERIFIER = _env("ENTERPRISE_VERIFIER", "app.services.accounts.verification.BuiltinEnterpriseVerifier")
+    SMS_GATEWAY = _env("SMS_GATEWAY", "app.services.platform.sms.OutboxGateway")
     # Numbers the built-in identity verifier's "national database" refuses, so that
     # the manual's FAQ 5 failure (身份证信息效验失败) can be shown and tested.
     IDENTITY_VERIFIER_REJECTED_NUMBERS = ("110101199003070134",)

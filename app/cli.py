@@ -17,7 +17,7 @@ translate_cli = AppGroup("translate", help="Translation catalogue commands (pyba
 @portal_cli.command("sync-roles")
 def sync_roles_command():
     """Create roles and permissions from code (idempotent)."""
-    from app.services.roles_sync import sync_roles
+    from app.services.platform.roles_sync import sync_roles
 
     summary = sync_roles(current_app.appbuilder)
     db.session.commit()
@@ -27,8 +27,8 @@ def sync_roles_command():
 @portal_cli.command("bootstrap")
 def bootstrap_command():
     """Roles, permissions and the reference rows every installation needs."""
-    from app.services.demo_data import seed_reference_data
-    from app.services.roles_sync import sync_roles
+    from app.seed.demo_data import seed_reference_data
+    from app.services.platform.roles_sync import sync_roles
 
     roles = sync_roles(current_app.appbuilder)
     report = seed_reference_data()
@@ -40,7 +40,7 @@ def bootstrap_command():
 @portal_cli.command("seed-demo")
 def seed_demo_command():
     """Load the demonstration data (idempotent: safe to run on every start)."""
-    from app.services.demo_data import seed_demo_data
+    from app.seed.demo_data import seed_demo_data
 
     report = seed_demo_data(current_app.appbuilder)
     db.session.commit()

@@ -5,7 +5,8 @@ Instants are stored as naive UTC; flask-babel converts them with
 already Beijing dates and are shown as ``YYYY-MM-DD``.
 """
 
-from flask_babel import format_datetime, gettext as _
+from flask_babel import format_datetime
+from flask_babel import gettext as _
 
 
 def beijing_time(value) -> str:

@@ -2,8 +2,8 @@
 
 from flask import session
 from flask_appbuilder.models.sqla.filters import FilterEqual
-from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.api import SecurityApi
+from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import AuthDBView, UserDBModelView
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, ValidationError
@@ -22,7 +22,7 @@ class StaffAuthView(AuthDBView):
 
 
 def _known_groups(form, field):
-    from app.services import case_scope
+    from app.services.cases import scope as case_scope
 
     unknown = case_scope.unknown_groups(field.data)
     if unknown:

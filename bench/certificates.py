@@ -43,8 +43,9 @@ def main():
     from app import clock, create_app
     from app.extensions import db
     from app.models import Account, PersonRegistration, RegisteredSpecialty
-    from app.services import certificate_documents, certificates
-    from app.services.identity_documents import make_resident_id
+    from app.services.accounts.identity_documents import make_resident_id
+    from app.services.certificates import documents as certificate_documents
+    from app.services.certificates import lifecycle as certificates
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/bench.db",
                       "CERTIFICATE_SIGNING_KEY_PATH": f"{workdir}/key.json",

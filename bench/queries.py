@@ -64,10 +64,14 @@ def generate(app, persons: int, companies: int) -> dict:
     from app.extensions import db
     from app.models import EnterpriseQualification, PersonRegistration, RegisteredSpecialty
     from app.models.registry import PROVINCE_NAMES, PROVINCE_OF_CHARACTER
-    from app.services import demo_registers as demo
-    from app.services.identity_documents import USCC_ALPHABET, make_resident_id, make_uscc
-    from app.services.registry_queries import (ENTERPRISE_KINDS, GRADES_BY_KIND, QUALIFICATIONS_BY_KIND,
-                                               SPECIALTIES_BY_QUALIFICATION)
+    from app.seed import demo_registers as demo
+    from app.services.accounts.identity_documents import USCC_ALPHABET, make_resident_id, make_uscc
+    from app.services.registers.queries import (
+        ENTERPRISE_KINDS,
+        GRADES_BY_KIND,
+        QUALIFICATIONS_BY_KIND,
+        SPECIALTIES_BY_QUALIFICATION,
+    )
 
     rng = random.Random(SEED)
     today = clock.today()
@@ -172,7 +176,8 @@ def samples_from_database(app, persons: int) -> dict:
     from sqlalchemy import select
 
     from app.extensions import db
-    from app.models import EnterpriseQualification as EQ, PersonRegistration as PR
+    from app.models import EnterpriseQualification as EQ
+    from app.models import PersonRegistration as PR
 
     step = max(1, persons // 200)
     with app.app_context():
@@ -234,7 +239,7 @@ def _show_plans(samples: dict) -> None:
     from sqlalchemy import text
 
     from app.extensions import db
-    from app.services import registry_queries as rq
+    from app.services.registers import queries as rq
 
     statements = {
         "people: name prefix": rq.person_search_statement(name=samples["names"][0][:2]),

@@ -19,8 +19,8 @@ from flask_appbuilder import Model  # noqa: E402
 
 from app import clock, create_app  # noqa: E402
 from app.extensions import db as _db  # noqa: E402
-from app.services.demo_data import seed_reference_data  # noqa: E402
-from app.services.roles_sync import sync_roles  # noqa: E402
+from app.seed.demo_data import seed_reference_data  # noqa: E402
+from app.services.platform.roles_sync import sync_roles  # noqa: E402
 from app.views.context import forget_site_settings  # noqa: E402
 from app.views.portal import query_cache  # noqa: E402
 
@@ -173,7 +173,7 @@ CAPTCHA_TEXT = "K7PX"
 @pytest.fixture
 def known_captcha(monkeypatch):
     """Every picture code shows CAPTCHA_TEXT, so tests can answer it."""
-    from app.services import captcha
+    from app.services.platform import captcha
 
     monkeypatch.setattr(captcha, "_generate_text", lambda: CAPTCHA_TEXT)
     return CAPTCHA_TEXT
@@ -192,7 +192,7 @@ def new_captcha_id():
 @pytest.fixture
 def request_sms(known_captcha):
     """Ask for an SMS code through the page's endpoint; return the code from the outbox."""
-    from app.services.sms import latest_outbox_code
+    from app.services.platform.sms import latest_outbox_code
 
     def request_code(client, phone, purpose):
         response = client.post("/verify/sms", data={"phone": phone, "purpose": purpose, "captcha": known_captcha,
@@ -208,7 +208,7 @@ def personal_form():
     """A valid 个人注册 form (a generated, checksum-valid resident ID)."""
     import datetime
 
-    from app.services.identity_documents import make_resident_id
+    from app.services.accounts.identity_documents import make_resident_id
 
     def build(**overrides):
         data = {
@@ -229,7 +229,7 @@ def personal_form():
 def legal_form():
     import datetime
 
-    from app.services.identity_documents import make_resident_id, make_uscc
+    from app.services.accounts.identity_documents import make_resident_id, make_uscc
 
     def build(**overrides):
         data = {
@@ -275,8 +275,8 @@ def submit_constructor_case(db, register_person, request_sms):
     from PIL import Image
 
     from app.models import Account, EnterpriseQualification, QualificationCertificate, ServiceItem
-    from app.services import face_verification as face
-    from app.services.identity_documents import make_uscc
+    from app.services.accounts import face_verification as face
+    from app.services.accounts.identity_documents import make_uscc
 
     def submit(client, *, employer_name="示范建设集团", major="土木", certificate_number="C1",
                qualification_number="D1", submit_token="t"):

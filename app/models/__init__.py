@@ -2,14 +2,17 @@
 
 from flask_appbuilder import Model  # noqa: F401  (the declarative base of every table)
 
-from app.models.account import (Account, AccountKind, AccountStatus, Enterprise,  # noqa: F401
-                                EnterpriseRegisterEntry, LegalRepChange)
-from app.models.content import FaqEntry, SiteSetting  # noqa: F401
-from app.models.platform import AuditRecord, SharedStoreEntry, SmsOutboxMessage  # noqa: F401
+from app.models.account import Account, AccountKind, AccountStatus, Enterprise, EnterpriseRegisterEntry, LegalRepChange  # noqa: F401
+from app.models.article import Article, ArticleAttachment  # noqa: F401
 from app.models.calendar import CalendarOverride  # noqa: F401
 from app.models.case import Application, ApplicationEvent, Attachment, InboxMessage  # noqa: F401
-from app.models.registry import (EnterpriseQualification, PersonRegistration, QualificationCertificate,  # noqa: F401
-                                 RegisteredSpecialty)
-from app.models.service import ServiceItem, ServiceMaterial  # noqa: F401
-from app.models.article import Article, ArticleAttachment  # noqa: F401
 from app.models.certificate import CertificateEndorsement, ElectronicCertificate  # noqa: F401
+from app.models.content import FaqEntry, SiteSetting  # noqa: F401
+from app.models.platform import AuditRecord, SharedStoreEntry, SmsOutboxMessage  # noqa: F401
+from app.models.registry import (  # noqa: F401
+                                EnterpriseQualification,
+                                PersonRegistration,
+                                QualificationCertificate,
+                                RegisteredSpecialty,
+)
+from app.models.service import ServiceItem, ServiceMaterial  # noqa: F401

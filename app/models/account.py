@@ -2,12 +2,11 @@
 
 
 from flask_appbuilder import Model
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import relationship
 
 from app import clock
-from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import (Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String,
-                        Text, text)
-from sqlalchemy.orm import relationship
 
 
 def _now():
@@ -43,7 +42,7 @@ class Enterprise(Model):
 
     @property
     def masked_uscc(self):
-        from app.services.identity_documents import mask_uscc
+        from app.services.accounts.identity_documents import mask_uscc
 
         return mask_uscc(self.uscc)
 
@@ -91,7 +90,7 @@ class Account(User):
 
     @property
     def masked_document(self):
-        from app.services.identity_documents import mask_document, mask_uscc
+        from app.services.accounts.identity_documents import mask_document, mask_uscc
 
         if self.kind == AccountKind.LEGAL and self.enterprise is not None:
             return mask_uscc(self.enterprise.uscc)
@@ -101,7 +100,7 @@ class Account(User):
 
     @property
     def masked_phone(self):
-        from app.services.identity_documents import mask_phone
+        from app.services.accounts.identity_documents import mask_phone
 
         return mask_phone(self.phone) if self.phone else ""
 

@@ -10,7 +10,7 @@ from app import clock
 class Article(Model):
     """One piece of the three information columns.
 
-    ``body_html`` is always the sanitised HTML (see app.services.articles.sanitize);
+    ``body_html`` is always the sanitised HTML (see app.services.content.articles.sanitize);
     ``body_text`` is its plain text, which the keyword search reads.
     Visible on the portal only when published and ``publish_at`` (naive UTC) has come.
     """

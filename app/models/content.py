@@ -1,8 +1,7 @@
 """Editable portal content: FAQ entries and site settings."""
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, func
-
 from flask_appbuilder import Model
+from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, func
 
 from app import clock
 

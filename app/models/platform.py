@@ -2,9 +2,9 @@
 
 
 from flask_appbuilder import Model
+from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Integer, String, Text
 
 from app import clock
-from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Integer, String, Text
 
 
 def _now():

@@ -15,8 +15,8 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from app.formatting import beijing_date, beijing_time
-from app.services.identity_documents import DOCUMENT_TYPE_LABELS, DocumentType, mask_name
-from app.services.site_settings import current_settings
+from app.services.accounts.identity_documents import DOCUMENT_TYPE_LABELS, DocumentType, mask_name
+from app.services.content.site_settings import current_settings
 
 SITE_SETTINGS_MAX_AGE = 5.0  # seconds; the process where staff saved a change sees it at once
 _CHROME_ENTRIES_MAX = 200

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from app.services.sms import latest_outbox_code
+from app.services.platform.sms import latest_outbox_code
 
 pytestmark = pytest.mark.e2e
 

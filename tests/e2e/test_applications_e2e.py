@@ -8,8 +8,8 @@ from PIL import Image
 
 from app import clock
 from app.models import EnterpriseQualification, QualificationCertificate
-from app.services.identity_documents import make_uscc
-from app.services.sms import latest_outbox_code
+from app.services.accounts.identity_documents import make_uscc
+from app.services.platform.sms import latest_outbox_code
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from app.models import Article
-from app.services.demo_articles import minimal_pdf
+from app.seed.demo_articles import minimal_pdf
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ import pytest
 
 from app import clock
 from app.models import Account, CertificateEndorsement, PersonRegistration, RegisteredSpecialty
-from app.services import certificates
+from app.services.certificates import lifecycle as certificates
 
 pytestmark = pytest.mark.e2e
 

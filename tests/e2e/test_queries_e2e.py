@@ -6,9 +6,9 @@ import re
 import pytest
 
 from app.models import Account, Application, ApplicationEvent, PersonRegistration, RegisteredSpecialty, ServiceItem
-from app.services import query_limits
-from app.services.demo_registers import seed_demo_registers
-from app.services.identity_documents import make_resident_id, make_uscc
+from app.seed.demo_registers import seed_demo_registers
+from app.services.accounts.identity_documents import make_resident_id, make_uscc
+from app.services.registers import query_limits
 
 pytestmark = pytest.mark.e2e
 

@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 
 from app.models import Application
-from app.services import face_verification as face
-from app.services.sms import latest_outbox_code
+from app.services.accounts import face_verification as face
+from app.services.platform.sms import latest_outbox_code
 
 pytestmark = pytest.mark.e2e
 

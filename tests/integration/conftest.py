@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.services import query_limits
-from app.services.demo_registers import seed_demo_registers
+from app.seed.demo_registers import seed_demo_registers
+from app.services.registers import query_limits
 
 
 @pytest.fixture

@@ -9,12 +9,21 @@ import pytest
 from PIL import Image
 
 from app import clock
-from app.models import (Account, Application, Attachment, EnterpriseQualification, InboxMessage,
-                        PersonRegistration, QualificationCertificate, RegisteredSpecialty, ServiceItem,
-                        ServiceMaterial)
-from app.services import face_verification as face
-from app.services.identity_documents import make_resident_id, make_uscc
-from app.services.workflow import Status
+from app.models import (
+    Account,
+    Application,
+    Attachment,
+    EnterpriseQualification,
+    InboxMessage,
+    PersonRegistration,
+    QualificationCertificate,
+    RegisteredSpecialty,
+    ServiceItem,
+    ServiceMaterial,
+)
+from app.services.accounts import face_verification as face
+from app.services.accounts.identity_documents import make_resident_id, make_uscc
+from app.services.cases.workflow import Status
 
 EMPLOYER = make_uscc("91110105MA01B2C3X")
 

@@ -7,9 +7,10 @@ import re
 import pytest
 from flask import render_template_string
 
-from app.models import Article, ArticleAttachment
-from app.services import articles, storage
 from app import clock
+from app.models import Article, ArticleAttachment
+from app.services.content import articles
+from app.services.platform import storage
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)

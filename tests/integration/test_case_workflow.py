@@ -7,9 +7,9 @@ import pytest
 from PIL import Image
 
 from app.models import Account, Application, InboxMessage, PersonRegistration, SmsOutboxMessage
-from app.services.case_handling import make_registration_number
-from app.services.identity_documents import make_uscc
-from app.services.workflow import Status
+from app.services.accounts.identity_documents import make_uscc
+from app.services.cases.handling import make_registration_number
+from app.services.cases.workflow import Status
 
 EMPLOYER = make_uscc("91110105MA01B2C3X")
 ROLES = {"acceptor": "AcceptanceOfficer", "reviewer": "ReviewOfficer", "approver": "DecisionOfficer",
@@ -112,7 +112,8 @@ def test_two_officers_pressing_at_once_cannot_both_succeed(app, db, submitted_ca
     """Run on PostgreSQL by .ci/run: both transactions start from 'submitted'; one wins."""
     import threading
 
-    from app.services import case_handling, workflow
+    from app.services.cases import handling as case_handling
+    from app.services.cases import workflow
 
     officer_ids = [staff_factory("AcceptanceOfficer", username=f"officer{i}").id for i in range(2)]
     case_id = submitted_case.id
@@ -155,7 +156,7 @@ def test_two_officers_pressing_at_once_cannot_both_succeed(app, db, submitted_ca
 
 def test_staff_correct_the_calendar_and_the_clock_follows(app, client, db, staff_factory, login_staff):
     from app.models import CalendarOverride
-    from app.services.working_days import WorkingCalendar
+    from app.services.cases.working_days import WorkingCalendar
 
     staff_factory("Admin", username="boss")
     login_staff("boss")
@@ -198,7 +199,7 @@ def test_each_decision_gives_the_applicant_its_formal_notice(client, db, submitt
 
 
 def test_the_correction_notice_lists_every_defect_once(client, db, submitted_case, staff):
-    from app.services import case_handling
+    from app.services.cases import handling as case_handling
 
     officer = db.session.query(Account).filter_by(username="acceptor").one()
     materials = [m for m in submitted_case.item.materials if m.required][:2]
@@ -234,7 +235,7 @@ def test_staff_download_notices_from_the_case_and_strangers_cannot(app, client, 
     # An event that has no notice is not found; another citizen gets nothing.
     submit_event = submitted_case.events[0]
     assert client.get(f"/user/cases/{submitted_case.number}/notices/{submit_event.id}.pdf").status_code == 404
-    from app.services.identity_documents import make_resident_id
+    from app.services.accounts.identity_documents import make_resident_id
 
     other = app.test_client()
     stranger = register_person(document_number=make_resident_id("110105", datetime.date(1990, 5, 5), 33),
@@ -409,8 +410,8 @@ def test_a_return_can_name_filled_in_fields_and_only_those_change(client, db, su
 
 
 def test_the_service_refuses_changes_to_fields_that_were_not_returned(db, submitted_case, staff):
-    from app.services import applications
-    from app.services.accounts import FieldErrors
+    from app.services.accounts.registration import FieldErrors
+    from app.services.cases import applications
 
     officer = db.session.query(Account).filter_by(username="acceptor").one()
     applications.request_correction(submitted_case, actor=officer, reason="院校", office="受理",

@@ -11,7 +11,8 @@ from pypdf import PdfReader
 
 from app import clock
 from app.models import Account, CertificateEndorsement, ElectronicCertificate, PersonRegistration, RegisteredSpecialty
-from app.services import certificates, face_verification as face
+from app.services.accounts import face_verification as face
+from app.services.certificates import lifecycle as certificates
 
 
 def text(response):
@@ -158,7 +159,7 @@ def test_another_citizen_cannot_see_or_download_my_certificate(client, db, holde
     endorse(client, holder["certificate"])
     certificate_id = holder["certificate"].id
     client.post("/account/logout")
-    from app.services.identity_documents import make_resident_id
+    from app.services.accounts.identity_documents import make_resident_id
 
     stranger = register_person(document_number=make_resident_id("110105", datetime.date(1990, 5, 5), 33),
                                phone="13655550001", email="stranger@example.cn")

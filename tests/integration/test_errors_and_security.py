@@ -134,7 +134,7 @@ def test_a_page_that_sets_its_own_referrer_policy_keeps_it(client):
 
 
 def test_pages_answered_before_flask_carry_the_same_headers(app, db, monkeypatch):
-    from app.services.demo_registers import seed_demo_registers
+    from app.seed.demo_registers import seed_demo_registers
 
     seed_demo_registers()
     db.session.commit()

@@ -9,9 +9,9 @@ from flask.testing import FlaskClient
 from flask_login import login_user
 
 from app.models import Account
-from app.services import face_verification as face
-from app.services.identity_documents import make_resident_id
-from app.services.shared_store import get_store
+from app.services.accounts import face_verification as face
+from app.services.accounts.identity_documents import make_resident_id
+from app.services.platform.shared_store import get_store
 from app.views.portal.face import face_verified_required, local_target, qr_data_url
 
 FACE_PAGE = "/face/online_service?next=/user/"

@@ -3,8 +3,8 @@
 import datetime
 import re
 
-from app.models import Account, AuditRecord
 from app import clock
+from app.models import Account, AuditRecord
 
 
 def text(response):

@@ -20,12 +20,13 @@ import time_machine
 
 from app import clock
 from app.models import Account, Application, PersonRegistration, RegisteredSpecialty
-from app.services import certificates, sms
-from app.services.certificate_layout import PageLayout
-from app.services.document_font import build_font
-from app.services.identity_documents import DocumentError, check_validity_period
-from app.services.ofd_writer import write_ofd
-from app.services.working_days import WorkingCalendar
+from app.services.accounts.identity_documents import DocumentError, check_validity_period
+from app.services.cases.working_days import WorkingCalendar
+from app.services.certificates import lifecycle as certificates
+from app.services.certificates.fonts import build_font
+from app.services.certificates.layout import PageLayout
+from app.services.certificates.ofd_writer import write_ofd
+from app.services.platform import sms
 
 D = datetime.date
 

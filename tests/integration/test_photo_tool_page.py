@@ -58,7 +58,7 @@ def test_the_tool_has_its_address(app):
 
 
 def test_an_upload_shows_the_processed_photo_and_keeps_nothing(english, monkeypatch):
-    from app.services import storage
+    from app.services.platform import storage
 
     def no_storing(*args, **kwargs):
         raise AssertionError("the photo tool must not store anything")

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import event
 
 from app.models import Account, PersonRegistration, RegisteredSpecialty
-from app.services import register_generation
-from app.services.shared_store import get_store
+from app.services.platform.shared_store import get_store
+from app.services.registers import generation as register_generation
 
 QUERY = {"name": "陈立", "qualification": "constructor_1"}
 

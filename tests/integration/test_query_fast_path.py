@@ -7,8 +7,8 @@ import pytest
 from werkzeug.http import parse_date
 
 from app.models import SiteSetting
-from app.services import query_limits
-from app.services.shared_store import get_store
+from app.services.platform.shared_store import get_store
+from app.services.registers import query_limits
 from app.views import context
 from app.views.portal import query_fast_path
 from tests.integration.test_query_cache import results

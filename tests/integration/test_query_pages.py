@@ -11,10 +11,17 @@ from urllib.parse import quote
 import pytest
 
 from app import clock
-from app.models import (Account, Application, ApplicationEvent, EnterpriseQualification, PersonRegistration,
-                        RegisteredSpecialty, ServiceItem)
-from app.services.identity_documents import make_resident_id, make_uscc
-from app.services import query_limits
+from app.models import (
+    Account,
+    Application,
+    ApplicationEvent,
+    EnterpriseQualification,
+    PersonRegistration,
+    RegisteredSpecialty,
+    ServiceItem,
+)
+from app.services.accounts.identity_documents import make_resident_id, make_uscc
+from app.services.registers import query_limits
 
 PROGRESS_TITLE = "申请事项办理进度查询（受理发证信息查询）"
 ENTERPRISE_TITLE = "企业资质查询"

@@ -4,7 +4,7 @@ import json
 import re
 
 from app.models import Account, AccountStatus, AuditRecord, LegalRepChange
-from app.services import demo_data
+from app.seed import demo_data
 
 
 def text(response):

@@ -126,8 +126,9 @@ def test_duplicate_document_is_refused(client, db, register_person, request_sms,
 
 
 def test_duplicate_phone_is_refused(client, db, register_person, request_sms, personal_form):
-    from app.services.identity_documents import make_resident_id
     import datetime
+
+    from app.services.accounts.identity_documents import make_resident_id
 
     first = register_person()
     data = personal_form(document_number=make_resident_id("110105", datetime.date(1990, 1, 1), 11),

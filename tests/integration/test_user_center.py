@@ -37,7 +37,7 @@ def test_change_phone_with_sms_to_the_new_phone(client, db, register_person, req
 def test_change_phone_refuses_a_phone_bound_elsewhere(client, db, register_person, personal_form):
     import datetime
 
-    from app.services.identity_documents import make_resident_id
+    from app.services.accounts.identity_documents import make_resident_id
 
     first = register_person()
     second = register_person(document_number=make_resident_id("110105", datetime.date(1991, 2, 3), 21),

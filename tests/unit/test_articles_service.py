@@ -9,11 +9,12 @@ import zipfile
 import pytest
 from sqlalchemy import event
 
-from app.models import Article, ArticleAttachment
-from app.services import articles, storage
 from app import clock
-from app.services.articles import BadQuery
-from app.services.storage import UploadRefused
+from app.models import Article, ArticleAttachment
+from app.services.content import articles
+from app.services.content.articles import BadQuery
+from app.services.platform import storage
+from app.services.platform.storage import UploadRefused
 
 # --- sanitiser ----------------------------------------------------------------------------------
 
@@ -353,7 +354,7 @@ def test_attachments_of_hidden_articles_are_not_published(app, db, uploads, froz
 # --- demonstration data --------------------------------------------------------------------------
 
 def test_demo_articles(app, db, uploads):
-    from app.services.demo_articles import seed_demo_articles
+    from app.seed.demo_articles import seed_demo_articles
 
     created = seed_demo_articles()
     db.session.commit()

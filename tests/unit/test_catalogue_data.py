@@ -1,11 +1,11 @@
-"""The shipped service catalogue (app.services.catalogue_data) is consistent."""
+"""The shipped service catalogue (app.seed.catalogue_data) is consistent."""
 
 import re
 
 import pytest
 
-from app.services.catalogue_data import GROUPS, ITEMS, MINISTRY_CODE
-from app.services.storage import FORMAT_MIME
+from app.seed.catalogue_data import GROUPS, ITEMS, MINISTRY_CODE
+from app.services.platform.storage import FORMAT_MIME
 
 CONSTRUCTOR_KINDS = {"constructor_initial", "constructor_renewal", "constructor_add_specialty",
                      "constructor_change_employer", "constructor_cancel", "constructor_reregister",
@@ -86,7 +86,7 @@ def test_every_constructor_and_architect_online_item_is_present():
 
 
 def test_online_kinds_split_into_profession_and_a_known_action():
-    from app.services.applications import FORM_FIELDS
+    from app.services.cases.applications import FORM_FIELDS
 
     for item in ITEMS:
         if item["online_kind"]:

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from app.services import signing
-from app.services.certificates import endorsement_window
+from app.services.certificates import signing
+from app.services.certificates.lifecycle import endorsement_window
 
 D = datetime.date
 

@@ -5,8 +5,8 @@ import datetime
 import pytest
 
 from app.models import Application, ApplicationEvent, ServiceItem
-from app.services import deadlines
-from app.services.working_days import WorkingCalendar
+from app.services.cases import deadlines
+from app.services.cases.working_days import WorkingCalendar
 
 D = datetime.date
 

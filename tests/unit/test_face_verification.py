@@ -6,9 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from app.services import face_verification as face
-from app.services import shared_store
-from app.services.shared_store import DatabaseStore, get_store
+from app.services.accounts import face_verification as face
+from app.services.platform import shared_store
+from app.services.platform.shared_store import DatabaseStore, get_store
 
 ACCOUNT, OTHER = 101, 202
 
@@ -191,6 +191,6 @@ def test_the_provider_is_pluggable(app, ctx, monkeypatch):
     assert refused.value.reason == "failed"
     assert face.status(session.token, ACCOUNT) == "pending"
     assert not face.is_verified(ACCOUNT, face.ONLINE_SERVICE)
-    monkeypatch.setitem(app.config, "FACE_PROVIDER", "app.services.face_verification.SimulatedFaceProvider")
+    monkeypatch.setitem(app.config, "FACE_PROVIDER", "app.services.accounts.face_verification.SimulatedFaceProvider")
     face.complete(session.token)  # a refused check can be tried again with the same code
     assert face.is_verified(ACCOUNT, face.ONLINE_SERVICE)

@@ -1,4 +1,4 @@
-"""Unit tests of app.services.identity_documents (no Flask app needed)."""
+"""Unit tests of app.services.accounts.identity_documents (no Flask app needed)."""
 
 import ast
 import dataclasses
@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 import pytest
 
-from app.services import identity_documents as idd
-from app.services.identity_documents import (
+from app.services.accounts import identity_documents as idd
+from app.services.accounts.identity_documents import (
     CHINESE_LABELS_FOR_TRANSLATORS,
     DOCUMENT_TYPE_LABELS,
     LEGAL_ENTITY_TYPE_LABELS,

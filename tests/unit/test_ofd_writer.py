@@ -6,9 +6,9 @@ import zipfile
 import pytest
 from PIL import Image
 
-from app.services.certificate_layout import PAGE_HEIGHT, PAGE_WIDTH, layout_for
-from app.services.document_font import build_font
-from app.services.ofd_writer import write_ofd
+from app.services.certificates.fonts import build_font
+from app.services.certificates.layout import PAGE_HEIGHT, PAGE_WIDTH, layout_for
+from app.services.certificates.ofd_writer import write_ofd
 
 easyofd = pytest.importorskip("easyofd.ofd")
 

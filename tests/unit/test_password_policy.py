@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.services.accounts import password_problem
+from app.services.accounts.registration import password_problem
 
 
 @pytest.mark.parametrize("password, ok", [

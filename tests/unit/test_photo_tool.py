@@ -8,8 +8,8 @@ import zlib
 import pytest
 from PIL import Image
 
-from app.services import photo_tool
-from app.services.photo_tool import PhotoError, describe_requirements, process_photo
+from app.services.content import photo_tool
+from app.services.content.photo_tool import PhotoError, describe_requirements, process_photo
 
 SIZE = (295, 413)
 
@@ -195,7 +195,7 @@ def test_rendering_a_pdf_does_not_make_pillow_accept_truncated_photos():
     """WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES when imported; the portal keeps it off."""
     from PIL import ImageFile
 
-    from app.services.pdf_engine import html_to_pdf
+    from app.services.certificates.pdf_engine import html_to_pdf
 
     assert html_to_pdf("<p>x</p>").startswith(b"%PDF")
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False

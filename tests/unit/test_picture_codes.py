@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.services import captcha
+from app.services.platform import captcha
 
 
 @pytest.fixture

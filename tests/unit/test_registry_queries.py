@@ -8,14 +8,25 @@ import pytest
 from sqlalchemy import text
 
 from app import clock
-from app.models import (Account, Application, ApplicationEvent, EnterpriseQualification, PersonRegistration,
-                        RegisteredSpecialty, ServiceItem)
-from app.services import registry_queries as rq
-from app.services.demo_registers import (DEMO_ENTERPRISES, build_enterprises, build_people, make_registration_number,
-                                         seed_demo_registers)
-from app.services.identity_documents import make_resident_id, make_uscc, validate_document, validate_uscc
-from app.services.workflow import TRANSITIONS
-
+from app.models import (
+    Account,
+    Application,
+    ApplicationEvent,
+    EnterpriseQualification,
+    PersonRegistration,
+    RegisteredSpecialty,
+    ServiceItem,
+)
+from app.seed.demo_registers import (
+    DEMO_ENTERPRISES,
+    build_enterprises,
+    build_people,
+    make_registration_number,
+    seed_demo_registers,
+)
+from app.services.accounts.identity_documents import make_resident_id, make_uscc, validate_document, validate_uscc
+from app.services.cases.workflow import TRANSITIONS
+from app.services.registers import queries as rq
 
 
 def later():

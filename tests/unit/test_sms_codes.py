@@ -5,8 +5,8 @@ import json
 import pytest
 
 from app.models import SmsOutboxMessage
-from app.services import sms
-from app.services.shared_store import get_store
+from app.services.platform import sms
+from app.services.platform.shared_store import get_store
 
 PHONE = "13812345678"
 

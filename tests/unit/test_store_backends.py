@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import update
 
 from app.models import FaqEntry, SharedStoreEntry
-from app.services.shared_store import DatabaseStore, RedisStore
+from app.services.platform.shared_store import DatabaseStore, RedisStore
 
 
 def _redis_client():

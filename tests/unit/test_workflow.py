@@ -5,8 +5,8 @@ import itertools
 import pytest
 
 from app.models import Application, ApplicationEvent, ServiceItem
-from app.services import workflow
-from app.services.workflow import TRANSITIONS, Status
+from app.services.cases import workflow
+from app.services.cases.workflow import TRANSITIONS, Status
 
 ALL_STATUSES = [v for k, v in vars(Status).items() if not k.startswith("_")]
 

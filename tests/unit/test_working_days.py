@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from app.services.working_days import WorkingCalendar, statutory_clock
+from app.services.cases.working_days import WorkingCalendar, statutory_clock
 
 D = datetime.date
 

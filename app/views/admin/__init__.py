@@ -2,11 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.views.admin.accounts import (AuditRecordAdminView, EnterpriseAdminView, EnterpriseRegisterAdminView,
-                                      PortalAccountAdminView, SmsOutboxAdminView)
+from app.views.admin.accounts import (
+    AuditRecordAdminView,
+    EnterpriseAdminView,
+    EnterpriseRegisterAdminView,
+    PortalAccountAdminView,
+    SmsOutboxAdminView,
+)
 from app.views.admin.cases import ApplicationAdminView, CaseCorrectionView
-from app.views.admin.workflow import CalendarOverrideAdminView, CaseWorkflowView
 from app.views.admin.content import FaqEntryAdminView, SiteSettingAdminView
+from app.views.admin.workflow import CalendarOverrideAdminView, CaseWorkflowView
 
 
 def register_admin_views(appbuilder):

@@ -9,9 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.formatting import beijing_time
-from app.models import (Account, AccountKind, AuditRecord, Enterprise, EnterpriseRegisterEntry,
-                        SmsOutboxMessage)
-from app.services.login import unlock
+from app.models import Account, AccountKind, AuditRecord, Enterprise, EnterpriseRegisterEntry, SmsOutboxMessage
+from app.services.accounts.login import unlock
 
 READ_ONLY = ["can_list", "can_show"]
 

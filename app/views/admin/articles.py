@@ -14,12 +14,13 @@ from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from app import clock
 from app.extensions import db
 from app.formatting import beijing_time
 from app.models import Article, ArticleAttachment
-from app.services import articles, storage
-from app import clock
-from app.services.storage import UploadRefused
+from app.services.content import articles
+from app.services.platform import storage
+from app.services.platform.storage import UploadRefused
 
 
 class _FormSelect(widgets.Select):

@@ -14,9 +14,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Application
-from app.services import applications, case_scope, workflow
-from app.services.accounts import FieldErrors
-from app.services.workflow import STATUS_LABELS, Status
+from app.services.accounts.registration import FieldErrors
+from app.services.cases import applications, workflow
+from app.services.cases import scope as case_scope
+from app.services.cases.workflow import STATUS_LABELS, Status
 from app.views.admin.accounts import DISPLAY
 
 

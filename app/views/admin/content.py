@@ -4,9 +4,9 @@ from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
+from app.formatting import beijing_time
 from app.models import FaqEntry, SiteSetting
 from app.views.context import forget_site_settings
-from app.formatting import beijing_time
 
 
 class FaqEntryAdminView(ModelView):

@@ -7,8 +7,8 @@ from flask import Response
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext
 
-from app.services import statistics
-from app.services.workflow import STATUS_LABELS
+from app.services.cases import statistics
+from app.services.cases.workflow import STATUS_LABELS
 
 
 class StatisticsView(BaseView):

@@ -11,10 +11,13 @@ from wtforms import BooleanField
 
 from app.extensions import db
 from app.models import Account, Application, Attachment, CalendarOverride, ServiceItem
-from app.services import case_handling, case_scope, deadlines, notices, storage, workflow
-from app.services.accounts import FieldErrors
-from app.services.workflow import STATUS_LABELS, TRANSITIONS, Status
-from app.services.working_days import WorkingCalendar
+from app.services.accounts.registration import FieldErrors
+from app.services.cases import deadlines, notices, workflow
+from app.services.cases import handling as case_handling
+from app.services.cases import scope as case_scope
+from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS, Status
+from app.services.cases.working_days import WorkingCalendar
+from app.services.platform import storage
 
 ACTION_PERMISSIONS = [f"can_{action}" for action in case_handling.STAFF_ACTIONS]
 

@@ -2,7 +2,8 @@
 
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 
-from app.services import articles, storage
+from app.services.content import articles
+from app.services.platform import storage
 
 articles_bp = Blueprint("articles", __name__)
 

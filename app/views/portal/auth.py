@@ -7,10 +7,17 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import AccountKind
-from app.services import login as login_service
-from app.services.accounts import (FieldErrors, LegalRegistration, PersonDetails, PersonalRegistration,
-                                   check_person, register_legal, register_personal)
-from app.services.identity_documents import period_end_for
+from app.services.accounts import login as login_service
+from app.services.accounts.identity_documents import period_end_for
+from app.services.accounts.registration import (
+    FieldErrors,
+    LegalRegistration,
+    PersonalRegistration,
+    PersonDetails,
+    check_person,
+    register_legal,
+    register_personal,
+)
 from app.views.portal.forms import LegalRegisterForm, LoginForm, PersonalRegisterForm
 from app.views.portal.session import client_ip, current_citizen, sign_in, sign_out
 from app.views.portal.verification_api import captcha_passed, sms_checker

@@ -6,12 +6,13 @@ import json
 from flask import Blueprint, abort, render_template, send_file
 from sqlalchemy import func
 
+from app import clock
 from app.extensions import db
 from app.models import Application, Attachment, InboxMessage
-from app.services import applications, deadlines, notices, storage
-from app import clock
-from app.services.working_days import WorkingCalendar
-from app.services.workflow import STATUS_LABELS, TRANSITIONS, Status
+from app.services.cases import applications, deadlines, notices
+from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS, Status
+from app.services.cases.working_days import WorkingCalendar
+from app.services.platform import storage
 from app.views.portal.session import citizen_required, current_citizen
 
 cases_bp = Blueprint("cases", __name__, url_prefix="/user")

@@ -8,9 +8,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.services import certificate_documents, certificates, signing
-from app.services.accounts import FieldErrors
-from app.services.face_verification import MY_CERTIFICATES
+from app.services.accounts.face_verification import MY_CERTIFICATES
+from app.services.accounts.registration import FieldErrors
+from app.services.certificates import documents as certificate_documents
+from app.services.certificates import lifecycle as certificates
+from app.services.certificates import signing
 from app.views.portal.face import face_verified_required
 from app.views.portal.session import citizen_required, client_ip, current_citizen
 

@@ -17,7 +17,7 @@ from flask import Blueprint, abort, flash, jsonify, make_response, redirect, ren
 from flask_babel import lazy_gettext as _l
 from qrcode.image.svg import SvgPathFillImage
 
-from app.services import face_verification as face
+from app.services.accounts import face_verification as face
 from app.views.portal.session import citizen_required, current_citizen
 
 face_bp = Blueprint("face", __name__, url_prefix="/face")

@@ -7,7 +7,7 @@ from wtforms import BooleanField, DateField, HiddenField, PasswordField, RadioFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
-from app.services.identity_documents import DOCUMENT_TYPE_LABELS, LEGAL_ENTITY_TYPE_LABELS
+from app.services.accounts.identity_documents import DOCUMENT_TYPE_LABELS, LEGAL_ENTITY_TYPE_LABELS
 
 REQUIRED = _l("This field is required")
 

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, render_template
 
-from app.services import faq
+from app.services.content import faq
 
 help_bp = Blueprint("help", __name__, url_prefix="/help")
 

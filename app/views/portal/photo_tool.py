@@ -1,7 +1,7 @@
 """照片处理工具 (manual 三.2, 【下载照片处理工具】 on the 信息修改及材料补充 page).
 
 A web page instead of a program to download: anyone may use it, no login. The
-photo is processed in memory (``app.services.photo_tool``) and handed back in
+photo is processed in memory (``app.services.content.photo_tool``) and handed back in
 the page, as a preview and in a hidden field that the download button posts
 back; nothing is stored on the server.
 """
@@ -14,8 +14,8 @@ from flask import Blueprint, make_response, render_template, request, send_file
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
-from app.services import photo_tool
-from app.services.photo_tool import PhotoError
+from app.services.content import photo_tool
+from app.services.content.photo_tool import PhotoError
 
 photo_tool_bp = Blueprint("photo_tool", __name__, url_prefix="/tools/photo")
 

@@ -32,7 +32,7 @@ from cachelib import RedisCache, SimpleCache
 from flask import current_app, request
 from flask_babel import get_locale
 
-from app.services import register_generation
+from app.services.registers import generation as register_generation
 
 _EXTENSION = "portal_query_cache"
 _PAGES_EXTENSION = "portal_query_page_cache"

@@ -30,8 +30,9 @@ from flask import current_app
 from itsdangerous import BadSignature
 from werkzeug.http import dump_cookie, parse_cookie
 
-from app.services import query_limits, register_generation
-from app.services.shared_store import get_store
+from app.services.platform.shared_store import get_store
+from app.services.registers import generation as register_generation
+from app.services.registers import query_limits
 from app.views.context import site_settings_version
 from app.views.portal import query_cache
 

@@ -8,12 +8,18 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Account, AccountKind
-from app.services import recovery
-from app.services.accounts import FieldErrors, PersonDetails
-from app.services.identity_documents import validate_document
+from app.services.accounts import recovery
+from app.services.accounts.identity_documents import validate_document
+from app.services.accounts.registration import FieldErrors, PersonDetails
 from app.views.portal.auth import apply_errors, form_is_complete, person_from_form
-from app.views.portal.forms import (CancelAccountForm, ConfirmForm, LegalRepApplyForm, LegalRepCheckForm,
-                                    NewPasswordForm, SecurityCheckForm)
+from app.views.portal.forms import (
+    CancelAccountForm,
+    ConfirmForm,
+    LegalRepApplyForm,
+    LegalRepCheckForm,
+    NewPasswordForm,
+    SecurityCheckForm,
+)
 from app.views.portal.session import client_ip, sign_out
 from app.views.portal.verification_api import sms_checker
 

@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import ServiceItem
-from app.services import applications, catalogue
-from app.services.accounts import FieldErrors
-from app.services.applications import Upload
-from app.services.face_verification import ONLINE_SERVICE
-from app.services.workflow import STATUS_LABELS, Status
+from app.services.accounts.face_verification import ONLINE_SERVICE
+from app.services.accounts.registration import FieldErrors
+from app.services.cases import applications, catalogue
+from app.services.cases.applications import Upload
+from app.services.cases.workflow import STATUS_LABELS, Status
 from app.views.portal.face import face_verified_required
 from app.views.portal.forms import sms_code_form
 from app.views.portal.session import citizen_required, client_ip, current_citizen

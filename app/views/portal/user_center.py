@@ -4,8 +4,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.services import account_settings
-from app.services.accounts import FieldErrors
+from app.services.accounts import settings as account_settings
+from app.services.accounts.registration import FieldErrors
 from app.views.portal.auth import apply_errors
 from app.views.portal.forms import ChangeEmailForm, ChangePasswordForm, ChangePhoneForm
 from app.views.portal.session import citizen_required, client_ip, current_citizen

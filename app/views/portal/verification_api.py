@@ -10,8 +10,8 @@ import base64
 from flask import Blueprint, jsonify, request
 from flask_babel import lazy_gettext as _l
 
-from app.services import captcha, sms
-from app.services.identity_documents import DocumentError, validate_mobile
+from app.services.accounts.identity_documents import DocumentError, validate_mobile
+from app.services.platform import captcha, sms
 from app.views.portal.session import current_citizen
 
 verification_bp = Blueprint("verification", __name__, url_prefix="/verify")

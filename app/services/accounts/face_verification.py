@@ -1,0 +1,234 @@
+"""人脸识别 before 在线办理 and 我的证照 (manual 三.1, figures 3-1-2 to 3-1-5; chapter 六).
+
+A desktop page starts a face session for the signed-in account: a random token,
+bound to the account, the purpose and the page to go to afterwards, valid five
+minutes. The phone opens the token's page (``scan``) and, once the provider's
+liveness check passes, ``complete`` marks the token verified and remembers for
+thirty minutes that this account passed face recognition for this purpose.
+
+Everything lives in the shared store, so every server process sees it:
+
+* ``face:token:{token}`` - JSON {account_id, purpose, target, state}; state is
+  "pending" until the token is verified, then "verified".
+* ``face:scan:{token}`` - present once the phone opened the page. A key of its
+  own, so a late scan can never overwrite "verified".
+* ``face:claim:{token}`` - taken with ``add`` by the one ``complete`` that wins.
+* ``face:ok:{account_id}:{purpose}`` - the account passed, for 30 minutes.
+
+The provider is pluggable (``FACE_PROVIDER``, a dotted path); the built-in
+``SimulatedFaceProvider`` stands in for the WeChat/Alipay mini-program.
+"""
+
+import json
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app
+from werkzeug.utils import import_string
+
+from app.services.platform.shared_store import get_store
+
+ONLINE_SERVICE = "online_service"
+MY_CERTIFICATES = "my_certificates"
+PURPOSES = (ONLINE_SERVICE, MY_CERTIFICATES)
+
+TOKEN_TTL_SECONDS = 5 * 60
+VERIFIED_TTL_SECONDS = 30 * 60
+# A token verified just before it expires still lets the desktop page move on.
+VERIFIED_TOKEN_MIN_TTL_SECONDS = 2 * 60
+
+PENDING, SCANNED, VERIFIED, EXPIRED, FORBIDDEN = "pending", "scanned", "verified", "expired", "forbidden"
+STATES = (PENDING, SCANNED, VERIFIED, EXPIRED, FORBIDDEN)
+
+DEFAULT_PROVIDER = "app.services.accounts.face_verification.SimulatedFaceProvider"
+
+
+class FaceError(Exception):
+    """A token that cannot be used: ``reason`` is "expired" (unknown or too old),
+    "used" (already verified), "failed" (liveness refused) or "purpose"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class FaceSession:
+    token: str
+    account_id: int
+    purpose: str
+    target: str
+    state: str
+    expires_in: int
+
+
+class FaceProvider:
+    """The face-recognition service behind the mini-program.
+
+    A real provider (WeChat or Alipay real-person verification) subclasses this
+    and is named by ``FACE_PROVIDER``.
+    """
+
+    name = "provider"
+
+    def mini_program_url(self, channel: str) -> str | None:
+        """What the 第一步 QR code of ``channel`` ("alipay" or "wechat") opens.
+
+        None means the portal's own stand-in page for the mini-program.
+        """
+        return None
+
+    def begin(self, session: FaceSession) -> None:
+        """A face session was started (a real provider may register it remotely)."""
+
+    def check_liveness(self, session: FaceSession, evidence: dict) -> bool:
+        """Whether the person in front of the phone passed the liveness check."""
+        raise NotImplementedError
+
+
+class SimulatedFaceProvider(FaceProvider):
+    """Behaves like the mini-program: the phone page shows a liveness check and passes."""
+
+    name = "simulated"
+
+    def check_liveness(self, session: FaceSession, evidence: dict) -> bool:
+        return True
+
+
+def provider() -> FaceProvider:
+    return import_string(current_app.config.get("FACE_PROVIDER", DEFAULT_PROVIDER))()
+
+
+def _token_key(token: str) -> str:
+    return f"face:token:{token}"
+
+
+def _scan_key(token: str) -> str:
+    return f"face:scan:{token}"
+
+
+def _claim_key(token: str) -> str:
+    return f"face:claim:{token}"
+
+
+def _ok_key(account_id: int, purpose: str) -> str:
+    return f"face:ok:{int(account_id)}:{purpose}"
+
+
+def _valid_token_text(token) -> bool:
+    return isinstance(token, str) and 0 < len(token) <= 128
+
+
+def _load(token: str) -> FaceSession | None:
+    if not _valid_token_text(token):
+        return None
+    store = get_store()
+    raw = store.get(_token_key(token))
+    if raw is None:
+        return None
+    try:
+        entry = json.loads(raw)
+        account_id = int(entry["account_id"])
+        purpose, target, state = entry["purpose"], entry["target"], entry["state"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if state == PENDING and store.get(_scan_key(token)) is not None:
+        state = SCANNED
+    return FaceSession(token, account_id, purpose, target, state, store.ttl(_token_key(token)) or 0)
+
+
+def _dump(session: FaceSession, state: str) -> str:
+    return json.dumps({"account_id": session.account_id, "purpose": session.purpose,
+                       "target": session.target, "state": state})
+
+
+def start(account_id: int, purpose: str, target: str) -> FaceSession:
+    """A new token for ``account_id``: valid five minutes, for ``purpose``, going to ``target``."""
+    if purpose not in PURPOSES:
+        raise FaceError("purpose")
+    token = secrets.token_urlsafe(32)
+    session = FaceSession(token, int(account_id), purpose, target, PENDING, TOKEN_TTL_SECONDS)
+    get_store().set(_token_key(token), _dump(session, PENDING), TOKEN_TTL_SECONDS)
+    provider().begin(session)
+    return session
+
+
+def scan(token: str) -> FaceSession:
+    """The phone opened the token's page. Refuses unknown, expired and used tokens."""
+    session = _load(token)
+    if session is None:
+        raise FaceError("expired")
+    if session.state == VERIFIED:
+        raise FaceError("used")
+    get_store().add(_scan_key(token), "1", max(session.expires_in, 1))
+    return FaceSession(session.token, session.account_id, session.purpose, session.target, SCANNED,
+                       session.expires_in)
+
+
+def check_usable(token: str) -> FaceSession:
+    """The token can still be verified (the phone pages check this before each step)."""
+    session = _load(token)
+    if session is None:
+        raise FaceError("expired")
+    if session.state == VERIFIED:
+        raise FaceError("used")
+    return session
+
+
+def complete(token: str, evidence: dict | None = None) -> FaceSession:
+    """The liveness check passed: verify the token, once only, even under parallel requests."""
+    session = check_usable(token)
+    store = get_store()
+    if not store.add(_claim_key(token), "1", max(session.expires_in, VERIFIED_TOKEN_MIN_TTL_SECONDS)):
+        raise FaceError("used")
+    if not provider().check_liveness(session, dict(evidence or {})):
+        store.delete(_claim_key(token))  # the person may try again with the same code
+        raise FaceError("failed")
+    store.set(_token_key(token), _dump(session, VERIFIED),
+              max(session.expires_in, VERIFIED_TOKEN_MIN_TTL_SECONDS))
+    store.set(_ok_key(session.account_id, session.purpose), "1", VERIFIED_TTL_SECONDS)
+    return FaceSession(session.token, session.account_id, session.purpose, session.target, VERIFIED,
+                       session.expires_in)
+
+
+def session_for(token: str, account_id: int) -> FaceSession | None:
+    """The token's session when it belongs to ``account_id``, else None."""
+    session = _load(token)
+    if session is None or session.account_id != int(account_id):
+        return None
+    return session
+
+
+def status(token: str, account_id: int) -> str:
+    """One of pending, scanned, verified, expired, forbidden (another account's token)."""
+    session = _load(token)
+    if session is None:
+        return EXPIRED
+    if session.account_id != int(account_id):
+        return FORBIDDEN
+    return session.state
+
+
+def is_verified(account_id: int, purpose: str) -> bool:
+    """The account passed face recognition for ``purpose`` in the last thirty minutes."""
+    if purpose not in PURPOSES:
+        return False
+    return get_store().get(_ok_key(account_id, purpose)) is not None
+
+
+def consume_target(token: str, account_id: int) -> str | None:
+    """Where to go once verified: the token's target, for its own account only.
+
+    Idempotent while the token lives: the page's poll and 【手动跳转】 may both ask.
+    """
+    session = session_for(token, account_id)
+    if session is None or session.state != VERIFIED:
+        return None
+    return session.target
+
+
+def forget(account_id: int, purpose: str | None = None) -> None:
+    """Drop the account's face verification (one purpose, or all), e.g. on sign-out."""
+    store = get_store()
+    for name in ((purpose,) if purpose else PURPOSES):
+        store.delete(_ok_key(account_id, name))

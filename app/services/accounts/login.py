@@ -1,0 +1,99 @@
+"""Signing in to the portal (二.2): passwords, captcha after failures, lock-out.
+
+A captcha is required once an identifier has failed ``LOGIN_CAPTCHA_AFTER_FAILURES``
+times (counted in the shared store, so unknown identifiers count too); the
+account itself is locked for ``LOGIN_LOCK_MINUTES`` after
+``LOGIN_LOCK_AFTER_FAILURES`` failures in a row.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash
+
+from app.formatting import beijing_time
+from app.services.accounts.registration import find_account_for_login, mask_identifier, now
+from app.services.platform import audit
+from app.services.platform.audit import AuditEvent
+from app.services.platform.shared_store import get_store
+
+FAILURE_WINDOW_SECONDS = 30 * 60
+
+
+@dataclass
+class LoginOutcome:
+    account: object = None
+    error: object = None
+    field: str = "password"
+    captcha_required: bool = False
+
+
+def _failure_key(kind: str, identifier: str) -> str:
+    return f"login:fail:{kind}:{identifier.strip().upper()}"
+
+
+def captcha_required(kind: str, identifier: str) -> bool:
+    if not identifier:
+        return False
+    count = get_store().get(_failure_key(kind, identifier))
+    return int(count or 0) >= current_app.config["LOGIN_CAPTCHA_AFTER_FAILURES"]
+
+
+def authenticate(kind: str, identifier: str, password: str, *, captcha_passed: bool | None,
+                 ip: str = "") -> LoginOutcome:
+    """Check the credentials; ``captcha_passed`` None means no captcha was shown."""
+    config = current_app.config
+    subject = mask_identifier(identifier)
+    if captcha_required(kind, identifier) and not captcha_passed:
+        return LoginOutcome(error=_l("Please enter the characters shown in the picture"),
+                            field="captcha", captcha_required=True)
+
+    account = find_account_for_login(kind, identifier)
+    current = now()
+    if account is not None and account.locked_until and account.locked_until > current:
+        audit.record(AuditEvent.LOGIN_LOCKED, account=account, subject=subject, ip=ip)
+        return LoginOutcome(error=_locked_message(account.locked_until),
+                            captcha_required=captcha_required(kind, identifier))
+
+    if account is None or not account.password or not check_password_hash(account.password, password):
+        failures = get_store().incr(_failure_key(kind, identifier), FAILURE_WINDOW_SECONDS)
+        audit.record(AuditEvent.LOGIN_FAILURE, account=account, subject=subject, ip=ip,
+                     reason="unknown_account" if account is None else "wrong_password")
+        message = _l("The account or password is wrong")
+        if account is not None:
+            account.fail_login_count = (account.fail_login_count or 0) + 1
+            if account.fail_login_count >= config["LOGIN_LOCK_AFTER_FAILURES"]:
+                account.locked_until = current + datetime.timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+                account.fail_login_count = 0
+                audit.record(AuditEvent.LOGIN_LOCKED, account=account, subject=subject, ip=ip,
+                             until=account.locked_until.isoformat(timespec="minutes"))
+                message = _locked_message(account.locked_until)
+            else:
+                left = config["LOGIN_LOCK_AFTER_FAILURES"] - account.fail_login_count
+                message = _l("The account or password is wrong. After %(left)s more failures the "
+                             "account will be locked for %(minutes)s minutes.",
+                             left=left, minutes=config["LOGIN_LOCK_MINUTES"])
+        return LoginOutcome(
+            error=message,
+            captcha_required=failures >= config["LOGIN_CAPTCHA_AFTER_FAILURES"],
+        )
+
+    account.fail_login_count = 0
+    account.locked_until = None
+    account.last_login = current
+    account.login_count = (account.login_count or 0) + 1
+    get_store().delete(_failure_key(kind, identifier))
+    audit.record(AuditEvent.LOGIN_SUCCESS, account=account, subject=subject, ip=ip)
+    return LoginOutcome(account=account)
+
+
+def _locked_message(until: datetime.datetime):
+    return _l("Too many failed attempts: the account is locked until %(time)s.", time=beijing_time(until))
+
+
+def unlock(account, *, actor=None, ip: str = "") -> None:
+    account.locked_until = None
+    account.fail_login_count = 0
+    audit.record(AuditEvent.ACCOUNT_UNLOCKED, account=account, actor=actor, ip=ip)

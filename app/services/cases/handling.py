@@ -1,0 +1,166 @@
+"""What staff do to a case: each transition with its reason, the applicant told, the register written.
+
+The state machine (workflow.py) decides whether a move is allowed; this module
+adds what a move means: reasons the law requires, the message and SMS to the
+applicant, and, on issuing, the public register (PersonRegistration).
+"""
+
+import datetime
+import json
+
+from flask_babel import lazy_gettext as _l
+
+from app import clock
+from app.extensions import db
+from app.models import Application, InboxMessage, PersonRegistration, QualificationCertificate, RegisteredSpecialty
+from app.services.accounts.registration import FieldErrors
+from app.services.cases import applications, workflow
+from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS
+from app.services.certificates import lifecycle as certificates
+from app.services.platform import audit, sms
+
+REGISTRATION_YEARS = 3
+
+# The staff actions of the back office and the office that performs each.
+STAFF_ACTIONS = {
+    "accept": _l("Acceptance office"),
+    "refuse": _l("Acceptance office"),
+    "request_correction": _l("Acceptance office"),
+    "start_review": _l("Review office"),
+    "approve": _l("Decision office"),
+    "reject": _l("Decision office"),
+    "issue": _l("Certificate office"),
+}
+NEEDS_REASON = {"refuse", "request_correction", "reject"}
+# What the officer's button says (the timeline says what happened: 已受理, 已制证 ...).
+ACTION_LABELS = {
+    "accept": _l("Accept"),
+    "refuse": _l("Do not accept"),
+    "request_correction": _l("Return for correction"),
+    "start_review": _l("Start review"),
+    "approve": _l("Grant the licence"),
+    "reject": _l("Refuse the licence"),
+    "issue": _l("Issue the certificate"),
+}
+
+RIGHT_OF_REDRESS = _l("If you disagree with this decision, you may apply for administrative review within 60 days "
+                      "of receiving it, or bring an administrative lawsuit within 6 months.")
+
+# Province abbreviation of the first two digits of an administrative region code.
+PROVINCE_CHARACTERS = {
+    "11": "京", "12": "津", "13": "冀", "14": "晋", "15": "蒙", "21": "辽", "22": "吉", "23": "黑", "31": "沪",
+    "32": "苏", "33": "浙", "34": "皖", "35": "闽", "36": "赣", "37": "鲁", "41": "豫", "42": "鄂", "43": "湘",
+    "44": "粤", "45": "桂", "46": "琼", "50": "渝", "51": "川", "52": "贵", "53": "云", "54": "藏", "61": "陕",
+    "62": "甘", "63": "青", "64": "宁", "65": "新",
+}
+
+
+def make_registration_number(province_code: str, level: int, qualification_year: int, first_year: int,
+                             serial: int) -> str:
+    """注册编号: province character + level + province code + qualification year + first-registration
+    year + serial, e.g. 京1 11 10 26 00001 → 京111102600001."""
+    return (f"{PROVINCE_CHARACTERS.get(province_code, '京')}{level}{province_code}"
+            f"{qualification_year % 100:02d}{first_year % 100:02d}{serial:05d}")
+
+
+def handle(application: Application, action: str, *, actor, reason: str = "", defects: list | None = None,
+           ip: str = "") -> None:
+    """Apply a staff action; the caller commits (or rolls back on any exception)."""
+    if action not in STAFF_ACTIONS:
+        raise ValueError(f"not a staff action: {action}")
+    reason = (reason or "").strip()
+    if action in NEEDS_REASON and not reason:
+        raise FieldErrors({"reason": _l("Please give the reasons")})
+    office = str(STAFF_ACTIONS[action])
+    if action == "request_correction":
+        applications.request_correction(application, actor=actor, reason=reason, defects=defects or [],
+                                        office=office)
+    else:
+        remarks = reason
+        if action in ("refuse", "reject"):
+            remarks = f"{reason} {RIGHT_OF_REDRESS}"
+        workflow.apply(application, action, actor=actor, office=office, remarks=remarks)
+        _tell(application, action, reason)
+    if action == "issue":
+        registration = issue_registration(application)
+        db.session.flush()
+        certificates.issue_for(registration)
+    audit.record(f"case.{action}", account=application.account, actor=actor, ip=ip, subject=application.number,
+                 reason=reason[:200])
+
+
+def _tell(application: Application, action: str, reason: str) -> None:
+    title = _l("Application %(number)s: %(step)s", number=application.number, step=TRANSITIONS[action].label)
+    body = _l("The status of your application for %(item)s is now: %(status)s.", item=application.item.name,
+              status=STATUS_LABELS[application.status])
+    if reason:
+        body = f"{body} {_l('Reason')}: {reason}"
+    db.session.add(InboxMessage(account_id=application.account_id, application_id=application.id,
+                                title=str(title)[:200], body=str(body)))
+    if application.account and application.account.phone:
+        text = _l("[MOHURD portal] Your application %(number)s: %(step)s. See 用户中心 for details.",
+                  number=application.number, step=TRANSITIONS[action].label)
+        sms.notify_after_commit(application.account.phone, "case_notice", str(text))
+
+
+def issue_registration(application: Application) -> PersonRegistration:
+    """制证: write the public register for the kind of registration applied for."""
+    qualification, action = applications.kind_parts(application.item)
+    account = application.account
+    data = json.loads(application.data or "{}")
+    today = clock.today()
+    current = (db.session.query(PersonRegistration)
+               .filter_by(holder_document_number=account.document_number, qualification=qualification)
+               .order_by(PersonRegistration.valid_to.desc()).first())
+    change = data.get("information_change")
+    if change and current is not None:
+        # 个人信息更正: the holder's registrations of this kind take the corrected name and document.
+        for registration in (db.session.query(PersonRegistration)
+                             .filter_by(holder_document_number=account.document_number, qualification=qualification)):
+            registration.holder_name = change.get("name") or registration.holder_name
+            registration.holder_document_number = change.get("document_number") or registration.holder_document_number
+        return current
+    if action in ("initial", "reregister") or current is None:
+        return _new_registration(account, qualification, data, today)
+    if action == "renewal":
+        current.valid_to = _years_after(max(current.valid_to, today), REGISTRATION_YEARS)
+        for specialty in current.specialties:
+            specialty.valid_to = current.valid_to
+    elif action == "add_specialty":
+        # An added specialty keeps the registration's existing expiry date.
+        current.specialties.append(RegisteredSpecialty(specialty=data.get("specialty", ""), valid_to=current.valid_to))
+    elif action == "change_employer":
+        current.employer_name = data.get("employer_name", current.employer_name)
+        current.employer_uscc = data.get("employer_uscc", current.employer_uscc)
+    elif action == "cancel":
+        current.status = "cancelled"
+    return current
+
+
+def _new_registration(account, qualification, data, today) -> PersonRegistration:
+    province = (data.get("employer_uscc") or "91110000")[2:4]
+    certificate = (db.session.query(QualificationCertificate)
+                   .filter_by(holder_document_number=account.document_number, qualification=qualification,
+                              specialty=data.get("specialty", "")).first())
+    qualification_year = certificate.issued_on.year if certificate else today.year
+    first_year = today.year
+    prefix = make_registration_number(province, 1, qualification_year, first_year, 0)[:-5]
+    serial = db.session.query(PersonRegistration).filter(
+        PersonRegistration.registration_number.like(prefix + "%")).count() + 1
+    valid_to = _years_after(today, REGISTRATION_YEARS)
+    registration = PersonRegistration(
+        holder_name=account.real_name, holder_document_type=account.document_type,
+        holder_document_number=account.document_number, qualification=qualification,
+        registration_number=make_registration_number(province, 1, qualification_year, first_year, serial),
+        employer_name=data.get("employer_name", ""), employer_uscc=data.get("employer_uscc", ""),
+        valid_from=today, valid_to=valid_to, status="valid")
+    registration.specialties.append(RegisteredSpecialty(specialty=data.get("specialty", ""), valid_to=valid_to))
+    db.session.add(registration)
+    return registration
+
+
+def _years_after(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

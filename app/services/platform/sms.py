@@ -1,0 +1,177 @@
+"""SMS verification codes per (phone, purpose), sent through a pluggable gateway.
+
+Six digits, valid ``SMS_CODE_TTL`` seconds, single use, burnt after
+``SMS_MAX_ATTEMPTS`` wrong tries; one send per ``SMS_RESEND_SECONDS`` and
+``SMS_DAILY_LIMIT`` sends a day per phone. Codes are kept only as HMACs, in
+the shared store so that every server process agrees.
+"""
+
+import datetime
+import hashlib
+import hmac
+import json
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event, insert, select
+from sqlalchemy.orm import Session
+from werkzeug.utils import import_string
+
+from app import clock
+from app.extensions import db
+from app.models import SmsOutboxMessage
+from app.services.platform.shared_store import get_store
+
+log = logging.getLogger(__name__)
+
+DEFAULTS = {"SMS_CODE_TTL": 300, "SMS_MAX_ATTEMPTS": 5, "SMS_RESEND_SECONDS": 60, "SMS_DAILY_LIMIT": 10}
+
+
+def _setting(name: str) -> int:
+    return int(current_app.config.get(name, DEFAULTS[name]))
+
+
+def _now() -> datetime.datetime:
+    return clock.now()
+
+
+@dataclass
+class SendResult:
+    sent: bool
+    retry_after: int = 0
+    error: str | None = None
+    message: object = None
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    error: str | None = None
+    message: object = None
+
+
+class SmsGateway:
+    """Delivers a text to a phone. Real gateways subclass this and are named by SMS_GATEWAY."""
+
+    def send(self, phone: str, purpose: str, text: str) -> None:
+        raise NotImplementedError
+
+
+class OutboxGateway(SmsGateway):
+    """The built-in gateway: the "phone" is the sms_outbox table, read by staff and tests."""
+
+    def send(self, phone, purpose, text):
+        with db.engine.begin() as conn:
+            conn.execute(insert(SmsOutboxMessage.__table__).values(
+                phone=phone, purpose=purpose, content=text, created_at=_now()))
+        if current_app.config.get("ENV_NAME") == "development":
+            log.info("SMS to %s (%s): %s", phone, purpose, text)
+
+
+def gateway() -> SmsGateway:
+    return import_string(current_app.config.get("SMS_GATEWAY", "app.services.platform.sms.OutboxGateway"))()
+
+
+def notify_after_commit(phone: str, purpose: str, text: str) -> None:
+    """Send a notification once the change it announces is committed (never if it rolls back)."""
+    db.session.info.setdefault(_PENDING, []).append((phone, purpose, text))
+
+
+_PENDING = "portal_pending_sms"
+
+
+@event.listens_for(Session, "after_commit")
+def _send_pending(session):
+    pending = session.info.pop(_PENDING, [])
+    for phone, purpose, text in pending:
+        gateway().send(phone, purpose, text)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session):
+    session.info.pop(_PENDING, None)
+
+
+def _digest(code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()
+
+
+def _code_key(phone, purpose):
+    return f"sms:code:{purpose}:{phone}"
+
+
+def _tries_key(phone, purpose):
+    return f"sms:tries:{purpose}:{phone}"
+
+
+def send_code(phone: str, purpose: str) -> SendResult:
+    store = get_store()
+    resend = _setting("SMS_RESEND_SECONDS")
+    if resend > 0 and not store.add(f"sms:cooldown:{phone}", "1", resend):
+        wait = store.ttl(f"sms:cooldown:{phone}") or resend
+        return SendResult(False, retry_after=wait, error="cooldown",
+                          message=_l("Please wait %(seconds)s seconds before requesting another code", seconds=wait))
+    moment = _now()
+    day = clock.china_date(moment)
+    sent_today = store.incr(f"sms:daily:{phone}:{day.isoformat()}",
+                            int((clock.china_midnight_after(moment) - moment).total_seconds()) + 1)
+    if sent_today > _setting("SMS_DAILY_LIMIT"):
+        return SendResult(False, error="daily_limit", message=_l(
+            "Too many codes were requested for this phone number today; please try again tomorrow"))
+    code = f"{secrets.randbelow(10 ** 6):06d}"
+    ttl = _setting("SMS_CODE_TTL")
+    # The nonce names this code's one possible use; tries are counted apart, atomically.
+    store.set(_code_key(phone, purpose), json.dumps({"hash": _digest(code), "nonce": secrets.token_hex(8)}), ttl)
+    store.delete(_tries_key(phone, purpose))
+    text = _l("[MOHURD portal] Your verification code is %(code)s, valid for %(minutes)s minutes. "
+              "Do not share it.", code=code, minutes=ttl // 60)
+    gateway().send(phone, purpose, str(text))
+    return SendResult(True, message=_l("The verification code has been sent"))
+
+
+def verify_code(phone: str, purpose: str, code: str | None) -> VerifyResult:
+    code = (code or "").strip()
+    if not code:
+        return VerifyResult(False, "missing", _l("Please enter the SMS verification code"))
+    store = get_store()
+    key = _code_key(phone, purpose)
+    raw = store.get(key)
+    if raw is None:
+        return VerifyResult(False, "expired_or_absent",
+                            _l("The verification code has expired or was not requested; please request a new one"))
+    entry = json.loads(raw)
+    # Every check is counted before comparing, and a right code is claimed with an
+    # atomic add: parallel requests can neither reuse a code nor exceed the tries.
+    ttl = store.ttl(key) or 1
+    tries = store.incr(_tries_key(phone, purpose), ttl)
+    max_tries = _setting("SMS_MAX_ATTEMPTS")
+    if tries > max_tries:
+        store.delete(key)
+        return VerifyResult(False, "too_many_attempts", _l("Too many wrong tries; please request a new code"))
+    if hmac.compare_digest(entry["hash"], _digest(code)):
+        if not store.add(f"sms:used:{entry['nonce']}", "1", ttl):
+            return VerifyResult(False, "expired_or_absent",
+                                _l("The verification code has expired or was not requested; please request a new one"))
+        store.delete(key)
+        return VerifyResult(True)
+    left = max_tries - tries
+    if left <= 0:
+        store.delete(key)
+        return VerifyResult(False, "too_many_attempts", _l("Too many wrong tries; please request a new code"))
+    return VerifyResult(False, "wrong", _l("The verification code is wrong (%(left)s tries left)", left=left))
+
+
+def latest_outbox_code(phone: str, purpose: str | None = None) -> str | None:
+    """The code of the newest outbox message to ``phone`` (tests and demonstrations)."""
+    query = select(SmsOutboxMessage.content).where(SmsOutboxMessage.phone == phone)
+    if purpose:
+        query = query.where(SmsOutboxMessage.purpose == purpose)
+    with db.engine.connect() as conn:
+        content = conn.execute(query.order_by(SmsOutboxMessage.id.desc()).limit(1)).scalar()
+    match = re.search(r"\d{6}", content or "")
+    return match.group(0) if match else None
