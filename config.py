@@ -27,9 +27,7 @@ class Config:
     ENV_NAME = _env("PORTAL_ENV", "production")
 
     # --- database -----------------------------------------------------------
-    SQLALCHEMY_DATABASE_URI = _env(
-        "DATABASE_URL", "sqlite:///" + os.path.join(INSTANCE_DIR, "portal.db")
-    )
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", "sqlite:///" + os.path.join(INSTANCE_DIR, "portal.db"))
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 

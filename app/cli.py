@@ -33,8 +33,7 @@ def bootstrap_command():
     roles = sync_roles(current_app.appbuilder)
     report = seed_reference_data()
     db.session.commit()
-    click.echo(f"roles synced: {', '.join(roles)}; "
-               + ", ".join(f"{k}={v}" for k, v in report.items()))
+    click.echo(f"roles synced: {', '.join(roles)}; " + ", ".join(f"{k}={v}" for k, v in report.items()))
 
 
 @portal_cli.command("seed-demo")
@@ -62,16 +61,29 @@ def _project_dir() -> str:
 @translate_cli.command("extract")
 def translate_extract():
     """Extract msgids from code and templates into translations/messages.pot."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
-             "--no-location", "--sort-output", "-o", "translations/messages.pot", ".")
+    _pybabel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "-k",
+        "lazy_gettext",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        "translations/messages.pot",
+        ".",
+    )
 
 
 @translate_cli.command("update")
 def translate_update():
     """Extract, then merge new msgids into every language's catalogue."""
     translate_extract.callback()
-    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations",
-             "--no-fuzzy-matching", "--ignore-obsolete")
+    _pybabel(
+        "update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching", "--ignore-obsolete"
+    )
 
 
 @translate_cli.command("compile")

@@ -31,11 +31,15 @@ def _known_groups(form, field):
 
 SCOPE_FIELDS = {
     "case_groups": StringField(
-        _l("Item groups handled"), validators=[_known_groups],
-        description=_l("Comma-separated, e.g. 建造师,注册建筑师; empty: every group")),
+        _l("Item groups handled"),
+        validators=[_known_groups],
+        description=_l("Comma-separated, e.g. 建造师,注册建筑师; empty: every group"),
+    ),
     "case_province": SelectField(
-        _l("Province handled"), choices=[("", _l("Every province"))] + [(p, p) for p in PROVINCE_NAMES.values()],
-        description=_l("Cases of this province only; empty: every province")),
+        _l("Province handled"),
+        choices=[("", _l("Every province"))] + [(p, p) for p in PROVINCE_NAMES.values()],
+        description=_l("Cases of this province only; empty: every province"),
+    ),
 }
 
 
@@ -47,10 +51,15 @@ class StaffUserView(UserDBModelView):
     edit_columns = [*UserDBModelView.edit_columns, "case_groups", "case_province"]
     add_form_extra_fields = {**UserDBModelView.add_form_extra_fields, **SCOPE_FIELDS}
     edit_form_extra_fields = dict(SCOPE_FIELDS)
-    show_fieldsets = [*UserDBModelView.show_fieldsets,
-                      (_l("Data scope"), {"fields": ["case_groups", "case_province"], "expanded": True})]
-    label_columns = {**UserDBModelView.label_columns, "case_groups": _l("Item groups handled"),
-                     "case_province": _l("Province handled")}
+    show_fieldsets = [
+        *UserDBModelView.show_fieldsets,
+        (_l("Data scope"), {"fields": ["case_groups", "case_province"], "expanded": True}),
+    ]
+    label_columns = {
+        **UserDBModelView.label_columns,
+        "case_groups": _l("Item groups handled"),
+        "case_province": _l("Province handled"),
+    }
 
 
 class NoSecurityApi(SecurityApi):

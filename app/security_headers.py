@@ -8,9 +8,11 @@ those, but neither loads anything from another host. Headers a view set itself
 
 from flask import request
 
-PORTAL_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                 "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
-                 "base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+PORTAL_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
 BACK_OFFICE_POLICY = PORTAL_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
 
 
@@ -24,8 +26,9 @@ def install_security_headers(app, portal_blueprints) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Content-Security-Policy",
-                           PORTAL_POLICY if request.blueprint in portal else BACK_OFFICE_POLICY)
+        headers.setdefault(
+            "Content-Security-Policy", PORTAL_POLICY if request.blueprint in portal else BACK_OFFICE_POLICY
+        )
         if hsts:
             headers.setdefault("Strict-Transport-Security", hsts)
         return response

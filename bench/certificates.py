@@ -28,8 +28,10 @@ def percentiles(samples):
 
 def line(name, samples):
     figures = percentiles([s * 1000 for s in samples])
-    print(f"{name:<28} n={len(samples):<5} median={figures['median']:8.2f} ms  p95={figures['p95']:8.2f} ms  "
-          f"max={figures['max']:8.2f} ms")
+    print(
+        f"{name:<28} n={len(samples):<5} median={figures['median']:8.2f} ms  p95={figures['p95']:8.2f} ms  "
+        f"max={figures['max']:8.2f} ms"
+    )
 
 
 def main():
@@ -47,9 +49,13 @@ def main():
     from app.services.certificates import documents as certificate_documents
     from app.services.certificates import lifecycle as certificates
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/bench.db",
-                      "CERTIFICATE_SIGNING_KEY_PATH": f"{workdir}/key.json",
-                      "CERTIFICATE_CACHE_DIR": f"{workdir}/cache"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/bench.db",
+            "CERTIFICATE_SIGNING_KEY_PATH": f"{workdir}/key.json",
+            "CERTIFICATE_CACHE_DIR": f"{workdir}/cache",
+        }
+    )
     surnames, given = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗", "建国明华伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛超"
     with app.app_context(), app.test_request_context():
         Model.metadata.create_all(db.engine)
@@ -59,16 +65,32 @@ def main():
             birth = datetime.date(1965 + index % 30, 1 + index % 12, 1 + index % 28)
             number = make_resident_id("110105", birth, index % 999 + 1)
             name = surnames[index % len(surnames)] + given[(index * 7) % len(given)] + given[(index * 3) % len(given)]
-            account = Account(first_name=name, last_name="", username=f"bench{index}", email=f"b{index}@example.cn",
-                              active=True, kind="personal", real_name=name, document_type="resident_id",
-                              document_number=number, birth_date=birth, gender="M" if index % 2 else "F",
-                              phone=f"139{index:08d}")
+            account = Account(
+                first_name=name,
+                last_name="",
+                username=f"bench{index}",
+                email=f"b{index}@example.cn",
+                active=True,
+                kind="personal",
+                real_name=name,
+                document_type="resident_id",
+                document_number=number,
+                birth_date=birth,
+                gender="M" if index % 2 else "F",
+                phone=f"139{index:08d}",
+            )
             kind = "constructor_1" if index % 3 else "architect_1"
             registration = PersonRegistration(
-                holder_name=name, holder_document_type="resident_id", holder_document_number=number,
-                qualification=kind, registration_number=f"京111{index:011d}",
+                holder_name=name,
+                holder_document_type="resident_id",
+                holder_document_number=number,
+                qualification=kind,
+                registration_number=f"京111{index:011d}",
                 employer_name="北京建工示范建设集团有限公司第" + "一二三四五六七八九十"[index % 10] + "工程公司",
-                employer_uscc="91110105MA01B2C3X6", valid_from=today, valid_to=today + datetime.timedelta(days=1095))
+                employer_uscc="91110105MA01B2C3X6",
+                valid_from=today,
+                valid_to=today + datetime.timedelta(days=1095),
+            )
             registration.specialties.append(RegisteredSpecialty(specialty="建筑工程", valid_to=registration.valid_to))
             db.session.add_all([account, registration])
             holders.append((account, registration))
@@ -105,8 +127,10 @@ def main():
             assert certificates.verify_code(endorsement.public_code).valid
             verify.append(time.perf_counter() - started)
 
-    print(f"electronic certificates: {args.count} holders ({sum(1 for a, r in holders if r.qualification == 'constructor_1')}"
-          f" 一级建造师, the rest 一级注册建筑师), Python {sys.version.split()[0]}")
+    print(
+        f"electronic certificates: {args.count} holders ({sum(1 for a, r in holders if r.qualification == 'constructor_1')}"
+        f" 一级建造师, the rest 一级注册建筑师), Python {sys.version.split()[0]}"
+    )
     print(f"{'first PDF of the process':<28} {first * 1000:8.2f} ms (loads the font and WeasyPrint)")
     line("endorse + SM2 sign", signing_times)
     line("PDF, not cached (cold)", cold)

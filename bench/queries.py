@@ -39,8 +39,12 @@ sys.path.insert(0, ROOT)
 
 SEED = 1_000_003
 BATCH = 20_000
-BENCH_CONFIG = {"QUERY_CAPTCHA_AFTER": 10 ** 9, "QUERY_RATE_LIMIT_PER_MINUTE": 10 ** 9, "RATELIMIT_ENABLED": False,
-                "WTF_CSRF_ENABLED": False}
+BENCH_CONFIG = {
+    "QUERY_CAPTCHA_AFTER": 10**9,
+    "QUERY_RATE_LIMIT_PER_MINUTE": 10**9,
+    "RATELIMIT_ENABLED": False,
+    "WTF_CSRF_ENABLED": False,
+}
 
 
 def prepare_database(url: str) -> None:
@@ -78,10 +82,24 @@ def generate(app, persons: int, companies: int) -> dict:
     provinces = sorted(PROVINCE_NAMES)
     character_of = {code: character for character, code in PROVINCE_OF_CHARACTER.items()}
     words = "华建宏远中恒东方南岭江北青山西溪金城安泰博达鼎盛永安昌隆天成瑞丰兴业正和信诚海川广厦长城新世纪"
-    suffixes = ("建设集团有限公司", "建筑工程有限公司", "工程建设有限公司", "建工集团有限公司", "设计研究院有限公司",
-                "工程监理有限公司", "置业有限公司", "工程咨询有限公司")
+    suffixes = (
+        "建设集团有限公司",
+        "建筑工程有限公司",
+        "工程建设有限公司",
+        "建工集团有限公司",
+        "设计研究院有限公司",
+        "工程监理有限公司",
+        "置业有限公司",
+        "工程咨询有限公司",
+    )
     kinds = list(ENTERPRISE_KINDS)
-    letters = {"建筑业企业": "D", "房地产开发企业": "F", "工程监理企业": "E", "工程勘察设计企业": "A", "工程造价咨询企业": "G"}
+    letters = {
+        "建筑业企业": "D",
+        "房地产开发企业": "F",
+        "工程监理企业": "E",
+        "工程勘察设计企业": "A",
+        "工程造价咨询企业": "G",
+    }
     started = time.perf_counter()
     with app.app_context():
         Model.metadata.create_all(db.engine)
@@ -93,29 +111,51 @@ def generate(app, persons: int, companies: int) -> dict:
             code = rng.choice(provinces)
             region = f"{code}{rng.randint(1, 9):02d}{rng.randint(1, 20):02d}"
             uscc = make_uscc("91" + region + "MA" + "".join(rng.choice(USCC_ALPHABET) for _ in range(7)))
-            name = ("".join(rng.choice(words) for _ in range(rng.randint(2, 4))) + PROVINCE_NAMES[code][:2]
-                    + f"{index:06d}" + rng.choice(suffixes))
+            name = (
+                "".join(rng.choice(words) for _ in range(rng.randint(2, 4)))
+                + PROVINCE_NAMES[code][:2]
+                + f"{index:06d}"
+                + rng.choice(suffixes)
+            )
             kind = kinds[index % len(kinds)] if rng.random() < 0.4 else "建筑业企业"
-            for qualification in rng.sample(QUALIFICATIONS_BY_KIND[kind], k=min(len(QUALIFICATIONS_BY_KIND[kind]),
-                                                                              rng.randint(1, 2))):
+            for qualification in rng.sample(
+                QUALIFICATIONS_BY_KIND[kind], k=min(len(QUALIFICATIONS_BY_KIND[kind]), rng.randint(1, 2))
+            ):
                 certificate_serial += 1
                 valid_to = today + datetime.timedelta(days=rng.randint(-200, 1800))
-                qualification_rows.append({
-                    "enterprise_name": name, "uscc": uscc, "kind": kind, "qualification": qualification,
-                    "grade": rng.choice(GRADES_BY_KIND[kind]), "province": PROVINCE_NAMES[code],
-                    "certificate_number": f"{letters[kind]}{code}{certificate_serial:08d}",
-                    "valid_from": valid_to - datetime.timedelta(days=1826), "valid_to": valid_to})
+                qualification_rows.append(
+                    {
+                        "enterprise_name": name,
+                        "uscc": uscc,
+                        "kind": kind,
+                        "qualification": qualification,
+                        "grade": rng.choice(GRADES_BY_KIND[kind]),
+                        "province": PROVINCE_NAMES[code],
+                        "certificate_number": f"{letters[kind]}{code}{certificate_serial:08d}",
+                        "valid_from": valid_to - datetime.timedelta(days=1826),
+                        "valid_to": valid_to,
+                    }
+                )
             if kind == "建筑业企业" or kind == "工程勘察设计企业":
                 employers.append((name, uscc, code, kind))
         with engine.begin() as connection:
             for first in range(0, len(qualification_rows), BATCH):
-                connection.execute(insert(EnterpriseQualification), qualification_rows[first:first + BATCH])
+                connection.execute(insert(EnterpriseQualification), qualification_rows[first : first + BATCH])
         companies_seconds = time.perf_counter() - started
 
         constructor_specialties = SPECIALTIES_BY_QUALIFICATION["constructor_1"]
-        samples = {"names": [], "documents": [], "registrations": [], "employers": [], "usccs": [], "kinds": [],
-                   "certificates": [(qualification_rows[i]["certificate_number"], qualification_rows[i]["kind"])
-                                    for i in range(0, len(qualification_rows), max(1, len(qualification_rows) // 200))]}
+        samples = {
+            "names": [],
+            "documents": [],
+            "registrations": [],
+            "employers": [],
+            "usccs": [],
+            "kinds": [],
+            "certificates": [
+                (qualification_rows[i]["certificate_number"], qualification_rows[i]["kind"])
+                for i in range(0, len(qualification_rows), max(1, len(qualification_rows) // 200))
+            ],
+        }
         person_rows, specialty_rows = [], []
         registration_id = 0
         with engine.begin() as connection:
@@ -133,17 +173,34 @@ def generate(app, persons: int, companies: int) -> dict:
                 else:
                     number = f"{character_of[code]}一注建{2000 + rng.randint(5, 24)}{index:07d}"
                 valid_to = valid_from + datetime.timedelta(days=1095)
-                person_rows.append({
-                    "id": registration_id, "holder_name": holder, "holder_document_type": "resident_id",
-                    "holder_document_number": document, "qualification": qualification,
-                    "registration_number": number, "employer_name": name, "employer_uscc": uscc,
-                    "valid_from": valid_from, "valid_to": valid_to,
-                    "status": "cancelled" if rng.random() < 0.02 else "valid", "province": PROVINCE_NAMES[code]})
-                for specialty in ([rng.choice(constructor_specialties)] if qualification == "constructor_1"
-                                  else ["建筑"]):
-                    specialty_rows.append({"registration_id": registration_id, "specialty": specialty,
-                                           "valid_to": valid_to, "holder_name": holder,
-                                           "province": PROVINCE_NAMES[code]})
+                person_rows.append(
+                    {
+                        "id": registration_id,
+                        "holder_name": holder,
+                        "holder_document_type": "resident_id",
+                        "holder_document_number": document,
+                        "qualification": qualification,
+                        "registration_number": number,
+                        "employer_name": name,
+                        "employer_uscc": uscc,
+                        "valid_from": valid_from,
+                        "valid_to": valid_to,
+                        "status": "cancelled" if rng.random() < 0.02 else "valid",
+                        "province": PROVINCE_NAMES[code],
+                    }
+                )
+                for specialty in (
+                    [rng.choice(constructor_specialties)] if qualification == "constructor_1" else ["建筑"]
+                ):
+                    specialty_rows.append(
+                        {
+                            "registration_id": registration_id,
+                            "specialty": specialty,
+                            "valid_to": valid_to,
+                            "holder_name": holder,
+                            "province": PROVINCE_NAMES[code],
+                        }
+                    )
                 if index % max(1, persons // 200) == 0:
                     samples["names"].append(holder)
                     samples["documents"].append(document)
@@ -165,9 +222,11 @@ def generate(app, persons: int, companies: int) -> dict:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
     seconds = time.perf_counter() - started
-    print(f"generated {persons:,} registered persons and {companies:,} enterprises "
-          f"({len(qualification_rows):,} qualification certificates) in {seconds:.1f} s "
-          f"(enterprises {companies_seconds:.1f} s)")
+    print(
+        f"generated {persons:,} registered persons and {companies:,} enterprises "
+        f"({len(qualification_rows):,} qualification certificates) in {seconds:.1f} s "
+        f"(enterprises {companies_seconds:.1f} s)"
+    )
     return samples
 
 
@@ -181,16 +240,25 @@ def samples_from_database(app, persons: int) -> dict:
 
     step = max(1, persons // 200)
     with app.app_context():
-        rows = db.session.execute(select(PR.holder_name, PR.holder_document_number, PR.registration_number,
-                                         PR.employer_name, PR.employer_uscc)
-                                  .where(PR.id.in_(range(1, persons + 1, step)))).all()
+        rows = db.session.execute(
+            select(
+                PR.holder_name, PR.holder_document_number, PR.registration_number, PR.employer_name, PR.employer_uscc
+            ).where(PR.id.in_(range(1, persons + 1, step)))
+        ).all()
         kinds = dict(db.session.execute(select(EQ.uscc, EQ.kind).where(EQ.uscc.in_({r[4] for r in rows}))).all())
-        certificates = db.session.execute(select(EQ.certificate_number, EQ.kind)
-                                          .where(EQ.id.in_(range(1, 300_000, 1400)))).all()
+        certificates = db.session.execute(
+            select(EQ.certificate_number, EQ.kind).where(EQ.id.in_(range(1, 300_000, 1400)))
+        ).all()
     print(f"reusing the generated registers ({len(rows)} sample persons)")
-    return {"names": [r[0] for r in rows], "documents": [r[1] for r in rows], "registrations": [r[2] for r in rows],
-            "employers": [r[3] for r in rows], "usccs": [r[4] for r in rows], "kinds": [kinds[r[4]] for r in rows],
-            "certificates": [tuple(c) for c in certificates]}
+    return {
+        "names": [r[0] for r in rows],
+        "documents": [r[1] for r in rows],
+        "registrations": [r[2] for r in rows],
+        "employers": [r[3] for r in rows],
+        "usccs": [r[4] for r in rows],
+        "kinds": [kinds[r[4]] for r in rows],
+        "certificates": [tuple(c) for c in certificates],
+    }
 
 
 def typical_queries(samples: dict) -> dict:
@@ -205,27 +273,49 @@ def typical_queries(samples: dict) -> dict:
     return {
         "people: name prefix (2 chars)": [q("/query/people", name=n[:2]) for n in samples["names"][:200]],
         "people: full name": [q("/query/people", name=n) for n in samples["names"][:200]],
-        "people: surname + province": [q("/query/people", name=rng.choice(surnames), province=rng.choice(provinces))
-                                       for _ in range(200)],
+        "people: surname + province": [
+            q("/query/people", name=rng.choice(surnames), province=rng.choice(provinces)) for _ in range(200)
+        ],
         "people: identity number": [q("/query/people", document_number=d) for d in samples["documents"][:200]],
-        "people: registration number": [q("/query/people", registration_number=r)
-                                        for r in samples["registrations"][:200]],
-        "people: surname+specialty+province": [q("/query/people", name=rng.choice(surnames), qualification="constructor_1",
-                                                 specialty="市政公用工程", province=rng.choice(provinces),
-                                                 page=rng.randint(1, 3)) for _ in range(200)],
+        "people: registration number": [
+            q("/query/people", registration_number=r) for r in samples["registrations"][:200]
+        ],
+        "people: surname+specialty+province": [
+            q(
+                "/query/people",
+                name=rng.choice(surnames),
+                qualification="constructor_1",
+                specialty="市政公用工程",
+                province=rng.choice(provinces),
+                page=rng.randint(1, 3),
+            )
+            for _ in range(200)
+        ],
         "people: employer prefix": [q("/query/people", employer=e[:6]) for e in samples["employers"][:200]],
-        "enterprises: kind + name prefix (1 char)": [q("/query/enterprises", kind="建筑业企业", name=e[:1])
-                                                     for e in samples["employers"][:200]],
+        "enterprises: kind + name prefix (1 char)": [
+            q("/query/enterprises", kind="建筑业企业", name=e[:1]) for e in samples["employers"][:200]
+        ],
         "people: detail page": ["/query/people/" + urllib.parse.quote(r) for r in samples["registrations"][:200]],
-        "enterprises: kind + name prefix": [q("/query/enterprises", kind="建筑业企业", name=e[:3])
-                                            for e in samples["employers"][:200]],
-        "enterprises: USCC": [q("/query/enterprises", kind=k, uscc=u)
-                              for u, k in zip(samples["usccs"][:200], samples["kinds"])],
-        "enterprises: certificate no.": [q("/query/enterprises", kind=k, certificate_number=c)
-                                         for c, k in samples["certificates"][:200]],
-        "enterprises: name+grade+province": [q("/query/enterprises", kind="建筑业企业", name=e[:1],
-                                               qualification="建筑工程施工总承包", grade="一级",
-                                               province=rng.choice(provinces)) for e in samples["employers"][:200]],
+        "enterprises: kind + name prefix": [
+            q("/query/enterprises", kind="建筑业企业", name=e[:3]) for e in samples["employers"][:200]
+        ],
+        "enterprises: USCC": [
+            q("/query/enterprises", kind=k, uscc=u) for u, k in zip(samples["usccs"][:200], samples["kinds"])
+        ],
+        "enterprises: certificate no.": [
+            q("/query/enterprises", kind=k, certificate_number=c) for c, k in samples["certificates"][:200]
+        ],
+        "enterprises: name+grade+province": [
+            q(
+                "/query/enterprises",
+                kind="建筑业企业",
+                name=e[:1],
+                qualification="建筑工程施工总承包",
+                grade="一级",
+                province=rng.choice(provinces),
+            )
+            for e in samples["employers"][:200]
+        ],
         "enterprises: detail page": ["/query/enterprises/" + u for u in samples["usccs"][:200]],
     }
 
@@ -246,13 +336,19 @@ def _show_plans(samples: dict) -> None:
         "people: surname + province": rq.person_search_statement(name="王", province="广东省"),
         "people: identity number": rq.person_search_statement(document_number=samples["documents"][0]),
         "people: surname+specialty+province": rq.person_search_statement(
-            name="王", qualification="constructor_1", specialty="市政公用工程", province="北京市"),
+            name="王", qualification="constructor_1", specialty="市政公用工程", province="北京市"
+        ),
         "people: employer prefix": rq.person_search_statement(employer=samples["employers"][0][:6]),
-        "enterprises: kind + name prefix": rq.enterprise_search_statement(kind="建筑业企业",
-                                                                          name=samples["employers"][0][:3]).limit(21),
+        "enterprises: kind + name prefix": rq.enterprise_search_statement(
+            kind="建筑业企业", name=samples["employers"][0][:3]
+        ).limit(21),
         "enterprises: name+grade+province": rq.enterprise_search_statement(
-            kind="建筑业企业", name=samples["employers"][0][:1], qualification="建筑工程施工总承包", grade="一级",
-            province="广东省").limit(21),
+            kind="建筑业企业",
+            name=samples["employers"][0][:1],
+            qualification="建筑工程施工总承包",
+            grade="一级",
+            province="广东省",
+        ).limit(21),
     }
     dialect = db.engine.dialect
     prefix = "EXPLAIN QUERY PLAN " if dialect.name == "sqlite" else "EXPLAIN "
@@ -260,8 +356,11 @@ def _show_plans(samples: dict) -> None:
     for name, statement in statements.items():
         sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
         plan = [str(row[-1]) for row in db.session.execute(text(prefix + sql)).all()]
-        scans = [line for line in plan if "Seq Scan" in line
-                 or (line.strip().startswith("SCAN") and "INDEX" not in line.upper())]
+        scans = [
+            line
+            for line in plan
+            if "Seq Scan" in line or (line.strip().startswith("SCAN") and "INDEX" not in line.upper())
+        ]
         print(f"  {name}: {'TABLE SCAN: ' + scans[0] if scans else 'indexes only'}")
         for line in plan:
             print("      " + line)
@@ -315,10 +414,18 @@ def measure_latency(app, queries: dict) -> None:
             assert response.status_code in (200, 303), (path, response.status_code)  # 303: the one match
         overall += timings
         overall_db += db_timings
-        print(f"  {name:<38}{len(timings):>5}" + "".join(f"{v:>8.2f}" for v in _percentiles(timings)) + "   |"
-              + "".join(f"{v:>8.2f}" for v in _percentiles(db_timings)))
-    print(f"  {'all query pages':<38}{len(overall):>5}" + "".join(f"{v:>8.2f}" for v in _percentiles(overall))
-          + "   |" + "".join(f"{v:>8.2f}" for v in _percentiles(overall_db)))
+        print(
+            f"  {name:<38}{len(timings):>5}"
+            + "".join(f"{v:>8.2f}" for v in _percentiles(timings))
+            + "   |"
+            + "".join(f"{v:>8.2f}" for v in _percentiles(db_timings))
+        )
+    print(
+        f"  {'all query pages':<38}{len(overall):>5}"
+        + "".join(f"{v:>8.2f}" for v in _percentiles(overall))
+        + "   |"
+        + "".join(f"{v:>8.2f}" for v in _percentiles(overall_db))
+    )
     app.config["QUERY_CACHE_SECONDS"] = cache_seconds
     query_cache.clear()
     hits, bare = [], []
@@ -332,7 +439,10 @@ def measure_latency(app, queries: dict) -> None:
         started = time.perf_counter()
         client.get("/bench/bare")
         bare.append((time.perf_counter() - started) * 1000)
-    print(f"  {'the same pages again (shared cache)':<38}{len(hits):>5}" + "".join(f"{v:>8.2f}" for v in _percentiles(hits)))
+    print(
+        f"  {'the same pages again (shared cache)':<38}{len(hits):>5}"
+        + "".join(f"{v:>8.2f}" for v in _percentiles(hits))
+    )
     print(f"  {'bare Flask endpoint':<38}{len(bare):>5}" + "".join(f"{v:>8.2f}" for v in _percentiles(bare)))
     event.remove(db.engine, "before_cursor_execute", before)
     event.remove(db.engine, "after_cursor_execute", after)
@@ -363,9 +473,13 @@ def _load_wrk(base: str, paths: list, seconds: float, concurrency: int) -> float
             handle.write(_WRK_SCRIPT)
         with open(listing, "w") as handle:
             handle.write("\n".join(paths) + "\n")
-        output = subprocess.run(["wrk", "-t1", f"-c{concurrency}", f"-d{max(int(seconds), 1)}s", "-s", script, base],
-                                env=dict(os.environ, BENCH_PATHS=listing), capture_output=True, text=True,
-                                check=True).stdout
+        output = subprocess.run(
+            ["wrk", "-t1", f"-c{concurrency}", f"-d{max(int(seconds), 1)}s", "-s", script, base],
+            env=dict(os.environ, BENCH_PATHS=listing),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     if "Non-2xx" in output:
         raise RuntimeError("wrk saw failed requests:\n" + output)
     return float(output.split("Requests/sec:")[1].split()[0])
@@ -399,8 +513,11 @@ def _serve(url: str, workers: int, cache_seconds: int):
     port = _free_port()
     environment = dict(os.environ, BENCH_DATABASE_URL=url, PYTHONPATH=ROOT, QUERY_CACHE_SECONDS=str(cache_seconds))
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
-    server = subprocess.Popen([gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-                               "bench.wsgi:app"], env=environment, cwd=ROOT)
+    server = subprocess.Popen(
+        [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "bench.wsgi:app"],
+        env=environment,
+        cwd=ROOT,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -418,9 +535,16 @@ def measure_throughput(url: str, queries: dict, workers: int, seconds: float) ->
     on, after one pass over the mix (the steady state of queries that recur).
     """
     concurrency = workers * 2
-    page_paths = [p for name in ("people: name prefix (2 chars)", "people: registration number",
-                                 "enterprises: kind + name prefix", "people: surname + province")
-                  for p in queries[name]]
+    page_paths = [
+        p
+        for name in (
+            "people: name prefix (2 chars)",
+            "people: registration number",
+            "enterprises: kind + name prefix",
+            "people: surname + province",
+        )
+        for p in queries[name]
+    ]
     figures = {}
     for label, cache_seconds in (("page cache off", 0), ("page cache on", 300)):
         server, base = _serve(url, workers, cache_seconds)
@@ -436,11 +560,15 @@ def measure_throughput(url: str, queries: dict, workers: int, seconds: float) ->
             server.wait(timeout=10)
         figures[label] = (bare, pages)
     generator = "wrk" if shutil.which("wrk") else "Python threads (install wrk for a lighter load generator)"
-    print(f"\nthroughput under gunicorn ({workers} sync workers, {concurrency} concurrent clients, {seconds:.0f} s each;"
-          f" {len(page_paths)} different query pages in turn; load from {generator})")
+    print(
+        f"\nthroughput under gunicorn ({workers} sync workers, {concurrency} concurrent clients, {seconds:.0f} s each;"
+        f" {len(page_paths)} different query pages in turn; load from {generator})"
+    )
     for label, (bare, pages) in figures.items():
-        print(f"  {label}: bare Flask endpoint {bare:8.1f} requests/s, query pages {pages:8.1f} requests/s,"
-              f" ratio {pages / bare * 100:5.1f} %")
+        print(
+            f"  {label}: bare Flask endpoint {bare:8.1f} requests/s, query pages {pages:8.1f} requests/s,"
+            f" ratio {pages / bare * 100:5.1f} %"
+        )
 
 
 def main():
@@ -450,8 +578,11 @@ def main():
     parser.add_argument("--companies", type=int, default=200_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep the database of an earlier run with the same sizes (skips generating)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database of an earlier run with the same sizes (skips generating)",
+    )
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='bench-queries-')}/bench.db"
     os.environ.setdefault("PORTAL_ENV", "production")

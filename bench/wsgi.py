@@ -1,6 +1,6 @@
 """The portal as the query benchmark serves it, plus a bare endpoint to compare against.
 
-    BENCH_DATABASE_URL=... gunicorn -w 2 bench.wsgi:app
+BENCH_DATABASE_URL=... gunicorn -w 2 bench.wsgi:app
 """
 
 import os

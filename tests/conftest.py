@@ -73,10 +73,14 @@ class RequestIsolatingClient(FlaskClient):
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     keys = tmp_path_factory.mktemp("keys")
-    application = create_app({"SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
-                              "CERTIFICATE_SIGNING_KEY_PATH": str(keys / "certificate-sm2.json"),
-                              "CERTIFICATE_CACHE_DIR": str(tmp_path_factory.mktemp("certificate-cache")),
-                              "NOTICE_CACHE_DIR": str(tmp_path_factory.mktemp("notice-cache"))})
+    application = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
+            "CERTIFICATE_SIGNING_KEY_PATH": str(keys / "certificate-sm2.json"),
+            "CERTIFICATE_CACHE_DIR": str(tmp_path_factory.mktemp("certificate-cache")),
+            "NOTICE_CACHE_DIR": str(tmp_path_factory.mktemp("notice-cache")),
+        }
+    )
     application.test_client_class = RequestIsolatingClient
     with application.app_context():
         Model.metadata.drop_all(_db.engine)
@@ -94,8 +98,7 @@ def app(tmp_path_factory):
 # Roles and permissions are synced once per session; reference rows (settings,
 # FAQ, catalogue) are re-seeded only after a test touched them; the rest is
 # emptied before every test.
-SECURITY_TABLES = {"ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
-                   "ab_permission_view_role"}
+SECURITY_TABLES = {"ab_permission", "ab_view_menu", "ab_permission_view", "ab_role", "ab_permission_view_role"}
 REFERENCE_TABLES = {"site_setting", "faq_entry", "service_item", "service_material"}
 _touched_tables = set()
 
@@ -148,8 +151,12 @@ def staff_factory(app, db):
         sm = app.appbuilder.sm
         roles = [sm.find_role(name) for name in role_names] or [sm.find_role("Admin")]
         user = sm.add_user(
-            username or f"staff{counter['n']}", "测试", f"员工{counter['n']}",
-            f"staff{counter['n']}@test.local", roles, password=password,
+            username or f"staff{counter['n']}",
+            "测试",
+            f"员工{counter['n']}",
+            f"staff{counter['n']}@test.local",
+            roles,
+            password=password,
         )
         assert user, "could not create staff user"
         return user
@@ -195,8 +202,10 @@ def request_sms(known_captcha):
     from app.services.platform.sms import latest_outbox_code
 
     def request_code(client, phone, purpose):
-        response = client.post("/verify/sms", data={"phone": phone, "purpose": purpose, "captcha": known_captcha,
-                                                    "captcha_id": _new_captcha_id(client)})
+        response = client.post(
+            "/verify/sms",
+            data={"phone": phone, "purpose": purpose, "captcha": known_captcha, "captcha_id": _new_captcha_id(client)},
+        )
         assert response.status_code == 200, response.get_json()
         return latest_outbox_code(phone, purpose)
 
@@ -212,11 +221,19 @@ def personal_form():
 
     def build(**overrides):
         data = {
-            "document_type": "resident_id", "name": "刘德明",
+            "document_type": "resident_id",
+            "name": "刘德明",
             "document_number": make_resident_id("110105", datetime.date(1986, 4, 2), 13),
-            "valid_from": "2016-04-02", "validity": "20", "valid_to": "",
-            "gender": "M", "birth_date": "", "phone": "13712345678", "sms_code": "",
-            "email": "liudeming@example.cn", "password": "Secure2026pass", "password_confirm": "Secure2026pass",
+            "valid_from": "2016-04-02",
+            "validity": "20",
+            "valid_to": "",
+            "gender": "M",
+            "birth_date": "",
+            "phone": "13712345678",
+            "sms_code": "",
+            "email": "liudeming@example.cn",
+            "password": "Secure2026pass",
+            "password_confirm": "Secure2026pass",
             "agree": "y",
         }
         data.update(overrides)
@@ -233,13 +250,21 @@ def legal_form():
 
     def build(**overrides):
         data = {
-            "entity_type": "enterprise", "enterprise_name": "杭州示范建筑工程有限公司",
+            "entity_type": "enterprise",
+            "enterprise_name": "杭州示范建筑工程有限公司",
             "uscc": make_uscc("91330106MA2B3C4D5"),
-            "rep_document_type": "resident_id", "rep_name": "周建华",
+            "rep_document_type": "resident_id",
+            "rep_name": "周建华",
             "rep_document_number": make_resident_id("330106", datetime.date(1975, 9, 9), 31),
-            "rep_valid_from": "2010-09-09", "rep_validity": "long", "rep_valid_to": "",
-            "phone": "13698765432", "sms_code": "", "email": "office@hz-demo.example.cn",
-            "password": "Company2026pass", "password_confirm": "Company2026pass", "agree": "y",
+            "rep_valid_from": "2010-09-09",
+            "rep_validity": "long",
+            "rep_valid_to": "",
+            "phone": "13698765432",
+            "sms_code": "",
+            "email": "office@hz-demo.example.cn",
+            "password": "Company2026pass",
+            "password_confirm": "Company2026pass",
+            "agree": "y",
         }
         data.update(overrides)
         return data
@@ -278,28 +303,60 @@ def submit_constructor_case(db, register_person, request_sms):
     from app.services.accounts import face_verification as face
     from app.services.accounts.identity_documents import make_uscc
 
-    def submit(client, *, employer_name="示范建设集团", major="土木", certificate_number="C1",
-               qualification_number="D1", submit_token="t"):
+    def submit(
+        client,
+        *,
+        employer_name="示范建设集团",
+        major="土木",
+        certificate_number="C1",
+        qualification_number="D1",
+        submit_token="t",
+    ):
         employer = make_uscc("91110105MA01B2C3X")
         person = register_person()
-        db.session.add(QualificationCertificate(
-            holder_name=person["name"], holder_document_type="resident_id",
-            holder_document_number=person["document_number"], qualification="constructor_1", specialty="建筑工程",
-            certificate_number=certificate_number, issued_on=datetime.date(2015, 6, 1)))
-        db.session.add(EnterpriseQualification(
-            enterprise_name=employer_name, uscc=employer, kind="建筑业企业", qualification="建筑工程施工总承包",
-            grade="一级", certificate_number=qualification_number, valid_from=datetime.date(2024, 1, 1),
-            valid_to=clock.today() + datetime.timedelta(days=300)))
+        db.session.add(
+            QualificationCertificate(
+                holder_name=person["name"],
+                holder_document_type="resident_id",
+                holder_document_number=person["document_number"],
+                qualification="constructor_1",
+                specialty="建筑工程",
+                certificate_number=certificate_number,
+                issued_on=datetime.date(2015, 6, 1),
+            )
+        )
+        db.session.add(
+            EnterpriseQualification(
+                enterprise_name=employer_name,
+                uscc=employer,
+                kind="建筑业企业",
+                qualification="建筑工程施工总承包",
+                grade="一级",
+                certificate_number=qualification_number,
+                valid_from=datetime.date(2024, 1, 1),
+                valid_to=clock.today() + datetime.timedelta(days=300),
+            )
+        )
         db.session.commit()
-        client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
-                                            "password": person["password"]})
+        client.post(
+            "/account/login", data={"kind": "personal", "identifier": person["phone"], "password": person["password"]}
+        )
         account = db.session.query(Account).filter_by(phone=person["phone"]).one()
         face.complete(face.start(account.id, face.ONLINE_SERVICE, "/user/").token)
         item = db.session.query(ServiceItem).filter_by(online_kind="constructor_initial").one()
-        data = {"nation": "汉族", "school": "同济大学", "major": major, "education": "本科",
-                "graduation_date": "2008-07-01", "employer_name": employer_name, "employer_uscc": employer,
-                "specialty": "建筑工程", "commitment": "yes", "submit_token": submit_token,
-                "sms_code": request_sms(client, person["phone"], "application")}
+        data = {
+            "nation": "汉族",
+            "school": "同济大学",
+            "major": major,
+            "education": "本科",
+            "graduation_date": "2008-07-01",
+            "employer_name": employer_name,
+            "employer_uscc": employer,
+            "specialty": "建筑工程",
+            "commitment": "yes",
+            "submit_token": submit_token,
+            "sms_code": request_sms(client, person["phone"], "application"),
+        }
         for material in item.materials:
             if material.required:
                 scan = io.BytesIO()

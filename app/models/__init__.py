@@ -10,9 +10,9 @@ from app.models.certificate import CertificateEndorsement, ElectronicCertificate
 from app.models.content import FaqEntry, SiteSetting  # noqa: F401
 from app.models.platform import AuditRecord, SharedStoreEntry, SmsOutboxMessage  # noqa: F401
 from app.models.registry import (  # noqa: F401
-                                EnterpriseQualification,
-                                PersonRegistration,
-                                QualificationCertificate,
-                                RegisteredSpecialty,
+    EnterpriseQualification,
+    PersonRegistration,
+    QualificationCertificate,
+    RegisteredSpecialty,
 )
 from app.models.service import ServiceItem, ServiceMaterial  # noqa: F401

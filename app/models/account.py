@@ -1,6 +1,5 @@
 """Accounts (FAB's user, extended), enterprises and their registers."""
 
-
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
@@ -113,15 +112,29 @@ class Account(User):
 
 _LIVE = "status = 'active'"
 # One live account per identity document, per phone number and per enterprise (FAQ 7).
-Index("uq_account_live_document", Account.kind, Account.document_type, Account.document_number,
-      unique=True, sqlite_where=text(_LIVE + " AND kind = 'personal'"),
-      postgresql_where=text(_LIVE + " AND kind = 'personal'"))
-Index("uq_account_live_phone", Account.phone, unique=True,
-      sqlite_where=text(_LIVE + " AND phone IS NOT NULL"),
-      postgresql_where=text(_LIVE + " AND phone IS NOT NULL"))
-Index("uq_account_live_enterprise", Account.enterprise_id, unique=True,
-      sqlite_where=text(_LIVE + " AND enterprise_id IS NOT NULL"),
-      postgresql_where=text(_LIVE + " AND enterprise_id IS NOT NULL"))
+Index(
+    "uq_account_live_document",
+    Account.kind,
+    Account.document_type,
+    Account.document_number,
+    unique=True,
+    sqlite_where=text(_LIVE + " AND kind = 'personal'"),
+    postgresql_where=text(_LIVE + " AND kind = 'personal'"),
+)
+Index(
+    "uq_account_live_phone",
+    Account.phone,
+    unique=True,
+    sqlite_where=text(_LIVE + " AND phone IS NOT NULL"),
+    postgresql_where=text(_LIVE + " AND phone IS NOT NULL"),
+)
+Index(
+    "uq_account_live_enterprise",
+    Account.enterprise_id,
+    unique=True,
+    sqlite_where=text(_LIVE + " AND enterprise_id IS NOT NULL"),
+    postgresql_where=text(_LIVE + " AND enterprise_id IS NOT NULL"),
+)
 Index("ix_account_document_number", Account.document_number)
 
 

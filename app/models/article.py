@@ -16,9 +16,7 @@ class Article(Model):
     """
 
     __tablename__ = "article"
-    __table_args__ = (
-        Index("ix_article_column_status_publish_at", "column", "status", "publish_at"),
-    )
+    __table_args__ = (Index("ix_article_column_status_publish_at", "column", "status", "publish_at"),)
 
     id = Column(Integer, primary_key=True)
     column = Column(String(16), nullable=False)  # notice | policy | regulation
@@ -34,9 +32,12 @@ class Article(Model):
     created_by_id = Column(Integer, ForeignKey("ab_user.id"), nullable=True)
 
     created_by = relationship("Account")
-    attachments = relationship("ArticleAttachment", back_populates="article",
-                               order_by="(ArticleAttachment.position, ArticleAttachment.id)",
-                               cascade="all, delete-orphan")
+    attachments = relationship(
+        "ArticleAttachment",
+        back_populates="article",
+        order_by="(ArticleAttachment.position, ArticleAttachment.id)",
+        cascade="all, delete-orphan",
+    )
 
     def __repr__(self):
         return self.title or f"article {self.id}"

@@ -27,10 +27,12 @@ class Application(Model):
 
     item = relationship("ServiceItem")
     account = relationship("Account")
-    events = relationship("ApplicationEvent", back_populates="application", order_by="ApplicationEvent.id",
-                          cascade="all, delete-orphan")
-    attachments = relationship("Attachment", back_populates="application", order_by="Attachment.id",
-                               cascade="all, delete-orphan")
+    events = relationship(
+        "ApplicationEvent", back_populates="application", order_by="ApplicationEvent.id", cascade="all, delete-orphan"
+    )
+    attachments = relationship(
+        "Attachment", back_populates="application", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
 
     @property
     def applicant_name(self):

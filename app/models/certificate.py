@@ -20,8 +20,12 @@ class ElectronicCertificate(Model):
     created_at = Column(DateTime, nullable=False, default=clock.now)
 
     registration = relationship("PersonRegistration")
-    endorsements = relationship("CertificateEndorsement", back_populates="certificate",
-                                order_by="CertificateEndorsement.id", cascade="all, delete-orphan")
+    endorsements = relationship(
+        "CertificateEndorsement",
+        back_populates="certificate",
+        order_by="CertificateEndorsement.id",
+        cascade="all, delete-orphan",
+    )
 
 
 class CertificateEndorsement(Model):

@@ -1,6 +1,5 @@
 """Cross-cutting records: audit trail, SMS outbox, shared key-value store."""
 
-
 from flask_appbuilder import Model
 from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Integer, String, Text
 

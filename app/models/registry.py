@@ -19,20 +19,72 @@ from sqlalchemy.orm import relationship
 # Province (and province-level municipality / region) of the first two digits of an
 # administrative region code: the value stored in the ``province`` columns.
 PROVINCE_NAMES = {
-    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
-    "21": "辽宁省", "22": "吉林省", "23": "黑龙江省",
-    "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省", "35": "福建省", "36": "江西省", "37": "山东省",
-    "41": "河南省", "42": "湖北省", "43": "湖南省", "44": "广东省", "45": "广西壮族自治区", "46": "海南省",
-    "50": "重庆市", "51": "四川省", "52": "贵州省", "53": "云南省", "54": "西藏自治区",
-    "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区", "65": "新疆维吾尔自治区",
+    "11": "北京市",
+    "12": "天津市",
+    "13": "河北省",
+    "14": "山西省",
+    "15": "内蒙古自治区",
+    "21": "辽宁省",
+    "22": "吉林省",
+    "23": "黑龙江省",
+    "31": "上海市",
+    "32": "江苏省",
+    "33": "浙江省",
+    "34": "安徽省",
+    "35": "福建省",
+    "36": "江西省",
+    "37": "山东省",
+    "41": "河南省",
+    "42": "湖北省",
+    "43": "湖南省",
+    "44": "广东省",
+    "45": "广西壮族自治区",
+    "46": "海南省",
+    "50": "重庆市",
+    "51": "四川省",
+    "52": "贵州省",
+    "53": "云南省",
+    "54": "西藏自治区",
+    "61": "陕西省",
+    "62": "甘肃省",
+    "63": "青海省",
+    "64": "宁夏回族自治区",
+    "65": "新疆维吾尔自治区",
 }
 
 # The province character that starts a registration number (京1 11 ...).
 PROVINCE_OF_CHARACTER = {
-    "京": "11", "津": "12", "冀": "13", "晋": "14", "蒙": "15", "辽": "21", "吉": "22", "黑": "23", "沪": "31",
-    "苏": "32", "浙": "33", "皖": "34", "闽": "35", "赣": "36", "鲁": "37", "豫": "41", "鄂": "42", "湘": "43",
-    "粤": "44", "桂": "45", "琼": "46", "渝": "50", "川": "51", "贵": "52", "云": "53", "藏": "54", "陕": "61",
-    "甘": "62", "青": "63", "宁": "64", "新": "65",
+    "京": "11",
+    "津": "12",
+    "冀": "13",
+    "晋": "14",
+    "蒙": "15",
+    "辽": "21",
+    "吉": "22",
+    "黑": "23",
+    "沪": "31",
+    "苏": "32",
+    "浙": "33",
+    "皖": "34",
+    "闽": "35",
+    "赣": "36",
+    "鲁": "37",
+    "豫": "41",
+    "鄂": "42",
+    "湘": "43",
+    "粤": "44",
+    "桂": "45",
+    "琼": "46",
+    "渝": "50",
+    "川": "51",
+    "贵": "52",
+    "云": "53",
+    "藏": "54",
+    "陕": "61",
+    "甘": "62",
+    "青": "63",
+    "宁": "64",
+    "新": "65",
 }
 
 
@@ -108,8 +160,12 @@ class PersonRegistration(Model):
     # Registering province (北京市 ...), from the employer; filled in on insert when left empty.
     province = Column(String(20), nullable=False, default="", server_default="", index=True)
 
-    specialties = relationship("RegisteredSpecialty", back_populates="registration",
-                               cascade="all, delete-orphan", order_by="RegisteredSpecialty.id")
+    specialties = relationship(
+        "RegisteredSpecialty",
+        back_populates="registration",
+        cascade="all, delete-orphan",
+        order_by="RegisteredSpecialty.id",
+    )
 
     # The name indexes carry the category too: a page of matching ids is found in
     # the index alone (registry_queries.person_search_statement), the rows after.
@@ -117,8 +173,7 @@ class PersonRegistration(Model):
         Index("ix_person_registration_name_qualification", "holder_name", "id", "qualification"),
         Index("ix_person_registration_employer_name_prefix", "employer_name"),
         # a surname within a province, in name order (人员资格查询 narrowed by 注册省份)
-        Index("ix_person_registration_province_name_qualification", "province", "holder_name", "id",
-              "qualification"),
+        Index("ix_person_registration_province_name_qualification", "province", "holder_name", "id", "qualification"),
     )
 
 
@@ -169,6 +224,8 @@ def _specialties_follow_their_holder(mapper, connection, target):
     """A renamed holder or a registration moved to another province: its specialty rows' copies follow."""
     state = inspect(target)
     if state.attrs.holder_name.history.has_changes() or state.attrs.province.history.has_changes():
-        connection.execute(RegisteredSpecialty.__table__.update()
-                           .where(RegisteredSpecialty.__table__.c.registration_id == target.id)
-                           .values(holder_name=target.holder_name, province=target.province or ""))
+        connection.execute(
+            RegisteredSpecialty.__table__.update()
+            .where(RegisteredSpecialty.__table__.c.registration_id == target.id)
+            .values(holder_name=target.holder_name, province=target.province or "")
+        )

@@ -26,8 +26,9 @@ class ServiceItem(Model):
     location = Column(String(300), nullable=False, default="")
     online_kind = Column(String(40), unique=True)  # None: online processing not open yet
 
-    materials = relationship("ServiceMaterial", back_populates="item", order_by="ServiceMaterial.position",
-                             cascade="all, delete-orphan")
+    materials = relationship(
+        "ServiceMaterial", back_populates="item", order_by="ServiceMaterial.position", cascade="all, delete-orphan"
+    )
 
     def __repr__(self):
         return self.name

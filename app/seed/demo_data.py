@@ -55,8 +55,7 @@ FAQ_ENTRIES = (
     (
         "扫码页面，手机扫二维码通过后，页面无跳转",
         "在线业务办理-人脸识别二维码",
-        "1、可点击页面下方：手动跳转按钮。\n"
-        "2、其次建议清理浏览器缓存或切换浏览器、切换网络后重新尝试。",
+        "1、可点击页面下方：手动跳转按钮。\n2、其次建议清理浏览器缓存或切换浏览器、切换网络后重新尝试。",
     ),
     (
         "系统页面按钮点击无反应或重复跳转等异常",
@@ -118,10 +117,14 @@ DEMO_NEW_REP_ID = docs.make_resident_id("110102", datetime.date(1978, 11, 20), 1
 DEMO_OTHER_USCC = docs.make_uscc("91310115MA1K4L5M6")
 
 DEMO_REGISTER = (
-    (DEMO_COMPANY_USCC, DEMO_COMPANY_NAME, docs.LegalEntityType.ENTERPRISE.value, DEMO_NEW_REP_NAME,
-     DEMO_NEW_REP_ID),
-    (DEMO_OTHER_USCC, "上海示范工程咨询有限公司", docs.LegalEntityType.ENTERPRISE.value, "陈静",
-     docs.make_resident_id("310115", datetime.date(1983, 7, 1), 28)),
+    (DEMO_COMPANY_USCC, DEMO_COMPANY_NAME, docs.LegalEntityType.ENTERPRISE.value, DEMO_NEW_REP_NAME, DEMO_NEW_REP_ID),
+    (
+        DEMO_OTHER_USCC,
+        "上海示范工程咨询有限公司",
+        docs.LegalEntityType.ENTERPRISE.value,
+        "陈静",
+        docs.make_resident_id("310115", datetime.date(1983, 7, 1), 28),
+    ),
 )
 
 
@@ -162,9 +165,16 @@ def seed_register() -> int:
     for uscc, name, entity_type, rep_name, rep_id in DEMO_REGISTER:
         if uscc in existing:
             continue
-        db.session.add(EnterpriseRegisterEntry(
-            uscc=uscc, name=name, entity_type=entity_type, legal_rep_name=rep_name,
-            legal_rep_document_type=docs.DocumentType.RESIDENT_ID.value, legal_rep_document_number=rep_id))
+        db.session.add(
+            EnterpriseRegisterEntry(
+                uscc=uscc,
+                name=name,
+                entity_type=entity_type,
+                legal_rep_name=rep_name,
+                legal_rep_document_type=docs.DocumentType.RESIDENT_ID.value,
+                legal_rep_document_number=rep_id,
+            )
+        )
         created += 1
     return created
 
@@ -177,23 +187,42 @@ def seed_portal_users() -> int:
     """One personal and one legal-entity account, registered through the real service."""
     created = 0
     if db.session.query(Account.id).filter_by(phone=DEMO_PERSON_PHONE).first() is None:
-        register_personal(PersonalRegistration(
-            person=PersonDetails(document_type=docs.DocumentType.RESIDENT_ID.value,
-                                 document_number=DEMO_PERSON_ID, name="张建国",
-                                 valid_from=datetime.date(2018, 5, 20), valid_to=datetime.date(2038, 5, 20),
-                                 gender="M"),
-            phone=DEMO_PERSON_PHONE, email="zhangjianguo@example.cn", password=DEMO_PERSON_PASSWORD,
-        ), sms_check=_no_sms_needed)
+        register_personal(
+            PersonalRegistration(
+                person=PersonDetails(
+                    document_type=docs.DocumentType.RESIDENT_ID.value,
+                    document_number=DEMO_PERSON_ID,
+                    name="张建国",
+                    valid_from=datetime.date(2018, 5, 20),
+                    valid_to=datetime.date(2038, 5, 20),
+                    gender="M",
+                ),
+                phone=DEMO_PERSON_PHONE,
+                email="zhangjianguo@example.cn",
+                password=DEMO_PERSON_PASSWORD,
+            ),
+            sms_check=_no_sms_needed,
+        )
         created += 1
     if db.session.query(Account.id).filter_by(phone=DEMO_COMPANY_PHONE).first() is None:
-        register_legal(LegalRegistration(
-            entity_type=docs.LegalEntityType.ENTERPRISE.value, enterprise_name=DEMO_COMPANY_NAME,
-            uscc=DEMO_COMPANY_USCC,
-            legal_rep=PersonDetails(document_type=docs.DocumentType.RESIDENT_ID.value,
-                                    document_number=DEMO_COMPANY_REP_ID, name="李明华",
-                                    valid_from=datetime.date(2015, 3, 1), valid_to=None),
-            phone=DEMO_COMPANY_PHONE, email="contact@bjjg-demo.example.cn", password=DEMO_COMPANY_PASSWORD,
-        ), sms_check=_no_sms_needed)
+        register_legal(
+            LegalRegistration(
+                entity_type=docs.LegalEntityType.ENTERPRISE.value,
+                enterprise_name=DEMO_COMPANY_NAME,
+                uscc=DEMO_COMPANY_USCC,
+                legal_rep=PersonDetails(
+                    document_type=docs.DocumentType.RESIDENT_ID.value,
+                    document_number=DEMO_COMPANY_REP_ID,
+                    name="李明华",
+                    valid_from=datetime.date(2015, 3, 1),
+                    valid_to=None,
+                ),
+                phone=DEMO_COMPANY_PHONE,
+                email="contact@bjjg-demo.example.cn",
+                password=DEMO_COMPANY_PASSWORD,
+            ),
+            sms_check=_no_sms_needed,
+        )
         created += 1
     return created
 
@@ -212,24 +241,54 @@ def seed_registers() -> int:
         return 0
     today = clock.today()
     for uscc, name, kind, qualification, grade, number, province in DEMO_QUALIFICATIONS:
-        db.session.add(EnterpriseQualification(
-            enterprise_name=name, uscc=uscc, kind=kind, qualification=qualification, grade=grade,
-            certificate_number=number, province=province, valid_from=today.replace(year=today.year - 2),
-            valid_to=today.replace(year=today.year + 3)))
+        db.session.add(
+            EnterpriseQualification(
+                enterprise_name=name,
+                uscc=uscc,
+                kind=kind,
+                qualification=qualification,
+                grade=grade,
+                certificate_number=number,
+                province=province,
+                valid_from=today.replace(year=today.year - 2),
+                valid_to=today.replace(year=today.year + 3),
+            )
+        )
     for specialty, number in (("建筑工程", "BJ20100012345"), ("机电工程", "BJ20120054321")):
-        db.session.add(QualificationCertificate(
-            holder_name="张建国", holder_document_type="resident_id", holder_document_number=DEMO_PERSON_ID,
-            qualification="constructor_1", specialty=specialty, certificate_number=number,
-            issued_on=datetime.date(2010, 9, 20)))
-    db.session.add(QualificationCertificate(
-        holder_name="张建国", holder_document_type="resident_id", holder_document_number=DEMO_PERSON_ID,
-        qualification="architect_1", specialty="建筑", certificate_number="JZ2008000777",
-        issued_on=datetime.date(2008, 12, 1)))
+        db.session.add(
+            QualificationCertificate(
+                holder_name="张建国",
+                holder_document_type="resident_id",
+                holder_document_number=DEMO_PERSON_ID,
+                qualification="constructor_1",
+                specialty=specialty,
+                certificate_number=number,
+                issued_on=datetime.date(2010, 9, 20),
+            )
+        )
+    db.session.add(
+        QualificationCertificate(
+            holder_name="张建国",
+            holder_document_type="resident_id",
+            holder_document_number=DEMO_PERSON_ID,
+            qualification="architect_1",
+            specialty="建筑",
+            certificate_number="JZ2008000777",
+            issued_on=datetime.date(2008, 12, 1),
+        )
+    )
     valid_to = today + datetime.timedelta(days=400)
     registration = PersonRegistration(
-        holder_name="张建国", holder_document_type="resident_id", holder_document_number=DEMO_PERSON_ID,
-        qualification="architect_1", registration_number="京一注建2024000123", employer_name=DEMO_COMPANY_NAME,
-        employer_uscc=DEMO_COMPANY_USCC, valid_from=valid_to.replace(year=valid_to.year - 3), valid_to=valid_to)
+        holder_name="张建国",
+        holder_document_type="resident_id",
+        holder_document_number=DEMO_PERSON_ID,
+        qualification="architect_1",
+        registration_number="京一注建2024000123",
+        employer_name=DEMO_COMPANY_NAME,
+        employer_uscc=DEMO_COMPANY_USCC,
+        valid_from=valid_to.replace(year=valid_to.year - 3),
+        valid_to=valid_to,
+    )
     registration.specialties.append(RegisteredSpecialty(specialty="建筑", valid_to=valid_to))
     db.session.add(registration)
     return 1

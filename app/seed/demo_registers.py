@@ -25,20 +25,58 @@ SEED = 20260301
 
 # (province code, region code of the city district)
 CITIES = (
-    ("11", "110105"), ("31", "310104"), ("44", "440106"), ("33", "330106"), ("32", "320102"),
-    ("51", "510107"), ("42", "420106"), ("37", "370102"), ("61", "610113"), ("50", "500103"),
+    ("11", "110105"),
+    ("31", "310104"),
+    ("44", "440106"),
+    ("33", "330106"),
+    ("32", "320102"),
+    ("51", "510107"),
+    ("42", "420106"),
+    ("37", "370102"),
+    ("61", "610113"),
+    ("50", "500103"),
 )
 
 # (name, kind, ((qualification, grade, expired?), ...), city index)
 DEMO_ENTERPRISES = (
-    ("青山示范建工集团有限公司", "建筑业企业", (("建筑工程施工总承包", "特级", False), ("市政公用工程施工总承包", "一级", False)), 0),
-    ("华岳示范建设工程有限公司", "建筑业企业", (("建筑工程施工总承包", "一级", False), ("机电工程施工总承包", "二级", False)), 3),
+    (
+        "青山示范建工集团有限公司",
+        "建筑业企业",
+        (("建筑工程施工总承包", "特级", False), ("市政公用工程施工总承包", "一级", False)),
+        0,
+    ),
+    (
+        "华岳示范建设工程有限公司",
+        "建筑业企业",
+        (("建筑工程施工总承包", "一级", False), ("机电工程施工总承包", "二级", False)),
+        3,
+    ),
     ("南岭示范水利水电工程有限公司", "建筑业企业", (("水利水电工程施工总承包", "一级", False),), 2),
-    ("江北示范路桥集团有限公司", "建筑业企业", (("公路工程施工总承包", "一级", False), ("市政公用工程施工总承包", "二级", False)), 5),
+    (
+        "江北示范路桥集团有限公司",
+        "建筑业企业",
+        (("公路工程施工总承包", "一级", False), ("市政公用工程施工总承包", "二级", False)),
+        5,
+    ),
     ("东川示范市政建设有限公司", "建筑业企业", (("市政公用工程施工总承包", "一级", False),), 1),
-    ("西溪示范建筑安装有限公司", "建筑业企业", (("建筑工程施工总承包", "二级", True), ("机电工程施工总承包", "二级", False)), 3),
-    ("宏远示范建设集团有限公司", "建筑业企业", (("建筑工程施工总承包", "特级", False), ("公路工程施工总承包", "二级", False)), 6),
-    ("中恒示范建筑工程有限公司", "建筑业企业", (("建筑工程施工总承包", "三级", False), ("地基基础工程专业承包", "二级", False)), 4),
+    (
+        "西溪示范建筑安装有限公司",
+        "建筑业企业",
+        (("建筑工程施工总承包", "二级", True), ("机电工程施工总承包", "二级", False)),
+        3,
+    ),
+    (
+        "宏远示范建设集团有限公司",
+        "建筑业企业",
+        (("建筑工程施工总承包", "特级", False), ("公路工程施工总承包", "二级", False)),
+        6,
+    ),
+    (
+        "中恒示范建筑工程有限公司",
+        "建筑业企业",
+        (("建筑工程施工总承包", "三级", False), ("地基基础工程专业承包", "二级", False)),
+        4,
+    ),
     ("泰和示范装饰工程有限公司", "建筑业企业", (("建筑装修装饰工程专业承包", "一级", False),), 7),
     ("鼎盛示范钢结构有限公司", "建筑业企业", (("钢结构工程专业承包", "一级", False),), 8),
     ("通达示范建筑劳务有限公司", "建筑业企业", (("施工劳务", "不分等级", False),), 9),
@@ -50,11 +88,26 @@ DEMO_ENTERPRISES = (
     ("北辰示范工程咨询有限公司", "工程监理企业", (("工程监理综合资质", "综合", False),), 0),
     ("临江示范建设监理有限公司", "工程监理企业", (("房屋建筑工程监理", "甲级", False),), 3),
     ("远山示范项目管理有限公司", "工程监理企业", (("市政公用工程监理", "乙级", False),), 1),
-    ("恒信示范工程监理有限公司", "工程监理企业", (("房屋建筑工程监理", "乙级", False), ("公路工程监理", "丙级", False)), 5),
+    (
+        "恒信示范工程监理有限公司",
+        "工程监理企业",
+        (("房屋建筑工程监理", "乙级", False), ("公路工程监理", "丙级", False)),
+        5,
+    ),
     ("正元示范建设管理有限公司", "工程监理企业", (("公路工程监理", "甲级", False),), 8),
     ("北原示范建筑设计研究院有限公司", "工程勘察设计企业", (("建筑行业（建筑工程）设计", "甲级", False),), 0),
-    ("海湾示范城市规划设计有限公司", "工程勘察设计企业", (("市政行业设计", "乙级", False), ("建筑行业（建筑工程）设计", "乙级", False)), 2),
-    ("方圆示范勘察设计研究院有限公司", "工程勘察设计企业", (("工程勘察综合资质", "综合", False), ("工程设计综合资质", "综合", False)), 4),
+    (
+        "海湾示范城市规划设计有限公司",
+        "工程勘察设计企业",
+        (("市政行业设计", "乙级", False), ("建筑行业（建筑工程）设计", "乙级", False)),
+        2,
+    ),
+    (
+        "方圆示范勘察设计研究院有限公司",
+        "工程勘察设计企业",
+        (("工程勘察综合资质", "综合", False), ("工程设计综合资质", "综合", False)),
+        4,
+    ),
     ("博远示范岩土工程有限公司", "工程勘察设计企业", (("工程勘察专业类（岩土工程）", "甲级", False),), 6),
     ("华章示范建筑设计有限公司", "工程勘察设计企业", (("建筑行业（建筑工程）设计", "乙级", False),), 1),
     ("万方示范工程造价咨询有限公司", "工程造价咨询企业", (("工程造价咨询", "甲级", False),), 0),
@@ -64,14 +117,21 @@ DEMO_ENTERPRISES = (
 )
 
 # Certificate-number letter of each kind (D: 建筑业, E: 监理, A: 勘察设计 ...).
-CERTIFICATE_LETTERS = {"建筑业企业": "D", "房地产开发企业": "F", "工程监理企业": "E", "工程勘察设计企业": "A",
-                       "工程造价咨询企业": "G"}
+CERTIFICATE_LETTERS = {
+    "建筑业企业": "D",
+    "房地产开发企业": "F",
+    "工程监理企业": "E",
+    "工程勘察设计企业": "A",
+    "工程造价咨询企业": "G",
+}
 
 CONSTRUCTOR_SPECIALTIES = ("建筑工程", "市政公用工程", "机电工程", "公路工程", "水利水电工程")
 # Specialties an enterprise's constructors usually hold, by its first qualification.
 SPECIALTIES_FOR = {
-    "建筑工程施工总承包": ("建筑工程", "机电工程"), "市政公用工程施工总承包": ("市政公用工程", "公路工程"),
-    "公路工程施工总承包": ("公路工程", "市政公用工程"), "机电工程施工总承包": ("机电工程", "建筑工程"),
+    "建筑工程施工总承包": ("建筑工程", "机电工程"),
+    "市政公用工程施工总承包": ("市政公用工程", "公路工程"),
+    "公路工程施工总承包": ("公路工程", "市政公用工程"),
+    "机电工程施工总承包": ("机电工程", "建筑工程"),
     "水利水电工程施工总承包": ("水利水电工程", "机电工程"),
 }
 
@@ -89,20 +149,24 @@ CONSTRUCTORS = 50
 ARCHITECTS = 10
 
 COMMON_SURNAMES = "王李张刘陈杨黄赵吴周"  # about 30 % of the population: drawn more often
-SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-            "姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛")
 GIVEN_MALE = "建国志强伟军磊涛斌鹏宇浩明华俊峰刚勇毅博振天云海东平永忠德光荣辉杰兵立新文武成松柏林川"
 GIVEN_FEMALE = "秀英丽静敏燕婷雪慧琳欣佳芳娜霞红梅兰玉洁晓雅琴颖萍丹倩雯璐莹月"
 
 
-def make_registration_number(province_code: str, level: int, qualification_year: int, first_registration_year: int,
-                             serial: int) -> str:
+def make_registration_number(
+    province_code: str, level: int, qualification_year: int, first_registration_year: int, serial: int
+) -> str:
     """注册建造师注册编号: province character + level + province code + the last two digits of the
     qualification year and of the first-registration year + a 5-digit serial:
     ``make_registration_number("11", 1, 2012, 2020, 123)`` → ``京111122000123``."""
-    return case_handling.make_registration_number(province_code, level, qualification_year, first_registration_year,
-                                                  serial)
+    return case_handling.make_registration_number(
+        province_code, level, qualification_year, first_registration_year, serial
+    )
 
 
 def make_architect_registration_number(province_code: str, first_registration_year: int, serial: int) -> str:
@@ -150,12 +214,19 @@ def build_enterprises(today: datetime.date) -> list[dict]:
                 valid_to = today - datetime.timedelta(days=rng.randint(30, 300))
             else:
                 valid_to = today + datetime.timedelta(days=rng.randint(120, 1700))
-            rows.append({
-                "enterprise_name": name, "uscc": uscc, "kind": kind, "qualification": qualification, "grade": grade,
-                "certificate_number": f"{CERTIFICATE_LETTERS[kind]}{province_code}{serial:07d}",
-                "province": PROVINCE_NAMES[province_code], "valid_from": _years_after(valid_to, -5),
-                "valid_to": valid_to,
-            })
+            rows.append(
+                {
+                    "enterprise_name": name,
+                    "uscc": uscc,
+                    "kind": kind,
+                    "qualification": qualification,
+                    "grade": grade,
+                    "certificate_number": f"{CERTIFICATE_LETTERS[kind]}{province_code}{serial:07d}",
+                    "province": PROVINCE_NAMES[province_code],
+                    "valid_from": _years_after(valid_to, -5),
+                    "valid_to": valid_to,
+                }
+            )
     return rows
 
 
@@ -165,17 +236,29 @@ def build_people(enterprises: list[dict], today: datetime.date) -> list[dict]:
     by_name = {}
     for row in enterprises:
         by_name.setdefault(row["enterprise_name"], row)
-    builders = [row for row in by_name.values() if row["kind"] == "建筑业企业"
-                and row["qualification"] in SPECIALTIES_FOR and row["valid_to"] >= today]
+    builders = [
+        row
+        for row in by_name.values()
+        if row["kind"] == "建筑业企业" and row["qualification"] in SPECIALTIES_FOR and row["valid_to"] >= today
+    ]
     designers = [row for row in by_name.values() if row["kind"] == "工程勘察设计企业"]
-    plan = [(name, male, by_name[employer], qualification, specialty)
-            for name, male, employer, qualification, specialty in NAMED_PERSONS]
+    plan = [
+        (name, male, by_name[employer], qualification, specialty)
+        for name, male, employer, qualification, specialty in NAMED_PERSONS
+    ]
     constructors = CONSTRUCTORS - sum(1 for p in NAMED_PERSONS if p[3] == "constructor_1")
     architects = ARCHITECTS - sum(1 for p in NAMED_PERSONS if p[3] == "architect_1")
     for _ in range(constructors):
         employer = rng.choice(builders)
-        plan.append((None, rng.random() < 0.75, employer, "constructor_1",
-                     rng.choice(SPECIALTIES_FOR[employer["qualification"]])))
+        plan.append(
+            (
+                None,
+                rng.random() < 0.75,
+                employer,
+                "constructor_1",
+                rng.choice(SPECIALTIES_FOR[employer["qualification"]]),
+            )
+        )
     for _ in range(architects):
         plan.append((None, rng.random() < 0.6, rng.choice(designers), "architect_1", "建筑"))
 
@@ -213,13 +296,22 @@ def build_people(enterprises: list[dict], today: datetime.date) -> list[dict]:
         if qualification == "constructor_1" and rng.random() < 0.35:
             other = rng.choice([s for s in CONSTRUCTOR_SPECIALTIES if s != specialty])
             specialties.append(other)
-        people.append({
-            "holder_name": name, "holder_document_type": "resident_id", "holder_document_number": document,
-            "qualification": qualification, "registration_number": number,
-            "employer_name": employer["enterprise_name"], "employer_uscc": employer["uscc"],
-            "province": employer["province"], "valid_from": valid_from, "valid_to": valid_to, "status": status,
-            "specialties": specialties,
-        })
+        people.append(
+            {
+                "holder_name": name,
+                "holder_document_type": "resident_id",
+                "holder_document_number": document,
+                "qualification": qualification,
+                "registration_number": number,
+                "employer_name": employer["enterprise_name"],
+                "employer_uscc": employer["uscc"],
+                "province": employer["province"],
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+                "status": status,
+                "specialties": specialties,
+            }
+        )
     return people
 
 
@@ -231,12 +323,18 @@ def seed_demo_registers() -> int:
     today = clock.today()
     enterprises = build_enterprises(today)
     people = build_people(enterprises, today)
-    known_certificates = {number for (number,) in db.session.query(EnterpriseQualification.certificate_number)
-                          .filter(EnterpriseQualification.certificate_number.in_(
-                              [row["certificate_number"] for row in enterprises]))}
-    known_registrations = {number for (number,) in db.session.query(PersonRegistration.registration_number)
-                           .filter(PersonRegistration.registration_number.in_(
-                               [row["registration_number"] for row in people]))}
+    known_certificates = {
+        number
+        for (number,) in db.session.query(EnterpriseQualification.certificate_number).filter(
+            EnterpriseQualification.certificate_number.in_([row["certificate_number"] for row in enterprises])
+        )
+    }
+    known_registrations = {
+        number
+        for (number,) in db.session.query(PersonRegistration.registration_number).filter(
+            PersonRegistration.registration_number.in_([row["registration_number"] for row in people])
+        )
+    }
     created = 0
     for row in enterprises:
         if row["certificate_number"] not in known_certificates:

@@ -31,8 +31,9 @@ def document_type_label(value):
 
 
 def _state() -> dict:
-    return current_app.extensions.setdefault("portal_chrome", {"settings": None, "read_at": 0.0, "fragments": {},
-                                                                "version": 0})
+    return current_app.extensions.setdefault(
+        "portal_chrome", {"settings": None, "read_at": 0.0, "fragments": {}, "version": 0}
+    )
 
 
 def _site():

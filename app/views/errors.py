@@ -16,7 +16,12 @@ ERROR_TEXTS = {
     405: (_l("Method not allowed"), _l("This page cannot be used in that way.")),
     413: (_l("File too large"), _l("The uploaded content exceeds the allowed size.")),
     429: (_l("Too many requests"), _l("You are doing that too often. Please wait a moment and try again.")),
-    500: (_l("Service temporarily unavailable"), _l("The system encountered an error. Please try again later. If the problem persists, contact technical support.")),
+    500: (
+        _l("Service temporarily unavailable"),
+        _l(
+            "The system encountered an error. Please try again later. If the problem persists, contact technical support."
+        ),
+    ),
 }
 
 

@@ -40,7 +40,9 @@ def test_register_personal_then_log_in(page, live_server, app, known_captcha, pe
     page.select_option("#gender", "M")
     page.fill("#phone", data["phone"])
     code = request_code(page, app, data["phone"], "register", known_captcha)
-    assert re.match(r"重新获取|\d+", page.locator(".sms-button").inner_text()) or page.locator(".sms-button").is_disabled()
+    assert (
+        re.match(r"重新获取|\d+", page.locator(".sms-button").inner_text()) or page.locator(".sms-button").is_disabled()
+    )
     page.fill("#sms_code", code)
     page.fill("#email", data["email"])
     page.fill("#password", data["password"])

@@ -21,17 +21,33 @@ def jpeg(path, color="white"):
     return str(path)
 
 
-def test_from_the_catalogue_to_the_progress_page(pass_face_check_on_phone, page, live_server, app, db, register_person,
-                                                 known_captcha, screenshot, tmp_path):
+def test_from_the_catalogue_to_the_progress_page(
+    pass_face_check_on_phone, page, live_server, app, db, register_person, known_captcha, screenshot, tmp_path
+):
     person = register_person()
-    db.session.add(QualificationCertificate(
-        holder_name=person["name"], holder_document_type="resident_id",
-        holder_document_number=person["document_number"], qualification="constructor_1", specialty="建筑工程",
-        certificate_number="BJ2015000099", issued_on=datetime.date(2015, 1, 1)))
-    db.session.add(EnterpriseQualification(
-        enterprise_name="北京建工示范建设集团有限公司", uscc=EMPLOYER, kind="建筑业企业", qualification="建筑工程施工总承包",
-        grade="一级", certificate_number="D111000009", valid_from=datetime.date(2024, 1, 1),
-        valid_to=clock.today() + datetime.timedelta(days=300)))
+    db.session.add(
+        QualificationCertificate(
+            holder_name=person["name"],
+            holder_document_type="resident_id",
+            holder_document_number=person["document_number"],
+            qualification="constructor_1",
+            specialty="建筑工程",
+            certificate_number="BJ2015000099",
+            issued_on=datetime.date(2015, 1, 1),
+        )
+    )
+    db.session.add(
+        EnterpriseQualification(
+            enterprise_name="北京建工示范建设集团有限公司",
+            uscc=EMPLOYER,
+            kind="建筑业企业",
+            qualification="建筑工程施工总承包",
+            grade="一级",
+            certificate_number="D111000009",
+            valid_from=datetime.date(2024, 1, 1),
+            valid_to=clock.today() + datetime.timedelta(days=300),
+        )
+    )
     db.session.commit()
 
     page.goto(live_server + "/account/login")

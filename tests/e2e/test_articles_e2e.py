@@ -20,8 +20,9 @@ def uploads(app, tmp_path):
     app.config["UPLOAD_DIR"] = before
 
 
-def test_content_editor_publishes_a_notice_that_the_portal_shows(page, live_server, db, staff_factory, screenshot,
-                                                                uploads):
+def test_content_editor_publishes_a_notice_that_the_portal_shows(
+    page, live_server, db, staff_factory, screenshot, uploads
+):
     staff_factory("ContentEditor", username="writer")
     page.goto(live_server + "/admin/login/")
     page.fill("#username", "writer")
@@ -38,10 +39,13 @@ def test_content_editor_publishes_a_notice_that_the_portal_shows(page, live_serv
     page.fill("#title", TITLE)
     page.fill("#department", "建筑市场监管司")
     page.fill("#document_number", "建市函〔2026〕8号")
-    page.fill("#body_html", "<p>为规范注册建造师执业行为，我部决定开展<strong>执业行为检查</strong>。</p>"
-                            "<h3>一、检查范围</h3><ul><li>在建工程项目负责人</li></ul>"
-                            "<script>window.__hacked = true</script>"
-                            '<p><img src="x" onerror="window.__hacked = true">请各单位做好准备。</p>')
+    page.fill(
+        "#body_html",
+        "<p>为规范注册建造师执业行为，我部决定开展<strong>执业行为检查</strong>。</p>"
+        "<h3>一、检查范围</h3><ul><li>在建工程项目负责人</li></ul>"
+        "<script>window.__hacked = true</script>"
+        '<p><img src="x" onerror="window.__hacked = true">请各单位做好准备。</p>',
+    )
     assert page.locator("#status").input_value() == "draft"
     screenshot("admin-article-add")
     page.locator("#model_form button[type=submit]").click()
@@ -53,8 +57,16 @@ def test_content_editor_publishes_a_notice_that_the_portal_shows(page, live_serv
     page.goto(live_server + f"/articleadminview/show/{article_id}")
     page.locator("#article-attachments-link").click()
     page.wait_for_url(re.compile(rf"/admin/articles/{article_id}/attachments"))
-    page.set_input_files("#attachment-file", files=[{"name": "检查名单.pdf", "mimeType": "application/pdf",
-                                                    "buffer": minimal_pdf(["Inspection list (demonstration)"])}])
+    page.set_input_files(
+        "#attachment-file",
+        files=[
+            {
+                "name": "检查名单.pdf",
+                "mimeType": "application/pdf",
+                "buffer": minimal_pdf(["Inspection list (demonstration)"]),
+            }
+        ],
+    )
     page.locator("#article-attachment-upload button[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator(".article-attachment-row").count() == 1

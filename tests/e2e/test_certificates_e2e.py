@@ -20,10 +20,16 @@ def holder(db, register_person):
     account = db.session.query(Account).filter_by(phone=person["phone"]).one()
     today = clock.today()
     registration = PersonRegistration(
-        holder_name=account.real_name, holder_document_type=account.document_type,
-        holder_document_number=account.document_number, qualification="constructor_1",
-        registration_number="京1112015202600007", employer_name="北京建工示范建设集团有限公司",
-        employer_uscc="91110105MA01B2C3X6", valid_from=today, valid_to=today + datetime.timedelta(days=1095))
+        holder_name=account.real_name,
+        holder_document_type=account.document_type,
+        holder_document_number=account.document_number,
+        qualification="constructor_1",
+        registration_number="京1112015202600007",
+        employer_name="北京建工示范建设集团有限公司",
+        employer_uscc="91110105MA01B2C3X6",
+        valid_from=today,
+        valid_to=today + datetime.timedelta(days=1095),
+    )
     registration.specialties.append(RegisteredSpecialty(specialty="建筑工程", valid_to=registration.valid_to))
     db.session.add(registration)
     db.session.flush()
@@ -32,8 +38,9 @@ def holder(db, register_person):
     return person
 
 
-def test_holder_endorses_downloads_and_anyone_verifies(pass_face_check_on_phone, page, browser, live_server, db,
-                                                       holder, screenshot):
+def test_holder_endorses_downloads_and_anyone_verifies(
+    pass_face_check_on_phone, page, browser, live_server, db, holder, screenshot
+):
     page.goto(live_server + "/account/login")
     page.fill("#identifier", holder["document_number"])
     page.fill("#password", holder["password"])
@@ -96,8 +103,9 @@ def test_holder_endorses_downloads_and_anyone_verifies(pass_face_check_on_phone,
         screenshot("certificates-verify-page", target=public)
 
         public.goto(f"{live_server}/certificates/verify")
-        public.set_input_files("#document", files=[{"name": "c.pdf", "mimeType": "application/pdf",
-                                                    "buffer": pdf_bytes}])
+        public.set_input_files(
+            "#document", files=[{"name": "c.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes}]
+        )
         public.click("#verify-submit")
         assert public.locator("#verify-verdict").inner_text() == "证照真实有效"
         assert public.locator("#file-matches").inner_text() == "该文件与门户签发的证照一致。"

@@ -21,10 +21,16 @@ def test_face_recognition_on_the_phone_moves_the_desktop_on(page, browser, live_
 
     page.goto(live_server + "/face/online_service?next=/user/")
     assert page.locator("#face-step-1").inner_text() == "第一步：使用支付宝或微信打开住房和城乡建设部政务服务门户小程序"
-    assert page.locator("#face-step-2").inner_text() == "第二步：使用住房和城乡建设部政务服务门户小程序扫码完成人脸识别确认"
+    assert (
+        page.locator("#face-step-2").inner_text()
+        == "第二步：使用住房和城乡建设部政务服务门户小程序扫码完成人脸识别确认"
+    )
     assert "使用支付宝扫一扫功能打开小程序" in page.locator(".face-code-alipay").inner_text()
     assert "使用微信扫一扫功能打开小程序" in page.locator(".face-code-wechat").inner_text()
-    assert page.locator("#face-hint").inner_text() == "人脸识别成功后，页面会自动跳转，如果未能自动跳转，请于4秒后点击【手动跳转】"
+    assert (
+        page.locator("#face-hint").inner_text()
+        == "人脸识别成功后，页面会自动跳转，如果未能自动跳转，请于4秒后点击【手动跳转】"
+    )
     assert "当前办理业务用户太多" in page.locator("#face-support").inner_text()
     qr_codes = page.locator("img.qr-code")
     assert qr_codes.count() == 3

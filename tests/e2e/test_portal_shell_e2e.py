@@ -17,9 +17,15 @@ def test_home_page_in_chinese(page, live_server, screenshot):
     assert page.locator("#login-link").inner_text() == "【登录】"
     assert page.locator("#register-link").inner_text() == "【注册】"
     footer = page.locator(".site-footer").inner_text()
-    for text in ("主办单位：中华人民共和国住房和城乡建设部", "承办单位：住房和城乡建设部信息中心",
-                 "备案编号：京ICP备10036469号", "地址：北京市海淀区三里河路9号", "邮编：100835",
-                 "技术支持电话：010-58934213/010-58934446", "电子邮箱：XTC@mohurd.gov.cn"):
+    for text in (
+        "主办单位：中华人民共和国住房和城乡建设部",
+        "承办单位：住房和城乡建设部信息中心",
+        "备案编号：京ICP备10036469号",
+        "地址：北京市海淀区三里河路9号",
+        "邮编：100835",
+        "技术支持电话：010-58934213/010-58934446",
+        "电子邮箱：XTC@mohurd.gov.cn",
+    ):
         assert text in footer
     hot = page.locator(".hot-service-label").all_inner_texts()
     assert hot == ["申请事项办理进度查询（受理发证信息查询）", "企业资质查询", "人员资格查询"]
@@ -65,7 +71,10 @@ def test_phone_width_menu(browser, live_server):
     assert page.locator(".nav-list").is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, "no horizontal scrolling on a phone"
-    page.screenshot(path=str(__import__("pathlib").Path(__file__).resolve().parents[2] / "screenshots" / "home-phone.png"), full_page=True)
+    page.screenshot(
+        path=str(__import__("pathlib").Path(__file__).resolve().parents[2] / "screenshots" / "home-phone.png"),
+        full_page=True,
+    )
     context.close()
 
 

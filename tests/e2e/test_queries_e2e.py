@@ -25,23 +25,57 @@ def registers(db):
 
 @pytest.fixture
 def issued_case(db):
-    account = Account(kind="personal", status="active", username="personal-e2e-query", first_name="刘",
-                      last_name="德明", real_name="刘德明", email="e2e-query@accounts.portal.invalid",
-                      document_type="resident_id", document_number=APPLICANT_ID, phone="13712345678", active=True)
+    account = Account(
+        kind="personal",
+        status="active",
+        username="personal-e2e-query",
+        first_name="刘",
+        last_name="德明",
+        real_name="刘德明",
+        email="e2e-query@accounts.portal.invalid",
+        document_type="resident_id",
+        document_number=APPLICANT_ID,
+        phone="13712345678",
+        active=True,
+    )
     item = db.session.query(ServiceItem).filter_by(online_kind="constructor_initial").one()
-    application = Application(number=NUMBER, account=account, item_id=item.id, status="issued", data="{}",
-                              submitted_at=datetime.datetime(2026, 3, 1, 2, 0))
-    steps = [("submit", "draft", "submitted", ""), ("accept", "submitted", "accepted", "受理处室"),
-             ("start_review", "accepted", "under_review", "审查处室"), ("approve", "under_review", "approved", "审批处室"),
-             ("issue", "approved", "issued", "制证处室")]
+    application = Application(
+        number=NUMBER,
+        account=account,
+        item_id=item.id,
+        status="issued",
+        data="{}",
+        submitted_at=datetime.datetime(2026, 3, 1, 2, 0),
+    )
+    steps = [
+        ("submit", "draft", "submitted", ""),
+        ("accept", "submitted", "accepted", "受理处室"),
+        ("start_review", "accepted", "under_review", "审查处室"),
+        ("approve", "under_review", "approved", "审批处室"),
+        ("issue", "approved", "issued", "制证处室"),
+    ]
     for index, (action, source, target, office) in enumerate(steps):
-        db.session.add(ApplicationEvent(application=application, action=action, from_status=source, to_status=target,
-                                        office=office, created_at=datetime.datetime(2026, 3, 1 + index, 2, 0)))
+        db.session.add(
+            ApplicationEvent(
+                application=application,
+                action=action,
+                from_status=source,
+                to_status=target,
+                office=office,
+                created_at=datetime.datetime(2026, 3, 1 + index, 2, 0),
+            )
+        )
     registration = PersonRegistration(
-        holder_name="刘德明", holder_document_type="resident_id", holder_document_number=APPLICANT_ID,
-        qualification="constructor_1", registration_number="京111152600077", employer_name="示范建设集团",
-        employer_uscc=make_uscc("91110105MA01QQQQ1"), valid_from=datetime.date(2026, 3, 5),
-        valid_to=datetime.date(2029, 3, 5))
+        holder_name="刘德明",
+        holder_document_type="resident_id",
+        holder_document_number=APPLICANT_ID,
+        qualification="constructor_1",
+        registration_number="京111152600077",
+        employer_name="示范建设集团",
+        employer_uscc=make_uscc("91110105MA01QQQQ1"),
+        valid_from=datetime.date(2026, 3, 5),
+        valid_to=datetime.date(2029, 3, 5),
+    )
     registration.specialties.append(RegisteredSpecialty(specialty="建筑工程", valid_to=datetime.date(2029, 3, 5)))
     db.session.add_all([account, application, registration])
     db.session.commit()
@@ -93,8 +127,9 @@ def test_enterprise_query(page, live_server, registers, screenshot):
     screenshot("query-enterprise-detail")
 
 
-def test_people_query_with_a_picture_code_after_the_first_query(app, page, live_server, registers, monkeypatch,
-                                                                  known_captcha, screenshot):
+def test_people_query_with_a_picture_code_after_the_first_query(
+    app, page, live_server, registers, monkeypatch, known_captcha, screenshot
+):
     monkeypatch.setitem(app.config, "QUERY_CAPTCHA_AFTER", 1)
     monkeypatch.setattr(query_limits, "_now", lambda: 1_800_000_000.0)  # one counting window for the whole test
     page.goto(live_server + "/query/people")
@@ -130,8 +165,9 @@ def test_people_query_with_a_picture_code_after_the_first_query(app, page, live_
     screenshot("query-person-detail")
 
 
-def test_a_repeated_query_is_answered_before_flask_and_keeps_the_visitors_language(app, page, live_server, registers,
-                                                                                  monkeypatch, screenshot):
+def test_a_repeated_query_is_answered_before_flask_and_keeps_the_visitors_language(
+    app, page, live_server, registers, monkeypatch, screenshot
+):
     monkeypatch.setitem(app.config, "QUERY_CAPTCHA_AFTER", 1000)
     calls = []
     view = app.view_functions["queries.enterprises"]

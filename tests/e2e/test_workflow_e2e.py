@@ -13,8 +13,12 @@ from app.services.platform.sms import latest_outbox_code
 
 pytestmark = pytest.mark.e2e
 
-STAFF = {"acceptor": "AcceptanceOfficer", "reviewer": "ReviewOfficer", "approver": "DecisionOfficer",
-         "issuer": "IssuingOfficer"}
+STAFF = {
+    "acceptor": "AcceptanceOfficer",
+    "reviewer": "ReviewOfficer",
+    "approver": "DecisionOfficer",
+    "issuer": "IssuingOfficer",
+}
 
 
 def jpeg_bytes(color="white"):
@@ -27,8 +31,13 @@ def jpeg_bytes(color="white"):
 def submitted(client, db, submit_constructor_case):
     """A citizen's 一级建造师 initial registration, submitted through the portal."""
     person, account, item = submit_constructor_case(
-        client, employer_name="北京建工示范建设集团有限公司", major="土木工程", certificate_number="BJ2015000077",
-        qualification_number="D111000077", submit_token="e2e-workflow")
+        client,
+        employer_name="北京建工示范建设集团有限公司",
+        major="土木工程",
+        certificate_number="BJ2015000077",
+        qualification_number="D111000077",
+        submit_token="e2e-workflow",
+    )
     client.post("/account/logout")
     person["account_id"] = account.id
     return person, db.session.query(Application).one(), item
@@ -61,7 +70,8 @@ def press(page, action, reason=""):
 
 
 def test_case_goes_from_submission_through_a_correction_round_to_issue(
-        browser, page, live_server, app, db, staff_factory, submitted, known_captcha, screenshot, tmp_path):
+    browser, page, live_server, app, db, staff_factory, submitted, known_captcha, screenshot, tmp_path
+):
     person, case, item = submitted
     for username, role in STAFF.items():
         staff_factory(role, username=username)
@@ -95,8 +105,10 @@ def test_case_goes_from_submission_through_a_correction_round_to_issue(
         face.complete(face.start(person["account_id"], face.ONLINE_SERVICE, "/user/").token)
     page.goto(f"{live_server}/services/item/{item.code}/correction")
     assert "请上传清晰的身份证正反面扫描件" in page.locator("#defects").inner_text()
-    page.set_input_files(f"#material_{flagged.id}", files=[{"name": "id-card.jpg", "mimeType": "image/jpeg",
-                                                             "buffer": jpeg_bytes("#eeeeee")}])
+    page.set_input_files(
+        f"#material_{flagged.id}",
+        files=[{"name": "id-card.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes("#eeeeee")}],
+    )
     other = next(m for m in item.materials if m.required and m.id != flagged.id)
     assert page.locator(f"#material_{other.id}").is_disabled(), "only the flagged material may be replaced"
     page.check("#commitment-yes")

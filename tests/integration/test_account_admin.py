@@ -33,8 +33,7 @@ def test_staff_are_not_listed_as_portal_accounts(client, db, register_person, st
     assert "个人用户" in html and "正常" in html
 
 
-def test_audit_and_outbox_are_visible_to_the_account_officer(client, db, register_person, staff_factory,
-                                                             login_staff):
+def test_audit_and_outbox_are_visible_to_the_account_officer(client, db, register_person, staff_factory, login_staff):
     register_person()
     staff_factory("AccountOfficer", username="officer")
     login_staff("officer")

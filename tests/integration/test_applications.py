@@ -47,16 +47,28 @@ def text(response):
 @pytest.fixture
 def items(db):
     """The seeded catalogue's 一级建造师 items, and an employer with a valid qualification."""
+
     def by_kind(kind):
         return db.session.query(ServiceItem).filter_by(online_kind=kind).one()
 
-    db.session.add(EnterpriseQualification(
-        enterprise_name="北京建工示范建设集团有限公司", uscc=EMPLOYER, kind="建筑业企业", qualification="建筑工程施工总承包",
-        grade="一级", certificate_number="D111000001", valid_from=datetime.date(2024, 1, 1),
-        valid_to=clock.today() + datetime.timedelta(days=300)))
+    db.session.add(
+        EnterpriseQualification(
+            enterprise_name="北京建工示范建设集团有限公司",
+            uscc=EMPLOYER,
+            kind="建筑业企业",
+            qualification="建筑工程施工总承包",
+            grade="一级",
+            certificate_number="D111000001",
+            valid_from=datetime.date(2024, 1, 1),
+            valid_to=clock.today() + datetime.timedelta(days=300),
+        )
+    )
     db.session.commit()
-    return {"initial": by_kind("constructor_initial"), "renewal": by_kind("constructor_renewal"),
-            "add": by_kind("constructor_add_specialty")}
+    return {
+        "initial": by_kind("constructor_initial"),
+        "renewal": by_kind("constructor_renewal"),
+        "add": by_kind("constructor_add_specialty"),
+    }
 
 
 def photo_of(item):
@@ -67,13 +79,21 @@ def photo_of(item):
 def applicant(client, db, register_person):
     """A registered person with a constructor certificate, signed in and face-verified."""
     person = register_person()
-    db.session.add(QualificationCertificate(
-        holder_name=person["name"], holder_document_type="resident_id",
-        holder_document_number=person["document_number"], qualification="constructor_1", specialty="建筑工程",
-        certificate_number="C-" + person["document_number"][-6:], issued_on=datetime.date(2015, 1, 1)))
+    db.session.add(
+        QualificationCertificate(
+            holder_name=person["name"],
+            holder_document_type="resident_id",
+            holder_document_number=person["document_number"],
+            qualification="constructor_1",
+            specialty="建筑工程",
+            certificate_number="C-" + person["document_number"][-6:],
+            issued_on=datetime.date(2015, 1, 1),
+        )
+    )
     db.session.commit()
-    client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
-                                        "password": person["password"]})
+    client.post(
+        "/account/login", data={"kind": "personal", "identifier": person["phone"], "password": person["password"]}
+    )
     account = db.session.query(Account).filter_by(phone=person["phone"]).one()
     session = face.start(account.id, face.ONLINE_SERVICE, "/user/")
     face.complete(session.token)
@@ -83,9 +103,17 @@ def applicant(client, db, register_person):
 
 def form(item, sms_code, **overrides):
     data = {
-        "nation": "汉族", "school": "同济大学", "major": "建筑施工管理", "education": "本科",
-        "graduation_date": "2008-07-01", "employer_name": "北京建工示范建设集团有限公司", "employer_uscc": EMPLOYER,
-        "specialty": "建筑工程", "commitment": "yes", "sms_code": sms_code, "submit_token": "tok-1",
+        "nation": "汉族",
+        "school": "同济大学",
+        "major": "建筑施工管理",
+        "education": "本科",
+        "graduation_date": "2008-07-01",
+        "employer_name": "北京建工示范建设集团有限公司",
+        "employer_uscc": EMPLOYER,
+        "specialty": "建筑工程",
+        "commitment": "yes",
+        "sms_code": sms_code,
+        "submit_token": "tok-1",
     }
     for material in item.materials:
         if material.required:
@@ -102,8 +130,9 @@ def test_online_processing_needs_login_and_face_verification(client, db, items, 
     response = client.get(f"/services/item/{items['initial'].code}")
     assert "/account/login" in response.headers["Location"]
     person = register_person()
-    client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
-                                        "password": person["password"]})
+    client.post(
+        "/account/login", data={"kind": "personal", "identifier": person["phone"], "password": person["password"]}
+    )
     response = client.get(f"/services/item/{items['initial'].code}")
     assert "/face/online_service" in response.headers["Location"]
 
@@ -147,8 +176,7 @@ def test_double_submit_creates_one_case(client, db, items, applicant, request_sm
 def test_missing_commitment_refused_and_nothing_saved(client, db, items, applicant, request_sms):
     item = items["initial"]
     code = _sms(client, request_sms, applicant)
-    response = client.post(apply_url(item), data=form(item, code, commitment="no"),
-                           content_type="multipart/form-data")
+    response = client.post(apply_url(item), data=form(item, code, commitment="no"), content_type="multipart/form-data")
     assert response.status_code == 200 and "必须作出承诺" in text(response)
     assert db.session.query(Application).count() == 0
     assert db.session.query(Attachment).count() == 0
@@ -175,15 +203,17 @@ def test_employer_without_valid_qualification_refused(client, db, items, applica
     item = items["initial"]
     code = _sms(client, request_sms, applicant)
     other = make_uscc("91310115MA1K4L5M6")
-    response = client.post(apply_url(item), data=form(item, code, employer_uscc=other),
-                           content_type="multipart/form-data")
+    response = client.post(
+        apply_url(item), data=form(item, code, employer_uscc=other), content_type="multipart/form-data"
+    )
     assert "没有有效的资质证书" in text(response)
 
 
 def test_initial_registration_needs_a_certificate(client, db, items, register_person):
     person = register_person()
-    client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
-                                        "password": person["password"]})
+    client.post(
+        "/account/login", data={"kind": "personal", "identifier": person["phone"], "password": person["password"]}
+    )
     account = db.session.query(Account).filter_by(phone=person["phone"]).one()
     face.complete(face.start(account.id, face.ONLINE_SERVICE, "/user/").token)
     page = text(client.get(apply_url(items["initial"])))
@@ -192,10 +222,16 @@ def test_initial_registration_needs_a_certificate(client, db, items, register_pe
 
 def _register(db, person, valid_to):
     registration = PersonRegistration(
-        holder_name=person["name"], holder_document_type="resident_id",
-        holder_document_number=person["document_number"], qualification="constructor_1",
-        registration_number="京1112015000001", employer_name="示范", employer_uscc=EMPLOYER,
-        valid_from=valid_to - datetime.timedelta(days=3 * 365), valid_to=valid_to)
+        holder_name=person["name"],
+        holder_document_type="resident_id",
+        holder_document_number=person["document_number"],
+        qualification="constructor_1",
+        registration_number="京1112015000001",
+        employer_name="示范",
+        employer_uscc=EMPLOYER,
+        valid_from=valid_to - datetime.timedelta(days=3 * 365),
+        valid_to=valid_to,
+    )
     registration.specialties.append(RegisteredSpecialty(specialty="建筑工程", valid_to=valid_to))
     db.session.add(registration)
     db.session.commit()
@@ -203,9 +239,11 @@ def _register(db, person, valid_to):
 
 def test_renewal_only_until_thirty_days_before_expiry(client, db, items, applicant):
     _register(db, applicant, clock.today() + datetime.timedelta(days=20))
-    assert "30日前" in text(client.get(apply_url(items["renewal"]))) or \
-        "30 天" in text(client.get(apply_url(items["renewal"]))) or \
-        "届满30" in text(client.get(apply_url(items["renewal"])))
+    assert (
+        "30日前" in text(client.get(apply_url(items["renewal"])))
+        or "30 天" in text(client.get(apply_url(items["renewal"])))
+        or "届满30" in text(client.get(apply_url(items["renewal"])))
+    )
 
 
 def test_add_specialty_needs_a_new_certificate(client, db, items, applicant):
@@ -215,10 +253,12 @@ def test_add_specialty_needs_a_new_certificate(client, db, items, applicant):
 
 def test_nobody_registers_at_sixty_five(client, db, items, register_person):
     birth = clock.today().replace(year=clock.today().year - 66)
-    person = register_person(document_number=make_resident_id("110105", birth, 17), phone="13655550000",
-                             email="old@example.cn")
-    client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
-                                        "password": person["password"]})
+    person = register_person(
+        document_number=make_resident_id("110105", birth, 17), phone="13655550000", email="old@example.cn"
+    )
+    client.post(
+        "/account/login", data={"kind": "personal", "identifier": person["phone"], "password": person["password"]}
+    )
     account = db.session.query(Account).filter_by(phone=person["phone"]).one()
     face.complete(face.start(account.id, face.ONLINE_SERVICE, "/user/").token)
     assert "65岁" in text(client.get(apply_url(items["initial"])))
@@ -226,8 +266,9 @@ def test_nobody_registers_at_sixty_five(client, db, items, register_person):
 
 def test_one_open_case_per_item(client, db, items, applicant, request_sms):
     item = items["initial"]
-    client.post(apply_url(item), data=form(item, _sms(client, request_sms, applicant)),
-                content_type="multipart/form-data")
+    client.post(
+        apply_url(item), data=form(item, _sms(client, request_sms, applicant)), content_type="multipart/form-data"
+    )
     page = text(client.get(apply_url(item)))
     assert "已有正在办理" in page
 
@@ -241,11 +282,11 @@ def test_draft_keeps_what_was_typed(client, db, items, applicant):
     assert db.session.query(Application).one().status == Status.DRAFT
 
 
-def test_return_and_resubmit_only_the_flagged_material(client, db, items, applicant, request_sms,
-                                                       staff_factory, app):
+def test_return_and_resubmit_only_the_flagged_material(client, db, items, applicant, request_sms, staff_factory, app):
     item = items["initial"]
-    client.post(apply_url(item), data=form(item, _sms(client, request_sms, applicant)),
-                content_type="multipart/form-data")
+    client.post(
+        apply_url(item), data=form(item, _sms(client, request_sms, applicant)), content_type="multipart/form-data"
+    )
     case = db.session.query(Application).one()
     photo = photo_of(item)
 
@@ -253,8 +294,10 @@ def test_return_and_resubmit_only_the_flagged_material(client, db, items, applic
     staff_factory("AcceptanceOfficer", username="acceptor")
     login = staff_client.post("/admin/login/", data={"username": "acceptor", "password": "Staff@2026pass"})
     assert login.headers["Location"].endswith("/admin/"), login.get_data(as_text=True)[:3000]
-    response = staff_client.post(f"/admin/cases/{case.id}/return", data={
-        "reason": "照片不符合要求", f"flag_{photo.id}": "1", f"defect_{photo.id}": "背景不是白色"})
+    response = staff_client.post(
+        f"/admin/cases/{case.id}/return",
+        data={"reason": "照片不符合要求", f"flag_{photo.id}": "1", f"defect_{photo.id}": "背景不是白色"},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Application, case.id).status == Status.RETURNED
@@ -265,14 +308,23 @@ def test_return_and_resubmit_only_the_flagged_material(client, db, items, applic
     id_doc = item.materials[0]
     assert id_doc != photo
     code = _sms(client, request_sms, applicant)
-    refused = client.post(f"/services/item/{item.code}/correction", data={
-        "commitment": "yes", "sms_code": code,
-        f"material_{id_doc.id}": (io.BytesIO(jpeg_bytes()), "again.jpg")}, content_type="multipart/form-data")
+    refused = client.post(
+        f"/services/item/{item.code}/correction",
+        data={"commitment": "yes", "sms_code": code, f"material_{id_doc.id}": (io.BytesIO(jpeg_bytes()), "again.jpg")},
+        content_type="multipart/form-data",
+    )
     assert "只能重新上传退回通知中列出的材料" in text(refused)
 
-    response = client.post(f"/services/item/{item.code}/correction", data={
-        "commitment": "yes", "sms_code": code, "explanation": "已更换白底照片",
-        f"material_{photo.id}": (io.BytesIO(jpeg_bytes("white")), "photo-v2.jpg")}, content_type="multipart/form-data")
+    response = client.post(
+        f"/services/item/{item.code}/correction",
+        data={
+            "commitment": "yes",
+            "sms_code": code,
+            "explanation": "已更换白底照片",
+            f"material_{photo.id}": (io.BytesIO(jpeg_bytes("white")), "photo-v2.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302, text(response)[:1500]
     db.session.expire_all()
     case = db.session.get(Application, case.id)
@@ -284,21 +336,27 @@ def test_return_and_resubmit_only_the_flagged_material(client, db, items, applic
     assert "退回补正" in progress and "背景不是白色" in progress
 
 
-def test_nobody_sees_another_persons_case_or_attachment(client, db, items, applicant, request_sms, app,
-                                                        register_person):
+def test_nobody_sees_another_persons_case_or_attachment(
+    client, db, items, applicant, request_sms, app, register_person
+):
     item = items["initial"]
-    client.post(apply_url(item), data=form(item, _sms(client, request_sms, applicant)),
-                content_type="multipart/form-data")
+    client.post(
+        apply_url(item), data=form(item, _sms(client, request_sms, applicant)), content_type="multipart/form-data"
+    )
     case = db.session.query(Application).one()
     attachment = case.attachments[0]
     assert client.get(f"/user/cases/{case.number}").status_code == 200
     assert client.get(f"/user/attachments/{attachment.id}").status_code == 200
 
     other = app.test_client()
-    stranger = register_person(document_number=make_resident_id("110105", datetime.date(1990, 5, 5), 33),
-                               phone="13688889999", email="s@example.cn")
-    other.post("/account/login", data={"kind": "personal", "identifier": stranger["phone"],
-                                       "password": stranger["password"]})
+    stranger = register_person(
+        document_number=make_resident_id("110105", datetime.date(1990, 5, 5), 33),
+        phone="13688889999",
+        email="s@example.cn",
+    )
+    other.post(
+        "/account/login", data={"kind": "personal", "identifier": stranger["phone"], "password": stranger["password"]}
+    )
     assert other.get(f"/user/cases/{case.number}").status_code == 404
     assert other.get(f"/user/attachments/{attachment.id}").status_code == 404
     assert case.number not in other.get("/user/cases").get_data(as_text=True)
@@ -308,8 +366,9 @@ def test_nobody_sees_another_persons_case_or_attachment(client, db, items, appli
 
 def test_my_cases_lists_status_and_progress(client, db, items, applicant, request_sms):
     item = items["initial"]
-    client.post(apply_url(item), data=form(item, _sms(client, request_sms, applicant)),
-                content_type="multipart/form-data")
+    client.post(
+        apply_url(item), data=form(item, _sms(client, request_sms, applicant)), content_type="multipart/form-data"
+    )
     case = db.session.query(Application).one()
     page = text(client.get("/user/cases"))
     assert case.number in page and "已提交" in page
@@ -320,15 +379,30 @@ def test_my_cases_lists_status_and_progress(client, db, items, applicant, reques
 def test_guide_page_shows_everything_and_is_printable(client, db, items):
     item = items["initial"]
     page = text(client.get(f"/services/guide/{item.code}"))
-    for label in ("事项编码", "设定依据", "受理条件", "办理流程", "承诺时限", "收费标准", "咨询电话", "办理地点", "申请材料",
-                  "身份证明", "必要", "打印"):
+    for label in (
+        "事项编码",
+        "设定依据",
+        "受理条件",
+        "办理流程",
+        "承诺时限",
+        "收费标准",
+        "咨询电话",
+        "办理地点",
+        "申请材料",
+        "身份证明",
+        "必要",
+        "打印",
+    ):
         assert label in page, label
     assert "@media print" in client.get("/static/css/portal.css").get_data(as_text=True)
 
 
 def test_items_without_online_processing_say_so(client, db, items):
-    closed = db.session.query(ServiceItem).filter(ServiceItem.online_kind.is_(None),
-                                                  ServiceItem.category == "personal").first()
+    closed = (
+        db.session.query(ServiceItem)
+        .filter(ServiceItem.online_kind.is_(None), ServiceItem.category == "personal")
+        .first()
+    )
     page = text(client.get("/services/"))
     assert closed.name in page and "暂未开通网上办理" in page
     for group in ("建造师", "注册建筑师", "勘察设计注册工程师", "监理工程师", "造价工程师"):

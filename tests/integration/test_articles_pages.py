@@ -26,12 +26,27 @@ def uploads(app, tmp_path):
 
 @pytest.fixture
 def make(db):
-    def add(title, column="notice", body="<p>正文内容</p>", status="published", publish_at=None, days_ago=1,
-            department="建筑市场监管司", number=""):
+    def add(
+        title,
+        column="notice",
+        body="<p>正文内容</p>",
+        status="published",
+        publish_at=None,
+        days_ago=1,
+        department="建筑市场监管司",
+        number="",
+    ):
         if publish_at is None and status == "published":
             publish_at = clock.now() - datetime.timedelta(days=days_ago)
-        article = Article(column=column, title=title, department=department, document_number=number,
-                          status=status, body_html=body, publish_at=publish_at)
+        article = Article(
+            column=column,
+            title=title,
+            department=department,
+            document_number=number,
+            status=status,
+            body_html=body,
+            publish_at=publish_at,
+        )
         articles.prepare(article)
         db.session.add(article)
         db.session.commit()
@@ -44,8 +59,11 @@ def text(response):
     return response.get_data(as_text=True)
 
 
-COLUMN_PAGES = [("notice", "/notices/", "公示公告"), ("policy", "/policies/", "政策发布"),
-                ("regulation", "/regulations/", "制度法规")]
+COLUMN_PAGES = [
+    ("notice", "/notices/", "公示公告"),
+    ("policy", "/policies/", "政策发布"),
+    ("regulation", "/regulations/", "制度法规"),
+]
 
 
 @pytest.mark.parametrize("column, path, heading", COLUMN_PAGES)
@@ -65,8 +83,12 @@ def test_each_column_lists_its_own_articles(client, make, column, path, heading)
 
 @pytest.mark.parametrize("column, path, heading", COLUMN_PAGES)
 def test_each_column_has_article_pages(client, make, column, path, heading):
-    article = make("关于注册建造师管理有关事项的通知", column=column, number="建市〔2026〕5号",
-                   body="<h3>一、要求</h3><p><strong>按期</strong>办理</p>")
+    article = make(
+        "关于注册建造师管理有关事项的通知",
+        column=column,
+        number="建市〔2026〕5号",
+        body="<h3>一、要求</h3><p><strong>按期</strong>办理</p>",
+    )
     response = client.get(f"{path}{article.id}")
     assert response.status_code == 200
     html = text(response)
@@ -132,7 +154,7 @@ def test_the_pages_speak_english_too(client, make):
     client.get("/language/en")
     html = text(client.get("/notices/", query_string={"q": "x" * 60}))
     assert "The keyword can be at most 50 characters long" in html
-    assert "<h1 class=\"panel-title\" id=\"column-title\">Public notices</h1>" in html
+    assert '<h1 class="panel-title" id="column-title">Public notices</h1>' in html
     html = text(client.get("/notices/", query_string={"year": "1800"}))
     assert "Choose a year from the list" in html
 
@@ -233,11 +255,16 @@ def test_home_page_partial_lists_the_latest_of_each_column(app, db, make):
 # --- back office ------------------------------------------------------------------------------------
 
 ARTICLE_FORM = {
-    "column": "notice", "title": "关于开展注册建造师执业检查的公告", "department": "建筑市场监管司",
+    "column": "notice",
+    "title": "关于开展注册建造师执业检查的公告",
+    "department": "建筑市场监管司",
     "document_number": "建市函〔2026〕3号",
-    "body_html": ('<p onmouseover="steal()">检查<strong>重点</strong>如下</p><script>alert("x")</script>'
-                  '<img src="https://tracker.example/p.gif"><a href="javascript:alert(1)">详情</a>'),
-    "status": "draft", "publish_at": "",
+    "body_html": (
+        '<p onmouseover="steal()">检查<strong>重点</strong>如下</p><script>alert("x")</script>'
+        '<img src="https://tracker.example/p.gif"><a href="javascript:alert(1)">详情</a>'
+    ),
+    "status": "draft",
+    "publish_at": "",
 }
 
 
@@ -269,7 +296,9 @@ def test_content_editor_writes_and_publishes_an_article(editor, db):
     assert ARTICLE_FORM["title"] in listing
     page = text(client.get(f"/notices/{article.id}"))
     assert "<strong>重点</strong>" in page and "建市函〔2026〕3号" in page
-    body = page[page.index('<div class="article-body">'):page.index("</div>", page.index('<div class="article-body">'))]
+    body = page[
+        page.index('<div class="article-body">') : page.index("</div>", page.index('<div class="article-body">'))
+    ]
     assert "<script" not in body and "onmouseover" not in body and "<img" not in body and "javascript" not in body
     assert 'alert("x")' not in page
 
@@ -281,10 +310,16 @@ def test_content_editor_writes_and_publishes_an_article(editor, db):
 
 def test_editing_sanitises_again(editor, db, make):
     article = make("原标题")
-    response = editor.post(f"/articleadminview/edit/{article.id}", data=dict(
-        ARTICLE_FORM, title="新标题", status="published",
-        publish_at=(clock.now() - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
-        body_html='<p>新正文</p><script>document.cookie</script><iframe src="https://evil.example"></iframe>'))
+    response = editor.post(
+        f"/articleadminview/edit/{article.id}",
+        data=dict(
+            ARTICLE_FORM,
+            title="新标题",
+            status="published",
+            publish_at=(clock.now() - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            body_html='<p>新正文</p><script>document.cookie</script><iframe src="https://evil.example"></iframe>',
+        ),
+    )
     assert response.status_code == 302
     db.session.expire_all()
     article = db.session.get(Article, article.id)
@@ -293,8 +328,10 @@ def test_editing_sanitises_again(editor, db, make):
 
 
 def test_publishing_time_is_entered_in_beijing_time_and_can_schedule(editor, db):
-    response = editor.post("/articleadminview/add", data=dict(
-        ARTICLE_FORM, title="定时发布的公告", status="published", publish_at="2099-01-01T08:00"))
+    response = editor.post(
+        "/articleadminview/add",
+        data=dict(ARTICLE_FORM, title="定时发布的公告", status="published", publish_at="2099-01-01T08:00"),
+    )
     assert response.status_code == 302
     article = db.session.query(Article).filter_by(title="定时发布的公告").one()
     assert article.publish_at == datetime.datetime(2099, 1, 1, 0, 0), "08:00 in Beijing is 00:00 UTC"
@@ -323,8 +360,11 @@ def test_attachments_are_managed_in_the_back_office(editor, db, make, uploads):
     page = text(editor.get(f"/articleadminview/show/{article.id}"))
     assert f'href="/admin/articles/{article.id}/attachments"' in page
     assert editor.get(f"/admin/articles/{article.id}/attachments").status_code == 200
-    response = editor.post(f"/admin/articles/{article.id}/attachments",
-                           data={"file": (io.BytesIO(PDF), "执业检查名单.pdf")}, content_type="multipart/form-data")
+    response = editor.post(
+        f"/admin/articles/{article.id}/attachments",
+        data={"file": (io.BytesIO(PDF), "执业检查名单.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     attachment = db.session.query(ArticleAttachment).one()
     assert attachment.original_name == "执业检查名单.pdf" and attachment.content_type == "application/pdf"
@@ -333,14 +373,18 @@ def test_attachments_are_managed_in_the_back_office(editor, db, make, uploads):
     assert editor.get(f"/admin/articles/attachments/{attachment.id}").data == PDF
     assert editor.get(f"/articles/attachments/{attachment.id}").data == PDF
 
-    response = editor.post(f"/admin/articles/{article.id}/attachments",
-                           data={"file": (io.BytesIO(PNG), "伪装成PDF.pdf")}, content_type="multipart/form-data",
-                           follow_redirects=True)
+    response = editor.post(
+        f"/admin/articles/{article.id}/attachments",
+        data={"file": (io.BytesIO(PNG), "伪装成PDF.pdf")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "仅接受以下格式" in text(response)
     assert db.session.query(ArticleAttachment).count() == 1
 
-    response = editor.post(f"/admin/articles/{article.id}/attachments", data={},
-                           content_type="multipart/form-data", follow_redirects=True)
+    response = editor.post(
+        f"/admin/articles/{article.id}/attachments", data={}, content_type="multipart/form-data", follow_redirects=True
+    )
     assert "请选择要上传的文件" in text(response)
 
     response = editor.post(f"/admin/articles/attachments/{attachment.id}/delete")
@@ -385,9 +429,14 @@ def test_an_account_officer_cannot_reach_the_article_views(client, db, staff_fac
     db.session.commit()
     staff_factory("AccountOfficer", username="officer")
     login_staff("officer")
-    for url in ("/articleadminview/list/", "/articleadminview/add", f"/articleadminview/show/{article.id}",
-                f"/articleadminview/edit/{article.id}", f"/admin/articles/{article.id}/attachments",
-                f"/admin/articles/attachments/{attachment.id}"):
+    for url in (
+        "/articleadminview/list/",
+        "/articleadminview/add",
+        f"/articleadminview/show/{article.id}",
+        f"/articleadminview/edit/{article.id}",
+        f"/admin/articles/{article.id}/attachments",
+        f"/admin/articles/attachments/{attachment.id}",
+    ):
         assert client.get(url).status_code in (302, 403), url
     client.post("/articleadminview/action_post", data={"action": "unpublish", "rowid": str(article.id)})
     client.post(f"/articleadminview/delete/{article.id}")

@@ -37,10 +37,16 @@ def test_admin_edits_a_faq_entry(client, db, staff_factory, login_staff):
     listing = client.get("/faqentryadminview/list/")
     assert listing.status_code == 200
     assert "个人账号登录不进去是什么原因" in listing.get_data(as_text=True)
-    response = client.post(f"/faqentryadminview/edit/{entry.id}", data={
-        "position": "1", "question": "修改后的问题", "location": "登录界面",
-        "answer": "修改后的处理方法", "published": "y",
-    })
+    response = client.post(
+        f"/faqentryadminview/edit/{entry.id}",
+        data={
+            "position": "1",
+            "question": "修改后的问题",
+            "location": "登录界面",
+            "answer": "修改后的处理方法",
+            "published": "y",
+        },
+    )
     assert response.status_code == 302
     assert "修改后的问题" in client.get("/help/faq").get_data(as_text=True)
 

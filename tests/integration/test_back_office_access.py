@@ -14,8 +14,13 @@ from app.roles import ADMIN, ROLE_PERMISSIONS
 # Routes that are public by design (sign-in, sign-out, language, the index that sends
 # strangers to the sign-in page) and FAB's list actions, which check the action's own
 # permission inside.
-PUBLIC_ENDPOINTS = {"AdminIndexView.index", "UtilView.back", "LocaleView.index", "StaffAuthView.login",
-                    "StaffAuthView.logout"}
+PUBLIC_ENDPOINTS = {
+    "AdminIndexView.index",
+    "UtilView.back",
+    "LocaleView.index",
+    "StaffAuthView.login",
+    "StaffAuthView.logout",
+}
 ACTION_METHODS = {"action", "action_post"}
 STAFF_ROLES = [ADMIN, *[role for role in ROLE_PERMISSIONS if role not in ("Citizen", "LegalEntity")]]
 
@@ -36,8 +41,9 @@ def back_office_routes(app):
         # A route whose permission the view does not declare (a read-only view's add/edit/delete) is
         # refused to everyone, Admin included.
         declared = permission in (view.base_permissions or [])
-        routes.append((rule.endpoint, url, rule.methods - {"HEAD", "OPTIONS"},
-                       (view.class_permission_name, permission, declared)))
+        routes.append(
+            (rule.endpoint, url, rule.methods - {"HEAD", "OPTIONS"}, (view.class_permission_name, permission, declared))
+        )
     return routes
 
 
@@ -46,22 +52,31 @@ def granted(role, view_name, permission, declared) -> bool:
         return False
     if role == ADMIN:
         return True
-    return any(re.match(view_rule, view_name) and re.match(permission_rule, permission)
-               for view_rule, permission_rule in ROLE_PERMISSIONS.get(role, []))
+    return any(
+        re.match(view_rule, view_name) and re.match(permission_rule, permission)
+        for view_rule, permission_rule in ROLE_PERMISSIONS.get(role, [])
+    )
 
 
 def refused(response) -> bool:
     """FAB refuses by sending the user to the sign-in page (401 or 403 for an API)."""
-    return response.status_code in (401, 403) or (response.status_code == 302
-                                           and "/admin/login" in response.headers.get("Location", ""))
+    return response.status_code in (401, 403) or (
+        response.status_code == 302 and "/admin/login" in response.headers.get("Location", "")
+    )
 
 
 def test_every_back_office_route_is_checked(app):
     routes = back_office_routes(app)
     assert len(routes) > 100
     endpoints = {endpoint for endpoint, *_ in routes}
-    for expected in ("CaseWorkflowView.queue", "CaseWorkflowView.case", "CaseWorkflowView.notice",
-                     "StatisticsView.index", "ArticleAdminView.list", "StaffUserView.list"):
+    for expected in (
+        "CaseWorkflowView.queue",
+        "CaseWorkflowView.case",
+        "CaseWorkflowView.notice",
+        "StatisticsView.index",
+        "ArticleAdminView.list",
+        "StaffUserView.list",
+    ):
         assert expected in endpoints
 
 
@@ -87,8 +102,9 @@ def test_each_role_reaches_exactly_what_it_is_granted(app, db, staff_factory, ro
 def test_citizens_and_strangers_reach_no_back_office_route(app, db, client, register_person):
     person = register_person()
     citizen = app.test_client()
-    citizen.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
-                                         "password": person["password"]})
+    citizen.post(
+        "/account/login", data={"kind": "personal", "identifier": person["phone"], "password": person["password"]}
+    )
     for endpoint, url, methods, _permission in back_office_routes(app):
         for visitor in (client, citizen):
             response = visitor.get(url) if "GET" in methods else visitor.post(url, data={})
@@ -97,6 +113,7 @@ def test_citizens_and_strangers_reach_no_back_office_route(app, db, client, regi
 
 def test_the_jwt_login_api_is_not_offered(client, staff_factory):
     staff_factory("Admin", username="boss")
-    response = client.post("/api/v1/security/login",
-                           json={"username": "boss", "password": "Staff@2026pass", "provider": "db"})
+    response = client.post(
+        "/api/v1/security/login", json={"username": "boss", "password": "Staff@2026pass", "provider": "db"}
+    )
     assert response.status_code == 404

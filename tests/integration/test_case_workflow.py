@@ -12,8 +12,12 @@ from app.services.cases.handling import make_registration_number
 from app.services.cases.workflow import Status
 
 EMPLOYER = make_uscc("91110105MA01B2C3X")
-ROLES = {"acceptor": "AcceptanceOfficer", "reviewer": "ReviewOfficer", "approver": "DecisionOfficer",
-         "issuer": "IssuingOfficer"}
+ROLES = {
+    "acceptor": "AcceptanceOfficer",
+    "reviewer": "ReviewOfficer",
+    "approver": "DecisionOfficer",
+    "issuer": "IssuingOfficer",
+}
 
 
 def jpeg():
@@ -68,10 +72,18 @@ def test_submission_to_issue_with_four_roles(db, submitted_case, staff):
     assert db.session.query(SmsOutboxMessage).filter_by(purpose="case_notice").count() == 4
 
 
-@pytest.mark.parametrize("username, action", [
-    ("reviewer", "accept"), ("approver", "accept"), ("issuer", "accept"),
-    ("acceptor", "approve"), ("reviewer", "approve"), ("acceptor", "issue"), ("approver", "issue"),
-])
+@pytest.mark.parametrize(
+    "username, action",
+    [
+        ("reviewer", "accept"),
+        ("approver", "accept"),
+        ("issuer", "accept"),
+        ("acceptor", "approve"),
+        ("reviewer", "approve"),
+        ("acceptor", "issue"),
+        ("approver", "issue"),
+    ],
+)
 def test_each_role_is_refused_other_steps(db, submitted_case, staff, username, action):
     response = act(staff[username], submitted_case, action, "理由")
     assert response.status_code == 403
@@ -92,7 +104,8 @@ def test_a_step_out_of_order_is_refused(db, submitted_case, staff):
     act(staff["acceptor"], submitted_case, "accept")
     response = act(staff["acceptor"], submitted_case, "accept")
     assert response.status_code == 403 or "无法进行此操作" in staff["acceptor"].get(
-        response.headers.get("Location", "/admin/workflow/")).get_data(as_text=True)
+        response.headers.get("Location", "/admin/workflow/")
+    ).get_data(as_text=True)
     db.session.expire_all()
     assert len(db.session.get(Application, submitted_case.id).events) == 2
 
@@ -141,8 +154,10 @@ def test_two_officers_pressing_at_once_cannot_both_succeed(app, db, submitted_ca
             finally:
                 database.session.remove()
 
-    threads = [threading.Thread(target=press, args=(officer_ids[0], "accept")),
-               threading.Thread(target=press, args=(officer_ids[1], "refuse"))]
+    threads = [
+        threading.Thread(target=press, args=(officer_ids[0], "accept")),
+        threading.Thread(target=press, args=(officer_ids[1], "refuse")),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -160,8 +175,9 @@ def test_staff_correct_the_calendar_and_the_clock_follows(app, client, db, staff
 
     staff_factory("Admin", username="boss")
     login_staff("boss")
-    response = client.post("/calendaroverrideadminview/add", data={"day": "2027-02-08", "is_workday": "",
-                                                                   "note": "2027年春节"})
+    response = client.post(
+        "/calendaroverrideadminview/add", data={"day": "2027-02-08", "is_workday": "", "note": "2027年春节"}
+    )
     assert response.status_code == 302
     assert db.session.query(CalendarOverride).filter_by(note="2027年春节").one().is_workday is False
     assert not WorkingCalendar.from_database().is_workday(datetime.date(2027, 2, 8))
@@ -203,8 +219,10 @@ def test_the_correction_notice_lists_every_defect_once(client, db, submitted_cas
 
     officer = db.session.query(Account).filter_by(username="acceptor").one()
     materials = [m for m in submitted_case.item.materials if m.required][:2]
-    defects = [{"material_id": m.id, "label": m.name, "problem": f"问题{index}：请重新上传清晰的扫描件"}
-               for index, m in enumerate(materials, 1)]
+    defects = [
+        {"material_id": m.id, "label": m.name, "problem": f"问题{index}：请重新上传清晰的扫描件"}
+        for index, m in enumerate(materials, 1)
+    ]
     case_handling.handle(submitted_case, "request_correction", actor=officer, reason="请一次性补正", defects=defects)
     db.session.commit()
     data = client.get(notice_links(client, submitted_case)[0]).data
@@ -224,24 +242,30 @@ def test_refusals_carry_the_reasons_and_the_right_of_redress_once(client, db, su
     assert text.count("行政复议") == 1
 
 
-def test_staff_download_notices_from_the_case_and_strangers_cannot(app, client, db, submitted_case, staff,
-                                                                   register_person):
+def test_staff_download_notices_from_the_case_and_strangers_cannot(
+    app, client, db, submitted_case, staff, register_person
+):
     act(staff["acceptor"], submitted_case, "accept")
     event = submitted_case.events[-1]
     response = staff["reviewer"].get(f"/admin/workflow/case/{submitted_case.id}/notice/{event.id}")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert f"/notice/{event.id}" in staff["reviewer"].get(f"/admin/workflow/case/{submitted_case.id}").get_data(
-        as_text=True)
+        as_text=True
+    )
     # An event that has no notice is not found; another citizen gets nothing.
     submit_event = submitted_case.events[0]
     assert client.get(f"/user/cases/{submitted_case.number}/notices/{submit_event.id}.pdf").status_code == 404
     from app.services.accounts.identity_documents import make_resident_id
 
     other = app.test_client()
-    stranger = register_person(document_number=make_resident_id("110105", datetime.date(1990, 5, 5), 33),
-                               phone="13655550002", email="s2@example.cn")
-    other.post("/account/login", data={"kind": "personal", "identifier": stranger["phone"],
-                                       "password": stranger["password"]})
+    stranger = register_person(
+        document_number=make_resident_id("110105", datetime.date(1990, 5, 5), 33),
+        phone="13655550002",
+        email="s2@example.cn",
+    )
+    other.post(
+        "/account/login", data={"kind": "personal", "identifier": stranger["phone"], "password": stranger["password"]}
+    )
     assert other.get(f"/user/cases/{submitted_case.number}/notices/{event.id}.pdf").status_code == 404
     assert app.test_client().get(f"/admin/workflow/case/{submitted_case.id}/notice/{event.id}").status_code == 302
 
@@ -285,15 +309,18 @@ def test_the_case_gets_the_province_of_its_employer(db, submitted_case):
     assert submitted_case.province == "北京市"
 
 
-@pytest.mark.parametrize("groups, province, sees", [
-    ("", "", True),
-    ("建造师", "", True),
-    ("注册建筑师", "", False),
-    ("", "北京市", True),
-    ("", "上海市", False),
-    ("建造师,注册建筑师", "北京市", True),
-    ("建造师", "上海市", False),
-])
+@pytest.mark.parametrize(
+    "groups, province, sees",
+    [
+        ("", "", True),
+        ("建造师", "", True),
+        ("注册建筑师", "", False),
+        ("", "北京市", True),
+        ("", "上海市", False),
+        ("建造师,注册建筑师", "北京市", True),
+        ("建造师", "上海市", False),
+    ],
+)
 def test_officers_see_only_the_cases_of_their_scope(app, db, submitted_case, staff_factory, groups, province, sees):
     officer = scoped_officer(app, db, staff_factory, "scoped", groups, province)
     case = submitted_case
@@ -311,14 +338,20 @@ def test_officers_see_only_the_cases_of_their_scope(app, db, submitted_case, sta
         assert response.status_code == 404
 
 
-def test_the_admin_sets_an_officers_scope_and_unknown_groups_are_refused(app, client, db, staff_factory,
-                                                                          login_staff):
+def test_the_admin_sets_an_officers_scope_and_unknown_groups_are_refused(app, client, db, staff_factory, login_staff):
     staff_factory("Admin", username="boss")
     officer = staff_factory("AcceptanceOfficer", username="clerk")
     login_staff("boss")
-    form = {"first_name": "受理", "last_name": "员", "username": "clerk", "email": officer.email, "active": "y",
-            "roles": [str(role.id) for role in officer.roles], "case_groups": "建造师，不存在的分组",
-            "case_province": "上海市"}
+    form = {
+        "first_name": "受理",
+        "last_name": "员",
+        "username": "clerk",
+        "email": officer.email,
+        "active": "y",
+        "roles": [str(role.id) for role in officer.roles],
+        "case_groups": "建造师，不存在的分组",
+        "case_province": "上海市",
+    }
     response = client.post(f"/users/edit/{officer.id}", data=form)
     assert response.status_code == 200 and "未知的事项分组：不存在的分组" in response.get_data(as_text=True)
     form["case_groups"] = "建造师，注册建筑师"
@@ -337,8 +370,12 @@ def test_the_staff_user_list_holds_staff_only(app, client, db, staff_factory, lo
 
 
 def issue_all_steps(staff, case):
-    for username, action in (("acceptor", "accept"), ("reviewer", "start_review"), ("approver", "approve"),
-                             ("issuer", "issue")):
+    for username, action in (
+        ("acceptor", "accept"),
+        ("reviewer", "start_review"),
+        ("approver", "approve"),
+        ("issuer", "issue"),
+    ):
         assert act(staff[username], case, action, "同意").status_code == 302
 
 
@@ -352,8 +389,13 @@ def test_personal_information_is_corrected_without_a_returned_case(client, db, s
     identity = next(m for m in item.materials if m.required)
 
     def post(**fields):
-        data = {"name": "", "document_number": "", "explanation": "", "commitment": "yes",
-                "sms_code": request_sms(client, account.phone, "application")}
+        data = {
+            "name": "",
+            "document_number": "",
+            "explanation": "",
+            "commitment": "yes",
+            "sms_code": request_sms(client, account.phone, "application"),
+        }
         data.update(fields)
         return client.post(url, data=data, content_type="multipart/form-data")
 
@@ -363,8 +405,11 @@ def test_personal_information_is_corrected_without_a_returned_case(client, db, s
     body = response.get_data(as_text=True)
     assert "请说明情况" in body and 'value="刘德铭"' in body
     assert db.session.query(Application).count() == 1  # nothing saved half-way
-    response = post(name="刘德铭", explanation="经公安机关批准更名",
-                    **{f"material_{identity.id}": (io.BytesIO(jpeg()), "new-id.jpg")})
+    response = post(
+        name="刘德铭",
+        explanation="经公安机关批准更名",
+        **{f"material_{identity.id}": (io.BytesIO(jpeg()), "new-id.jpg")},
+    )
     assert response.status_code == 302
     change = db.session.query(Application).order_by(Application.id.desc()).first()
     assert change.id != submitted_case.id and change.status == Status.SUBMITTED and change.number
@@ -382,8 +427,14 @@ def test_a_return_can_name_filled_in_fields_and_only_those_change(client, db, su
     case = submitted_case
     form = staff["acceptor"].get(f"/admin/cases/{case.id}/return").get_data(as_text=True)
     assert 'name="flag_field_school"' in form and "同济大学" in form
-    response = staff["acceptor"].post(f"/admin/cases/{case.id}/return", data={
-        "reason": "毕业院校填写有误", "flag_field_school": "1", "defect_field_school": "请填写毕业证书上的院校全称"})
+    response = staff["acceptor"].post(
+        f"/admin/cases/{case.id}/return",
+        data={
+            "reason": "毕业院校填写有误",
+            "flag_field_school": "1",
+            "defect_field_school": "请填写毕业证书上的院校全称",
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Application, case.id).status == Status.RETURNED
@@ -414,12 +465,24 @@ def test_the_service_refuses_changes_to_fields_that_were_not_returned(db, submit
     from app.services.cases import applications
 
     officer = db.session.query(Account).filter_by(username="acceptor").one()
-    applications.request_correction(submitted_case, actor=officer, reason="院校", office="受理",
-                                    defects=[{"field": "school", "label": "毕业院校", "problem": "不全"}])
+    applications.request_correction(
+        submitted_case,
+        actor=officer,
+        reason="院校",
+        office="受理",
+        defects=[{"field": "school", "label": "毕业院校", "problem": "不全"}],
+    )
     db.session.commit()
     with pytest.raises(FieldErrors) as refused:
-        applications.resubmit(submitted_case.account, submitted_case, changes={}, uploads={}, commitment=True,
-                              sms_check=lambda phone: {}, field_values={"school": "新", "major": "改"})
+        applications.resubmit(
+            submitted_case.account,
+            submitted_case,
+            changes={},
+            uploads={},
+            commitment=True,
+            sms_check=lambda phone: {},
+            field_values={"school": "新", "major": "改"},
+        )
     assert "__all__" in refused.value.errors
 
 

@@ -26,18 +26,25 @@ def holder(client, db, register_person):
     account = db.session.query(Account).filter_by(phone=person["phone"]).one()
     today = clock.today()
     registration = PersonRegistration(
-        holder_name=account.real_name, holder_document_type=account.document_type,
-        holder_document_number=account.document_number, qualification="constructor_1",
-        registration_number="京1112015202600001", employer_name="北京建工示范建设集团有限公司",
-        employer_uscc="91110105MA01B2C3X6", valid_from=today - datetime.timedelta(days=30),
-        valid_to=today + datetime.timedelta(days=1000), status="valid")
+        holder_name=account.real_name,
+        holder_document_type=account.document_type,
+        holder_document_number=account.document_number,
+        qualification="constructor_1",
+        registration_number="京1112015202600001",
+        employer_name="北京建工示范建设集团有限公司",
+        employer_uscc="91110105MA01B2C3X6",
+        valid_from=today - datetime.timedelta(days=30),
+        valid_to=today + datetime.timedelta(days=1000),
+        status="valid",
+    )
     registration.specialties.append(RegisteredSpecialty(specialty="建筑工程", valid_to=registration.valid_to))
     db.session.add(registration)
     db.session.flush()
     certificate = certificates.issue_for(registration, today)
     db.session.commit()
-    client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
-                                        "password": person["password"]})
+    client.post(
+        "/account/login", data={"kind": "personal", "identifier": person["phone"], "password": person["password"]}
+    )
     return {"person": person, "account": account, "certificate": certificate, "registration": registration}
 
 
@@ -46,8 +53,9 @@ def face_ok(account):
 
 
 def endorse(client, certificate, purpose="bidding", detail=""):
-    return client.post("/user/certificates", data={"certificate_id": certificate.id, "purpose": purpose,
-                                                   "purpose_detail": detail})
+    return client.post(
+        "/user/certificates", data={"certificate_id": certificate.id, "purpose": purpose, "purpose_detail": detail}
+    )
 
 
 def test_my_certificates_needs_face_verification_of_its_own_purpose(client, holder):
@@ -99,13 +107,17 @@ def test_endorsing_twice_while_live_is_refused(client, db, holder):
     assert db.session.query(CertificateEndorsement).count() == 1
 
 
-@pytest.mark.parametrize("purpose, detail, message", [
-    ("", "", "请选择证照用途"),
-    ("other", "", "请填写证照用途"),
-    ("other", "很" * 31, "不能超过30个字"),
-])
-def test_a_bad_endorsement_form_says_why_beside_the_field_and_keeps_the_input(client, db, holder, purpose, detail,
-                                                                             message):
+@pytest.mark.parametrize(
+    "purpose, detail, message",
+    [
+        ("", "", "请选择证照用途"),
+        ("other", "", "请填写证照用途"),
+        ("other", "很" * 31, "不能超过30个字"),
+    ],
+)
+def test_a_bad_endorsement_form_says_why_beside_the_field_and_keeps_the_input(
+    client, db, holder, purpose, detail, message
+):
     face_ok(holder["account"])
     response = endorse(client, holder["certificate"], purpose, detail)
     assert response.status_code == 422
@@ -161,10 +173,14 @@ def test_another_citizen_cannot_see_or_download_my_certificate(client, db, holde
     client.post("/account/logout")
     from app.services.accounts.identity_documents import make_resident_id
 
-    stranger = register_person(document_number=make_resident_id("110105", datetime.date(1990, 5, 5), 33),
-                               phone="13655550001", email="stranger@example.cn")
-    client.post("/account/login", data={"kind": "personal", "identifier": stranger["phone"],
-                                        "password": stranger["password"]})
+    stranger = register_person(
+        document_number=make_resident_id("110105", datetime.date(1990, 5, 5), 33),
+        phone="13655550001",
+        email="stranger@example.cn",
+    )
+    client.post(
+        "/account/login", data={"kind": "personal", "identifier": stranger["phone"], "password": stranger["password"]}
+    )
     account = db.session.query(Account).filter_by(phone=stranger["phone"]).one()
     face_ok(account)
     assert client.get(f"/user/certificates/{certificate_id}/download.pdf").status_code == 404
@@ -254,15 +270,19 @@ def test_an_uploaded_pdf_or_ofd_is_checked(client, db, holder):
     pdf = client.get(f"/user/certificates/{holder['certificate'].id}/download.pdf").data
     ofd = client.get(f"/user/certificates/{holder['certificate'].id}/download.ofd").data
     for name, data in (("c.pdf", pdf), ("c.ofd", ofd)):
-        response = client.post("/certificates/verify", data={"document": (io.BytesIO(data), name)},
-                               content_type="multipart/form-data")
+        response = client.post(
+            "/certificates/verify", data={"document": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+        )
         page = text(response)
         assert response.status_code == 200 and "真实有效" in page and "该文件与门户签发的证照一致" in page
 
 
 def test_an_uploaded_file_that_is_not_a_certificate_gets_a_clear_message(client, db):
-    response = client.post("/certificates/verify", data={"document": (io.BytesIO(b"%PDF-1.4 junk"), "x.pdf")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/certificates/verify",
+        data={"document": (io.BytesIO(b"%PDF-1.4 junk"), "x.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422 and "不是本门户签发的电子证照" in text(response)
     response = client.post("/certificates/verify", data={}, content_type="multipart/form-data")
     assert response.status_code == 422 and "请选择" in text(response)

@@ -58,6 +58,9 @@ def test_translate_compile_fails_loudly_on_a_broken_catalogue(tmp_path):
     po.write_text(text.replace("欢迎访问%(site)s", "欢迎访问%(sitename)s"), encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "run.py", "translate", "compile"],
-        cwd=copy, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "PORTAL_ENV": "test"},
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PORTAL_ENV": "test"},
     )
     assert result.returncode != 0

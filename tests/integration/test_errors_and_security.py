@@ -60,8 +60,9 @@ def test_forms_are_protected_against_csrf(app, db, staff_factory):
         assert "页面已过期" in response.get_data(as_text=True)
         page = client.get("/admin/login/").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        response = client.post("/admin/login/", data={
-            "username": "csrfadmin", "password": "Staff@2026pass", "csrf_token": token})
+        response = client.post(
+            "/admin/login/", data={"username": "csrfadmin", "password": "Staff@2026pass", "csrf_token": token}
+        )
         assert response.status_code == 302
     finally:
         app.config["WTF_CSRF_ENABLED"] = False

@@ -39,8 +39,9 @@ def text(response):
 
 
 def signed_in(client, person):
-    response = client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
-                                                   "password": person["password"]})
+    response = client.post(
+        "/account/login", data={"kind": "personal", "identifier": person["phone"], "password": person["password"]}
+    )
     assert response.status_code == 302
 
 
@@ -68,8 +69,11 @@ def desktop(app, person):
 @pytest.fixture
 def stranger(app, person, register_person):
     """A second citizen, signed in on a computer of their own."""
-    data = register_person(document_number=make_resident_id("110105", datetime.date(1991, 2, 3), 21),
-                           phone="13522223333", email="other@example.cn")
+    data = register_person(
+        document_number=make_resident_id("110105", datetime.date(1991, 2, 3), 21),
+        phone="13522223333",
+        email="other@example.cn",
+    )
     browser = new_client(app)
     signed_in(browser, data)
     return browser
@@ -172,8 +176,10 @@ def test_the_phone_flow_verifies_and_the_desktop_moves_on(app, desktop, person, 
     assert "身份验证" in page and "认证成功" in page
     assert "恭喜你，完成了身份验证" in page and "返回 (2)" in page
 
-    assert desktop.get(f"/face/status/{token}").get_json() == {"state": "verified",
-                                                                "redirect": f"/face/continue/{token}"}
+    assert desktop.get(f"/face/status/{token}").get_json() == {
+        "state": "verified",
+        "redirect": f"/face/continue/{token}",
+    }
     response = desktop.get(f"/face/continue/{token}")
     assert response.status_code == 302 and response.headers["Location"] == "/user/"
     account = db.session.query(Account).filter_by(phone=person["phone"]).one()
@@ -189,8 +195,11 @@ def test_a_used_code_shows_the_invalid_page(app, desktop):
     _, token = open_face_page(desktop)
     verify_on_phone(app, token)
     phone = new_client(app)
-    for response in (phone.get(f"/face/m/{token}"), phone.post(f"/face/m/{token}/start"),
-                     phone.post(f"/face/m/{token}/complete")):
+    for response in (
+        phone.get(f"/face/m/{token}"),
+        phone.post(f"/face/m/{token}/start"),
+        phone.post(f"/face/m/{token}/complete"),
+    ):
         assert response.status_code == 410
         assert "二维码无效或已过期" in text(response)
         assert "请刷新电脑上的人脸识别页面" in text(response)
@@ -238,8 +247,18 @@ def test_continue_with_an_expired_code_starts_again(desktop):
     assert "二维码已过期，已为您生成新的二维码" in text(desktop.get(response.headers["Location"]))
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/x", "//evil.example/x", "/\\evil.example",
-                                    "javascript:alert(1)", "evil.example", "/face/online_service", ""])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/x",
+        "//evil.example/x",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+        "/face/online_service",
+        "",
+    ],
+)
 def test_next_cannot_leave_the_site(app, desktop, target):
     _, token = open_face_page(desktop, "/face/online_service?next=" + target.replace("\\", "%5C"))
     verify_on_phone(app, token)

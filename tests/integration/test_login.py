@@ -67,22 +67,25 @@ def test_captcha_after_three_failures(client, db, register_person, known_captcha
     # The right password alone is no longer enough.
     response = login(client, person["document_number"], person["password"])
     assert response.status_code == 200 and "请输入图片中的字符" in text(response)
-    response = login(client, person["document_number"], person["password"], captcha=known_captcha,
-                     captcha_id=new_captcha_id(client))
+    response = login(
+        client, person["document_number"], person["password"], captcha=known_captcha, captcha_id=new_captcha_id(client)
+    )
     assert response.status_code == 302
 
 
 def test_lockout_after_five_failures_says_until_when(client, db, register_person, known_captcha, new_captcha_id):
     person = register_person()
     for _ in range(5):
-        response = login(client, person["document_number"], "Wrong2026pass", captcha=known_captcha,
-                         captcha_id=new_captcha_id(client))
+        response = login(
+            client, person["document_number"], "Wrong2026pass", captcha=known_captcha, captcha_id=new_captcha_id(client)
+        )
     account = db.session.query(Account).filter_by(phone=person["phone"]).one()
     assert account.locked_until is not None
     shown = account.locked_until + datetime.timedelta(hours=8)  # stored in UTC, shown in Beijing time
     assert shown.strftime("%Y-%m-%d %H:%M") in text(response)
-    response = login(client, person["document_number"], person["password"], captcha=known_captcha,
-                     captcha_id=new_captcha_id(client))
+    response = login(
+        client, person["document_number"], person["password"], captcha=known_captcha, captcha_id=new_captcha_id(client)
+    )
     assert response.status_code == 200 and "锁定" in text(response)
     assert db.session.query(AuditRecord).filter_by(event="login.locked").count() >= 1
 
@@ -102,8 +105,7 @@ def test_staff_can_unlock(client, db, register_person, staff_factory, login_staf
     db.session.commit()
     staff_factory("AccountOfficer", username="officer")
     login_staff("officer")
-    response = client.post("/portalaccountadminview/action_post",
-                           data={"action": "unlock", "rowid": [str(account.id)]})
+    response = client.post("/portalaccountadminview/action_post", data={"action": "unlock", "rowid": [str(account.id)]})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Account, account.id).locked_until is None
@@ -142,6 +144,8 @@ def test_user_center_requires_login(client):
 
 def test_login_next_never_leaves_the_site(client, db, register_person):
     person = register_person()
-    response = client.post("/account/login?next=https://evil.example/",
-                           data={"kind": "personal", "identifier": person["phone"], "password": person["password"]})
+    response = client.post(
+        "/account/login?next=https://evil.example/",
+        data={"kind": "personal", "identifier": person["phone"], "password": person["password"]},
+    )
     assert response.headers["Location"] == "/user/"

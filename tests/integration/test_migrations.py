@@ -48,20 +48,31 @@ def test_cases_submitted_before_the_data_scope_get_their_province(empty_database
         upgrade(revision="b7c1d2e3f4a5")  # the revision before cases had a province
         engine = create_engine(empty_database_url)
         with engine.begin() as conn:
-            conn.execute(text('INSERT INTO service_item (id, code, category, "group", position, name, legal_basis, '
-                              "conditions, process, time_limit_days, legal_time_limit_days, fee, phone, location) "
-                              "VALUES (1, 'X1', 'personal', 'constructor', 0, '事项', '', '', '', 20, 20, '', '', '')"))
+            conn.execute(
+                text(
+                    'INSERT INTO service_item (id, code, category, "group", position, name, legal_basis, '
+                    "conditions, process, time_limit_days, legal_time_limit_days, fee, phone, location) "
+                    "VALUES (1, 'X1', 'personal', 'constructor', 0, '事项', '', '', '', 20, 20, '', '', '')"
+                )
+            )
             for user_id, number in ((1, "310104198001010011"), (2, "440106198001010012")):
-                conn.execute(text(
-                    "INSERT INTO ab_user (id, first_name, last_name, username, email, active, kind, status, "
-                    "document_type, document_number, session_version, needs_manual_check) VALUES "
-                    f"({user_id}, 'a', 'b', 'u{user_id}', 'u{user_id}@x.cn', true, 'personal', 'active', "
-                    f"'resident_id', '{number}', 0, false)"))
+                conn.execute(
+                    text(
+                        "INSERT INTO ab_user (id, first_name, last_name, username, email, active, kind, status, "
+                        "document_type, document_number, session_version, needs_manual_check) VALUES "
+                        f"({user_id}, 'a', 'b', 'u{user_id}', 'u{user_id}@x.cn', true, 'personal', 'active', "
+                        f"'resident_id', '{number}', 0, false)"
+                    )
+                )
             for case_id, user_id, data in ((1, 1, '{"employer_uscc": "91110105MA01B2C3X6"}'), (2, 2, "{}")):
-                conn.execute(text(
-                    "INSERT INTO application (id, number, account_id, item_id, status, data, correction, commitment, "
-                    f"created_at, updated_at) VALUES ({case_id}, 'N{case_id}', {user_id}, 1, 'submitted', :data, '', "
-                    "true, '2026-01-01', '2026-01-01')"), {"data": data})
+                conn.execute(
+                    text(
+                        "INSERT INTO application (id, number, account_id, item_id, status, data, correction, commitment, "
+                        f"created_at, updated_at) VALUES ({case_id}, 'N{case_id}', {user_id}, 1, 'submitted', :data, '', "
+                        "true, '2026-01-01', '2026-01-01')"
+                    ),
+                    {"data": data},
+                )
         upgrade()
         with engine.connect() as conn:
             provinces = dict(conn.execute(text("SELECT id, province FROM application")).all())

@@ -90,8 +90,7 @@ def test_a_case_number_and_its_times_are_beijing_ones(client, db, submit_constru
     assert f"{shown}（北京时间）" in page
 
 
-@pytest.mark.parametrize("moment", [m for m in MOMENTS if MOMENTS[m][1] in FIVE_WORKING_DAYS_AFTER],
-                         indirect=True)
+@pytest.mark.parametrize("moment", [m for m in MOMENTS if MOMENTS[m][1] in FIVE_WORKING_DAYS_AFTER], indirect=True)
 def test_the_acceptance_limit_counts_from_the_beijing_day(db, moment):
     calendar = WorkingCalendar.from_database()
     assert calendar.add(clock.today(), 5) == FIVE_WORKING_DAYS_AFTER[moment]
@@ -111,10 +110,17 @@ def test_an_endorsement_runs_180_beijing_days(db, register_person, moment):
     person = register_person()
     account = db.session.query(Account).filter_by(phone=person["phone"]).one()
     registration = PersonRegistration(
-        holder_name=account.real_name, holder_document_type=account.document_type,
-        holder_document_number=account.document_number, qualification="constructor_1",
-        registration_number="京1112015202600099", employer_name="北京建工示范建设集团有限公司",
-        employer_uscc="91110105MA01B2C3X6", valid_from=D(2025, 1, 1), valid_to=D(2030, 1, 1), status="valid")
+        holder_name=account.real_name,
+        holder_document_type=account.document_type,
+        holder_document_number=account.document_number,
+        qualification="constructor_1",
+        registration_number="京1112015202600099",
+        employer_name="北京建工示范建设集团有限公司",
+        employer_uscc="91110105MA01B2C3X6",
+        valid_from=D(2025, 1, 1),
+        valid_to=D(2030, 1, 1),
+        status="valid",
+    )
     registration.specialties.append(RegisteredSpecialty(specialty="建筑工程", valid_to=registration.valid_to))
     db.session.add(registration)
     db.session.flush()
@@ -163,7 +169,21 @@ def test_no_module_asks_the_machine_for_its_local_date():
     """`make lint` runs the same rules; here too, so that `make test` alone catches a regression."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     ruff = os.path.join(os.path.dirname(sys.executable), "ruff")
-    result = subprocess.run([ruff, "check", "--no-cache", "--select", "DTZ002,DTZ003,DTZ004,DTZ005,DTZ006,DTZ011,DTZ012,TID251",
-                             "app", "tests", "bench", "config.py", "run.py"],
-                            cwd=root, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            ruff,
+            "check",
+            "--no-cache",
+            "--select",
+            "DTZ002,DTZ003,DTZ004,DTZ005,DTZ006,DTZ011,DTZ012,TID251",
+            "app",
+            "tests",
+            "bench",
+            "config.py",
+            "run.py",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout

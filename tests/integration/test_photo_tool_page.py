@@ -99,11 +99,14 @@ def test_the_download_also_takes_an_upload_directly(english):
     assert jpeg_of(response.data).size == (295, 413) and len(response.data) <= 100 * 1024
 
 
-@pytest.mark.parametrize("photo_data", [
-    "not base64!",
-    base64.b64encode(b"<script>alert(1)</script>").decode(),
-    base64.b64encode(picture(size=(800, 600))).decode(),  # a JPEG, but not one this tool made
-])
+@pytest.mark.parametrize(
+    "photo_data",
+    [
+        "not base64!",
+        base64.b64encode(b"<script>alert(1)</script>").decode(),
+        base64.b64encode(picture(size=(800, 600))).decode(),  # a JPEG, but not one this tool made
+    ],
+)
 def test_the_download_refuses_anything_but_a_processed_photo(english, photo_data):
     response = english.post("/tools/photo/download", data={"photo_data": photo_data})
     assert response.status_code == 400
@@ -111,12 +114,15 @@ def test_the_download_refuses_anything_but_a_processed_photo(english, photo_data
     assert "please process the photo again" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("data, filename, message", [
-    (b"this is not a picture", "notes.jpg", "This is not a picture in an accepted format"),
-    (b"%PDF-1.4\n%%EOF", "form.pdf", "This is not a picture in an accepted format"),
-    (picture(size=(60, 80)), "tiny.jpg", "The picture is too small"),
-    (b"\xff\xd8" + b"\0" * (10 * 1024 * 1024), "big.jpg", "The file is larger than 10 MB"),
-])
+@pytest.mark.parametrize(
+    "data, filename, message",
+    [
+        (b"this is not a picture", "notes.jpg", "This is not a picture in an accepted format"),
+        (b"%PDF-1.4\n%%EOF", "form.pdf", "This is not a picture in an accepted format"),
+        (picture(size=(60, 80)), "tiny.jpg", "The picture is too small"),
+        (b"\xff\xd8" + b"\0" * (10 * 1024 * 1024), "big.jpg", "The file is larger than 10 MB"),
+    ],
+)
 def test_a_bad_upload_shows_the_error_beside_the_field(english, data, filename, message):
     response = upload(english, data, filename)
     assert response.status_code == 400

@@ -33,15 +33,18 @@ def test_home_page_offers_the_hot_services(client):
         assert label in page
 
 
-@pytest.mark.parametrize("fragment", [
-    "主办单位：中华人民共和国住房和城乡建设部",
-    "承办单位：住房和城乡建设部信息中心",
-    "备案编号：京ICP备10036469号",
-    "地址：北京市海淀区三里河路9号",
-    "邮编：100835",
-    "技术支持电话：010-58934213/010-58934446",
-    "电子邮箱： XTC@mohurd.gov.cn",
-])
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "主办单位：中华人民共和国住房和城乡建设部",
+        "承办单位：住房和城乡建设部信息中心",
+        "备案编号：京ICP备10036469号",
+        "地址：北京市海淀区三里河路9号",
+        "邮编：100835",
+        "技术支持电话：010-58934213/010-58934446",
+        "电子邮箱： XTC@mohurd.gov.cn",
+    ],
+)
 def test_footer_carries_the_manual_texts(client, fragment):
     assert fragment in text_of(client.get("/"))
 

@@ -40,10 +40,17 @@ def results(response) -> str:
 
 def add_person(db, name: str, number: str) -> None:
     registration = PersonRegistration(
-        holder_name=name, holder_document_type="resident_id", holder_document_number="11010519860402" + number[-4:],
-        qualification="constructor_1", registration_number=number, employer_name="华岳示范建设工程有限公司",
-        employer_uscc="91110105MA01B2C3X0", valid_from=datetime.date(2026, 1, 1), valid_to=datetime.date(2029, 1, 1),
-        province="北京市")
+        holder_name=name,
+        holder_document_type="resident_id",
+        holder_document_number="11010519860402" + number[-4:],
+        qualification="constructor_1",
+        registration_number=number,
+        employer_name="华岳示范建设工程有限公司",
+        employer_uscc="91110105MA01B2C3X0",
+        valid_from=datetime.date(2026, 1, 1),
+        valid_to=datetime.date(2029, 1, 1),
+        province="北京市",
+    )
     registration.specialties.append(RegisteredSpecialty(specialty="建筑工程", valid_to=datetime.date(2029, 1, 1)))
     db.session.add(registration)
     db.session.commit()
@@ -56,11 +63,13 @@ def test_a_recurring_query_is_answered_without_reading_the_register(client, regi
     again = client.get("/query/people", query_string=QUERY)
     assert again.status_code == 200 and len(register_reads) == reads
     assert results(again) == results(first)
-    other_visitor = client.application.test_client().get("/query/people", query_string=QUERY,
-                                                          environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    other_visitor = client.application.test_client().get(
+        "/query/people", query_string=QUERY, environ_base={"REMOTE_ADDR": "203.0.113.7"}
+    )
     assert results(other_visitor) == results(first) and len(register_reads) == reads
-    detail_url = "/query/people/" + quote(registers.session.query(PersonRegistration)
-                                          .filter_by(holder_name="陈立新").one().registration_number)
+    detail_url = "/query/people/" + quote(
+        registers.session.query(PersonRegistration).filter_by(holder_name="陈立新").one().registration_number
+    )
     client.get(detail_url)
     reads = len(register_reads)
     assert "陈立新" in client.get(detail_url).get_data(as_text=True) and len(register_reads) == reads
@@ -83,10 +92,19 @@ def test_a_cancelled_registration_shows_as_cancelled_at_once(client, registers):
 
 def test_a_rolled_back_change_keeps_the_generation(app, registers):
     before = register_generation.current()
-    registers.session.add(PersonRegistration(
-        holder_name="未提交", holder_document_type="resident_id", holder_document_number="X1",
-        qualification="constructor_1", registration_number="京111202600998", employer_name="某", employer_uscc="X",
-        valid_from=datetime.date(2026, 1, 1), valid_to=datetime.date(2029, 1, 1)))
+    registers.session.add(
+        PersonRegistration(
+            holder_name="未提交",
+            holder_document_type="resident_id",
+            holder_document_number="X1",
+            qualification="constructor_1",
+            registration_number="京111202600998",
+            employer_name="某",
+            employer_uscc="X",
+            valid_from=datetime.date(2026, 1, 1),
+            valid_to=datetime.date(2029, 1, 1),
+        )
+    )
     registers.session.flush()
     registers.session.rollback()
     assert register_generation.current() == before
@@ -105,8 +123,9 @@ def test_only_changes_the_queries_show_move_the_generation(app, registers, submi
     assert register_generation.current() == before + 1
 
 
-def test_another_process_changing_a_register_is_seen_after_the_refresh(app, client, registers, register_reads,
-                                                                      monkeypatch):
+def test_another_process_changing_a_register_is_seen_after_the_refresh(
+    app, client, registers, register_reads, monkeypatch
+):
     client.get("/query/people", query_string=QUERY)
     reads = len(register_reads)
     get_store().incr(register_generation.KEY, 3600)  # what bump() in another process does

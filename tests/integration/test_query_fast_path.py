@@ -89,7 +89,9 @@ def test_the_picture_code_holds_for_pages_from_the_fast_path(app, registers, mon
     client = visitor(app)
     pages = [client.get("/query/people", query_string=QUERY) for _ in range(3)]
     assert "陈立新" in results(pages[0]) and 'name="captcha"' not in pages[0].get_data(as_text=True)
-    assert "陈立新" in results(pages[1]) and 'name="captcha"' in pages[1].get_data(as_text=True)  # the next one needs it
+    assert "陈立新" in results(pages[1]) and 'name="captcha"' in pages[1].get_data(
+        as_text=True
+    )  # the next one needs it
     assert results(pages[2]) == "" and 'name="captcha"' in pages[2].get_data(as_text=True)
     assert 'name="captcha"' in client.get("/query/people").get_data(as_text=True)  # the form asks for it too
     assert queries_counted(app) == 3
@@ -111,12 +113,13 @@ def test_a_visitor_who_chose_english_gets_english_pages_and_keeps_the_choice(app
     assert expires > datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=29)
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Personnel qualification query" in client.get("/query/enterprises").get_data(as_text=True)
-    assert "人员资格查询" in visitor(app, "198.51.100.5").get("/query/people", query_string=QUERY).get_data(as_text=True)
+    assert "人员资格查询" in visitor(app, "198.51.100.5").get("/query/people", query_string=QUERY).get_data(
+        as_text=True
+    )
 
 
 @pytest.mark.usefixtures("generous_query_limits")
-def test_a_signed_in_citizen_and_a_forged_cookie_go_through_flask(app, registers, view_calls,
-                                                                   submit_constructor_case):
+def test_a_signed_in_citizen_and_a_forged_cookie_go_through_flask(app, registers, view_calls, submit_constructor_case):
     visitor(app, "198.51.100.1").get("/query/people", query_string=QUERY)
     citizen = visitor(app)
     submit_constructor_case(citizen)
@@ -191,7 +194,9 @@ def test_a_page_asked_under_another_address_prefix_is_not_given_to_others(app, r
 def test_a_page_rendered_in_another_language_than_its_key_is_not_kept(app, registers, monkeypatch):
     """The session can expire between the fast path's look and Flask's: Chinese must not be kept as English."""
     monkeypatch.setattr(query_fast_path.QueryFastPath, "_visitor_session", lambda self, environ: {"locale": "en"})
-    assert "人员资格查询" in visitor(app, "198.51.100.1").get("/query/people", query_string=QUERY).get_data(as_text=True)
+    assert "人员资格查询" in visitor(app, "198.51.100.1").get("/query/people", query_string=QUERY).get_data(
+        as_text=True
+    )
     monkeypatch.undo()
     english = visitor(app)
     english.get("/language/en")
@@ -199,8 +204,10 @@ def test_a_page_rendered_in_another_language_than_its_key_is_not_kept(app, regis
 
 
 @pytest.mark.usefixtures("generous_query_limits")
-@pytest.mark.parametrize("query_string", ["x=1", "name=陈立&qualification=constructor_1&x=1",
-                                          "name=陈立&name=王雅&qualification=constructor_1"])
+@pytest.mark.parametrize(
+    "query_string",
+    ["x=1", "name=陈立&qualification=constructor_1&x=1", "name=陈立&name=王雅&qualification=constructor_1"],
+)
 def test_addresses_with_parameters_a_page_does_not_read_are_never_kept(app, registers, view_calls, query_string):
     for ip in ("198.51.100.1", "198.51.100.2"):
         assert visitor(app, ip).get("/query/people?" + query_string).status_code == 200

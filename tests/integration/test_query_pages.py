@@ -36,27 +36,70 @@ pytestmark = pytest.mark.usefixtures("generous_query_limits")
 
 @pytest.fixture
 def issued_case(db):
-    account = Account(kind="personal", status="active", username="personal-query-test", first_name="刘",
-                      last_name="德明", real_name="刘德明", email="query-test@accounts.portal.invalid",
-                      document_type="resident_id", document_number=APPLICANT_ID, phone="13712345678", active=True)
+    account = Account(
+        kind="personal",
+        status="active",
+        username="personal-query-test",
+        first_name="刘",
+        last_name="德明",
+        real_name="刘德明",
+        email="query-test@accounts.portal.invalid",
+        document_type="resident_id",
+        document_number=APPLICANT_ID,
+        phone="13712345678",
+        active=True,
+    )
     item = db.session.query(ServiceItem).filter_by(online_kind="constructor_initial").one()
-    application = Application(number=NUMBER, account=account, item_id=item.id, status="issued", data="{}",
-                              submitted_at=datetime.datetime(2026, 3, 1, 2, 0))
-    steps = [("submit", "draft", "submitted"), ("accept", "submitted", "accepted"),
-             ("start_review", "accepted", "under_review"), ("approve", "under_review", "approved"),
-             ("issue", "approved", "issued")]
+    application = Application(
+        number=NUMBER,
+        account=account,
+        item_id=item.id,
+        status="issued",
+        data="{}",
+        submitted_at=datetime.datetime(2026, 3, 1, 2, 0),
+    )
+    steps = [
+        ("submit", "draft", "submitted"),
+        ("accept", "submitted", "accepted"),
+        ("start_review", "accepted", "under_review"),
+        ("approve", "under_review", "approved"),
+        ("issue", "approved", "issued"),
+    ]
     for index, (action, source, target) in enumerate(steps):
-        db.session.add(ApplicationEvent(application=application, action=action, from_status=source, to_status=target,
-                                        created_at=datetime.datetime(2026, 3, 1 + index, 2, 0)))
+        db.session.add(
+            ApplicationEvent(
+                application=application,
+                action=action,
+                from_status=source,
+                to_status=target,
+                created_at=datetime.datetime(2026, 3, 1 + index, 2, 0),
+            )
+        )
     employer = make_uscc("91110105MA01QQQQ1")
-    db.session.add(EnterpriseQualification(
-        enterprise_name="示范建设集团", uscc=employer, kind=KIND, qualification="建筑工程施工总承包", grade="一级",
-        certificate_number="D110009999", province="北京市", valid_from=datetime.date(2024, 1, 1),
-        valid_to=clock.today() + datetime.timedelta(days=300)))
+    db.session.add(
+        EnterpriseQualification(
+            enterprise_name="示范建设集团",
+            uscc=employer,
+            kind=KIND,
+            qualification="建筑工程施工总承包",
+            grade="一级",
+            certificate_number="D110009999",
+            province="北京市",
+            valid_from=datetime.date(2024, 1, 1),
+            valid_to=clock.today() + datetime.timedelta(days=300),
+        )
+    )
     registration = PersonRegistration(
-        holder_name="刘德明", holder_document_type="resident_id", holder_document_number=APPLICANT_ID,
-        qualification="constructor_1", registration_number="京111152600077", employer_name="示范建设集团",
-        employer_uscc=employer, valid_from=datetime.date(2026, 3, 5), valid_to=datetime.date(2029, 3, 5))
+        holder_name="刘德明",
+        holder_document_type="resident_id",
+        holder_document_number=APPLICANT_ID,
+        qualification="constructor_1",
+        registration_number="京111152600077",
+        employer_name="示范建设集团",
+        employer_uscc=employer,
+        valid_from=datetime.date(2026, 3, 5),
+        valid_to=datetime.date(2029, 3, 5),
+    )
     registration.specialties.append(RegisteredSpecialty(specialty="建筑工程", valid_to=datetime.date(2029, 3, 5)))
     db.session.add_all([account, application, registration])
     db.session.commit()
@@ -102,8 +145,7 @@ def test_progress_with_the_right_name_shows_the_case(client, issued_case):
     assert "已制证" in section and "准予许可" in section and "京111152600077" in section
     assert "2026-03-02 10:00" in section  # accepted, shown in China time
     assert section.count('class="timeline-step') == 5
-    by_certificate = page_text(client.get("/query/progress",
-                                          query_string={"number": NUMBER, "name": "京111152600077"}))
+    by_certificate = page_text(client.get("/query/progress", query_string={"number": NUMBER, "name": "京111152600077"}))
     assert "刘**" in result_section(by_certificate)
 
 
@@ -149,14 +191,19 @@ def test_enterprise_search_and_detail(client, registers):
     assert response.status_code == 200
     assert "青山示范建工集团有限公司" in section and "建筑工程施工总承包" in section and "特级" in section
     assert "华岳示范建设工程有限公司" not in section
-    uscc = registers.session.query(EnterpriseQualification.uscc).filter_by(
-        enterprise_name="青山示范建工集团有限公司").first()[0]
+    uscc = (
+        registers.session.query(EnterpriseQualification.uscc)
+        .filter_by(enterprise_name="青山示范建工集团有限公司")
+        .first()[0]
+    )
     assert f'href="/query/enterprises/{uscc}"' in section
-    by_grade = result_section(page_text(client.get("/query/enterprises",
-                                                   query_string={"kind": "工程监理企业", "grade": "甲级"})))
+    by_grade = result_section(
+        page_text(client.get("/query/enterprises", query_string={"kind": "工程监理企业", "grade": "甲级"}))
+    )
     assert "临江示范建设监理有限公司" in by_grade and "北辰示范工程咨询有限公司" not in by_grade
-    by_province = result_section(page_text(client.get("/query/enterprises",
-                                                      query_string={"kind": KIND, "province": "广东省"})))
+    by_province = result_section(
+        page_text(client.get("/query/enterprises", query_string={"kind": KIND, "province": "广东省"}))
+    )
     assert "南岭示范水利水电工程有限公司" in by_province and "青山示范建工集团有限公司" not in by_province
 
     detail = client.get(f"/query/enterprises/{uscc}")
@@ -174,10 +221,19 @@ def test_enterprise_search_and_detail(client, registers):
 
 def test_enterprise_paging_repeats_the_conditions_without_the_picture_code(client, db):
     for index in range(23):
-        db.session.add(EnterpriseQualification(
-            enterprise_name=f"示范{index:02d}建设有限公司", uscc=make_uscc(f"91110105MA{index:07d}"), kind=KIND,
-            qualification="施工劳务", grade="不分等级", certificate_number=f"D1100{index:05d}", province="北京市",
-            valid_from=datetime.date(2024, 1, 1), valid_to=datetime.date(2030, 1, 1)))
+        db.session.add(
+            EnterpriseQualification(
+                enterprise_name=f"示范{index:02d}建设有限公司",
+                uscc=make_uscc(f"91110105MA{index:07d}"),
+                kind=KIND,
+                qualification="施工劳务",
+                grade="不分等级",
+                certificate_number=f"D1100{index:05d}",
+                province="北京市",
+                valid_from=datetime.date(2024, 1, 1),
+                valid_to=datetime.date(2030, 1, 1),
+            )
+        )
     db.session.commit()
     first = page_text(client.get("/query/enterprises", query_string={"kind": KIND, "name": "示范"}))
     assert result_section(first).count('class="enterprise-link"') == 20
@@ -208,8 +264,9 @@ def test_people_search_and_detail(client, registers):
     assert "陈立新" in html and masked in html and person.registration_number in html and "建筑工程" in html
     assert person.valid_to.isoformat() in html and "变更记录" in html
     assert client.get("/query/people/京999999999999").status_code == 404
-    by_specialty = result_section(page_text(client.get(
-        "/query/people", query_string={"employer": "华岳示范", "specialty": "机电工程"})))
+    by_specialty = result_section(
+        page_text(client.get("/query/people", query_string={"employer": "华岳示范", "specialty": "机电工程"}))
+    )
     assert "王雅琴" in by_specialty and "陈立新" not in by_specialty
 
 
@@ -243,13 +300,17 @@ def test_no_full_identity_number_appears_on_any_query_page(client, registers, is
     people = registers.session.query(PersonRegistration).all()
     usccs = {uscc for (uscc,) in registers.session.query(EnterpriseQualification.uscc).distinct()}
     pages = [client.get("/query/people", query_string={"name": surname}) for surname in "王李张刘陈杨黄赵吴周"]
-    pages += [client.get("/query/people", query_string={"employer": "示范"}),
-              client.get("/query/people", query_string={"document_number": APPLICANT_ID}, follow_redirects=True),
-              client.get("/query/progress", query_string={"number": NUMBER, "name": "刘德明"})]
+    pages += [
+        client.get("/query/people", query_string={"employer": "示范"}),
+        client.get("/query/people", query_string={"document_number": APPLICANT_ID}, follow_redirects=True),
+        client.get("/query/progress", query_string={"number": NUMBER, "name": "刘德明"}),
+    ]
     pages += [client.get(f"/query/people/{quote(p.registration_number)}") for p in people]
     pages += [client.get(f"/query/enterprises/{uscc}") for uscc in usccs]
-    pages += [client.get("/query/enterprises", query_string={"kind": kind, "name": ""})
-              for kind in ("建筑业企业", "工程勘察设计企业")]
+    pages += [
+        client.get("/query/enterprises", query_string={"kind": kind, "name": ""})
+        for kind in ("建筑业企业", "工程勘察设计企业")
+    ]
     assert all(response.status_code == 200 for response in pages)
     everything = "".join(page_text(response) for response in pages)
     assert everything.count("person-link") >= 30  # the pages did list people
@@ -260,8 +321,9 @@ def test_no_full_identity_number_appears_on_any_query_page(client, registers, is
 # --- anti-scraping -------------------------------------------------------------------------
 
 
-def test_a_picture_code_is_needed_after_some_queries_and_accepted_when_right(app, client, registers, monkeypatch,
-                                                                             known_captcha):
+def test_a_picture_code_is_needed_after_some_queries_and_accepted_when_right(
+    app, client, registers, monkeypatch, known_captcha
+):
     monkeypatch.setitem(app.config, "QUERY_CAPTCHA_AFTER", 2)
     query = {"kind": KIND, "name": "青山"}
     first = page_text(client.get("/query/enterprises", query_string=query))
@@ -280,8 +342,9 @@ def test_a_picture_code_is_needed_after_some_queries_and_accepted_when_right(app
     assert "图形验证码错误" in field_error(page_text(wrong), "captcha")
 
     challenge = captcha_id_of(page_text(wrong))
-    right = client.get("/query/enterprises", query_string=dict(query, captcha=known_captcha.lower(),
-                                                              captcha_id=challenge))
+    right = client.get(
+        "/query/enterprises", query_string=dict(query, captcha=known_captcha.lower(), captcha_id=challenge)
+    )
     assert right.status_code == 200 and "青山示范建工集团有限公司" in result_section(page_text(right))
     again = client.get("/query/enterprises", query_string=dict(query, captcha=known_captcha, captcha_id=challenge))
     assert again.status_code == 400 and result_section(page_text(again)) == ""  # a code is single use
@@ -292,8 +355,9 @@ def test_the_count_is_per_client_ip(app, client, registers, monkeypatch):
     client.get("/query/people", query_string={"name": "陈"})
     blocked = client.get("/query/people", query_string={"name": "陈"})
     assert result_section(page_text(blocked)) == ""
-    other = app.test_client().get("/query/people", query_string={"name": "陈"},
-                                  environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    other = app.test_client().get(
+        "/query/people", query_string={"name": "陈"}, environ_base={"REMOTE_ADDR": "203.0.113.9"}
+    )
     assert "陈立新" in result_section(page_text(other))
 
 
@@ -333,8 +397,12 @@ BAD_REQUESTS = [
     ("/query/people", {"document_number": "<script>alert(1)</script>"}, "document_number", "最多可输入18个字符"),
     ("/query/people", {"registration_number": "京-1"}, "registration_number", "请输入完整的注册编号"),
     ("/query/people", {"name": "陈", "qualification": "doctor"}, "qualification", "请从列表中选择"),
-    ("/query/people", {"name": "陈", "qualification": "architect_1", "specialty": "公路工程"}, "specialty",
-     "请从列表中选择"),
+    (
+        "/query/people",
+        {"name": "陈", "qualification": "architect_1", "specialty": "公路工程"},
+        "specialty",
+        "请从列表中选择",
+    ),
     ("/query/people", {"name": "陈", "province": "火星"}, "province", "请从列表中选择"),
     ("/query/enterprises", {"kind": KIND, "uscc": "91110105MA01QQQQ19"}, "uscc", "校验位错误"),
     ("/query/enterprises", {"kind": KIND, "uscc": "x" * 10_000}, "uscc", "最多可输入18个字符"),
@@ -354,12 +422,21 @@ def test_bad_input_gets_a_message_beside_its_field(client, registers, path, quer
     assert message in field_error(page_text(response), field)
 
 
-@pytest.mark.parametrize("path", [
-    "/query/people/%00", "/query/people/" + "京" * 300, "/query/people/a%27%3B--", "/query/enterprises/%00",
-    "/query/enterprises/" + "9" * 300, "/query/enterprises/..%2F", "/query/people?employer=%00",
-    "/query/progress?number=%00&name=%00", "/query/enterprises?kind=%00",
-    "/query/people?name=%E9%99%88&captcha=" + "x" * 5000 + "&captcha_id=" + "y" * 5000,
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/query/people/%00",
+        "/query/people/" + "京" * 300,
+        "/query/people/a%27%3B--",
+        "/query/enterprises/%00",
+        "/query/enterprises/" + "9" * 300,
+        "/query/enterprises/..%2F",
+        "/query/people?employer=%00",
+        "/query/progress?number=%00&name=%00",
+        "/query/enterprises?kind=%00",
+        "/query/people?name=%E9%99%88&captcha=" + "x" * 5000 + "&captcha_id=" + "y" * 5000,
+    ],
+)
 def test_malformed_requests_never_cause_a_server_error(client, registers, path):
     response = client.get(path)
     assert response.status_code in (200, 400, 404)
@@ -367,8 +444,11 @@ def test_malformed_requests_never_cause_a_server_error(client, registers, path):
 
 
 def test_a_detail_page_with_a_bad_page_number_says_so(client, registers):
-    uscc = registers.session.query(EnterpriseQualification.uscc).filter_by(
-        enterprise_name="华岳示范建设工程有限公司").first()[0]
+    uscc = (
+        registers.session.query(EnterpriseQualification.uscc)
+        .filter_by(enterprise_name="华岳示范建设工程有限公司")
+        .first()[0]
+    )
     response = client.get(f"/query/enterprises/{uscc}", query_string={"page": "abc"})
     assert response.status_code == 400 and "页码应为1至100之间的整数" in field_error(page_text(response), "page")
 

@@ -22,11 +22,14 @@ def test_reset_password_ends_all_sessions(app, client, db, register_person, requ
     assert other_browser.get("/user/").status_code == 200
 
     code = request_sms(client, person["phone"], "reset_password")
-    response = client.post("/account/forgot", data={
-        "kind": "personal", "identifier": person["document_number"], "phone": person["phone"], "sms_code": code})
+    response = client.post(
+        "/account/forgot",
+        data={"kind": "personal", "identifier": person["document_number"], "phone": person["phone"], "sms_code": code},
+    )
     assert response.headers["Location"].endswith("/account/forgot/reset")
-    response = client.post("/account/forgot/reset", data={"password": "Renewed2026pass",
-                                                          "password_confirm": "Renewed2026pass"})
+    response = client.post(
+        "/account/forgot/reset", data={"password": "Renewed2026pass", "password_confirm": "Renewed2026pass"}
+    )
     assert response.status_code == 302
 
     assert other_browser.get("/user/").status_code == 302, "the other session has ended"
@@ -37,8 +40,15 @@ def test_reset_password_ends_all_sessions(app, client, db, register_person, requ
 
 def test_reset_refuses_wrong_phone_without_telling_which(client, db, register_person):
     person = register_person()
-    response = client.post("/account/forgot", data={
-        "kind": "personal", "identifier": person["document_number"], "phone": "13900000001", "sms_code": "123456"})
+    response = client.post(
+        "/account/forgot",
+        data={
+            "kind": "personal",
+            "identifier": person["document_number"],
+            "phone": "13900000001",
+            "sms_code": "123456",
+        },
+    )
     assert "没有与该号码和手机号匹配的账号" in text(response)
 
 
@@ -50,8 +60,10 @@ def test_reset_page_needs_the_security_check(client):
 def test_reset_refuses_a_weak_password(client, db, register_person, request_sms):
     person = register_person()
     code = request_sms(client, person["phone"], "reset_password")
-    client.post("/account/forgot", data={"kind": "personal", "identifier": person["phone"],
-                                         "phone": person["phone"], "sms_code": code})
+    client.post(
+        "/account/forgot",
+        data={"kind": "personal", "identifier": person["phone"], "phone": person["phone"], "sms_code": code},
+    )
     response = client.post("/account/forgot/reset", data={"password": "short1", "password_confirm": "short1"})
     assert response.status_code == 200 and "8" in text(response)
 
@@ -62,12 +74,20 @@ def test_security_page_offers_cancellation_and_legal_rep_change(client):
 
 
 def test_cancelled_account_cannot_sign_in_and_document_can_register_again(
-        client, db, register_person, request_sms, personal_form):
+    client, db, register_person, request_sms, personal_form
+):
     person = register_person()
     code = request_sms(client, person["phone"], "cancel_account")
-    response = client.post("/account/cancel", data={
-        "kind": "personal", "identifier": person["document_number"], "phone": person["phone"],
-        "sms_code": code, "confirm": "y"})
+    response = client.post(
+        "/account/cancel",
+        data={
+            "kind": "personal",
+            "identifier": person["document_number"],
+            "phone": person["phone"],
+            "sms_code": code,
+            "confirm": "y",
+        },
+    )
     assert response.status_code == 302
     account = db.session.query(Account).filter_by(document_number=person["document_number"]).one()
     assert account.status == AccountStatus.CANCELLED and account.cancelled_at is not None
@@ -82,8 +102,10 @@ def test_cancelled_account_cannot_sign_in_and_document_can_register_again(
 def test_cancellation_needs_explicit_confirmation(client, db, register_person, request_sms):
     person = register_person()
     code = request_sms(client, person["phone"], "cancel_account")
-    response = client.post("/account/cancel", data={
-        "kind": "personal", "identifier": person["document_number"], "phone": person["phone"], "sms_code": code})
+    response = client.post(
+        "/account/cancel",
+        data={"kind": "personal", "identifier": person["document_number"], "phone": person["phone"], "sms_code": code},
+    )
     assert response.status_code == 200 and "请确认" in text(response)
     assert db.session.query(Account).filter_by(phone=person["phone"]).one().status == AccountStatus.ACTIVE
 
@@ -91,9 +113,16 @@ def test_cancellation_needs_explicit_confirmation(client, db, register_person, r
 def test_cancellation_with_wrong_sms_code_is_refused(client, db, register_person, request_sms):
     person = register_person()
     request_sms(client, person["phone"], "cancel_account")
-    response = client.post("/account/cancel", data={
-        "kind": "personal", "identifier": person["document_number"], "phone": person["phone"],
-        "sms_code": "000001", "confirm": "y"})
+    response = client.post(
+        "/account/cancel",
+        data={
+            "kind": "personal",
+            "identifier": person["document_number"],
+            "phone": person["phone"],
+            "sms_code": "000001",
+            "confirm": "y",
+        },
+    )
     assert response.status_code == 200
     assert db.session.query(Account).filter_by(phone=person["phone"]).one().status == AccountStatus.ACTIVE
 
@@ -107,10 +136,14 @@ def _seed_company(app, db):
 
 def _rep_form(**overrides):
     data = {
-        "enterprise_name": demo_data.DEMO_COMPANY_NAME, "uscc": demo_data.DEMO_COMPANY_USCC,
-        "rep_document_type": "resident_id", "rep_name": demo_data.DEMO_NEW_REP_NAME,
-        "rep_document_number": demo_data.DEMO_NEW_REP_ID, "rep_valid_from": "2019-01-01",
-        "rep_validity": "20", "rep_valid_to": "",
+        "enterprise_name": demo_data.DEMO_COMPANY_NAME,
+        "uscc": demo_data.DEMO_COMPANY_USCC,
+        "rep_document_type": "resident_id",
+        "rep_name": demo_data.DEMO_NEW_REP_NAME,
+        "rep_document_number": demo_data.DEMO_NEW_REP_ID,
+        "rep_valid_from": "2019-01-01",
+        "rep_validity": "20",
+        "rep_valid_to": "",
     }
     data.update(overrides)
     return data
@@ -132,9 +165,16 @@ def test_legal_rep_change_success_records_before_and_after(app, client, db, requ
     page = text(client.get("/account/legal-rep/next"))
     assert "更换法人信息" in page and "注销账号" in page
     code = request_sms(client, "13911112222", "legal_rep_change")
-    response = client.post("/account/legal-rep/next", data={
-        "action": "apply", "apply-phone": "13911112222", "apply-sms_code": code,
-        "apply-password": "NewBoss2026", "apply-password_confirm": "NewBoss2026"})
+    response = client.post(
+        "/account/legal-rep/next",
+        data={
+            "action": "apply",
+            "apply-phone": "13911112222",
+            "apply-sms_code": code,
+            "apply-password": "NewBoss2026",
+            "apply-password_confirm": "NewBoss2026",
+        },
+    )
     assert response.status_code == 302, text(response)[:1500]
     change = db.session.query(LegalRepChange).one()
     assert json.loads(change.before)["legal_rep_name"] == "李明华"

@@ -30,11 +30,27 @@ def test_register_offers_personal_and_legal(client):
 def test_personal_form_has_the_manual_fields(client):
     html = client.get("/account/register/personal").get_data(as_text=True)
     text = page_text(client.get("/account/register/personal"))
-    assert "为提高账号安全性和体验级别, 请务必填写本人的证件信息。" in text or \
-        "为提高账号安全性和体验级别，请务必填写本人的证件信息。" in text
-    for label in ("居民身份证", "普通护照", "台湾居民来往大陆通行证", "港澳居民来往内地通行证", "外国人永久居留身份证",
-                  "5年", "10年", "20年", "长期有效", "获取短信验证码", "我已阅读并同意", "用户协议", "隐私政策",
-                  "确认密码", "邮箱"):
+    assert (
+        "为提高账号安全性和体验级别, 请务必填写本人的证件信息。" in text
+        or "为提高账号安全性和体验级别，请务必填写本人的证件信息。" in text
+    )
+    for label in (
+        "居民身份证",
+        "普通护照",
+        "台湾居民来往大陆通行证",
+        "港澳居民来往内地通行证",
+        "外国人永久居留身份证",
+        "5年",
+        "10年",
+        "20年",
+        "长期有效",
+        "获取短信验证码",
+        "我已阅读并同意",
+        "用户协议",
+        "隐私政策",
+        "确认密码",
+        "邮箱",
+    ):
         assert label in text, label
     assert 'name="valid_from"' in html and 'name="valid_to"' in html
 
@@ -55,20 +71,23 @@ def test_personal_registration_end_to_end(client, db, request_sms, personal_form
     assert "刘德明" in page_text(client.get("/user/"))
 
 
-@pytest.mark.parametrize("overrides, field, message", [
-    ({"document_number": "110105194912310021"}, "document_number", "校验位错误"),
-    ({"document_number": "110105860402131"}, "document_number", "15位"),
-    ({"document_number": "1101 0519491231002X"}, "document_number", "空格"),
-    ({"gender": "F"}, "gender", "性别与证件号码不一致"),
-    ({"birth_date": "1986-04-03"}, "birth_date", "出生日期与证件号码不一致"),
-    ({"valid_from": "2000-01-01", "validity": "10"}, "valid_to", "过期"),
-    ({"phone": "12345678901"}, "phone", "手机号"),
-    ({"password": "abcdefgh", "password_confirm": "abcdefgh"}, "password", "字母和数字"),
-    ({"password": "Ab1", "password_confirm": "Ab1"}, "password", "8"),
-    ({"password_confirm": "Different2026"}, "password_confirm", "两次"),
-    ({"agree": ""}, None, "用户协议"),
-    ({"email": "not-an-email"}, "email", "邮箱"),
-])
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"document_number": "110105194912310021"}, "document_number", "校验位错误"),
+        ({"document_number": "110105860402131"}, "document_number", "15位"),
+        ({"document_number": "1101 0519491231002X"}, "document_number", "空格"),
+        ({"gender": "F"}, "gender", "性别与证件号码不一致"),
+        ({"birth_date": "1986-04-03"}, "birth_date", "出生日期与证件号码不一致"),
+        ({"valid_from": "2000-01-01", "validity": "10"}, "valid_to", "过期"),
+        ({"phone": "12345678901"}, "phone", "手机号"),
+        ({"password": "abcdefgh", "password_confirm": "abcdefgh"}, "password", "字母和数字"),
+        ({"password": "Ab1", "password_confirm": "Ab1"}, "password", "8"),
+        ({"password_confirm": "Different2026"}, "password_confirm", "两次"),
+        ({"agree": ""}, None, "用户协议"),
+        ({"email": "not-an-email"}, "email", "邮箱"),
+    ],
+)
 def test_personal_registration_refusals(client, db, request_sms, personal_form, overrides, field, message):
     data = personal_form(**overrides)
     data["sms_code"] = request_sms(client, data["phone"], "register") if "phone" not in overrides else "123456"
@@ -131,8 +150,9 @@ def test_duplicate_phone_is_refused(client, db, register_person, request_sms, pe
     from app.services.accounts.identity_documents import make_resident_id
 
     first = register_person()
-    data = personal_form(document_number=make_resident_id("110105", datetime.date(1990, 1, 1), 11),
-                         gender="M", phone=first["phone"])
+    data = personal_form(
+        document_number=make_resident_id("110105", datetime.date(1990, 1, 1), 11), gender="M", phone=first["phone"]
+    )
     data["sms_code"] = "123456"
     response = client.post("/account/register/personal", data=data)
     assert "该手机号已被其他账号绑定" in (field_error(response, "phone") or "")
@@ -148,13 +168,16 @@ def test_national_database_refusal_shows_faq5_advice(app, client, db, request_sm
     assert accounts(db) == 0
 
 
-@pytest.mark.parametrize("document_type, number, extra", [
-    ("passport", "EA1234567", {}),
-    ("passport", "X1234567", {"passport_country": "USA"}),
-    ("hk_macao_permit", "H12345678", {}),
-    ("taiwan_permit", "12345678", {}),
-    ("foreign_permanent_id", "USA123456789012", {}),
-])
+@pytest.mark.parametrize(
+    "document_type, number, extra",
+    [
+        ("passport", "EA1234567", {}),
+        ("passport", "X1234567", {"passport_country": "USA"}),
+        ("hk_macao_permit", "H12345678", {}),
+        ("taiwan_permit", "12345678", {}),
+        ("foreign_permanent_id", "USA123456789012", {}),
+    ],
+)
 def test_other_documents_register(client, db, request_sms, personal_form, document_type, number, extra):
     data = personal_form(document_type=document_type, document_number=number, birth_date="1985-01-01", **extra)
     data["sms_code"] = request_sms(client, data["phone"], "register")
@@ -176,12 +199,15 @@ def test_legal_registration_end_to_end(client, db, request_sms, legal_form):
     assert account.enterprise.legal_rep_valid_to is None
 
 
-@pytest.mark.parametrize("overrides, field, message", [
-    ({"uscc": "91350100M000100Y44"}, "uscc", "校验"),
-    ({"uscc": "91350100M000100Y4"}, "uscc", "18"),
-    ({"entity_type": "individual_business"}, "uscc", "92"),
-    ({"rep_document_number": "110105194912310021"}, "rep_document_number", "校验位错误"),
-])
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"uscc": "91350100M000100Y44"}, "uscc", "校验"),
+        ({"uscc": "91350100M000100Y4"}, "uscc", "18"),
+        ({"entity_type": "individual_business"}, "uscc", "92"),
+        ({"rep_document_number": "110105194912310021"}, "rep_document_number", "校验位错误"),
+    ],
+)
 def test_legal_registration_refusals(client, db, legal_form, overrides, field, message):
     data = legal_form(sms_code="123456", **overrides)
     response = client.post("/account/register/legal", data=data)

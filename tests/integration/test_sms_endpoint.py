@@ -10,8 +10,15 @@ from app.models import SmsOutboxMessage
 @pytest.fixture
 def post_sms(new_captcha_id):
     def post(client, phone, purpose, captcha, captcha_id=None):
-        return client.post("/verify/sms", data={"phone": phone, "purpose": purpose, "captcha": captcha,
-                                                "captcha_id": captcha_id or new_captcha_id(client)})
+        return client.post(
+            "/verify/sms",
+            data={
+                "phone": phone,
+                "purpose": purpose,
+                "captcha": captcha,
+                "captcha_id": captcha_id or new_captcha_id(client),
+            },
+        )
 
     return post
 

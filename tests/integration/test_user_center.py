@@ -10,8 +10,9 @@ def text(response):
 
 
 def signed_in(client, person):
-    client.post("/account/login", data={"kind": "personal", "identifier": person["phone"],
-                                        "password": person["password"]})
+    client.post(
+        "/account/login", data={"kind": "personal", "identifier": person["phone"], "password": person["password"]}
+    )
 
 
 def test_settings_show_masked_identity(client, db, register_person):
@@ -28,8 +29,9 @@ def test_change_phone_with_sms_to_the_new_phone(client, db, register_person, req
     person = register_person()
     signed_in(client, person)
     code = request_sms(client, "13566667777", "change_phone")
-    response = client.post("/user/settings", data={"action": "phone", "phone-phone": "13566667777",
-                                                   "phone-sms_code": code})
+    response = client.post(
+        "/user/settings", data={"action": "phone", "phone-phone": "13566667777", "phone-sms_code": code}
+    )
     assert response.status_code == 302
     assert db.session.query(Account).filter_by(phone="13566667777").count() == 1
 
@@ -40,24 +42,40 @@ def test_change_phone_refuses_a_phone_bound_elsewhere(client, db, register_perso
     from app.services.accounts.identity_documents import make_resident_id
 
     first = register_person()
-    second = register_person(document_number=make_resident_id("110105", datetime.date(1991, 2, 3), 21),
-                             phone="13522223333", email="b@example.cn")
+    second = register_person(
+        document_number=make_resident_id("110105", datetime.date(1991, 2, 3), 21),
+        phone="13522223333",
+        email="b@example.cn",
+    )
     signed_in(client, second)
-    response = client.post("/user/settings", data={"action": "phone", "phone-phone": first["phone"],
-                                                   "phone-sms_code": "123456"})
+    response = client.post(
+        "/user/settings", data={"action": "phone", "phone-phone": first["phone"], "phone-sms_code": "123456"}
+    )
     assert "该手机号已被其他账号绑定" in text(response)
 
 
 def test_change_password_needs_the_current_one(client, db, register_person):
     person = register_person()
     signed_in(client, person)
-    response = client.post("/user/settings", data={
-        "action": "password", "password-current_password": "nope", "password-new_password": "Another2026",
-        "password-password_confirm": "Another2026"})
+    response = client.post(
+        "/user/settings",
+        data={
+            "action": "password",
+            "password-current_password": "nope",
+            "password-new_password": "Another2026",
+            "password-password_confirm": "Another2026",
+        },
+    )
     assert "当前密码错误" in text(response)
-    response = client.post("/user/settings", data={
-        "action": "password", "password-current_password": person["password"],
-        "password-new_password": "Another2026", "password-password_confirm": "Another2026"})
+    response = client.post(
+        "/user/settings",
+        data={
+            "action": "password",
+            "password-current_password": person["password"],
+            "password-new_password": "Another2026",
+            "password-password_confirm": "Another2026",
+        },
+    )
     assert response.status_code == 302
 
 

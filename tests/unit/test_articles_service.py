@@ -19,22 +19,25 @@ from app.services.platform.storage import UploadRefused
 # --- sanitiser ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("dangerous, gone", [
-    ("<p>Hi<script>alert('x')</script></p>", ["<script", "alert"]),
-    ('<p><img src="x.png" onerror="alert(1)">text</p>', ["<img", "onerror", "x.png"]),
-    ('<p onclick="steal()">click</p>', ["onclick", "steal"]),
-    ('<a href="javascript:alert(1)">a</a>', ["javascript", "alert"]),
-    ('<a href=" JaVaScRiPt:alert(1)">a</a>', ["javascript", "alert"]),
-    ('<a href="java&#x09;script:alert(1)">a</a>', ["script", "alert"]),
-    ('<a href="data:text/html;base64,PHNjcmlwdD4=">a</a>', ["data:", "base64"]),
-    ('<a href="//evil.example/x">a</a>', ["evil.example"]),
-    ("<style>body{display:none}</style><p>x</p>", ["<style", "display"]),
-    ('<p style="background:url(https://tracker.example/t.gif)">x</p>', ["style", "tracker"]),
-    ('<iframe src="https://evil.example"></iframe><p>x</p>', ["iframe", "evil"]),
-    ('<svg onload="alert(1)"><circle/></svg><p>x</p>', ["svg", "onload"]),
-    ('<link rel="stylesheet" href="https://cdn.example/x.css"><p>x</p>', ["<link", "cdn.example"]),
-    ('<form action="https://evil.example"><input name="p"></form>', ["<form", "<input"]),
-])
+@pytest.mark.parametrize(
+    "dangerous, gone",
+    [
+        ("<p>Hi<script>alert('x')</script></p>", ["<script", "alert"]),
+        ('<p><img src="x.png" onerror="alert(1)">text</p>', ["<img", "onerror", "x.png"]),
+        ('<p onclick="steal()">click</p>', ["onclick", "steal"]),
+        ('<a href="javascript:alert(1)">a</a>', ["javascript", "alert"]),
+        ('<a href=" JaVaScRiPt:alert(1)">a</a>', ["javascript", "alert"]),
+        ('<a href="java&#x09;script:alert(1)">a</a>', ["script", "alert"]),
+        ('<a href="data:text/html;base64,PHNjcmlwdD4=">a</a>', ["data:", "base64"]),
+        ('<a href="//evil.example/x">a</a>', ["evil.example"]),
+        ("<style>body{display:none}</style><p>x</p>", ["<style", "display"]),
+        ('<p style="background:url(https://tracker.example/t.gif)">x</p>', ["style", "tracker"]),
+        ('<iframe src="https://evil.example"></iframe><p>x</p>', ["iframe", "evil"]),
+        ('<svg onload="alert(1)"><circle/></svg><p>x</p>', ["svg", "onload"]),
+        ('<link rel="stylesheet" href="https://cdn.example/x.css"><p>x</p>', ["<link", "cdn.example"]),
+        ('<form action="https://evil.example"><input name="p"></form>', ["<form", "<input"]),
+    ],
+)
 def test_sanitize_removes_what_could_run_or_load(dangerous, gone):
     clean = articles.sanitize(dangerous)
     for fragment in gone:
@@ -42,15 +45,19 @@ def test_sanitize_removes_what_could_run_or_load(dangerous, gone):
 
 
 def test_sanitize_keeps_basic_formatting():
-    html = ("<h2>一、总则</h2><h3>（一）</h3><h4>1.</h4><p><strong>粗</strong><em>斜</em><u>下划线</u><br>换行</p>"
-            "<ul><li>甲</li></ul><ol><li>乙</li></ol><blockquote>引用</blockquote>"
-            "<table><thead><tr><th>序号</th></tr></thead><tbody><tr><td colspan=\"2\">1</td></tr></tbody></table>")
+    html = (
+        "<h2>一、总则</h2><h3>（一）</h3><h4>1.</h4><p><strong>粗</strong><em>斜</em><u>下划线</u><br>换行</p>"
+        "<ul><li>甲</li></ul><ol><li>乙</li></ol><blockquote>引用</blockquote>"
+        '<table><thead><tr><th>序号</th></tr></thead><tbody><tr><td colspan="2">1</td></tr></tbody></table>'
+    )
     assert articles.sanitize(html) == html
 
 
 def test_sanitize_keeps_safe_links_with_rel():
-    clean = articles.sanitize('<a href="https://www.mohurd.gov.cn/" target="_blank">部网站</a>'
-                              '<a href="http://example.cn/a">http</a><a href="/help/faq">常见问题</a>')
+    clean = articles.sanitize(
+        '<a href="https://www.mohurd.gov.cn/" target="_blank">部网站</a>'
+        '<a href="http://example.cn/a">http</a><a href="/help/faq">常见问题</a>'
+    )
     assert '<a href="https://www.mohurd.gov.cn/" rel="noopener noreferrer">部网站</a>' in clean
     assert '<a href="http://example.cn/a" rel="noopener noreferrer">http</a>' in clean
     assert '<a href="/help/faq" rel="noopener noreferrer">常见问题</a>' in clean
@@ -68,8 +75,13 @@ def test_plain_text_separates_blocks_and_decodes_entities():
 
 
 def test_prepare_sanitises_and_fills_the_search_text(db):
-    article = Article(column="notice", title="  关于  公示 ", department="办公厅", status="draft",
-                      body_html="<p>正文<script>x()</script><img src=x onerror=y()></p>")
+    article = Article(
+        column="notice",
+        title="  关于  公示 ",
+        department="办公厅",
+        status="draft",
+        body_html="<p>正文<script>x()</script><img src=x onerror=y()></p>",
+    )
     articles.prepare(article)
     assert article.title == "关于 公示"
     assert article.body_html == "<p>正文</p>"
@@ -105,11 +117,25 @@ def frozen_now(monkeypatch):
 
 @pytest.fixture
 def make(db):
-    def add(title, column="notice", body="<p>正文</p>", status="published", publish_at=None, days_ago=1,
-            department="建筑市场监管司"):
-        article = Article(column=column, title=title, department=department, status=status, body_html=body,
-                          publish_at=publish_at if publish_at is not None else (
-                              NOW - datetime.timedelta(days=days_ago) if status == "published" else None))
+    def add(
+        title,
+        column="notice",
+        body="<p>正文</p>",
+        status="published",
+        publish_at=None,
+        days_ago=1,
+        department="建筑市场监管司",
+    ):
+        article = Article(
+            column=column,
+            title=title,
+            department=department,
+            status=status,
+            body_html=body,
+            publish_at=publish_at
+            if publish_at is not None
+            else (NOW - datetime.timedelta(days=days_ago) if status == "published" else None),
+        )
         articles.prepare(article, now=NOW)
         db.session.add(article)
         db.session.commit()
@@ -186,8 +212,10 @@ def test_year_filter_uses_the_beijing_calendar(db, frozen_now, make):
 
 
 def test_year_bounds_are_beijing_midnights_in_utc():
-    assert articles.year_bounds(2025) == (datetime.datetime(2024, 12, 31, 16, 0),
-                                          datetime.datetime(2025, 12, 31, 16, 0))
+    assert articles.year_bounds(2025) == (
+        datetime.datetime(2024, 12, 31, 16, 0),
+        datetime.datetime(2025, 12, 31, 16, 0),
+    )
 
 
 def test_pages_fetch_one_extra_row_and_never_count(app, db, frozen_now, make):
@@ -257,13 +285,15 @@ def test_search_refuses_bad_input_itself(db, frozen_now):
         articles.search("news")
 
 
-@pytest.mark.parametrize("value, page", [("2", 2), ("abc", 1), ("-1", 1), ("0", 1), (None, 1), ("99999999", 1),
-                                         ("5000", articles.MAX_PAGE)])
+@pytest.mark.parametrize(
+    "value, page", [("2", 2), ("abc", 1), ("-1", 1), ("0", 1), (None, 1), ("99999999", 1), ("5000", articles.MAX_PAGE)]
+)
 def test_page_numbers_are_forgiving(value, page):
     assert articles.clean_page(value) == page
 
 
 # --- attachments ------------------------------------------------------------------------------------
+
 
 def office_zip(folder: str) -> bytes:
     buffer = io.BytesIO()
@@ -275,31 +305,37 @@ def office_zip(folder: str) -> bytes:
 
 
 def ole(marker_at_512: bytes) -> bytes:
-    data = bytearray(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" + bytes(504) + marker_at_512)
+    data = bytearray(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + marker_at_512)
     return bytes(data + bytes(2200 - len(data)))
 
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
 
 
-@pytest.mark.parametrize("data, extension", [
-    (PDF, "pdf"),
-    (office_zip("word"), "docx"),
-    (office_zip("xl"), "xlsx"),
-    (ole(b"\xEC\xA5\xC1\x00"), "doc"),
-    (ole(b"\x09\x08\x10\x00\x00\x06\x05\x00"), "xls"),
-])
+@pytest.mark.parametrize(
+    "data, extension",
+    [
+        (PDF, "pdf"),
+        (office_zip("word"), "docx"),
+        (office_zip("xl"), "xlsx"),
+        (ole(b"\xec\xa5\xc1\x00"), "doc"),
+        (ole(b"\x09\x08\x10\x00\x00\x06\x05\x00"), "xls"),
+    ],
+)
 def test_accepted_attachment_formats(data, extension):
     assert articles.check_attachment(data)[1] == extension
 
 
-@pytest.mark.parametrize("data", [
-    b"\x89PNG\r\n\x1a\n" + bytes(100),  # an image
-    office_zip("other"),  # a ZIP that is no Office document
-    office_zip("ppt"),  # PowerPoint is not accepted
-    b"<html><script>alert(1)</script></html>",
-    b"plain text pretending to be a PDF",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n" + bytes(100),  # an image
+        office_zip("other"),  # a ZIP that is no Office document
+        office_zip("ppt"),  # PowerPoint is not accepted
+        b"<html><script>alert(1)</script></html>",
+        b"plain text pretending to be a PDF",
+    ],
+)
 def test_other_files_are_refused_by_content(data):
     with pytest.raises(UploadRefused):
         articles.check_attachment(data)
@@ -352,6 +388,7 @@ def test_attachments_of_hidden_articles_are_not_published(app, db, uploads, froz
 
 
 # --- demonstration data --------------------------------------------------------------------------
+
 
 def test_demo_articles(app, db, uploads):
     from app.seed.demo_articles import seed_demo_articles

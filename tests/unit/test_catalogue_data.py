@@ -7,12 +7,31 @@ import pytest
 from app.seed.catalogue_data import GROUPS, ITEMS, MINISTRY_CODE
 from app.services.platform.storage import FORMAT_MIME
 
-CONSTRUCTOR_KINDS = {"constructor_initial", "constructor_renewal", "constructor_add_specialty",
-                     "constructor_change_employer", "constructor_cancel", "constructor_reregister",
-                     "constructor_lost_replacement"}
+CONSTRUCTOR_KINDS = {
+    "constructor_initial",
+    "constructor_renewal",
+    "constructor_add_specialty",
+    "constructor_change_employer",
+    "constructor_cancel",
+    "constructor_reregister",
+    "constructor_lost_replacement",
+}
 ARCHITECT_KINDS = {"architect_initial", "architect_renewal", "architect_change_employer", "architect_cancel"}
-ITEM_KEYS = {"code", "group", "name", "online_kind", "legal_basis", "conditions", "process", "time_limit_days",
-             "legal_time_limit_days", "fee", "phone", "location", "materials"}
+ITEM_KEYS = {
+    "code",
+    "group",
+    "name",
+    "online_kind",
+    "legal_basis",
+    "conditions",
+    "process",
+    "time_limit_days",
+    "legal_time_limit_days",
+    "fee",
+    "phone",
+    "location",
+    "materials",
+}
 MATERIAL_KEYS = {"name", "required", "formats", "max_size_mb", "description"}
 
 
@@ -21,7 +40,12 @@ def test_groups_are_unique_and_in_known_categories():
     assert len(keys) == len(set(keys))
     assert {group["category"] for group in GROUPS} == {"personal", "enterprise"}
     assert [g["key"] for g in GROUPS if g["category"] == "personal"] == [
-        "constructor", "architect", "survey_design_engineer", "supervision_engineer", "cost_engineer"]
+        "constructor",
+        "architect",
+        "survey_design_engineer",
+        "supervision_engineer",
+        "cost_engineer",
+    ]
     assert [g["key"] for g in GROUPS if g["category"] == "enterprise"] == ["construction_enterprise", "real_estate"]
 
 
@@ -48,7 +72,13 @@ def test_every_item_is_complete(item):
     assert "《" in item["legal_basis"]
     assert item["conditions"].startswith("1. ") and "\n2. " in item["conditions"]
     assert [line.split("：")[0] for line in item["process"].splitlines()] == [
-        "1. 申请", "2. 受理", "3. 审查", "4. 决定", "5. 制证", "6. 送达"]
+        "1. 申请",
+        "2. 受理",
+        "3. 审查",
+        "4. 决定",
+        "5. 制证",
+        "6. 送达",
+    ]
     assert 0 < item["time_limit_days"] <= item["legal_time_limit_days"]
     assert item["fee"] == "不收费"
 
@@ -112,5 +142,4 @@ def test_initial_registrations_ask_for_the_photo_and_renewals_for_continuing_edu
     for kind in ("constructor_renewal", "architect_renewal"):
         assert any(m["name"] == "继续教育证明" and m["required"] for m in by_kind[kind]["materials"])
     for kind in ("constructor_change_employer", "architect_change_employer"):
-        assert any(m["name"].startswith("与原聘用") and "解除劳动合同" in m["name"]
-                   for m in by_kind[kind]["materials"])
+        assert any(m["name"].startswith("与原聘用") and "解除劳动合同" in m["name"] for m in by_kind[kind]["materials"])

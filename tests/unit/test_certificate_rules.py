@@ -29,11 +29,14 @@ def test_a_leap_day_birth_turns_65_on_the_first_of_march():
     assert endorsement_window(D(2028, 12, 1), D(2030, 1, 1), D(1964, 2, 29))[1] == D(2029, 2, 28)
 
 
-@pytest.mark.parametrize("registration_end, birth", [
-    (D(2026, 11, 28), None),  # registration already over
-    (D(2030, 1, 1), D(1961, 11, 29)),  # 65 today
-    (D(2030, 1, 1), D(1950, 1, 1)),  # long past 65
-])
+@pytest.mark.parametrize(
+    "registration_end, birth",
+    [
+        (D(2026, 11, 28), None),  # registration already over
+        (D(2030, 1, 1), D(1961, 11, 29)),  # 65 today
+        (D(2030, 1, 1), D(1950, 1, 1)),  # long past 65
+    ],
+)
 def test_nothing_is_left_to_endorse(registration_end, birth):
     assert endorsement_window(D(2026, 11, 29), registration_end, birth) is None
 

@@ -27,15 +27,23 @@ def test_no_clock_before_acceptance():
 
 
 def test_clock_from_acceptance_with_a_closed_pause():
-    application = case_with(("submit", D(2026, 3, 2)), ("accept", D(2026, 3, 2)),
-                            ("request_correction", D(2026, 3, 9)), ("resubmit", D(2026, 3, 16)))
+    application = case_with(
+        ("submit", D(2026, 3, 2)),
+        ("accept", D(2026, 3, 2)),
+        ("request_correction", D(2026, 3, 9)),
+        ("resubmit", D(2026, 3, 16)),
+    )
     clock = deadlines.case_clock(application, WorkingCalendar(), today=D(2026, 3, 20))
     assert clock.deadline == D(2026, 4, 7) and not clock.paused
 
 
 def test_correction_before_acceptance_does_not_pause():
-    application = case_with(("submit", D(2026, 3, 2)), ("request_correction", D(2026, 3, 3)),
-                            ("resubmit", D(2026, 3, 5)), ("accept", D(2026, 3, 6)))
+    application = case_with(
+        ("submit", D(2026, 3, 2)),
+        ("request_correction", D(2026, 3, 3)),
+        ("resubmit", D(2026, 3, 5)),
+        ("accept", D(2026, 3, 6)),
+    )
     assert deadlines.pauses(application) == []
 
 

@@ -62,7 +62,11 @@ def foreign_2023(place="31", nationality="840", birth="19850615", seq="001"):
 
 def test_document_type_values():
     assert [t.value for t in DocumentType] == [
-        "resident_id", "passport", "taiwan_permit", "hk_macao_permit", "foreign_permanent_id",
+        "resident_id",
+        "passport",
+        "taiwan_permit",
+        "hk_macao_permit",
+        "foreign_permanent_id",
     ]
     assert DocumentType("passport") is PP
     assert PP == "passport"
@@ -71,7 +75,11 @@ def test_document_type_values():
 
 def test_legal_entity_type_values():
     assert [t.value for t in LegalEntityType] == [
-        "enterprise", "social_organization", "public_institution", "individual_business", "partnership",
+        "enterprise",
+        "social_organization",
+        "public_institution",
+        "individual_business",
+        "partnership",
     ]
 
 
@@ -195,9 +203,7 @@ def test_spec_example_resident_id():
     assert parsed.country is None
 
 
-@pytest.mark.parametrize(
-    "raw", ["11010519491231002x", "  11010519491231002X  ", "\t11010519491231002x\n"]
-)
+@pytest.mark.parametrize("raw", ["11010519491231002x", "  11010519491231002X  ", "\t11010519491231002x\n"])
 def test_resident_id_lower_case_and_surrounding_spaces_accepted(raw):
     assert validate_document("resident_id", raw, today=TODAY).number == SPEC_ID
 
@@ -211,7 +217,7 @@ def test_resident_id_changing_any_digit_is_refused(position):
     for replacement in "0123456789X":
         if replacement == SPEC_ID[position] or (replacement == "X" and position != 17):
             continue
-        changed = SPEC_ID[:position] + replacement + SPEC_ID[position + 1:]
+        changed = SPEC_ID[:position] + replacement + SPEC_ID[position + 1 :]
         with pytest.raises(DocumentError):
             validate_document(RID, changed, today=TODAY)
 
@@ -254,8 +260,8 @@ def test_resident_id_with_foreign_id_number_points_to_other_type():
 
 
 @pytest.mark.parametrize(
-    "province", ["00", "10", "16", "19", "20", "24", "30", "38", "40", "47", "49", "55", "60", "66", "70",
-                 "72", "80", "84", "89"]
+    "province",
+    ["00", "10", "16", "19", "20", "24", "30", "38", "40", "47", "49", "55", "60", "66", "70", "72", "80", "84", "89"],
 )
 def test_resident_id_unknown_province(province):
     number = make_resident_id(province + "0101", date(1980, 1, 1), 11)
@@ -264,9 +270,43 @@ def test_resident_id_unknown_province(province):
 
 @pytest.mark.parametrize(
     "province",
-    ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
-     "71", "81", "82", "83"],
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+        "83",
+    ],
 )
 def test_resident_id_every_province_accepted(province):
     number = make_resident_id(province + "0102", date(1980, 1, 1), 11)
@@ -358,8 +398,7 @@ def test_make_resident_id_reproduces_spec_example():
     assert make_resident_id("110105", date(1949, 12, 31), 2) == SPEC_ID
 
 
-@pytest.mark.parametrize("region, seq", [("11010", 1), ("1101055", 1), ("11010A", 1), ("110105", -1),
-                                         ("110105", 1000)])
+@pytest.mark.parametrize("region, seq", [("11010", 1), ("1101055", 1), ("11010A", 1), ("110105", -1), ("110105", 1000)])
 def test_make_resident_id_bad_input(region, seq):
     with pytest.raises(ValueError):
         make_resident_id(region, date(1980, 1, 1), seq)
@@ -475,8 +514,9 @@ def test_foreign_2023_invalid_characters(number):
     assert error_code(validate_document, FID, number, today=TODAY) == "characters"
 
 
-@pytest.mark.parametrize("number, country", [("USA123456789012", "USA"), ("fra987654321098", "FRA"),
-                                             (" DEU000000000001 ", "DEU")])
+@pytest.mark.parametrize(
+    "number, country", [("USA123456789012", "USA"), ("fra987654321098", "FRA"), (" DEU000000000001 ", "DEU")]
+)
 def test_foreign_2017_valid(number, country):
     parsed = validate_document(FID, number, today=TODAY)
     assert parsed.country == country
@@ -484,8 +524,9 @@ def test_foreign_2017_valid(number, country):
     assert parsed.birth_date is None and parsed.gender is None
 
 
-@pytest.mark.parametrize("number", ["US1234567890123", "USA12345678901X", "123456789012345", "U5A123456789012",
-                                    "USA1234567890-2"])
+@pytest.mark.parametrize(
+    "number", ["US1234567890123", "USA12345678901X", "123456789012345", "U5A123456789012", "USA1234567890-2"]
+)
 def test_foreign_2017_invalid_characters(number):
     assert error_code(validate_document, FID, number, today=TODAY) == "characters"
 
@@ -583,8 +624,9 @@ def test_taiwan_invalid(raw, code):
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw", ["E12345678", "EA1234567", "EH7654321", "EZ0000000", "G12345678",
-                                 "e12345678", " ea1234567 "])
+@pytest.mark.parametrize(
+    "raw", ["E12345678", "EA1234567", "EH7654321", "EZ0000000", "G12345678", "e12345678", " ea1234567 "]
+)
 @pytest.mark.parametrize("country", [None, "CHN", "chn", "", "  ", "中国", "CN"])
 def test_chinese_passport_valid(raw, country):
     parsed = validate_document(PP, raw, today=TODAY, passport_country=country)
@@ -600,8 +642,19 @@ def test_chinese_passport_letter_i_or_o_refused(raw, country):
 
 @pytest.mark.parametrize(
     "raw",
-    ["E1234567", "E123456789", "G1234567A", "GA1234567", "P12345678", "EAB123456", "12345678",
-     "X1234", "AB1234567890", "E12345678A", "D12345678"],
+    [
+        "E1234567",
+        "E123456789",
+        "G1234567A",
+        "GA1234567",
+        "P12345678",
+        "EAB123456",
+        "12345678",
+        "X1234",
+        "AB1234567890",
+        "E12345678A",
+        "D12345678",
+    ],
 )
 @pytest.mark.parametrize("country", [None, "CHN"])
 def test_chinese_passport_invalid(raw, country):
@@ -731,9 +784,44 @@ def test_make_uscc_reproduces_spec_example():
 
 @pytest.mark.parametrize(
     "pair",
-    ["11", "12", "13", "19", "21", "29", "31", "32", "33", "34", "35", "39", "41", "49", "51", "52", "53",
-     "59", "61", "62", "69", "71", "72", "79", "81", "89", "91", "92", "93", "A1", "A9", "N1", "N2", "N3",
-     "N9", "Y1"],
+    [
+        "11",
+        "12",
+        "13",
+        "19",
+        "21",
+        "29",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "39",
+        "41",
+        "49",
+        "51",
+        "52",
+        "53",
+        "59",
+        "61",
+        "62",
+        "69",
+        "71",
+        "72",
+        "79",
+        "81",
+        "89",
+        "91",
+        "92",
+        "93",
+        "A1",
+        "A9",
+        "N1",
+        "N2",
+        "N3",
+        "N9",
+        "Y1",
+    ],
 )
 def test_uscc_every_known_pair(pair):
     code = make_uscc(pair + "110108MA0123456")
@@ -756,7 +844,7 @@ def test_uscc_bad_char_named_in_message():
 def test_uscc_changing_any_char_is_refused(position):
     original = SPEC_USCC[position]
     replacement = "1" if original != "1" else "2"
-    changed = SPEC_USCC[:position] + replacement + SPEC_USCC[position + 1:]
+    changed = SPEC_USCC[:position] + replacement + SPEC_USCC[position + 1 :]
     with pytest.raises(DocumentError):
         validate_uscc(changed)
 
@@ -767,8 +855,10 @@ def test_uscc_bad_check(check):
     assert error_code(validate_uscc, raw) == "check_digit"
 
 
-@pytest.mark.parametrize("pair", ["10", "14", "22", "36", "42", "54", "63", "73", "82", "94", "99", "01", "A2",
-                                  "N4", "Y2", "Y9", "B1", "G1", "1A"])
+@pytest.mark.parametrize(
+    "pair",
+    ["10", "14", "22", "36", "42", "54", "63", "73", "82", "94", "99", "01", "A2", "N4", "Y2", "Y9", "B1", "G1", "1A"],
+)
 def test_uscc_unknown_pair(pair):
     code = make_uscc(pair + "350100M000100Y4")
     assert error_code(validate_uscc, code) == "unknown_authority"
@@ -928,8 +1018,13 @@ def test_mask_document(doc_type, number, masked):
 
 @pytest.mark.parametrize(
     "number, masked",
-    [("13812345678", "138****5678"), ("19900001111", "199****1111"), (" 13812345678 ", "138****5678"),
-     ("1234567", "*******"), ("", "")],
+    [
+        ("13812345678", "138****5678"),
+        ("19900001111", "199****1111"),
+        (" 13812345678 ", "138****5678"),
+        ("1234567", "*******"),
+        ("", ""),
+    ],
 )
 def test_mask_phone(number, masked):
     assert mask_phone(number) == masked

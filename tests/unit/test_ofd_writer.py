@@ -21,23 +21,40 @@ def png(color, size=(40, 40)):
 
 PAYLOAD = {
     "certificate": {
-        "number": "JZS202600000001", "kind": "constructor_1", "holder_name": "欧阳建𠀀国", "gender": "M",
-        "birth_date": "1980-05-12", "document": "1101**********0351", "registration_number": "京1112010202600001",
+        "number": "JZS202600000001",
+        "kind": "constructor_1",
+        "holder_name": "欧阳建𠀀国",
+        "gender": "M",
+        "birth_date": "1980-05-12",
+        "document": "1101**********0351",
+        "registration_number": "京1112010202600001",
         "employer": "北京建工示范建设集团有限公司第三工程公司（北京市朝阳区示范路一百号院）",
         "specialties": [["建筑工程", "2029-11-28"], ["机电工程", "2029-11-28"]],
-        "registration_valid_to": "2029-11-28", "issued_on": "2026-11-29", "authority": "中华人民共和国住房和城乡建设部",
+        "registration_valid_to": "2029-11-28",
+        "issued_on": "2026-11-29",
+        "authority": "中华人民共和国住房和城乡建设部",
         "status": "valid",
     },
-    "endorsement": {"code": "abc", "purpose": "bidding", "detail": "", "valid_from": "2026-11-29",
-                    "valid_to": "2027-05-27"},
+    "endorsement": {
+        "code": "abc",
+        "purpose": "bidding",
+        "detail": "",
+        "valid_from": "2026-11-29",
+        "valid_to": "2027-05-27",
+    },
 }
 
 
 @pytest.fixture(scope="module")
 def ofd_bytes():
     page = layout_for(PAYLOAD, "投标使用", "2026-11-29 10:00", png("black"), png("red", (80, 80)))
-    return write_ofd(page, build_font(page.all_text()), title=page.title, author="住建部",
-                     attachments={"certificate-signature.json": b'{"payload": "x"}'})
+    return write_ofd(
+        page,
+        build_font(page.all_text()),
+        title=page.title,
+        author="住建部",
+        attachments={"certificate-signature.json": b'{"payload": "x"}'},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +80,10 @@ def test_the_text_is_real_text_that_a_reader_extracts(parsed):
     assert "1980年05月12日" in lines
     assert any("投标使用" in line for line in lines)  # the purpose watermark
     # A long employer name is wrapped onto several lines, nothing lost.
-    assert "".join(line for line in lines if "北京建工" in line or "示范路" in line or "公司" in line).count("第三工程") == 1
+    assert (
+        "".join(line for line in lines if "北京建工" in line or "示范路" in line or "公司" in line).count("第三工程")
+        == 1
+    )
 
 
 def test_a_character_outside_the_font_is_printed_as_a_box_not_dropped(parsed):
@@ -94,8 +114,12 @@ def test_the_qr_code_and_the_seal_are_images_of_the_page(parsed):
 
 
 def test_glyph_advances_are_given_so_readers_place_each_character(parsed):
-    title = next(t for page in parsed["page_info"].values() for t in page["text_list"]
-                 if t["text"] == "中华人民共和国一级建造师注册证书")
+    title = next(
+        t
+        for page in parsed["page_info"].values()
+        for t in page["text_list"]
+        if t["text"] == "中华人民共和国一级建造师注册证书"
+    )
     assert len(title["DeltaX"].split()) == len(title["text"]) - 1
 
 

@@ -5,13 +5,16 @@ import pytest
 from app.services.accounts.registration import password_problem
 
 
-@pytest.mark.parametrize("password, ok", [
-    ("Abcdefg1", True),
-    ("abc12345", True),
-    ("Abc1234", False),       # 7 characters
-    ("abcdefgh", False),      # no digit
-    ("12345678", False),      # no letter
-])
+@pytest.mark.parametrize(
+    "password, ok",
+    [
+        ("Abcdefg1", True),
+        ("abc12345", True),
+        ("Abc1234", False),  # 7 characters
+        ("abcdefgh", False),  # no digit
+        ("12345678", False),  # no letter
+    ],
+)
 def test_shape(app, password, ok):
     with app.test_request_context():
         assert (password_problem(password) is None) is ok

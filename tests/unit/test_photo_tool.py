@@ -37,8 +37,12 @@ def png_header_only(width: int, height: int) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_transparent_png_becomes_a_jpeg_on_white():
@@ -136,12 +140,16 @@ def test_cmyk_and_grey_photos_become_rgb():
     assert grey16.mode == "RGB" and close(grey16.getpixel((10, 10)), (128, 128, 128), 6)
 
 
-@pytest.mark.parametrize("data, code", [
-    (b"", "empty"),
-    (b"%PDF-1.7 not a picture", "not_an_image"),
-    (b"hello, world" * 100, "not_an_image"),
-    (b"\xff\xd8\xff\xe0" + b"\x00" * 50, "not_an_image"),  # a JPEG signature and nothing that decodes
-], ids=["empty", "pdf", "text", "jpeg-signature-only"])
+@pytest.mark.parametrize(
+    "data, code",
+    [
+        (b"", "empty"),
+        (b"%PDF-1.7 not a picture", "not_an_image"),
+        (b"hello, world" * 100, "not_an_image"),
+        (b"\xff\xd8\xff\xe0" + b"\x00" * 50, "not_an_image"),  # a JPEG signature and nothing that decodes
+    ],
+    ids=["empty", "pdf", "text", "jpeg-signature-only"],
+)
 def test_empty_and_non_image_input_is_refused(data, code):
     with pytest.raises(PhotoError) as refused:
         process_photo(data)

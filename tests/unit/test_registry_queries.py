@@ -43,17 +43,42 @@ USCC_C = make_uscc("91330106MA01CCCC3")  # 浙江
 
 
 def qualification(name, uscc, kind, qual, grade, number, province, valid_to=None):
-    return EnterpriseQualification(enterprise_name=name, uscc=uscc, kind=kind, qualification=qual, grade=grade,
-                                   certificate_number=number, province=province, valid_from=datetime.date(2020, 1, 1),
-                                   valid_to=valid_to or later())
+    return EnterpriseQualification(
+        enterprise_name=name,
+        uscc=uscc,
+        kind=kind,
+        qualification=qual,
+        grade=grade,
+        certificate_number=number,
+        province=province,
+        valid_from=datetime.date(2020, 1, 1),
+        valid_to=valid_to or later(),
+    )
 
 
-def registration(name, document, number, employer, uscc, specialties=("建筑工程",), qualification_code="constructor_1",
-                 status="valid", valid_to=None):
-    entry = PersonRegistration(holder_name=name, holder_document_type="resident_id", holder_document_number=document,
-                               qualification=qualification_code, registration_number=number, employer_name=employer,
-                               employer_uscc=uscc, valid_from=datetime.date(2023, 1, 1), valid_to=valid_to or later(),
-                               status=status)
+def registration(
+    name,
+    document,
+    number,
+    employer,
+    uscc,
+    specialties=("建筑工程",),
+    qualification_code="constructor_1",
+    status="valid",
+    valid_to=None,
+):
+    entry = PersonRegistration(
+        holder_name=name,
+        holder_document_type="resident_id",
+        holder_document_number=document,
+        qualification=qualification_code,
+        registration_number=number,
+        employer_name=employer,
+        employer_uscc=uscc,
+        valid_from=datetime.date(2023, 1, 1),
+        valid_to=valid_to or later(),
+        status=status,
+    )
     valid_to = entry.valid_to
     for specialty in specialties:
         entry.specialties.append(RegisteredSpecialty(specialty=specialty, valid_to=valid_to))
@@ -70,22 +95,51 @@ ALL_IDS = (ID_ZHANG, ID_ZHANG2, ID_LI, ID_OUYANG, ID_CANCELLED)
 
 @pytest.fixture
 def register(db):
-    db.session.add_all([
-        qualification("青山建工集团有限公司", USCC_A, "建筑业企业", "建筑工程施工总承包", "特级", "D110000101", "北京市"),
-        qualification("青山建工集团有限公司", USCC_A, "建筑业企业", "市政公用工程施工总承包", "一级", "D110000102", "北京市"),
-        qualification("青山建工集团有限公司", USCC_A, "工程监理企业", "房屋建筑工程监理", "甲级", "E110000103", "北京市"),
-        qualification("青石路桥有限公司", USCC_B, "建筑业企业", "公路工程施工总承包", "二级", "D440000201", "广东省"),
-        qualification("华岳设计院有限公司", USCC_C, "工程勘察设计企业", "建筑行业（建筑工程）设计", "甲级", "A330000301",
-                      "浙江省", valid_to=earlier()),
-    ])
-    db.session.add_all([
-        registration("张建国", ID_ZHANG, "京111152300001", "青山建工集团有限公司", USCC_A, ("建筑工程", "机电工程")),
-        registration("张建华", ID_ZHANG2, "粤144102200002", "青石路桥有限公司", USCC_B, ("公路工程",)),
-        registration("李明", ID_LI, "浙一注建2019000003", "华岳设计院有限公司", USCC_C, ("建筑",), "architect_1"),
-        registration("欧阳娜娜", ID_OUYANG, "京111182100004", "青山建工集团有限公司", USCC_A, ("市政公用工程",),
-                     valid_to=earlier()),
-        registration("张三", ID_CANCELLED, "粤144102200005", "青石路桥有限公司", USCC_B, status="cancelled"),
-    ])
+    db.session.add_all(
+        [
+            qualification(
+                "青山建工集团有限公司", USCC_A, "建筑业企业", "建筑工程施工总承包", "特级", "D110000101", "北京市"
+            ),
+            qualification(
+                "青山建工集团有限公司", USCC_A, "建筑业企业", "市政公用工程施工总承包", "一级", "D110000102", "北京市"
+            ),
+            qualification(
+                "青山建工集团有限公司", USCC_A, "工程监理企业", "房屋建筑工程监理", "甲级", "E110000103", "北京市"
+            ),
+            qualification(
+                "青石路桥有限公司", USCC_B, "建筑业企业", "公路工程施工总承包", "二级", "D440000201", "广东省"
+            ),
+            qualification(
+                "华岳设计院有限公司",
+                USCC_C,
+                "工程勘察设计企业",
+                "建筑行业（建筑工程）设计",
+                "甲级",
+                "A330000301",
+                "浙江省",
+                valid_to=earlier(),
+            ),
+        ]
+    )
+    db.session.add_all(
+        [
+            registration(
+                "张建国", ID_ZHANG, "京111152300001", "青山建工集团有限公司", USCC_A, ("建筑工程", "机电工程")
+            ),
+            registration("张建华", ID_ZHANG2, "粤144102200002", "青石路桥有限公司", USCC_B, ("公路工程",)),
+            registration("李明", ID_LI, "浙一注建2019000003", "华岳设计院有限公司", USCC_C, ("建筑",), "architect_1"),
+            registration(
+                "欧阳娜娜",
+                ID_OUYANG,
+                "京111182100004",
+                "青山建工集团有限公司",
+                USCC_A,
+                ("市政公用工程",),
+                valid_to=earlier(),
+            ),
+            registration("张三", ID_CANCELLED, "粤144102200005", "青石路桥有限公司", USCC_B, status="cancelled"),
+        ]
+    )
     db.session.commit()
     return db
 
@@ -137,8 +191,9 @@ def test_demo_registers_are_realistic_valid_and_idempotent(db):
 def test_demo_registers_are_deterministic():
     first = build_people(build_enterprises(clock.today()), clock.today())
     second = build_people(build_enterprises(clock.today()), clock.today())
-    assert [(p["holder_name"], p["holder_document_number"], p["registration_number"]) for p in first] == \
-           [(p["holder_name"], p["holder_document_number"], p["registration_number"]) for p in second]
+    assert [(p["holder_name"], p["holder_document_number"], p["registration_number"]) for p in first] == [
+        (p["holder_name"], p["holder_document_number"], p["registration_number"]) for p in second
+    ]
     names_ = [p["holder_name"] for p in first]
     assert all(re.fullmatch(r"[\u4e00-\u9fff]{2,4}", name) for name in names_)
     assert len(set(names_)) > 50
@@ -164,7 +219,10 @@ def test_enterprise_partial_name_is_a_prefix_and_each_enterprise_is_listed_once(
     qingshan = page.items[0]
     assert qingshan.uscc == USCC_A and qingshan.province == "北京市"
     assert [(q.qualification, q.grade) for q in qingshan.qualifications] == [
-        ("建筑工程施工总承包", "特级"), ("市政公用工程施工总承包", "一级"), ("房屋建筑工程监理", "甲级")]
+        ("建筑工程施工总承包", "特级"),
+        ("市政公用工程施工总承包", "一级"),
+        ("房屋建筑工程监理", "甲级"),
+    ]
     assert names(rq.search_enterprises(name="建工")) == []  # not a substring search: the index needs a prefix
     assert names(rq.search_enterprises(name="%")) == [] and names(rq.search_enterprises(name="_")) == []
 
@@ -244,9 +302,21 @@ def test_people_results_mask_identity_numbers_and_carry_public_fields_only(regis
     statuses = {hit.name: hit.status for hit in page.items}
     assert statuses == {"张三": "cancelled", "张建华": "valid", "张建国": "valid"}
     assert {f.name for f in dataclasses.fields(rq.PersonHit)} == {
-        "name", "document", "qualification", "qualification_label", "registration_number", "employer_name",
-        "employer_uscc", "province", "province_label", "specialties", "valid_from", "valid_to", "status",
-        "status_label"}
+        "name",
+        "document",
+        "qualification",
+        "qualification_label",
+        "registration_number",
+        "employer_name",
+        "employer_uscc",
+        "province",
+        "province_label",
+        "specialties",
+        "valid_from",
+        "valid_to",
+        "status",
+        "status_label",
+    }
     assert [s.specialty for s in page.items[2].specialties] == ["建筑工程", "机电工程"]
     texts = [repr(hit) for hit in page.items] + [repr(rq.person_detail(hit.registration_number)) for hit in page.items]
     texts.append(repr(rq.enterprise_detail(USCC_A)))
@@ -266,8 +336,12 @@ def test_no_orm_object_leaves_the_service(register):
         else:
             yield value
 
-    results = [rq.search_people(name="张"), rq.search_enterprises(name="青"), rq.enterprise_detail(USCC_A),
-               rq.person_detail("京111152300001")]
+    results = [
+        rq.search_people(name="张"),
+        rq.search_enterprises(name="青"),
+        rq.enterprise_detail(USCC_A),
+        rq.person_detail("京111152300001"),
+    ]
     for value in walk(results):
         assert not hasattr(value, "_sa_instance_state"), value
 
@@ -284,10 +358,26 @@ def test_person_detail_without_cases_shows_the_registers_own_dates(register):
 
 def test_paging_fetches_one_more_row_and_caps_per_page(db):
     for index in range(53):
-        db.session.add(registration(f"王{index:02d}", make_resident_id("110105", datetime.date(1980, 1, 1), index),
-                                    f"京1111523{index:05d}", "青山建工集团有限公司", USCC_A))
-        db.session.add(qualification(f"王氏{index:02d}建设有限公司", make_uscc(f"91110105MA{index:07d}"), "建筑业企业",
-                                     "建筑工程施工总承包", "二级", f"D1100{index:05d}", "北京市"))
+        db.session.add(
+            registration(
+                f"王{index:02d}",
+                make_resident_id("110105", datetime.date(1980, 1, 1), index),
+                f"京1111523{index:05d}",
+                "青山建工集团有限公司",
+                USCC_A,
+            )
+        )
+        db.session.add(
+            qualification(
+                f"王氏{index:02d}建设有限公司",
+                make_uscc(f"91110105MA{index:07d}"),
+                "建筑业企业",
+                "建筑工程施工总承包",
+                "二级",
+                f"D1100{index:05d}",
+                "北京市",
+            )
+        )
     db.session.commit()
     first = rq.search_people(name="王", per_page=1000)
     assert first.per_page == rq.MAX_PER_PAGE == 50 and len(first.items) == 50 and first.has_next
@@ -318,23 +408,46 @@ def test_registration_province_follows_the_employer(db):
 
 def make_case(db, *, name="刘德明", document=None, status="issued", number="2026030112345678"):
     document = document or make_resident_id("110105", datetime.date(1986, 4, 2), 13)
-    account = Account(kind="personal", status="active", username=f"personal-{number}", first_name=name[:1],
-                      last_name=name[1:], real_name=name, email=f"{number}@accounts.portal.invalid",
-                      document_type="resident_id", document_number=document, phone="13712345678", active=True)
+    account = Account(
+        kind="personal",
+        status="active",
+        username=f"personal-{number}",
+        first_name=name[:1],
+        last_name=name[1:],
+        real_name=name,
+        email=f"{number}@accounts.portal.invalid",
+        document_type="resident_id",
+        document_number=document,
+        phone="13712345678",
+        active=True,
+    )
     db.session.add(account)
     item = db.session.query(ServiceItem).filter_by(online_kind="constructor_initial").one()
     moment = datetime.datetime(2026, 3, 1, 2, 0)
-    application = Application(number=number, account=account, item_id=item.id, status=status, data="{}",
-                              submitted_at=moment)
+    application = Application(
+        number=number, account=account, item_id=item.id, status=status, data="{}", submitted_at=moment
+    )
     db.session.add(application)
-    steps = [("submit", "draft", "submitted"), ("accept", "submitted", "accepted"),
-             ("start_review", "accepted", "under_review"), ("approve", "under_review", "approved"),
-             ("issue", "approved", "issued")]
+    steps = [
+        ("submit", "draft", "submitted"),
+        ("accept", "submitted", "accepted"),
+        ("start_review", "accepted", "under_review"),
+        ("approve", "under_review", "approved"),
+        ("issue", "approved", "issued"),
+    ]
     order = ["draft", "submitted", "accepted", "under_review", "approved", "issued"]
-    for index, (action, source, target) in enumerate(steps[:order.index(status)]):
-        db.session.add(ApplicationEvent(application=application, action=action, from_status=source,
-                                        to_status=target, office="受理处室" if action == "accept" else "",
-                                        remarks="内部备注", created_at=moment + datetime.timedelta(days=index)))
+    for index, (action, source, target) in enumerate(steps[: order.index(status)]):
+        db.session.add(
+            ApplicationEvent(
+                application=application,
+                action=action,
+                from_status=source,
+                to_status=target,
+                office="受理处室" if action == "accept" else "",
+                remarks="内部备注",
+                created_at=moment + datetime.timedelta(days=index),
+            )
+        )
     if status == "issued":
         db.session.add(registration(name, document, "京111152600077", "青山建工集团有限公司", USCC_A))
     db.session.commit()
@@ -353,8 +466,18 @@ def test_progress_lookup_with_the_right_name(db):
     assert len(result.steps) == 5 and result.steps[1].office == "受理处室"
     assert "内部备注" not in repr(result)
     assert {f.name for f in dataclasses.fields(rq.ProgressResult)} == {
-        "number", "item_name", "applicant", "status", "status_label", "submitted_at", "accepted_at", "decision",
-        "decided_at", "certificate_number", "steps"}
+        "number",
+        "item_name",
+        "applicant",
+        "status",
+        "status_label",
+        "submitted_at",
+        "accepted_at",
+        "decision",
+        "decided_at",
+        "certificate_number",
+        "steps",
+    }
 
 
 def test_progress_lookup_with_the_registration_number_once_issued(db):
@@ -392,9 +515,16 @@ def test_clean_page_accepts_pages():
 
 
 def test_clean_queries_give_a_message_per_field():
-    values, errors = rq.clean_people_query({"name": "张" * 10_000, "document_number": "12-34",
-                                            "registration_number": "<script>", "page": "abc",
-                                            "qualification": "architect_1", "specialty": "机电工程"})
+    values, errors = rq.clean_people_query(
+        {
+            "name": "张" * 10_000,
+            "document_number": "12-34",
+            "registration_number": "<script>",
+            "page": "abc",
+            "qualification": "architect_1",
+            "specialty": "机电工程",
+        }
+    )
     assert set(errors) == {"name", "document_number", "registration_number", "page", "specialty"}
     values, errors = rq.clean_people_query({"name": "张\x00"})
     assert set(errors) == {"name"}
@@ -402,8 +532,15 @@ def test_clean_queries_give_a_message_per_field():
     assert set(errors) == {"name"}  # a name, a number or an employer is needed
     values, errors = rq.clean_people_query({"name": " 张 ", "document_number": "1101 0519 8003 0401 7x"})
     assert errors == {} and values["name"] == "张" and values["document_number"].endswith("7X")
-    values, errors = rq.clean_enterprise_query({"kind": "建筑业企业", "grade": "甲级", "uscc": "91110105MA01AAAA10",
-                                                "qualification": "房地产开发", "province": "火星"})
+    values, errors = rq.clean_enterprise_query(
+        {
+            "kind": "建筑业企业",
+            "grade": "甲级",
+            "uscc": "91110105MA01AAAA10",
+            "qualification": "房地产开发",
+            "province": "火星",
+        }
+    )
     assert set(errors) == {"grade", "uscc", "qualification", "province"}
     values, errors = rq.clean_enterprise_query({"kind": "银行"})
     assert set(errors) == {"kind"}
@@ -436,6 +573,8 @@ def test_name_prefix_searches_use_an_index(register):
     assert "ix_enterprise_qualification" in plan and "SCAN enterprise_qualification " not in plan + " ", plan
     plan = explain(register, rq.person_search_statement(employer="青山"))
     assert "ix_person_registration_employer_name_prefix" in plan, plan
-    plan = explain(register, rq.person_search_statement(name="张", specialty="公路工程", province="广东省",
-                                                        qualification="constructor_1"))
+    plan = explain(
+        register,
+        rq.person_search_statement(name="张", specialty="公路工程", province="广东省", qualification="constructor_1"),
+    )
     assert "ix_registered_specialty_name" in plan, plan

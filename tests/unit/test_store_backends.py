@@ -75,8 +75,7 @@ def test_expired_entries_are_absent(app, db):
     store.set("old", "v", 60)
     store.incr("count", 60)
     with db.engine.begin() as conn:
-        conn.execute(update(SharedStoreEntry.__table__).values(
-            expires_at=datetime.datetime(2000, 1, 1)))
+        conn.execute(update(SharedStoreEntry.__table__).values(expires_at=datetime.datetime(2000, 1, 1)))
     assert store.get("old") is None
     assert store.add("old", "new", 60) is True
     assert store.incr("count", 60) == 1, "an expired counter starts again"

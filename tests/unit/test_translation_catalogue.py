@@ -16,7 +16,9 @@ def extracted_msgids() -> set[str]:
     for directory, method in ((PROJECT / "app", "python"), (PROJECT / "templates", "jinja2")):
         pattern = "**.py" if method == "python" else "**.html"
         for _, _, message, _, _ in extract_from_dir(
-            str(directory), method_map=[(pattern, method)], keywords=KEYWORDS,
+            str(directory),
+            method_map=[(pattern, method)],
+            keywords=KEYWORDS,
         ):
             ids.add(message if isinstance(message, str) else message[0])
     return ids
@@ -30,8 +32,7 @@ def catalogue(locale: str):
 def test_every_msgid_in_the_code_has_a_chinese_translation():
     zh = catalogue("zh")
     untranslated = sorted(
-        msgid for msgid in extracted_msgids()
-        if msgid and (msgid not in zh or not zh[msgid].string or zh[msgid].fuzzy)
+        msgid for msgid in extracted_msgids() if msgid and (msgid not in zh or not zh[msgid].string or zh[msgid].fuzzy)
     )
     assert untranslated == [], "run `flask translate update` and translate: " + repr(untranslated[:20])
 

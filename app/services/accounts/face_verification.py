@@ -138,8 +138,9 @@ def _load(token: str) -> FaceSession | None:
 
 
 def _dump(session: FaceSession, state: str) -> str:
-    return json.dumps({"account_id": session.account_id, "purpose": session.purpose,
-                       "target": session.target, "state": state})
+    return json.dumps(
+        {"account_id": session.account_id, "purpose": session.purpose, "target": session.target, "state": state}
+    )
 
 
 def start(account_id: int, purpose: str, target: str) -> FaceSession:
@@ -161,8 +162,7 @@ def scan(token: str) -> FaceSession:
     if session.state == VERIFIED:
         raise FaceError("used")
     get_store().add(_scan_key(token), "1", max(session.expires_in, 1))
-    return FaceSession(session.token, session.account_id, session.purpose, session.target, SCANNED,
-                       session.expires_in)
+    return FaceSession(session.token, session.account_id, session.purpose, session.target, SCANNED, session.expires_in)
 
 
 def check_usable(token: str) -> FaceSession:
@@ -184,11 +184,9 @@ def complete(token: str, evidence: dict | None = None) -> FaceSession:
     if not provider().check_liveness(session, dict(evidence or {})):
         store.delete(_claim_key(token))  # the person may try again with the same code
         raise FaceError("failed")
-    store.set(_token_key(token), _dump(session, VERIFIED),
-              max(session.expires_in, VERIFIED_TOKEN_MIN_TTL_SECONDS))
+    store.set(_token_key(token), _dump(session, VERIFIED), max(session.expires_in, VERIFIED_TOKEN_MIN_TTL_SECONDS))
     store.set(_ok_key(session.account_id, session.purpose), "1", VERIFIED_TTL_SECONDS)
-    return FaceSession(session.token, session.account_id, session.purpose, session.target, VERIFIED,
-                       session.expires_in)
+    return FaceSession(session.token, session.account_id, session.purpose, session.target, VERIFIED, session.expires_in)
 
 
 def session_for(token: str, account_id: int) -> FaceSession | None:
@@ -230,5 +228,5 @@ def consume_target(token: str, account_id: int) -> str | None:
 def forget(account_id: int, purpose: str | None = None) -> None:
     """Drop the account's face verification (one purpose, or all), e.g. on sign-out."""
     store = get_store()
-    for name in ((purpose,) if purpose else PURPOSES):
+    for name in (purpose,) if purpose else PURPOSES:
         store.delete(_ok_key(account_id, name))

@@ -41,40 +41,56 @@ def captcha_required(kind: str, identifier: str) -> bool:
     return int(count or 0) >= current_app.config["LOGIN_CAPTCHA_AFTER_FAILURES"]
 
 
-def authenticate(kind: str, identifier: str, password: str, *, captcha_passed: bool | None,
-                 ip: str = "") -> LoginOutcome:
+def authenticate(
+    kind: str, identifier: str, password: str, *, captcha_passed: bool | None, ip: str = ""
+) -> LoginOutcome:
     """Check the credentials; ``captcha_passed`` None means no captcha was shown."""
     config = current_app.config
     subject = mask_identifier(identifier)
     if captcha_required(kind, identifier) and not captcha_passed:
-        return LoginOutcome(error=_l("Please enter the characters shown in the picture"),
-                            field="captcha", captcha_required=True)
+        return LoginOutcome(
+            error=_l("Please enter the characters shown in the picture"), field="captcha", captcha_required=True
+        )
 
     account = find_account_for_login(kind, identifier)
     current = now()
     if account is not None and account.locked_until and account.locked_until > current:
         audit.record(AuditEvent.LOGIN_LOCKED, account=account, subject=subject, ip=ip)
-        return LoginOutcome(error=_locked_message(account.locked_until),
-                            captcha_required=captcha_required(kind, identifier))
+        return LoginOutcome(
+            error=_locked_message(account.locked_until), captcha_required=captcha_required(kind, identifier)
+        )
 
     if account is None or not account.password or not check_password_hash(account.password, password):
         failures = get_store().incr(_failure_key(kind, identifier), FAILURE_WINDOW_SECONDS)
-        audit.record(AuditEvent.LOGIN_FAILURE, account=account, subject=subject, ip=ip,
-                     reason="unknown_account" if account is None else "wrong_password")
+        audit.record(
+            AuditEvent.LOGIN_FAILURE,
+            account=account,
+            subject=subject,
+            ip=ip,
+            reason="unknown_account" if account is None else "wrong_password",
+        )
         message = _l("The account or password is wrong")
         if account is not None:
             account.fail_login_count = (account.fail_login_count or 0) + 1
             if account.fail_login_count >= config["LOGIN_LOCK_AFTER_FAILURES"]:
                 account.locked_until = current + datetime.timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
                 account.fail_login_count = 0
-                audit.record(AuditEvent.LOGIN_LOCKED, account=account, subject=subject, ip=ip,
-                             until=account.locked_until.isoformat(timespec="minutes"))
+                audit.record(
+                    AuditEvent.LOGIN_LOCKED,
+                    account=account,
+                    subject=subject,
+                    ip=ip,
+                    until=account.locked_until.isoformat(timespec="minutes"),
+                )
                 message = _locked_message(account.locked_until)
             else:
                 left = config["LOGIN_LOCK_AFTER_FAILURES"] - account.fail_login_count
-                message = _l("The account or password is wrong. After %(left)s more failures the "
-                             "account will be locked for %(minutes)s minutes.",
-                             left=left, minutes=config["LOGIN_LOCK_MINUTES"])
+                message = _l(
+                    "The account or password is wrong. After %(left)s more failures the "
+                    "account will be locked for %(minutes)s minutes.",
+                    left=left,
+                    minutes=config["LOGIN_LOCK_MINUTES"],
+                )
         return LoginOutcome(
             error=message,
             captcha_required=failures >= config["LOGIN_CAPTCHA_AFTER_FAILURES"],

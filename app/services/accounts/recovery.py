@@ -39,18 +39,19 @@ def find_owner(kind: str, identifier: str, phone: str):
         errors["phone"] = _l("Please enter the phone number bound to the account")
     if errors:
         raise FieldErrors(errors)
-    account = (find_live_legal_account(identifier) if kind == AccountKind.LEGAL
-               else find_live_personal_account(identifier))
+    account = (
+        find_live_legal_account(identifier) if kind == AccountKind.LEGAL else find_live_personal_account(identifier)
+    )
     if account is None or account.phone != phone:
-        raise FieldErrors({"identifier": _l(
-            "No account matches this number and phone number. Check both and try again.")})
+        raise FieldErrors(
+            {"identifier": _l("No account matches this number and phone number. Check both and try again.")}
+        )
     return account
 
 
 def reset_password(account, new_password: str, *, ip: str = "") -> None:
     """Set a new password and end every session of the account."""
-    problem = password_problem(new_password, document_number=login_identifier(account),
-                               phone=account.phone or "")
+    problem = password_problem(new_password, document_number=login_identifier(account), phone=account.phone or "")
     if problem is not None:
         raise FieldErrors({"password": problem})
     set_password(account, new_password)
@@ -75,6 +76,7 @@ def cancel_account(account, *, ip: str = "", reason: str = "") -> None:
 
 # --- 法人变更 -------------------------------------------------------------------
 
+
 def verify_new_legal_rep(enterprise_name: str, uscc: str, rep: PersonDetails, *, ip: str = ""):
     """实名认证 of the enterprise with its new legal representative.
 
@@ -94,8 +96,13 @@ def verify_new_legal_rep(enterprise_name: str, uscc: str, rep: PersonDetails, *,
         raise FieldErrors({"uscc": _l("No legal-entity account is registered with this code")})
     result = enterprise_verifier().verify(uscc, enterprise_name, rep.name, parsed.type.value, parsed.number)
     if not result.ok:
-        audit.record(AuditEvent.LEGAL_REP_CHECK_FAILED, account=account, ip=ip,
-                     subject=docs.mask_uscc(uscc), reason=result.reason)
+        audit.record(
+            AuditEvent.LEGAL_REP_CHECK_FAILED,
+            account=account,
+            ip=ip,
+            subject=docs.mask_uscc(uscc),
+            reason=result.reason,
+        )
         raise LegalRepCheckFailed()
     return account, parsed
 
@@ -104,8 +111,9 @@ class LegalRepCheckFailed(Exception):
     """The register does not confirm the enterprise and representative."""
 
 
-def change_legal_rep(account, rep: PersonDetails, parsed, *, new_phone: str, new_password: str,
-                     ip: str = "") -> LegalRepChange:
+def change_legal_rep(
+    account, rep: PersonDetails, parsed, *, new_phone: str, new_password: str, ip: str = ""
+) -> LegalRepChange:
     """更换法人信息: new representative, phone and password; before/after recorded."""
     errors = {}
     if phone_is_taken(new_phone, except_account=account):
@@ -127,13 +135,21 @@ def change_legal_rep(account, rep: PersonDetails, parsed, *, new_phone: str, new
     set_password(account, new_password)
     end_all_sessions(account)
     after = _rep_snapshot(enterprise, account)
-    change = LegalRepChange(account_id=account.id, enterprise_id=enterprise.id,
-                            before=json.dumps(before, ensure_ascii=False),
-                            after=json.dumps(after, ensure_ascii=False))
+    change = LegalRepChange(
+        account_id=account.id,
+        enterprise_id=enterprise.id,
+        before=json.dumps(before, ensure_ascii=False),
+        after=json.dumps(after, ensure_ascii=False),
+    )
     db.session.add(change)
-    audit.record(AuditEvent.LEGAL_REP_CHANGED, account=account, ip=ip,
-                 subject=docs.mask_uscc(enterprise.uscc),
-                 before=_masked(before), after=_masked(after))
+    audit.record(
+        AuditEvent.LEGAL_REP_CHANGED,
+        account=account,
+        ip=ip,
+        subject=docs.mask_uscc(enterprise.uscc),
+        before=_masked(before),
+        after=_masked(after),
+    )
     return change
 
 
@@ -151,6 +167,7 @@ def _rep_snapshot(enterprise, account) -> dict:
 def _masked(snapshot: dict) -> dict:
     masked = dict(snapshot)
     masked["legal_rep_document_number"] = docs.mask_document(
-        snapshot["legal_rep_document_type"], snapshot["legal_rep_document_number"])
+        snapshot["legal_rep_document_type"], snapshot["legal_rep_document_number"]
+    )
     masked["phone"] = docs.mask_phone(snapshot["phone"]) if snapshot["phone"] else ""
     return masked

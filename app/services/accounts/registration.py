@@ -76,9 +76,8 @@ class LoginResult:
     errors: dict = field(default_factory=dict)
 
 
-
-
 # --- passwords ---------------------------------------------------------------
+
 
 def password_problem(password: str, *, document_number: str = "", phone: str = ""):
     """The reason a password is refused, or None."""
@@ -97,6 +96,7 @@ def set_password(account: Account, password: str) -> None:
 
 # --- identity checks -----------------------------------------------------------
 
+
 def check_person(person: PersonDetails, prefix: str = "") -> tuple[dict, docs.ParsedDocument | None]:
     """Validate a person's document; return (field errors, parsed document)."""
     errors = {}
@@ -104,14 +104,16 @@ def check_person(person: PersonDetails, prefix: str = "") -> tuple[dict, docs.Pa
     if not (person.name or "").strip():
         errors[prefix + "name"] = _l("Please enter the name")
     try:
-        parsed = docs.validate_document(person.document_type, person.document_number or "",
-                                        passport_country=person.passport_country)
+        parsed = docs.validate_document(
+            person.document_type, person.document_number or "", passport_country=person.passport_country
+        )
     except docs.DocumentError as error:
         errors[prefix + "document_number"] = error.message
     if parsed is not None:
         try:
-            docs.check_consistency(parsed, birth_date=person.birth_date,
-                                   gender=person.gender if person.gender in ("M", "F") else None)
+            docs.check_consistency(
+                parsed, birth_date=person.birth_date, gender=person.gender if person.gender in ("M", "F") else None
+            )
         except docs.DocumentError as error:
             key = "birth_date" if error.code == "birth_date_mismatch" else "gender"
             errors[prefix + key] = error.message
@@ -128,10 +130,13 @@ def _verify_real_name(parsed: docs.ParsedDocument, name: str, prefix: str = "") 
     result = identity_verifier().verify(parsed.type.value, parsed.number, name.strip())
     if result.ok:
         return {}
-    return {prefix + "document_number": _l(
-        "Identity information verification failed: check that the name and number match your "
-        "document. If they do, see FAQ 5 (update your face data with the CTID app, then try "
-        "again 1-2 days later).")}
+    return {
+        prefix + "document_number": _l(
+            "Identity information verification failed: check that the name and number match your "
+            "document. If they do, see FAQ 5 (update your face data with the CTID app, then try "
+            "again 1-2 days later)."
+        )
+    }
 
 
 def live_accounts():
@@ -165,6 +170,7 @@ def _check_phone(phone: str) -> tuple[dict, str]:
 
 # --- registration --------------------------------------------------------------
 
+
 def register_personal(form: PersonalRegistration, *, sms_check, ip: str = "") -> Account:
     """Create a personal account, or raise FieldErrors with every problem found.
 
@@ -185,8 +191,9 @@ def register_personal(form: PersonalRegistration, *, sms_check, ip: str = "") ->
         )
         if db.session.query(taken.exists()).scalar():
             errors["document_number"] = _l("An account is already registered with this document")
-    if (problem := password_problem(form.password, document_number=form.person.document_number,
-                                    phone=phone)) is not None:
+    if (
+        problem := password_problem(form.password, document_number=form.person.document_number, phone=phone)
+    ) is not None:
         errors["password"] = problem
     if not errors and parsed is not None:
         errors.update(_verify_real_name(parsed, form.person.name))
@@ -198,7 +205,6 @@ def register_personal(form: PersonalRegistration, *, sms_check, ip: str = "") ->
     person = form.person
     account = _new_account(
         kind=AccountKind.PERSONAL,
-
         real_name=person.name.strip(),
         email=email,
         phone=phone,
@@ -213,8 +219,13 @@ def register_personal(form: PersonalRegistration, *, sms_check, ip: str = "") ->
     account.document_valid_from = person.valid_from
     account.document_valid_to = person.valid_to
     account.needs_manual_check = parsed.needs_manual_check
-    audit.record(AuditEvent.ACCOUNT_REGISTERED, account=account, ip=ip,
-                 subject=docs.mask_document(parsed.type, parsed.number), kind=AccountKind.PERSONAL)
+    audit.record(
+        AuditEvent.ACCOUNT_REGISTERED,
+        account=account,
+        ip=ip,
+        subject=docs.mask_document(parsed.type, parsed.number),
+        kind=AccountKind.PERSONAL,
+    )
     return account
 
 
@@ -247,15 +258,18 @@ def register_legal(form: LegalRegistration, *, sms_check, ip: str = "") -> Accou
 
     rep = form.legal_rep
     enterprise = Enterprise(
-        name=form.enterprise_name.strip(), uscc=uscc, entity_type=form.entity_type,
-        legal_rep_name=rep.name.strip(), legal_rep_document_type=parsed.type.value,
-        legal_rep_document_number=parsed.number, legal_rep_valid_from=rep.valid_from,
+        name=form.enterprise_name.strip(),
+        uscc=uscc,
+        entity_type=form.entity_type,
+        legal_rep_name=rep.name.strip(),
+        legal_rep_document_type=parsed.type.value,
+        legal_rep_document_number=parsed.number,
+        legal_rep_valid_from=rep.valid_from,
         legal_rep_valid_to=rep.valid_to,
     )
     db.session.add(enterprise)
     account = _new_account(
         kind=AccountKind.LEGAL,
-
         real_name=rep.name.strip(),
         email=email,
         phone=phone,
@@ -263,8 +277,9 @@ def register_legal(form: LegalRegistration, *, sms_check, ip: str = "") -> Accou
         password=form.password,
     )
     account.enterprise = enterprise
-    audit.record(AuditEvent.ACCOUNT_REGISTERED, account=account, ip=ip,
-                 subject=docs.mask_uscc(uscc), kind=AccountKind.LEGAL)
+    audit.record(
+        AuditEvent.ACCOUNT_REGISTERED, account=account, ip=ip, subject=docs.mask_uscc(uscc), kind=AccountKind.LEGAL
+    )
     return account
 
 
@@ -277,11 +292,19 @@ def _new_account(*, kind, real_name, email, phone, role_name, password) -> Accou
     role = sm.find_role(role_name) or sm.add_role(role_name)
     username = f"{kind}-{uuid.uuid4().hex}"
     account = Account(
-        kind=kind, status=AccountStatus.ACTIVE, username=username,
-        first_name=real_name[:1] or "-", last_name=real_name[1:64] or "-",
-        real_name=real_name, email=f"{username}@accounts.portal.invalid"[:320],
-        contact_email=email, phone=phone, active=True, roles=[role],
-        login_count=0, fail_login_count=0,
+        kind=kind,
+        status=AccountStatus.ACTIVE,
+        username=username,
+        first_name=real_name[:1] or "-",
+        last_name=real_name[1:64] or "-",
+        real_name=real_name,
+        email=f"{username}@accounts.portal.invalid"[:320],
+        contact_email=email,
+        phone=phone,
+        active=True,
+        roles=[role],
+        login_count=0,
+        fail_login_count=0,
     )
     set_password(account, password)
     db.session.add(account)
@@ -290,9 +313,14 @@ def _new_account(*, kind, real_name, email, phone, role_name, password) -> Accou
 
 # --- finding accounts ------------------------------------------------------------
 
+
 def find_live_legal_account(uscc: str) -> Account | None:
-    return (live_accounts().join(Enterprise, Account.enterprise_id == Enterprise.id)
-            .filter(Account.kind == AccountKind.LEGAL, Enterprise.uscc == uscc).one_or_none())
+    return (
+        live_accounts()
+        .join(Enterprise, Account.enterprise_id == Enterprise.id)
+        .filter(Account.kind == AccountKind.LEGAL, Enterprise.uscc == uscc)
+        .one_or_none()
+    )
 
 
 def find_live_personal_account(identifier: str) -> Account | None:

@@ -35,8 +35,14 @@ def change_phone(account, phone: str, *, sms_check, ip: str = "") -> None:
         raise FieldErrors(errors)
     old = account.phone
     account.phone = phone
-    audit.record(AuditEvent.PHONE_CHANGED, account=account, actor=account, ip=ip,
-                 before=docs.mask_phone(old) if old else "", after=docs.mask_phone(phone))
+    audit.record(
+        AuditEvent.PHONE_CHANGED,
+        account=account,
+        actor=account,
+        ip=ip,
+        before=docs.mask_phone(old) if old else "",
+        after=docs.mask_phone(phone),
+    )
 
 
 def change_email(account, email: str, *, ip: str = "") -> None:
@@ -50,8 +56,7 @@ def change_email(account, email: str, *, ip: str = "") -> None:
 def change_password(account, current_password: str, new_password: str, *, ip: str = "") -> None:
     if not account.password or not check_password_hash(account.password, current_password or ""):
         raise FieldErrors({"current_password": _l("The current password is wrong")})
-    problem = password_problem(new_password, document_number=login_identifier(account),
-                               phone=account.phone or "")
+    problem = password_problem(new_password, document_number=login_identifier(account), phone=account.phone or "")
     if problem is not None:
         raise FieldErrors({"new_password": problem})
     set_password(account, new_password)

@@ -30,8 +30,9 @@ class IdentityVerifier:
 class EnterpriseVerifier:
     """Is this the enterprise, with this legal representative, in the national register?"""
 
-    def verify(self, uscc: str, name: str, legal_rep_name: str, legal_rep_document_type: str,
-               legal_rep_document_number: str) -> VerificationResult:
+    def verify(
+        self, uscc: str, name: str, legal_rep_name: str, legal_rep_document_type: str, legal_rep_document_number: str
+    ) -> VerificationResult:
         raise NotImplementedError
 
 
@@ -56,9 +57,11 @@ class BuiltinEnterpriseVerifier(EnterpriseVerifier):
             return VerificationResult(False, "not_in_register")
         if entry.name != name.strip():
             return VerificationResult(False, "name_mismatch")
-        if (entry.legal_rep_name != legal_rep_name.strip()
-                or entry.legal_rep_document_type != legal_rep_document_type
-                or entry.legal_rep_document_number != legal_rep_document_number):
+        if (
+            entry.legal_rep_name != legal_rep_name.strip()
+            or entry.legal_rep_document_type != legal_rep_document_type
+            or entry.legal_rep_document_number != legal_rep_document_number
+        ):
             return VerificationResult(False, "legal_rep_mismatch")
         return VerificationResult(True)
 

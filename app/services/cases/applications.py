@@ -51,10 +51,15 @@ FORM_FIELDS = {
 BASIC_FIELDS = ("nation", "school", "major", "education", "graduation_date")
 # How each filled-in field is named to the applicant (the application form's labels).
 FIELD_LABELS = {
-    "nation": _l("Ethnic group"), "school": _l("School graduated from"), "major": _l("Field of study"),
-    "education": _l("Education"), "graduation_date": _l("Graduation date"),
-    "employer_name": _l("Employer (enterprise name)"), "employer_uscc": _l("Employer's unified social credit code"),
-    "specialty": _l("Specialty"), "reason": _l("Reason"),
+    "nation": _l("Ethnic group"),
+    "school": _l("School graduated from"),
+    "major": _l("Field of study"),
+    "education": _l("Education"),
+    "graduation_date": _l("Graduation date"),
+    "employer_name": _l("Employer (enterprise name)"),
+    "employer_uscc": _l("Employer's unified social credit code"),
+    "specialty": _l("Specialty"),
+    "reason": _l("Reason"),
 }
 
 
@@ -90,12 +95,18 @@ def kind_parts(item: ServiceItem) -> tuple[str, str]:
 
 def prefill(account, item: ServiceItem) -> Prefill:
     qualification, action = kind_parts(item)
-    certificates = (db.session.query(QualificationCertificate)
-                    .filter_by(holder_document_number=account.document_number, qualification=qualification)
-                    .order_by(QualificationCertificate.issued_on).all())
-    registration = (db.session.query(PersonRegistration)
-                    .filter_by(holder_document_number=account.document_number, qualification=qualification)
-                    .order_by(PersonRegistration.valid_to.desc()).first())
+    certificates = (
+        db.session.query(QualificationCertificate)
+        .filter_by(holder_document_number=account.document_number, qualification=qualification)
+        .order_by(QualificationCertificate.issued_on)
+        .all()
+    )
+    registration = (
+        db.session.query(PersonRegistration)
+        .filter_by(holder_document_number=account.document_number, qualification=qualification)
+        .order_by(PersonRegistration.valid_to.desc())
+        .first()
+    )
     return Prefill(qualification, action, certificates, registration)
 
 
@@ -104,23 +115,34 @@ def age_on(birth: datetime.date, day: datetime.date) -> int:
 
 
 def open_case(account, item: ServiceItem) -> Application | None:
-    return (db.session.query(Application)
-            .filter(Application.account_id == account.id, Application.item_id == item.id,
-                    Application.status.in_(OPEN_STATUSES))
-            .order_by(Application.id.desc()).first())
+    return (
+        db.session.query(Application)
+        .filter(
+            Application.account_id == account.id, Application.item_id == item.id, Application.status.in_(OPEN_STATUSES)
+        )
+        .order_by(Application.id.desc())
+        .first()
+    )
 
 
 def latest_case(account, item: ServiceItem) -> Application | None:
-    return (db.session.query(Application)
-            .filter(Application.account_id == account.id, Application.item_id == item.id,
-                    Application.status != Status.DRAFT)
-            .order_by(Application.id.desc()).first())
+    return (
+        db.session.query(Application)
+        .filter(
+            Application.account_id == account.id, Application.item_id == item.id, Application.status != Status.DRAFT
+        )
+        .order_by(Application.id.desc())
+        .first()
+    )
 
 
 def draft_of(account, item: ServiceItem) -> Application | None:
-    return (db.session.query(Application)
-            .filter_by(account_id=account.id, item_id=item.id, status=Status.DRAFT)
-            .order_by(Application.id.desc()).first())
+    return (
+        db.session.query(Application)
+        .filter_by(account_id=account.id, item_id=item.id, status=Status.DRAFT)
+        .order_by(Application.id.desc())
+        .first()
+    )
 
 
 def eligibility_problems(account, item: ServiceItem, today: datetime.date | None = None) -> list:
@@ -148,10 +170,18 @@ def eligibility_problems(account, item: ServiceItem, today: datetime.date | None
     if action in ("renewal", "add_specialty", "change_employer", "cancel", "lost_replacement") and not live:
         problems.append(_l("You have no valid registration for this qualification"))
     if action == "renewal" and live and today > registration.valid_to - datetime.timedelta(days=RENEWAL_DEADLINE_DAYS):
-        problems.append(_l("A renewal must be applied for at least %(days)s days before the registration expires "
-                           "(%(date)s)", days=RENEWAL_DEADLINE_DAYS, date=registration.valid_to.isoformat()))
-    if action == "add_specialty" and live and not (set(known.certificate_specialties)
-                                                   - set(known.registered_specialties)):
+        problems.append(
+            _l(
+                "A renewal must be applied for at least %(days)s days before the registration expires (%(date)s)",
+                days=RENEWAL_DEADLINE_DAYS,
+                date=registration.valid_to.isoformat(),
+            )
+        )
+    if (
+        action == "add_specialty"
+        and live
+        and not (set(known.certificate_specialties) - set(known.registered_specialties))
+    ):
         problems.append(_l("No qualification certificate for a specialty you are not yet registered in"))
     return problems
 
@@ -161,8 +191,11 @@ def employer_problem(uscc: str, current: PersonRegistration | None, today: datet
         uscc = docs.validate_uscc(uscc)
     except docs.DocumentError as error:
         return error.message
-    valid = (db.session.query(EnterpriseQualification)
-             .filter(EnterpriseQualification.uscc == uscc, EnterpriseQualification.valid_to >= today).first())
+    valid = (
+        db.session.query(EnterpriseQualification)
+        .filter(EnterpriseQualification.uscc == uscc, EnterpriseQualification.valid_to >= today)
+        .first()
+    )
     if valid is None:
         return _l("This enterprise holds no valid qualification certificate")
     if current is not None and current.employer_uscc == uscc:
@@ -208,6 +241,7 @@ def clean_data(item: ServiceItem, data: dict) -> dict:
 
 # --- attachments -------------------------------------------------------------------------
 
+
 def _check_uploads(item: ServiceItem, uploads: dict) -> tuple[dict, dict]:
     """(accepted uploads by material id, field errors), without writing anything."""
     accepted, errors = {}, {}
@@ -235,10 +269,18 @@ def _store_uploads(application: Application, item: ServiceItem, accepted: dict, 
         previous = [a for a in application.attachments if a.material_id == material_id]
         for old in previous:
             old.is_current = False
-        application.attachments.append(Attachment(
-            material_id=material_id, version=len(previous) + 1, is_current=True,
-            original_name=(upload.filename or "upload")[:255], stored_name=stored.stored_name,
-            content_type=stored.content_type, size=stored.size, sha256=stored.sha256))
+        application.attachments.append(
+            Attachment(
+                material_id=material_id,
+                version=len(previous) + 1,
+                is_current=True,
+                original_name=(upload.filename or "upload")[:255],
+                stored_name=stored.stored_name,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+            )
+        )
 
 
 def current_attachments(application: Application | None) -> dict:
@@ -249,12 +291,12 @@ def current_attachments(application: Application | None) -> dict:
 
 # --- draft and submission -------------------------------------------------------------------
 
+
 def save_draft(account, item: ServiceItem, data: dict, uploads: dict) -> Application:
     accepted, errors = _check_uploads(item, uploads)
     if errors:
         raise FieldErrors(errors)
-    application = draft_of(account, item) or Application(account_id=account.id, item_id=item.id,
-                                                         status=Status.DRAFT)
+    application = draft_of(account, item) or Application(account_id=account.id, item_id=item.id, status=Status.DRAFT)
     db.session.add(application)
     application.data = json.dumps(clean_data(item, data), ensure_ascii=False)
     written = []
@@ -263,8 +305,18 @@ def save_draft(account, item: ServiceItem, data: dict, uploads: dict) -> Applica
     return application
 
 
-def submit(account, item: ServiceItem, data: dict, uploads: dict, *, commitment: bool, submit_token: str,
-           sms_check, ip: str = "", today: datetime.date | None = None) -> Application:
+def submit(
+    account,
+    item: ServiceItem,
+    data: dict,
+    uploads: dict,
+    *,
+    commitment: bool,
+    submit_token: str,
+    sms_check,
+    ip: str = "",
+    today: datetime.date | None = None,
+) -> Application:
     """Submit, or raise FieldErrors; the caller commits, or rolls back and calls discard().
 
     Everything is checked before anything is written, the SMS code last (so that
@@ -302,11 +354,24 @@ def submit(account, item: ServiceItem, data: dict, uploads: dict, *, commitment:
     application.number = _new_number()
     application.submitted_at = clock.now()
     application.province = case_scope.province_of_case(account, json.loads(application.data))
-    workflow.apply(application, "submit", actor=account, office=_l("Online service portal"),
-                   remarks=_l("Submitted online by the applicant"))
-    _tell(account, application, _l("Application %(number)s submitted", number=application.number),
-          _l("Your application for %(item)s has been submitted. Its number is %(number)s; follow its "
-             "progress in My cases.", item=item.name, number=application.number))
+    workflow.apply(
+        application,
+        "submit",
+        actor=account,
+        office=_l("Online service portal"),
+        remarks=_l("Submitted online by the applicant"),
+    )
+    _tell(
+        account,
+        application,
+        _l("Application %(number)s submitted", number=application.number),
+        _l(
+            "Your application for %(item)s has been submitted. Its number is %(number)s; follow its "
+            "progress in My cases.",
+            item=item.name,
+            number=application.number,
+        ),
+    )
     audit.record("application.submitted", account=account, actor=account, ip=ip, subject=application.number)
     return application
 
@@ -320,15 +385,14 @@ def discard_files(application: Application) -> None:
 def _new_number() -> str:
     """申报编号: the date in China and eight random digits, unique by constraint."""
     for _ in range(5):
-        number = clock.today().strftime("%Y%m%d") + f"{secrets.randbelow(10 ** 8):08d}"
+        number = clock.today().strftime("%Y%m%d") + f"{secrets.randbelow(10**8):08d}"
         if db.session.query(Application.id).filter_by(number=number).first() is None:
             return number
     raise RuntimeError("could not allocate an application number")
 
 
 def _tell(account, application, title, body) -> None:
-    db.session.add(InboxMessage(account_id=account.id, application=application, title=str(title)[:200],
-                                body=str(body)))
+    db.session.add(InboxMessage(account_id=account.id, application=application, title=str(title)[:200], body=str(body)))
 
 
 def submit_once(account, item, data, uploads, **kwargs) -> Application:
@@ -348,6 +412,7 @@ def submit_once(account, item, data, uploads, **kwargs) -> Application:
 
 # --- correction (补正) -------------------------------------------------------------------------
 
+
 def correction_request(application: Application) -> dict:
     return json.loads(application.correction) if application.correction else {}
 
@@ -356,12 +421,14 @@ def request_correction(application: Application, *, actor, reason: str, defects:
     """Staff return a case with every defect at once (material ids and/or field names)."""
     if not reason.strip():
         raise FieldErrors({"reason": _l("Please give the reason for the return")})
-    workflow.apply(application, "request_correction", actor=actor, office=office, remarks=reason,
-                   defects=defects)
+    workflow.apply(application, "request_correction", actor=actor, office=office, remarks=reason, defects=defects)
     application.correction = json.dumps({"reason": reason, "defects": defects}, ensure_ascii=False)
-    _tell(application.account, application,
-          _l("Application %(number)s returned for correction", number=application.number),
-          _l("Reason: %(reason)s. Please correct it on the 信息修改或材料补充 page.", reason=reason))
+    _tell(
+        application.account,
+        application,
+        _l("Application %(number)s returned for correction", number=application.number),
+        _l("Reason: %(reason)s. Please correct it on the 信息修改或材料补充 page.", reason=reason),
+    )
 
 
 def flagged_fields(application: Application) -> set:
@@ -373,8 +440,17 @@ def flagged_materials(application: Application) -> set:
     return {d["material_id"] for d in correction_request(application).get("defects", []) if d.get("material_id")}
 
 
-def resubmit(account, application: Application, *, changes: dict, uploads: dict, commitment: bool, sms_check,
-             ip: str = "", field_values: dict | None = None) -> Application:
+def resubmit(
+    account,
+    application: Application,
+    *,
+    changes: dict,
+    uploads: dict,
+    commitment: bool,
+    sms_check,
+    ip: str = "",
+    field_values: dict | None = None,
+) -> Application:
     """Continue the same case with new versions of the flagged materials and new values of the flagged fields only."""
     if application.account_id != account.id:
         raise PermissionError("not the applicant")
@@ -409,8 +485,13 @@ def resubmit(account, application: Application, *, changes: dict, uploads: dict,
         data[name] = field_values[name]
     data["corrections"] = {k: v.strip()[:500] for k, v in changes.items() if v and v.strip()}
     application.data = json.dumps(data, ensure_ascii=False)
-    workflow.apply(application, "resubmit", actor=account, office=_l("Online service portal"),
-                   remarks=data["corrections"].get("explanation", ""))
+    workflow.apply(
+        application,
+        "resubmit",
+        actor=account,
+        office=_l("Online service portal"),
+        remarks=data["corrections"].get("explanation", ""),
+    )
     audit.record("application.resubmitted", account=account, actor=account, ip=ip, subject=application.number)
     application._written_files = written
     return application
@@ -423,12 +504,17 @@ def can_change_information(account, item: ServiceItem) -> bool:
     if latest_case(account, item) is not None:
         return True
     qualification, _action = kind_parts(item)
-    return db.session.query(PersonRegistration.id).filter_by(
-        holder_document_number=account.document_number, qualification=qualification).first() is not None
+    return (
+        db.session.query(PersonRegistration.id)
+        .filter_by(holder_document_number=account.document_number, qualification=qualification)
+        .first()
+        is not None
+    )
 
 
-def request_information_change(account, item: ServiceItem, *, changes: dict, uploads: dict, commitment: bool,
-                               sms_check, ip: str = "") -> Application:
+def request_information_change(
+    account, item: ServiceItem, *, changes: dict, uploads: dict, commitment: bool, sms_check, ip: str = ""
+) -> Application:
     """To correct personal information (a changed name or document) when no case is waiting for a correction:
     a new case of the same item, which staff check like any other; issuing it corrects the register."""
     if not can_change_information(account, item):
@@ -442,7 +528,8 @@ def request_information_change(account, item: ServiceItem, *, changes: dict, upl
     if changes["document_number"]:
         try:
             changes["document_number"] = docs.validate_document(
-                account.document_type, changes["document_number"], passport_country=account.passport_country).number
+                account.document_type, changes["document_number"], passport_country=account.passport_country
+            ).number
         except docs.DocumentError as refused:
             errors["document_number"] = refused.message
     if not changes["explanation"]:
@@ -463,19 +550,32 @@ def request_information_change(account, item: ServiceItem, *, changes: dict, upl
     written = []
     _store_uploads(application, item, accepted, written)
     application._written_files = written
-    application.data = json.dumps({"information_change": changes, "of_case": latest.number if latest else ""},
-                                  ensure_ascii=False)
+    application.data = json.dumps(
+        {"information_change": changes, "of_case": latest.number if latest else ""}, ensure_ascii=False
+    )
     application.commitment = True
     application.number = _new_number()
     application.submitted_at = clock.now()
     application.province = case_scope.province_of_case(account, json.loads(latest.data) if latest else {})
-    workflow.apply(application, "submit", actor=account, office=_l("Online service portal"),
-                   remarks=_l("Personal information correction: %(text)s", text=changes["explanation"]))
-    _tell(account, application, _l("Application %(number)s submitted", number=application.number),
-          _l("Your request to correct your personal information for %(item)s has been submitted. Its number is "
-             "%(number)s; follow its progress in My cases.", item=item.name, number=application.number))
-    audit.record("application.information_change", account=account, actor=account, ip=ip,
-                 subject=application.number)
+    workflow.apply(
+        application,
+        "submit",
+        actor=account,
+        office=_l("Online service portal"),
+        remarks=_l("Personal information correction: %(text)s", text=changes["explanation"]),
+    )
+    _tell(
+        account,
+        application,
+        _l("Application %(number)s submitted", number=application.number),
+        _l(
+            "Your request to correct your personal information for %(item)s has been submitted. Its number is "
+            "%(number)s; follow its progress in My cases.",
+            item=item.name,
+            number=application.number,
+        ),
+    )
+    audit.record("application.information_change", account=account, actor=account, ip=ip, subject=application.number)
     return application
 
 

@@ -15,13 +15,17 @@ def groups(category: str) -> list[tuple[dict, list[ServiceItem]]]:
     """[(group, items)] in catalogue order; groups without items are left out."""
     from app.seed.catalogue_data import GROUPS
 
-    items = (db.session.query(ServiceItem).filter_by(category=category)
-             .order_by(ServiceItem.position, ServiceItem.id).all())
+    items = (
+        db.session.query(ServiceItem).filter_by(category=category).order_by(ServiceItem.position, ServiceItem.id).all()
+    )
     by_group = {}
     for item in items:
         by_group.setdefault(item.group, []).append(item)
-    return [(group, by_group[group["key"]]) for group in GROUPS
-            if group["category"] == category and group["key"] in by_group]
+    return [
+        (group, by_group[group["key"]])
+        for group in GROUPS
+        if group["category"] == category and group["key"] in by_group
+    ]
 
 
 def seed_catalogue() -> int:
@@ -35,17 +39,32 @@ def seed_catalogue() -> int:
         if data["code"] in existing:
             continue
         item = ServiceItem(
-            code=data["code"], category=category_of[data["group"]], group=data["group"], position=position,
-            name=data["name"], legal_basis=data["legal_basis"], conditions=data["conditions"],
-            process=data["process"], time_limit_days=data["time_limit_days"],
-            legal_time_limit_days=data["legal_time_limit_days"], fee=data["fee"], phone=data["phone"],
-            location=data["location"], online_kind=data["online_kind"],
+            code=data["code"],
+            category=category_of[data["group"]],
+            group=data["group"],
+            position=position,
+            name=data["name"],
+            legal_basis=data["legal_basis"],
+            conditions=data["conditions"],
+            process=data["process"],
+            time_limit_days=data["time_limit_days"],
+            legal_time_limit_days=data["legal_time_limit_days"],
+            fee=data["fee"],
+            phone=data["phone"],
+            location=data["location"],
+            online_kind=data["online_kind"],
         )
         for index, material in enumerate(data["materials"]):
-            item.materials.append(ServiceMaterial(
-                position=index, name=material["name"], required=material["required"],
-                formats=material["formats"], max_size_mb=material["max_size_mb"],
-                description=material.get("description", "")))
+            item.materials.append(
+                ServiceMaterial(
+                    position=index,
+                    name=material["name"],
+                    required=material["required"],
+                    formats=material["formats"],
+                    max_size_mb=material["max_size_mb"],
+                    description=material.get("description", ""),
+                )
+            )
         db.session.add(item)
         created += 1
     return created

@@ -36,8 +36,7 @@ def pauses(application: Application) -> list[tuple[datetime.date, datetime.date 
     return result
 
 
-def case_clock(application: Application, calendar: WorkingCalendar,
-               today: datetime.date | None = None) -> Clock | None:
+def case_clock(application: Application, calendar: WorkingCalendar, today: datetime.date | None = None) -> Clock | None:
     """The promised time limit, counted from acceptance; None before acceptance."""
     started = accepted_on(application)
     if started is None:
@@ -46,8 +45,7 @@ def case_clock(application: Application, calendar: WorkingCalendar,
     return statutory_clock(calendar, started, application.item.time_limit_days, pauses(application), today)
 
 
-def acceptance_overdue(application: Application, calendar: WorkingCalendar,
-                       today: datetime.date | None = None) -> bool:
+def acceptance_overdue(application: Application, calendar: WorkingCalendar, today: datetime.date | None = None) -> bool:
     """Neither accepted nor refused within five working days of submission (deemed accepted by law)."""
     if application.status not in (Status.SUBMITTED,) or application.submitted_at is None:
         return False

@@ -43,28 +43,61 @@ ACTION_LABELS = {
     "issue": _l("Issue the certificate"),
 }
 
-RIGHT_OF_REDRESS = _l("If you disagree with this decision, you may apply for administrative review within 60 days "
-                      "of receiving it, or bring an administrative lawsuit within 6 months.")
+RIGHT_OF_REDRESS = _l(
+    "If you disagree with this decision, you may apply for administrative review within 60 days "
+    "of receiving it, or bring an administrative lawsuit within 6 months."
+)
 
 # Province abbreviation of the first two digits of an administrative region code.
 PROVINCE_CHARACTERS = {
-    "11": "京", "12": "津", "13": "冀", "14": "晋", "15": "蒙", "21": "辽", "22": "吉", "23": "黑", "31": "沪",
-    "32": "苏", "33": "浙", "34": "皖", "35": "闽", "36": "赣", "37": "鲁", "41": "豫", "42": "鄂", "43": "湘",
-    "44": "粤", "45": "桂", "46": "琼", "50": "渝", "51": "川", "52": "贵", "53": "云", "54": "藏", "61": "陕",
-    "62": "甘", "63": "青", "64": "宁", "65": "新",
+    "11": "京",
+    "12": "津",
+    "13": "冀",
+    "14": "晋",
+    "15": "蒙",
+    "21": "辽",
+    "22": "吉",
+    "23": "黑",
+    "31": "沪",
+    "32": "苏",
+    "33": "浙",
+    "34": "皖",
+    "35": "闽",
+    "36": "赣",
+    "37": "鲁",
+    "41": "豫",
+    "42": "鄂",
+    "43": "湘",
+    "44": "粤",
+    "45": "桂",
+    "46": "琼",
+    "50": "渝",
+    "51": "川",
+    "52": "贵",
+    "53": "云",
+    "54": "藏",
+    "61": "陕",
+    "62": "甘",
+    "63": "青",
+    "64": "宁",
+    "65": "新",
 }
 
 
-def make_registration_number(province_code: str, level: int, qualification_year: int, first_year: int,
-                             serial: int) -> str:
+def make_registration_number(
+    province_code: str, level: int, qualification_year: int, first_year: int, serial: int
+) -> str:
     """注册编号: province character + level + province code + qualification year + first-registration
     year + serial, e.g. 京1 11 10 26 00001 → 京111102600001."""
-    return (f"{PROVINCE_CHARACTERS.get(province_code, '京')}{level}{province_code}"
-            f"{qualification_year % 100:02d}{first_year % 100:02d}{serial:05d}")
+    return (
+        f"{PROVINCE_CHARACTERS.get(province_code, '京')}{level}{province_code}"
+        f"{qualification_year % 100:02d}{first_year % 100:02d}{serial:05d}"
+    )
 
 
-def handle(application: Application, action: str, *, actor, reason: str = "", defects: list | None = None,
-           ip: str = "") -> None:
+def handle(
+    application: Application, action: str, *, actor, reason: str = "", defects: list | None = None, ip: str = ""
+) -> None:
     """Apply a staff action; the caller commits (or rolls back on any exception)."""
     if action not in STAFF_ACTIONS:
         raise ValueError(f"not a staff action: {action}")
@@ -73,8 +106,7 @@ def handle(application: Application, action: str, *, actor, reason: str = "", de
         raise FieldErrors({"reason": _l("Please give the reasons")})
     office = str(STAFF_ACTIONS[action])
     if action == "request_correction":
-        applications.request_correction(application, actor=actor, reason=reason, defects=defects or [],
-                                        office=office)
+        applications.request_correction(application, actor=actor, reason=reason, defects=defects or [], office=office)
     else:
         remarks = reason
         if action in ("refuse", "reject"):
@@ -85,21 +117,36 @@ def handle(application: Application, action: str, *, actor, reason: str = "", de
         registration = issue_registration(application)
         db.session.flush()
         certificates.issue_for(registration)
-    audit.record(f"case.{action}", account=application.account, actor=actor, ip=ip, subject=application.number,
-                 reason=reason[:200])
+    audit.record(
+        f"case.{action}",
+        account=application.account,
+        actor=actor,
+        ip=ip,
+        subject=application.number,
+        reason=reason[:200],
+    )
 
 
 def _tell(application: Application, action: str, reason: str) -> None:
     title = _l("Application %(number)s: %(step)s", number=application.number, step=TRANSITIONS[action].label)
-    body = _l("The status of your application for %(item)s is now: %(status)s.", item=application.item.name,
-              status=STATUS_LABELS[application.status])
+    body = _l(
+        "The status of your application for %(item)s is now: %(status)s.",
+        item=application.item.name,
+        status=STATUS_LABELS[application.status],
+    )
     if reason:
         body = f"{body} {_l('Reason')}: {reason}"
-    db.session.add(InboxMessage(account_id=application.account_id, application_id=application.id,
-                                title=str(title)[:200], body=str(body)))
+    db.session.add(
+        InboxMessage(
+            account_id=application.account_id, application_id=application.id, title=str(title)[:200], body=str(body)
+        )
+    )
     if application.account and application.account.phone:
-        text = _l("[MOHURD portal] Your application %(number)s: %(step)s. See 用户中心 for details.",
-                  number=application.number, step=TRANSITIONS[action].label)
+        text = _l(
+            "[MOHURD portal] Your application %(number)s: %(step)s. See 用户中心 for details.",
+            number=application.number,
+            step=TRANSITIONS[action].label,
+        )
         sms.notify_after_commit(application.account.phone, "case_notice", str(text))
 
 
@@ -109,14 +156,18 @@ def issue_registration(application: Application) -> PersonRegistration:
     account = application.account
     data = json.loads(application.data or "{}")
     today = clock.today()
-    current = (db.session.query(PersonRegistration)
-               .filter_by(holder_document_number=account.document_number, qualification=qualification)
-               .order_by(PersonRegistration.valid_to.desc()).first())
+    current = (
+        db.session.query(PersonRegistration)
+        .filter_by(holder_document_number=account.document_number, qualification=qualification)
+        .order_by(PersonRegistration.valid_to.desc())
+        .first()
+    )
     change = data.get("information_change")
     if change and current is not None:
         # 个人信息更正: the holder's registrations of this kind take the corrected name and document.
-        for registration in (db.session.query(PersonRegistration)
-                             .filter_by(holder_document_number=account.document_number, qualification=qualification)):
+        for registration in db.session.query(PersonRegistration).filter_by(
+            holder_document_number=account.document_number, qualification=qualification
+        ):
             registration.holder_name = change.get("name") or registration.holder_name
             registration.holder_document_number = change.get("document_number") or registration.holder_document_number
         return current
@@ -139,21 +190,35 @@ def issue_registration(application: Application) -> PersonRegistration:
 
 def _new_registration(account, qualification, data, today) -> PersonRegistration:
     province = (data.get("employer_uscc") or "91110000")[2:4]
-    certificate = (db.session.query(QualificationCertificate)
-                   .filter_by(holder_document_number=account.document_number, qualification=qualification,
-                              specialty=data.get("specialty", "")).first())
+    certificate = (
+        db.session.query(QualificationCertificate)
+        .filter_by(
+            holder_document_number=account.document_number,
+            qualification=qualification,
+            specialty=data.get("specialty", ""),
+        )
+        .first()
+    )
     qualification_year = certificate.issued_on.year if certificate else today.year
     first_year = today.year
     prefix = make_registration_number(province, 1, qualification_year, first_year, 0)[:-5]
-    serial = db.session.query(PersonRegistration).filter(
-        PersonRegistration.registration_number.like(prefix + "%")).count() + 1
+    serial = (
+        db.session.query(PersonRegistration).filter(PersonRegistration.registration_number.like(prefix + "%")).count()
+        + 1
+    )
     valid_to = _years_after(today, REGISTRATION_YEARS)
     registration = PersonRegistration(
-        holder_name=account.real_name, holder_document_type=account.document_type,
-        holder_document_number=account.document_number, qualification=qualification,
+        holder_name=account.real_name,
+        holder_document_type=account.document_type,
+        holder_document_number=account.document_number,
+        qualification=qualification,
         registration_number=make_registration_number(province, 1, qualification_year, first_year, serial),
-        employer_name=data.get("employer_name", ""), employer_uscc=data.get("employer_uscc", ""),
-        valid_from=today, valid_to=valid_to, status="valid")
+        employer_name=data.get("employer_name", ""),
+        employer_uscc=data.get("employer_uscc", ""),
+        valid_from=today,
+        valid_to=valid_to,
+        status="valid",
+    )
     registration.specialties.append(RegisteredSpecialty(specialty=data.get("specialty", ""), valid_to=valid_to))
     db.session.add(registration)
     return registration

@@ -39,7 +39,8 @@ class NoticeKind:
 
 
 NOTICE_KINDS = {
-    kind.action: kind for kind in (
+    kind.action: kind
+    for kind in (
         NoticeKind("accept", "行政许可受理通知书", "建许受"),
         NoticeKind("refuse", "行政许可不予受理通知书", "建许不受"),
         NoticeKind("request_correction", "行政许可补正材料通知书", "建许补"),
@@ -113,16 +114,20 @@ def render_pdf(event: ApplicationEvent) -> bytes:
 
     context = notice_context(event)
     placeholder = "@@FONT@@"
-    html = render_template("notices/notice.html", font_b64=placeholder, family=FAMILY_NAME,
-                           seal_b64=base64.b64encode(seal_png(context["authority"], "行政许可专用章")).decode("ascii"), **context)
+    html = render_template(
+        "notices/notice.html",
+        font_b64=placeholder,
+        family=FAMILY_NAME,
+        seal_b64=base64.b64encode(seal_png(context["authority"], "行政许可专用章")).decode("ascii"),
+        **context,
+    )
     text = re.sub(r"<[^>]+>", "", html)
     html = html.replace(placeholder, base64.b64encode(build_font(printable(text))).decode("ascii"))
     return html_to_pdf(html)
 
 
 def cache_dir() -> Path:
-    return Path(current_app.config.get("NOTICE_CACHE_DIR")
-                or Path(current_app.instance_path) / "cache" / "notices")
+    return Path(current_app.config.get("NOTICE_CACHE_DIR") or Path(current_app.instance_path) / "cache" / "notices")
 
 
 def notice_pdf(event: ApplicationEvent) -> bytes:

@@ -22,7 +22,7 @@ def province_of_case(account, data: dict) -> str:
 
 
 def parse_groups(text: str | None) -> list[str]:
-    """"建造师, 注册建筑师" (ASCII or full-width commas) → ["建造师", "注册建筑师"]."""
+    """ "建造师, 注册建筑师" (ASCII or full-width commas) → ["建造师", "注册建筑师"]."""
     raw = (text or "").replace("，", ",").replace("、", ",")
     return [group.strip() for group in raw.split(",") if group.strip()]
 

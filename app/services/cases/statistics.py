@@ -18,10 +18,26 @@ from app.services.cases import deadlines
 from app.services.cases.workflow import Status
 from app.services.cases.working_days import WorkingCalendar
 
-OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.RETURNED, Status.RESUBMITTED,
-                 Status.APPROVED)
-COLUMNS = (Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.RETURNED, Status.RESUBMITTED,
-           Status.APPROVED, Status.ISSUED, Status.NOT_ACCEPTED, Status.REJECTED, Status.WITHDRAWN)
+OPEN_STATUSES = (
+    Status.SUBMITTED,
+    Status.ACCEPTED,
+    Status.UNDER_REVIEW,
+    Status.RETURNED,
+    Status.RESUBMITTED,
+    Status.APPROVED,
+)
+COLUMNS = (
+    Status.SUBMITTED,
+    Status.ACCEPTED,
+    Status.UNDER_REVIEW,
+    Status.RETURNED,
+    Status.RESUBMITTED,
+    Status.APPROVED,
+    Status.ISSUED,
+    Status.NOT_ACCEPTED,
+    Status.REJECTED,
+    Status.WITHDRAWN,
+)
 
 
 @dataclass(frozen=True)
@@ -59,23 +75,31 @@ def build_report(today: datetime.date | None = None, calendar: WorkingCalendar |
     month_start = today.replace(day=1)
     since = _utc_start_of(month_start)
 
-    counts = (db.session.query(ServiceItem.name, ServiceItem.group, Application.status, func.count(Application.id))
-              .join(Application, Application.item_id == ServiceItem.id)
-              .filter(Application.status != Status.DRAFT)
-              .group_by(ServiceItem.name, ServiceItem.group, Application.status).all())
+    counts = (
+        db.session.query(ServiceItem.name, ServiceItem.group, Application.status, func.count(Application.id))
+        .join(Application, Application.item_id == ServiceItem.id)
+        .filter(Application.status != Status.DRAFT)
+        .group_by(ServiceItem.name, ServiceItem.group, Application.status)
+        .all()
+    )
     by_item: dict = {}
     for name, group, status, count in counts:
         by_item.setdefault((group, name), {})[status] = count
     from app.seed.catalogue_data import GROUPS
 
     group_names = {group["key"]: group["name"] for group in GROUPS}
-    rows = [ItemRow(item=name, group=group_names.get(group, group), counts=values, total=sum(values.values()))
-            for (group, name), values in sorted(by_item.items())]
+    rows = [
+        ItemRow(item=name, group=group_names.get(group, group), counts=values, total=sum(values.values()))
+        for (group, name), values in sorted(by_item.items())
+    ]
     totals = {status: sum(row.counts.get(status, 0) for row in rows) for status in COLUMNS}
 
     def events_since(*actions) -> int:
-        return (db.session.query(func.count(ApplicationEvent.id))
-                .filter(ApplicationEvent.action.in_(actions), ApplicationEvent.created_at >= since).scalar())
+        return (
+            db.session.query(func.count(ApplicationEvent.id))
+            .filter(ApplicationEvent.action.in_(actions), ApplicationEvent.created_at >= since)
+            .scalar()
+        )
 
     open_cases = db.session.query(Application).filter(Application.status.in_(OPEN_STATUSES)).all()
     overdue = 0
@@ -83,31 +107,46 @@ def build_report(today: datetime.date | None = None, calendar: WorkingCalendar |
         case_clock = deadlines.case_clock(application, calendar, today)
         if case_clock is not None and case_clock.overdue:
             overdue += 1
-    late_acceptance = sum(1 for application in open_cases
-                          if deadlines.acceptance_overdue(application, calendar, today))
+    late_acceptance = sum(1 for application in open_cases if deadlines.acceptance_overdue(application, calendar, today))
 
-    decided = (db.session.query(ApplicationEvent.application_id, ApplicationEvent.created_at)
-               .filter(ApplicationEvent.action.in_(("approve", "reject"))).all())
-    accepted = dict(db.session.query(ApplicationEvent.application_id, func.min(ApplicationEvent.created_at))
-                    .filter(ApplicationEvent.action == "accept").group_by(ApplicationEvent.application_id).all())
-    spans = [calendar.between(clock.china_date(accepted[case_id]), clock.china_date(at))
-             for case_id, at in decided if case_id in accepted]
+    decided = (
+        db.session.query(ApplicationEvent.application_id, ApplicationEvent.created_at)
+        .filter(ApplicationEvent.action.in_(("approve", "reject")))
+        .all()
+    )
+    accepted = dict(
+        db.session.query(ApplicationEvent.application_id, func.min(ApplicationEvent.created_at))
+        .filter(ApplicationEvent.action == "accept")
+        .group_by(ApplicationEvent.application_id)
+        .all()
+    )
+    spans = [
+        calendar.between(clock.china_date(accepted[case_id]), clock.china_date(at))
+        for case_id, at in decided
+        if case_id in accepted
+    ]
 
     return Report(
-        month_start=month_start, rows=rows, totals=totals,
+        month_start=month_start,
+        rows=rows,
+        totals=totals,
         submitted_this_month=events_since("submit"),
         decided_this_month=events_since("approve", "reject", "refuse"),
         issued_this_month=events_since("issue"),
-        open_cases=len(open_cases), overdue_cases=overdue, acceptance_overdue=late_acceptance,
+        open_cases=len(open_cases),
+        overdue_cases=overdue,
+        acceptance_overdue=late_acceptance,
         average_days_to_decision=round(sum(spans) / len(spans), 1) if spans else None,
         certificates=db.session.query(func.count(ElectronicCertificate.id)).scalar(),
-        endorsements_this_month=(db.session.query(func.count(CertificateEndorsement.id))
-                                 .filter(CertificateEndorsement.created_at >= since).scalar()),
+        endorsements_this_month=(
+            db.session.query(func.count(CertificateEndorsement.id))
+            .filter(CertificateEndorsement.created_at >= since)
+            .scalar()
+        ),
     )
 
 
 def csv_rows(report: Report, header: list[str]) -> list[list[str]]:
     """The by-item table for a spreadsheet; ``header`` names the columns in the reader's language."""
-    body = [[row.group, row.item, *[str(row.counts.get(s, 0)) for s in COLUMNS], str(row.total)]
-            for row in report.rows]
+    body = [[row.group, row.item, *[str(row.counts.get(s, 0)) for s in COLUMNS], str(row.total)] for row in report.rows]
     return [header, *body]

@@ -47,8 +47,14 @@ STATUS_LABELS = {
 }
 
 # A person may hold only one case per item in these states.
-OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.RETURNED, Status.RESUBMITTED,
-                 Status.APPROVED)
+OPEN_STATUSES = (
+    Status.SUBMITTED,
+    Status.ACCEPTED,
+    Status.UNDER_REVIEW,
+    Status.RETURNED,
+    Status.RESUBMITTED,
+    Status.APPROVED,
+)
 
 
 @dataclass(frozen=True)
@@ -59,19 +65,26 @@ class Transition:
     label: object
 
 
-TRANSITIONS = {t.action: t for t in (
-    Transition("submit", (Status.DRAFT,), Status.SUBMITTED, _l("Application submitted")),
-    Transition("accept", (Status.SUBMITTED, Status.RESUBMITTED), Status.ACCEPTED, _l("Accepted")),
-    Transition("refuse", (Status.SUBMITTED, Status.RESUBMITTED), Status.NOT_ACCEPTED, _l("Not accepted")),
-    Transition("start_review", (Status.ACCEPTED, Status.RESUBMITTED), Status.UNDER_REVIEW, _l("Review started")),
-    Transition("request_correction", (Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.RESUBMITTED),
-               Status.RETURNED, _l("Returned for correction")),
-    Transition("resubmit", (Status.RETURNED,), Status.RESUBMITTED, _l("Corrected and resubmitted")),
-    Transition("approve", (Status.UNDER_REVIEW,), Status.APPROVED, _l("Approved")),
-    Transition("reject", (Status.UNDER_REVIEW,), Status.REJECTED, _l("Not approved")),
-    Transition("issue", (Status.APPROVED,), Status.ISSUED, _l("Certificate issued")),
-    Transition("withdraw", (Status.DRAFT, Status.SUBMITTED, Status.RETURNED), Status.WITHDRAWN, _l("Withdrawn")),
-)}
+TRANSITIONS = {
+    t.action: t
+    for t in (
+        Transition("submit", (Status.DRAFT,), Status.SUBMITTED, _l("Application submitted")),
+        Transition("accept", (Status.SUBMITTED, Status.RESUBMITTED), Status.ACCEPTED, _l("Accepted")),
+        Transition("refuse", (Status.SUBMITTED, Status.RESUBMITTED), Status.NOT_ACCEPTED, _l("Not accepted")),
+        Transition("start_review", (Status.ACCEPTED, Status.RESUBMITTED), Status.UNDER_REVIEW, _l("Review started")),
+        Transition(
+            "request_correction",
+            (Status.SUBMITTED, Status.ACCEPTED, Status.UNDER_REVIEW, Status.RESUBMITTED),
+            Status.RETURNED,
+            _l("Returned for correction"),
+        ),
+        Transition("resubmit", (Status.RETURNED,), Status.RESUBMITTED, _l("Corrected and resubmitted")),
+        Transition("approve", (Status.UNDER_REVIEW,), Status.APPROVED, _l("Approved")),
+        Transition("reject", (Status.UNDER_REVIEW,), Status.REJECTED, _l("Not approved")),
+        Transition("issue", (Status.APPROVED,), Status.ISSUED, _l("Certificate issued")),
+        Transition("withdraw", (Status.DRAFT, Status.SUBMITTED, Status.RETURNED), Status.WITHDRAWN, _l("Withdrawn")),
+    )
+}
 
 
 class TransitionRefused(Exception):
@@ -81,8 +94,10 @@ class TransitionRefused(Exception):
         super().__init__(f"{action} refused in status {status}")
         self.action = action
         self.status = status
-        self.message = _l("This case can no longer be handled that way: its status is now %(status)s.",
-                          status=STATUS_LABELS.get(status, status))
+        self.message = _l(
+            "This case can no longer be handled that way: its status is now %(status)s.",
+            status=STATUS_LABELS.get(status, status),
+        )
 
 
 def can(application: Application, action: str) -> bool:
@@ -90,8 +105,15 @@ def can(application: Application, action: str) -> bool:
     return transition is not None and application.status in transition.sources
 
 
-def apply(application: Application, action: str, *, actor=None, office: str = "", remarks: str = "",
-          defects: list | None = None) -> ApplicationEvent:
+def apply(
+    application: Application,
+    action: str,
+    *,
+    actor=None,
+    office: str = "",
+    remarks: str = "",
+    defects: list | None = None,
+) -> ApplicationEvent:
     """Move the case; the caller commits (the event and the move share the transaction)."""
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -112,8 +134,13 @@ def apply(application: Application, action: str, *, actor=None, office: str = ""
             raise TransitionRefused(action, application.status)
     application.status = transition.target
     event = ApplicationEvent(
-        application=application, action=action, from_status=current, to_status=transition.target,
-        actor_id=getattr(actor, "id", None), office=str(office), remarks=str(remarks),
+        application=application,
+        action=action,
+        from_status=current,
+        to_status=transition.target,
+        actor_id=getattr(actor, "id", None),
+        office=str(office),
+        remarks=str(remarks),
         defects=json.dumps(defects, ensure_ascii=False) if defects else "",
     )
     db.session.add(event)

@@ -68,8 +68,13 @@ class Clock:
         return self.days_left < 0
 
 
-def statutory_clock(calendar: WorkingCalendar, started_on: datetime.date, limit_days: int,
-                    pauses: list[tuple[datetime.date, datetime.date | None]], today: datetime.date) -> Clock:
+def statutory_clock(
+    calendar: WorkingCalendar,
+    started_on: datetime.date,
+    limit_days: int,
+    pauses: list[tuple[datetime.date, datetime.date | None]],
+    today: datetime.date,
+) -> Clock:
     """Deadline of a time limit started on ``started_on``, stopped during each pause.
 
     A pause (an open correction request) runs from the day it was opened to the day

@@ -36,8 +36,9 @@ SIGNATURE_ATTACHMENT = "certificate-signature.json"
 
 
 def cache_dir() -> Path:
-    return Path(current_app.config.get("CERTIFICATE_CACHE_DIR")
-                or Path(current_app.instance_path) / "cache" / "certificates")
+    return Path(
+        current_app.config.get("CERTIFICATE_CACHE_DIR") or Path(current_app.instance_path) / "cache" / "certificates"
+    )
 
 
 def document(endorsement: CertificateEndorsement, fmt: str) -> bytes:
@@ -57,15 +58,25 @@ def page_of(endorsement: CertificateEndorsement, generated: datetime.datetime | 
     payload = json.loads(endorsement.payload)
     generated = generated or clock.now()
     local = clock.in_china(generated)
-    return layout_for(payload, certificates.purpose_text(endorsement), local.strftime("%Y-%m-%d %H:%M（北京时间）"),
-                      qr_png(certificates.verification_url(endorsement)),
-                      seal_png(payload["certificate"]["authority"]))
+    return layout_for(
+        payload,
+        certificates.purpose_text(endorsement),
+        local.strftime("%Y-%m-%d %H:%M（北京时间）"),
+        qr_png(certificates.verification_url(endorsement)),
+        seal_png(payload["certificate"]["authority"]),
+    )
 
 
 def signature_attachment(endorsement: CertificateEndorsement) -> bytes:
-    return json.dumps({"payload": endorsement.payload, "signature": endorsement.signature,
-                       "key_id": endorsement.key_id, "algorithm": "SM2-with-SM3"},
-                      ensure_ascii=False).encode("utf-8")
+    return json.dumps(
+        {
+            "payload": endorsement.payload,
+            "signature": endorsement.signature,
+            "key_id": endorsement.key_id,
+            "algorithm": "SM2-with-SM3",
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
 
 
 def render(endorsement: CertificateEndorsement, fmt: str) -> bytes:
@@ -74,16 +85,25 @@ def render(endorsement: CertificateEndorsement, fmt: str) -> bytes:
     if fmt == "pdf":
         return render_pdf(page, font, signature_attachment(endorsement))
     payload = json.loads(endorsement.payload)["certificate"]
-    return write_ofd(page, font, title=page.title, author=payload["authority"],
-                     custom_data={"证照编号": payload["number"], "注册编号": payload["registration_number"]},
-                     attachments={SIGNATURE_ATTACHMENT: signature_attachment(endorsement)},
-                     created=clock.today())
+    return write_ofd(
+        page,
+        font,
+        title=page.title,
+        author=payload["authority"],
+        custom_data={"证照编号": payload["number"], "注册编号": payload["registration_number"]},
+        attachments={SIGNATURE_ATTACHMENT: signature_attachment(endorsement)},
+        created=clock.today(),
+    )
 
 
 def render_pdf(page: PageLayout, font: bytes, signature: bytes | None = None) -> bytes:
     html = render_template(
-        "certificates/page.html", page=page, family=FAMILY_NAME, font_b64=base64.b64encode(font).decode("ascii"),
-        pictures={p.name: base64.b64encode(p.png).decode("ascii") for p in page.pictures})
+        "certificates/page.html",
+        page=page,
+        family=FAMILY_NAME,
+        font_b64=base64.b64encode(font).decode("ascii"),
+        pictures={p.name: base64.b64encode(p.png).decode("ascii") for p in page.pictures},
+    )
     return html_to_pdf(html, {SIGNATURE_ATTACHMENT: signature} if signature else None)
 
 
@@ -143,8 +163,12 @@ def preview_png(certificate, width: int = 360) -> bytes:
     title = SHORT_TITLES[data["kind"]]
     draw.text((width / 2, height * 0.1), title, font=title_font, fill=blue, anchor="mm")
     draw.text((width / 2, height * 0.16), "（电子证书）", font=body_font, fill=blue, anchor="mm")
-    lines = [("姓名", data["holder_name"]), ("注册编号", data["registration_number"]),
-             ("聘用企业", data["employer"][:14]), ("有效期至", data["registration_valid_to"])]
+    lines = [
+        ("姓名", data["holder_name"]),
+        ("注册编号", data["registration_number"]),
+        ("聘用企业", data["employer"][:14]),
+        ("有效期至", data["registration_valid_to"]),
+    ]
     for index, (label, value) in enumerate(lines):
         y = height * (0.28 + index * 0.09)
         draw.text((width * 0.1, y), f"{label}：{value}", font=body_font, fill=(40, 40, 40))

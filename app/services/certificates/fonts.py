@@ -122,17 +122,25 @@ def build_font(text: str, family: str = FAMILY_NAME) -> bytes:
     x_max, y_max = max(b[2] for b in drawn), max(b[3] for b in drawn)
     builder.setupHorizontalMetrics({name: (cached.width, cached.bounds[0]) for name, cached in glyphs.items()})
     builder.setupHorizontalHeader(
-        ascent=source.ascent, descent=source.descent, advanceWidthMax=max(c.width for c in glyphs.values()),
+        ascent=source.ascent,
+        descent=source.descent,
+        advanceWidthMax=max(c.width for c in glyphs.values()),
         minLeftSideBearing=min(c.bounds[0] for c in glyphs.values() if c.contours),
-        minRightSideBearing=min(c.width - c.bounds[2] for c in glyphs.values() if c.contours), xMaxExtent=x_max)
+        minRightSideBearing=min(c.width - c.bounds[2] for c in glyphs.values() if c.contours),
+        xMaxExtent=x_max,
+    )
     head = builder.font["head"]
     head.xMin, head.yMin, head.xMax, head.yMax = x_min, y_min, x_max, y_max
     maxp = builder.font["maxp"]
     maxp.maxPoints = max(c.points for c in glyphs.values())
     maxp.maxContours = max(c.contours for c in glyphs.values())
     builder.setupNameTable({"familyName": family, "styleName": "Regular"})
-    builder.setupOS2(sTypoAscender=source.ascent, sTypoDescender=source.descent, usWinAscent=source.ascent,
-                     usWinDescent=-source.descent)
+    builder.setupOS2(
+        sTypoAscender=source.ascent,
+        sTypoDescender=source.descent,
+        usWinAscent=source.ascent,
+        usWinDescent=-source.descent,
+    )
     builder.setupPost()
     out = BytesIO()
     builder.save(out)

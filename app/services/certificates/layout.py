@@ -112,8 +112,16 @@ def centred(text: str, y: float, size: float, color=INK) -> TextRun:
     return TextRun(x=(PAGE_WIDTH - text_width(text, size)) / 2, y=y, size=size, text=text, color=color)
 
 
-def _field_rows(page: PageLayout, rows: list[tuple[str, str]], x_label: float, x_value: float, y: float,
-                value_width: float, size: float = 4.2, gap: float = 3.4) -> float:
+def _field_rows(
+    page: PageLayout,
+    rows: list[tuple[str, str]],
+    x_label: float,
+    x_value: float,
+    y: float,
+    value_width: float,
+    size: float = 4.2,
+    gap: float = 3.4,
+) -> float:
     for label, value in rows:
         page.runs.append(TextRun(x=x_label, y=y, size=size, text=label, color=(90, 90, 90)))
         for line in wrap(value, size, value_width):
@@ -132,14 +140,17 @@ def _watermark(page: PageLayout, purpose: str, generated_at: str) -> None:
 def _signature_and_notes(page: PageLayout, y: float, qr_label: str) -> None:
     page.runs.append(TextRun(x=28, y=y, size=4.2, text="持证人签名：", color=(90, 90, 90)))
     page.frames.append(Frame(x=55, y=y + 4.6, width=60, height=0.0, line_width=0.3, color=INK))
-    notes = ["注：本证书打印后须经持证人本人手写签名方为有效。",
-             f"　　{qr_label}，可核验本证书的真伪、状态和使用有效期。"]
+    notes = [
+        "注：本证书打印后须经持证人本人手写签名方为有效。",
+        f"　　{qr_label}，可核验本证书的真伪、状态和使用有效期。",
+    ]
     for index, note in enumerate(notes):
         page.runs.append(TextRun(x=28, y=y + 12 + index * 5.5, size=3.4, text=note, color=(90, 90, 90)))
 
 
-def constructor_layout(data: dict, endorsement: dict, purpose: str, generated_at: str,
-                       qr_png: bytes, seal_png: bytes) -> PageLayout:
+def constructor_layout(
+    data: dict, endorsement: dict, purpose: str, generated_at: str, qr_png: bytes, seal_png: bytes
+) -> PageLayout:
     """一级建造师注册证书: title band, fields on the left, QR code top right, specialties table."""
     blue = (20, 70, 140)
     page = PageLayout(title="中华人民共和国一级建造师注册证书")
@@ -179,8 +190,9 @@ def constructor_layout(data: dict, endorsement: dict, purpose: str, generated_at
     return page
 
 
-def architect_layout(data: dict, endorsement: dict, purpose: str, generated_at: str,
-                     qr_png: bytes, seal_png: bytes) -> PageLayout:
+def architect_layout(
+    data: dict, endorsement: dict, purpose: str, generated_at: str, qr_png: bytes, seal_png: bytes
+) -> PageLayout:
     """一级注册建筑师注册证书: its own arrangement: centred fields, seal and QR code side by side at the foot."""
     red = (150, 30, 30)
     page = PageLayout(title="中华人民共和国一级注册建筑师注册证书")

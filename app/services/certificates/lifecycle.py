@@ -55,8 +55,9 @@ class EndorsementRefused(FieldErrors):
     """FieldErrors on "purpose" (or "form") saying why the certificate cannot be endorsed."""
 
 
-def endorsement_window(day: datetime.date, registration_valid_to: datetime.date,
-                       birth_date: datetime.date | None) -> tuple[datetime.date, datetime.date] | None:
+def endorsement_window(
+    day: datetime.date, registration_valid_to: datetime.date, birth_date: datetime.date | None
+) -> tuple[datetime.date, datetime.date] | None:
     """(first, last day) of an endorsement made on ``day``, or None if nothing is left of it.
 
     180 days from ``day`` (``day`` included), cut at the registration's last day and at
@@ -86,20 +87,32 @@ def holder_birth_date(account: Account | None, registration: PersonRegistration)
 
 
 def holder_account(registration: PersonRegistration) -> Account | None:
-    return (db.session.query(Account)
-            .filter_by(document_type=registration.holder_document_type,
-                       document_number=registration.holder_document_number, kind="personal")
-            .filter(Account.active.is_(True)).first())
+    return (
+        db.session.query(Account)
+        .filter_by(
+            document_type=registration.holder_document_type,
+            document_number=registration.holder_document_number,
+            kind="personal",
+        )
+        .filter(Account.active.is_(True))
+        .first()
+    )
 
 
 def certificates_of(account: Account) -> list[ElectronicCertificate]:
     """The account's own certificates: those of registrations held under its identity document."""
     if not account.document_number:
         return []
-    return (db.session.query(ElectronicCertificate).join(PersonRegistration)
-            .filter(PersonRegistration.holder_document_type == account.document_type,
-                    PersonRegistration.holder_document_number == account.document_number)
-            .order_by(ElectronicCertificate.id).all())
+    return (
+        db.session.query(ElectronicCertificate)
+        .join(PersonRegistration)
+        .filter(
+            PersonRegistration.holder_document_type == account.document_type,
+            PersonRegistration.holder_document_number == account.document_number,
+        )
+        .order_by(ElectronicCertificate.id)
+        .all()
+    )
 
 
 def owned_certificate(account: Account, certificate_id: int) -> ElectronicCertificate | None:
@@ -166,8 +179,9 @@ def _gender_from_number(registration: PersonRegistration) -> str:
         return ""
 
 
-def endorse(account: Account, certificate: ElectronicCertificate, purpose: str, detail: str = "",
-            ip: str = "") -> CertificateEndorsement:
+def endorse(
+    account: Account, certificate: ElectronicCertificate, purpose: str, detail: str = "", ip: str = ""
+) -> CertificateEndorsement:
     """证照加注; the caller commits."""
     detail = (detail or "").strip()
     if purpose not in PURPOSES:
@@ -181,26 +195,47 @@ def endorse(account: Account, certificate: ElectronicCertificate, purpose: str, 
         raise EndorsementRefused({"form": _l("Only a valid certificate can be endorsed")})
     if endorsement_state(certificate, day) == LIVE:
         raise EndorsementRefused({"form": _l("The certificate is already endorsed; endorse again when it expires")})
-    window = endorsement_window(day, certificate.registration.valid_to,
-                                holder_birth_date(account, certificate.registration))
+    window = endorsement_window(
+        day, certificate.registration.valid_to, holder_birth_date(account, certificate.registration)
+    )
     if window is None:
-        raise EndorsementRefused({"form": _l("No usage period is left before the registration ends "
-                                             "or the holder reaches 65")})
+        raise EndorsementRefused(
+            {"form": _l("No usage period is left before the registration ends or the holder reaches 65")}
+        )
     key = signing.installation_key()
     code = secrets.token_urlsafe(18)
     payload = {
         "certificate": certificate_data(certificate),
-        "endorsement": {"code": code, "purpose": purpose, "detail": detail,
-                        "valid_from": window[0].isoformat(), "valid_to": window[1].isoformat()},
+        "endorsement": {
+            "code": code,
+            "purpose": purpose,
+            "detail": detail,
+            "valid_from": window[0].isoformat(),
+            "valid_to": window[1].isoformat(),
+        },
     }
     endorsement = CertificateEndorsement(
-        certificate=certificate, account_id=account.id, purpose=purpose, purpose_detail=detail,
-        valid_from=window[0], valid_to=window[1], public_code=code,
+        certificate=certificate,
+        account_id=account.id,
+        purpose=purpose,
+        purpose_detail=detail,
+        valid_from=window[0],
+        valid_to=window[1],
+        public_code=code,
         payload=signing.canonical_json(payload).decode("utf-8"),
-        signature=signing.sign(signing.canonical_json(payload), key), key_id=key.key_id)
+        signature=signing.sign(signing.canonical_json(payload), key),
+        key_id=key.key_id,
+    )
     db.session.add(endorsement)
-    audit.record("certificate.endorsed", account=account, actor=account, ip=ip, subject=certificate.number,
-                 purpose=purpose, valid_to=window[1].isoformat())
+    audit.record(
+        "certificate.endorsed",
+        account=account,
+        actor=account,
+        ip=ip,
+        subject=certificate.number,
+        purpose=purpose,
+        valid_to=window[1].isoformat(),
+    )
     return endorsement
 
 
@@ -247,8 +282,11 @@ def verify_signed(payload_text: str, signature: str) -> bool:
 def verify_code(code: str, day: datetime.date | None = None) -> Verification:
     """What the QR code's page says of the endorsement ``code``."""
     day = day or clock.today()
-    endorsement = (db.session.query(CertificateEndorsement).filter_by(public_code=code).first()
-                   if code and len(code) <= 32 else None)
+    endorsement = (
+        db.session.query(CertificateEndorsement).filter_by(public_code=code).first()
+        if code and len(code) <= 32
+        else None
+    )
     if endorsement is None:
         return Verification(found=False)
     if not verify_signed(endorsement.payload, endorsement.signature):
@@ -264,8 +302,9 @@ def verify_code(code: str, day: datetime.date | None = None) -> Verification:
         verdict = DATA_CHANGED
     else:
         verdict = VALID
-    return Verification(found=True, authentic=True, verdict=verdict, data=signed["certificate"],
-                        endorsement=signed["endorsement"])
+    return Verification(
+        found=True, authentic=True, verdict=verdict, data=signed["certificate"], endorsement=signed["endorsement"]
+    )
 
 
 def verification_url(endorsement: CertificateEndorsement) -> str:
@@ -276,8 +315,7 @@ def verification_url(endorsement: CertificateEndorsement) -> str:
 def next_number(qualification: str, issued_on: datetime.date) -> str:
     """证照编号: kind code, year of issue, eight-digit serial (unique per kind and year)."""
     prefix = f"{KIND_CODES[qualification]}{issued_on.year}"
-    count = (db.session.query(ElectronicCertificate)
-             .filter(ElectronicCertificate.number.like(prefix + "%")).count())
+    count = db.session.query(ElectronicCertificate).filter(ElectronicCertificate.number.like(prefix + "%")).count()
     return f"{prefix}{count + 1:08d}"
 
 
@@ -291,7 +329,8 @@ def issue_for(registration: PersonRegistration, day: datetime.date | None = None
             existing.issued_on = day or clock.today()  # 签发日期 of the latest change; old endorsements go stale
             return existing
     day = day or clock.today()
-    certificate = ElectronicCertificate(registration=registration, issued_on=day,
-                                        number=next_number(registration.qualification, day))
+    certificate = ElectronicCertificate(
+        registration=registration, issued_on=day, number=next_number(registration.qualification, day)
+    )
     db.session.add(certificate)
     return certificate

@@ -53,14 +53,24 @@ def _text_object(run: TextRun, object_id: int, font_id: int) -> str:
         boundary = f"{_n(run.x)} {_n(run.y)} {_n(width)} {_n(run.size * 1.2)}"
         ctm = ""
     delta = f' DeltaX="{delta_x}"' if delta_x else ""
-    return (f'<ofd:TextObject ID="{object_id}" Boundary="{boundary}" Font="{font_id}" Size="{_n(run.size)}"{ctm}>'
-            f'<ofd:FillColor Value="{_color(run.color)}"/>'
-            f'<ofd:TextCode X="0" Y="{_n(run.baseline)}"{delta}>{escape(run.text)}</ofd:TextCode>'
-            f'</ofd:TextObject>')
+    return (
+        f'<ofd:TextObject ID="{object_id}" Boundary="{boundary}" Font="{font_id}" Size="{_n(run.size)}"{ctm}>'
+        f'<ofd:FillColor Value="{_color(run.color)}"/>'
+        f'<ofd:TextCode X="0" Y="{_n(run.baseline)}"{delta}>{escape(run.text)}</ofd:TextCode>'
+        f"</ofd:TextObject>"
+    )
 
 
-def write_ofd(page: PageLayout, font: bytes, *, title: str, author: str, custom_data: dict[str, str] | None = None,
-              attachments: dict[str, bytes] | None = None, created: datetime.date | None = None) -> bytes:
+def write_ofd(
+    page: PageLayout,
+    font: bytes,
+    *,
+    title: str,
+    author: str,
+    custom_data: dict[str, str] | None = None,
+    attachments: dict[str, bytes] | None = None,
+    created: datetime.date | None = None,
+) -> bytes:
     """The OFD package of ``page``, with ``font`` (an OpenType font holding every character) embedded."""
     ids = _Ids()
     font_id = ids.next()
@@ -71,48 +81,66 @@ def write_ofd(page: PageLayout, font: bytes, *, title: str, author: str, custom_
     layer_id = ids.next()
     objects = []
     for frame in page.frames:
-        path = (f"M 0 0 L {_n(frame.width)} 0 L {_n(frame.width)} {_n(frame.height)} L 0 {_n(frame.height)} C"
-                if frame.height else f"M 0 0 L {_n(frame.width)} 0")
+        path = (
+            f"M 0 0 L {_n(frame.width)} 0 L {_n(frame.width)} {_n(frame.height)} L 0 {_n(frame.height)} C"
+            if frame.height
+            else f"M 0 0 L {_n(frame.width)} 0"
+        )
         objects.append(
             f'<ofd:PathObject ID="{ids.next()}" Boundary="{_n(frame.x)} {_n(frame.y - 1)} {_n(frame.width + 1)} '
             f'{_n(frame.height + 2)}" LineWidth="{_n(frame.line_width)}" Stroke="true" Fill="false" '
             f'CTM="1 0 0 1 0 1"><ofd:StrokeColor Value="{_color(frame.color)}"/>'
-            f'<ofd:AbbreviatedData>{path}</ofd:AbbreviatedData></ofd:PathObject>')
+            f"<ofd:AbbreviatedData>{path}</ofd:AbbreviatedData></ofd:PathObject>"
+        )
     for run in page.watermarks + page.runs:
         objects.append(_text_object(run, ids.next(), font_id))
     for picture, (media_id, _, _) in zip(page.pictures, media):
         objects.append(
             f'<ofd:ImageObject ID="{ids.next()}" Boundary="{_n(picture.x)} {_n(picture.y)} {_n(picture.width)} '
-            f'{_n(picture.height)}" CTM="{_n(picture.width)} 0 0 {_n(picture.height)} 0 0" ResourceID="{media_id}"/>')
+            f'{_n(picture.height)}" CTM="{_n(picture.width)} 0 0 {_n(picture.height)} 0 0" ResourceID="{media_id}"/>'
+        )
     attachment_ids = {name: ids.next() for name in (attachments or {})}
     box = f"0 0 {_n(PAGE_WIDTH)} {_n(PAGE_HEIGHT)}"
-    content = (f'{HEADER}<ofd:Page xmlns:ofd="{NS}"><ofd:Area><ofd:PhysicalBox>{box}</ofd:PhysicalBox></ofd:Area>'
-               f'<ofd:Content><ofd:Layer ID="{layer_id}" Type="Body">{"".join(objects)}</ofd:Layer>'
-               f'</ofd:Content></ofd:Page>')
-    document = (f'{HEADER}<ofd:Document xmlns:ofd="{NS}"><ofd:CommonData><ofd:MaxUnitID>{ids.last}</ofd:MaxUnitID>'
-                f'<ofd:PageArea><ofd:PhysicalBox>{box}</ofd:PhysicalBox></ofd:PageArea>'
-                f'<ofd:PublicRes>PublicRes.xml</ofd:PublicRes><ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes>'
-                f'</ofd:CommonData><ofd:Pages><ofd:Page ID="{page_id}" BaseLoc="Pages/Page_0/Content.xml"/>'
-                f'</ofd:Pages>'
-                + ('<ofd:Attachments>Attachments.xml</ofd:Attachments>' if attachments else "")
-                + '</ofd:Document>')
-    public_res = (f'{HEADER}<ofd:Res xmlns:ofd="{NS}" BaseLoc="Res"><ofd:Fonts>'
-                  f'<ofd:Font ID="{font_id}" FontName="PortalSans" FamilyName="PortalSans">'
-                  f'<ofd:FontFile>font_{font_id}.ttf</ofd:FontFile></ofd:Font></ofd:Fonts></ofd:Res>')
-    document_res = (f'{HEADER}<ofd:Res xmlns:ofd="{NS}" BaseLoc="Res"><ofd:MultiMedias>'
-                    + "".join(f'<ofd:MultiMedia ID="{media_id}" Type="Image" Format="PNG">'
-                              f'<ofd:MediaFile>{name}</ofd:MediaFile></ofd:MultiMedia>'
-                              for media_id, name, _ in media)
-                    + '</ofd:MultiMedias></ofd:Res>')
-    custom = "".join(f"<ofd:CustomData Name={quoteattr(k)}>{escape(v)}</ofd:CustomData>"
-                     for k, v in (custom_data or {}).items())
+    content = (
+        f'{HEADER}<ofd:Page xmlns:ofd="{NS}"><ofd:Area><ofd:PhysicalBox>{box}</ofd:PhysicalBox></ofd:Area>'
+        f'<ofd:Content><ofd:Layer ID="{layer_id}" Type="Body">{"".join(objects)}</ofd:Layer>'
+        f"</ofd:Content></ofd:Page>"
+    )
+    document = (
+        f'{HEADER}<ofd:Document xmlns:ofd="{NS}"><ofd:CommonData><ofd:MaxUnitID>{ids.last}</ofd:MaxUnitID>'
+        f"<ofd:PageArea><ofd:PhysicalBox>{box}</ofd:PhysicalBox></ofd:PageArea>"
+        f"<ofd:PublicRes>PublicRes.xml</ofd:PublicRes><ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes>"
+        f'</ofd:CommonData><ofd:Pages><ofd:Page ID="{page_id}" BaseLoc="Pages/Page_0/Content.xml"/>'
+        f"</ofd:Pages>"
+        + ("<ofd:Attachments>Attachments.xml</ofd:Attachments>" if attachments else "")
+        + "</ofd:Document>"
+    )
+    public_res = (
+        f'{HEADER}<ofd:Res xmlns:ofd="{NS}" BaseLoc="Res"><ofd:Fonts>'
+        f'<ofd:Font ID="{font_id}" FontName="PortalSans" FamilyName="PortalSans">'
+        f"<ofd:FontFile>font_{font_id}.ttf</ofd:FontFile></ofd:Font></ofd:Fonts></ofd:Res>"
+    )
+    document_res = (
+        f'{HEADER}<ofd:Res xmlns:ofd="{NS}" BaseLoc="Res"><ofd:MultiMedias>'
+        + "".join(
+            f'<ofd:MultiMedia ID="{media_id}" Type="Image" Format="PNG">'
+            f"<ofd:MediaFile>{name}</ofd:MediaFile></ofd:MultiMedia>"
+            for media_id, name, _ in media
+        )
+        + "</ofd:MultiMedias></ofd:Res>"
+    )
+    custom = "".join(
+        f"<ofd:CustomData Name={quoteattr(k)}>{escape(v)}</ofd:CustomData>" for k, v in (custom_data or {}).items()
+    )
     created = created or clock.today()
-    root = (f'{HEADER}<ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo>'
-            f'<ofd:DocID>{uuid.uuid4().hex}</ofd:DocID><ofd:Title>{escape(title)}</ofd:Title>'
-            f'<ofd:Author>{escape(author)}</ofd:Author><ofd:CreationDate>{created.isoformat()}</ofd:CreationDate>'
-            f'<ofd:Creator>住房和城乡建设部政务服务门户</ofd:Creator>'
-            + (f"<ofd:CustomDatas>{custom}</ofd:CustomDatas>" if custom else "")
-            + '</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>')
+    root = (
+        f'{HEADER}<ofd:OFD xmlns:ofd="{NS}" Version="1.0" DocType="OFD"><ofd:DocBody><ofd:DocInfo>'
+        f"<ofd:DocID>{uuid.uuid4().hex}</ofd:DocID><ofd:Title>{escape(title)}</ofd:Title>"
+        f"<ofd:Author>{escape(author)}</ofd:Author><ofd:CreationDate>{created.isoformat()}</ofd:CreationDate>"
+        f"<ofd:Creator>住房和城乡建设部政务服务门户</ofd:Creator>"
+        + (f"<ofd:CustomDatas>{custom}</ofd:CustomDatas>" if custom else "")
+        + "</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("OFD.xml", root)
@@ -126,9 +154,12 @@ def write_ofd(page: PageLayout, font: bytes, *, title: str, author: str, custom_
         if attachments:
             entries = "".join(
                 f'<ofd:Attachment ID="{attachment_ids[name]}" Name={quoteattr(name)} Format="json" Visible="false">'
-                f'<ofd:FileLoc>Attachs/{escape(name)}</ofd:FileLoc></ofd:Attachment>' for name in attachments)
-            package.writestr("Doc_0/Attachments.xml",
-                             f'{HEADER}<ofd:Attachments xmlns:ofd="{NS}">{entries}</ofd:Attachments>')
+                f"<ofd:FileLoc>Attachs/{escape(name)}</ofd:FileLoc></ofd:Attachment>"
+                for name in attachments
+            )
+            package.writestr(
+                "Doc_0/Attachments.xml", f'{HEADER}<ofd:Attachments xmlns:ofd="{NS}">{entries}</ofd:Attachments>'
+            )
             for name, data in attachments.items():
                 package.writestr(f"Doc_0/Attachs/{name}", data)
     return out.getvalue()

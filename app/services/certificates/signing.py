@@ -79,8 +79,10 @@ def verify(data: bytes, signature: str, public_key: str) -> bool:
 
 def installation_key() -> KeyPair:
     """This installation's key pair, created on first use."""
-    path = Path(current_app.config.get("CERTIFICATE_SIGNING_KEY_PATH")
-                or Path(current_app.instance_path) / "keys" / "certificate-sm2.json")
+    path = Path(
+        current_app.config.get("CERTIFICATE_SIGNING_KEY_PATH")
+        or Path(current_app.instance_path) / "keys" / "certificate-sm2.json"
+    )
     cached = current_app.extensions.get("certificate_signing_key")
     if cached and cached[0] == path:
         return cached[1]
@@ -93,8 +95,9 @@ def installation_key() -> KeyPair:
             pass  # another process won the race: use its key
         else:
             with os.fdopen(descriptor, "w") as out:
-                json.dump({"algorithm": "SM2-with-SM3", "private_key": key.private_key,
-                           "public_key": key.public_key}, out)
+                json.dump(
+                    {"algorithm": "SM2-with-SM3", "private_key": key.private_key, "public_key": key.public_key}, out
+                )
     stored = json.loads(path.read_text())
     key = KeyPair(private_key=stored["private_key"], public_key=stored["public_key"])
     current_app.extensions["certificate_signing_key"] = (path, key)

@@ -49,13 +49,40 @@ FIRST_YEAR = 1949
 # --- sanitising ---------------------------------------------------------------------------
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "u", "h2", "h3", "h4", "ul", "ol", "li", "blockquote",
-    "table", "thead", "tbody", "tr", "th", "td", "a",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "u",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "a",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
 # Removed with everything inside them (other unknown tags lose the tag but keep their text).
-REMOVED_WITH_CONTENT = {"script", "style", "template", "noscript", "iframe", "object", "embed", "textarea",
-                        "title", "select"}
+REMOVED_WITH_CONTENT = {
+    "script",
+    "style",
+    "template",
+    "noscript",
+    "iframe",
+    "object",
+    "embed",
+    "textarea",
+    "title",
+    "select",
+}
 
 
 def _relative_url(url: str):
@@ -151,10 +178,12 @@ def unpublish(article: Article) -> None:
 
 # --- what the portal shows ------------------------------------------------------------------
 
+
 def published_query(column=None, now=None):
     """Articles the public may see: published, and their publishing time has come."""
     query = db.session.query(Article).filter(
-        Article.status == PUBLISHED, Article.publish_at.is_not(None), Article.publish_at <= (now or clock.now()))
+        Article.status == PUBLISHED, Article.publish_at.is_not(None), Article.publish_at <= (now or clock.now())
+    )
     if column is not None:
         query = query.filter(Article.column == column)
     return query
@@ -180,11 +209,12 @@ def published_article(article_id, column=None):
 
 def published_attachment(attachment_id):
     """An attachment whose article the public may see, else None."""
-    return (db.session.query(ArticleAttachment)
-            .join(Article, ArticleAttachment.article_id == Article.id)
-            .filter(ArticleAttachment.id == attachment_id,
-                    Article.id.in_(published_query().with_entities(Article.id)))
-            .one_or_none())
+    return (
+        db.session.query(ArticleAttachment)
+        .join(Article, ArticleAttachment.article_id == Article.id)
+        .filter(ArticleAttachment.id == attachment_id, Article.id.in_(published_query().with_entities(Article.id)))
+        .one_or_none()
+    )
 
 
 class BadQuery(ValueError):
@@ -271,8 +301,9 @@ def search(column: str, keyword=None, year=None, page=1, per_page=PER_PAGE) -> P
     if keyword:
         for term in keyword.split(" "):
             pattern = _like_pattern(term)
-            query = query.filter(or_(Article.title.ilike(pattern, escape="\\"),
-                                     Article.body_text.ilike(pattern, escape="\\")))
+            query = query.filter(
+                or_(Article.title.ilike(pattern, escape="\\"), Article.body_text.ilike(pattern, escape="\\"))
+            )
     if year is not None:
         start, end = year_bounds(year)
         query = query.filter(Article.publish_at >= start, Article.publish_at < end)
@@ -282,8 +313,9 @@ def search(column: str, keyword=None, year=None, page=1, per_page=PER_PAGE) -> P
 
 def available_years(column: str) -> list[int]:
     """Beijing calendar years in which ``column`` has published articles, newest first."""
-    first, last = (published_query(column)
-                   .with_entities(func.min(Article.publish_at), func.max(Article.publish_at)).one())
+    first, last = (
+        published_query(column).with_entities(func.min(Article.publish_at), func.max(Article.publish_at)).one()
+    )
     if first is None:
         return []
     years = []
@@ -322,8 +354,12 @@ def check_attachment(data: bytes) -> tuple[str, str]:
         document = filetype.document_match(data)
         mime = document.mime if document else mime
     if mime not in ATTACHMENT_TYPES:
-        raise UploadRefused(_l("Only these formats are accepted: %(formats)s (checked by the file content)",
-                               formats=", ".join(f.upper() for f in ATTACHMENT_FORMATS)))
+        raise UploadRefused(
+            _l(
+                "Only these formats are accepted: %(formats)s (checked by the file content)",
+                formats=", ".join(f.upper() for f in ATTACHMENT_FORMATS),
+            )
+        )
     return mime, ATTACHMENT_TYPES[mime]
 
 
@@ -353,8 +389,12 @@ def add_attachment(article: Article, filename, data: bytes) -> ArticleAttachment
     position = max((a.position for a in article.attachments), default=0) + 1
     attachment = ArticleAttachment(
         original_name=display_name(filename, stored.stored_name.rsplit(".", 1)[1]),
-        stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size,
-        sha256=stored.sha256, position=position)
+        stored_name=stored.stored_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        position=position,
+    )
     article.attachments.append(attachment)
     db.session.add(attachment)
     return attachment

@@ -6,8 +6,5 @@ from app.models import FaqEntry
 
 def published_entries():
     return (
-        db.session.query(FaqEntry)
-        .filter(FaqEntry.published.is_(True))
-        .order_by(FaqEntry.position, FaqEntry.id)
-        .all()
+        db.session.query(FaqEntry).filter(FaqEntry.published.is_(True)).order_by(FaqEntry.position, FaqEntry.id).all()
     )

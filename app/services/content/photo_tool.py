@@ -44,8 +44,9 @@ class PhotoError(Exception):
         self.message = message
 
 
-def describe_requirements(*, width: int = PHOTO_WIDTH, height: int = PHOTO_HEIGHT,
-                          max_bytes: int = MAX_OUTPUT_BYTES) -> list:
+def describe_requirements(
+    *, width: int = PHOTO_WIDTH, height: int = PHOTO_HEIGHT, max_bytes: int = MAX_OUTPUT_BYTES
+) -> list:
     """What the processed photo is, as lazy strings for the page."""
     return [
         _l("Size: %(width)s × %(height)s pixels (one-inch photo)", width=width, height=height),
@@ -55,16 +56,23 @@ def describe_requirements(*, width: int = PHOTO_WIDTH, height: int = PHOTO_HEIGH
     ]
 
 
-def process_photo(data: bytes, *, width: int = PHOTO_WIDTH, height: int = PHOTO_HEIGHT,
-                  max_bytes: int = MAX_OUTPUT_BYTES) -> bytes:
+def process_photo(
+    data: bytes, *, width: int = PHOTO_WIDTH, height: int = PHOTO_HEIGHT, max_bytes: int = MAX_OUTPUT_BYTES
+) -> bytes:
     """A JPEG of exactly ``width`` × ``height`` on white, at most ``max_bytes`` long."""
     image = _open(data, width, height)
     image = _oriented(image)
     image = _to_srgb(image)
     box = _crop_box(image.size, width, height)
     if (box[2] - box[0]) < width * MIN_SCALE or (box[3] - box[1]) < height * MIN_SCALE:
-        raise PhotoError("too_small", _l("The picture is too small: it should be at least %(width)s × %(height)s "
-                                         "pixels", width=int(width * MIN_SCALE), height=int(height * MIN_SCALE)))
+        raise PhotoError(
+            "too_small",
+            _l(
+                "The picture is too small: it should be at least %(width)s × %(height)s pixels",
+                width=int(width * MIN_SCALE),
+                height=int(height * MIN_SCALE),
+            ),
+        )
     image = _flatten(image.resize((width, height), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0))
     return _compress(image, max_bytes)
 
@@ -78,8 +86,9 @@ def _open(data: bytes, width: int, height: int) -> Image.Image:
         # Only the header is read here; Pillow itself refuses absurd sizes (DecompressionBombError).
         image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
     except UnidentifiedImageError:
-        raise PhotoError("not_an_image", _l("This is not a picture in an accepted format (%(formats)s)",
-                                            formats=ACCEPTED_LABEL)) from None
+        raise PhotoError(
+            "not_an_image", _l("This is not a picture in an accepted format (%(formats)s)", formats=ACCEPTED_LABEL)
+        ) from None
     except Image.DecompressionBombError:
         raise _too_many_pixels() from None
     except (OSError, SyntaxError, ValueError, EOFError):
@@ -100,8 +109,9 @@ def _open(data: bytes, width: int, height: int) -> Image.Image:
 
 
 def _too_many_pixels() -> PhotoError:
-    return PhotoError("too_many_pixels", _l("The picture has too many pixels (at most %(mp)s million)",
-                                            mp=MAX_PIXELS // 1_000_000))
+    return PhotoError(
+        "too_many_pixels", _l("The picture has too many pixels (at most %(mp)s million)", mp=MAX_PIXELS // 1_000_000)
+    )
 
 
 def _oriented(image: Image.Image) -> Image.Image:
@@ -115,7 +125,8 @@ def _oriented(image: Image.Image) -> Image.Image:
 def _to_srgb(image: Image.Image) -> Image.Image:
     """RGB or RGBA in sRGB, whatever the source mode (palette, grey, CMYK, 16-bit...)."""
     has_alpha = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
-        image.mode in ("P", "L", "RGB", "1") and "transparency" in image.info)
+        image.mode in ("P", "L", "RGB", "1") and "transparency" in image.info
+    )
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
         # High bit-depth grey: scale to 8 bits before conversion, or everything turns white.
         image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
@@ -124,8 +135,9 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     if icc and image.mode in ("RGB", "RGBA", "CMYK"):
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"),
-                                                  outputMode="RGBA" if image.mode == "RGBA" else "RGB")
+            converted = ImageCms.profileToProfile(
+                image, source, ImageCms.createProfile("sRGB"), outputMode="RGBA" if image.mode == "RGBA" else "RGB"
+            )
             if converted is not None:
                 return converted
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
@@ -173,6 +185,11 @@ def _compress(image: Image.Image, max_bytes: int) -> bytes:
         else:
             high = quality - 1
     if best is None:
-        raise PhotoError("cannot_compress", _l("The photo cannot be made smaller than %(kb)s KB; "
-                                               "please use a simpler, less grainy photo", kb=max_bytes // 1024))
+        raise PhotoError(
+            "cannot_compress",
+            _l(
+                "The photo cannot be made smaller than %(kb)s KB; please use a simpler, less grainy photo",
+                kb=max_bytes // 1024,
+            ),
+        )
     return best

@@ -89,8 +89,9 @@ class RedisStore(SharedStore):
     def incr_many(self, counters):
         if not hasattr(self, "_incr_many_script"):
             self._incr_many_script = self.client.register_script(self._INCR_MANY)
-        counts = self._incr_many_script(keys=[self._k(key) for key, _ttl in counters],
-                                        args=[max(int(ttl), 1) for _key, ttl in counters])
+        counts = self._incr_many_script(
+            keys=[self._k(key) for key, _ttl in counters], args=[max(int(ttl), 1) for _key, ttl in counters]
+        )
         return [int(count) for count in counts]
 
     def ttl(self, key):
@@ -114,8 +115,9 @@ class DatabaseStore(SharedStore):
 
     def _live_row(self, conn, key):
         return conn.execute(
-            select(_TABLE.c.value, _TABLE.c.counter, _TABLE.c.expires_at)
-            .where(_TABLE.c.key == key, _TABLE.c.expires_at > _now())
+            select(_TABLE.c.value, _TABLE.c.counter, _TABLE.c.expires_at).where(
+                _TABLE.c.key == key, _TABLE.c.expires_at > _now()
+            )
         ).first()
 
     def get(self, key):
@@ -125,24 +127,32 @@ class DatabaseStore(SharedStore):
 
     def set(self, key, value, ttl_seconds):
         with self.engine.begin() as conn:
-            updated = conn.execute(update(_TABLE).where(_TABLE.c.key == key).values(
-                value=value, counter=0, expires_at=self._expiry(ttl_seconds))).rowcount
+            updated = conn.execute(
+                update(_TABLE)
+                .where(_TABLE.c.key == key)
+                .values(value=value, counter=0, expires_at=self._expiry(ttl_seconds))
+            ).rowcount
             if not updated:
                 try:
                     with conn.begin_nested():
-                        conn.execute(insert(_TABLE).values(key=key, value=value, counter=0,
-                                                           expires_at=self._expiry(ttl_seconds)))
+                        conn.execute(
+                            insert(_TABLE).values(key=key, value=value, counter=0, expires_at=self._expiry(ttl_seconds))
+                        )
                 except IntegrityError:
-                    conn.execute(update(_TABLE).where(_TABLE.c.key == key).values(
-                        value=value, counter=0, expires_at=self._expiry(ttl_seconds)))
+                    conn.execute(
+                        update(_TABLE)
+                        .where(_TABLE.c.key == key)
+                        .values(value=value, counter=0, expires_at=self._expiry(ttl_seconds))
+                    )
 
     def add(self, key, value, ttl_seconds):
         with self.engine.begin() as conn:
             conn.execute(delete(_TABLE).where(_TABLE.c.key == key, _TABLE.c.expires_at <= _now()))
             try:
                 with conn.begin_nested():
-                    conn.execute(insert(_TABLE).values(key=key, value=value, counter=0,
-                                                       expires_at=self._expiry(ttl_seconds)))
+                    conn.execute(
+                        insert(_TABLE).values(key=key, value=value, counter=0, expires_at=self._expiry(ttl_seconds))
+                    )
             except IntegrityError:
                 return False
         return True
@@ -153,16 +163,19 @@ class DatabaseStore(SharedStore):
 
     def pop(self, key):
         with self.engine.begin() as conn:
-            row = conn.execute(delete(_TABLE).where(_TABLE.c.key == key, _TABLE.c.expires_at > _now())
-                               .returning(_TABLE.c.value)).first()
+            row = conn.execute(
+                delete(_TABLE).where(_TABLE.c.key == key, _TABLE.c.expires_at > _now()).returning(_TABLE.c.value)
+            ).first()
         return row.value if row else None
 
     def incr(self, key, ttl_seconds):
         for _ in range(3):
             with self.engine.begin() as conn:
                 updated = conn.execute(
-                    update(_TABLE).where(_TABLE.c.key == key, _TABLE.c.expires_at > _now())
-                    .values(counter=_TABLE.c.counter + 1).returning(_TABLE.c.counter)
+                    update(_TABLE)
+                    .where(_TABLE.c.key == key, _TABLE.c.expires_at > _now())
+                    .values(counter=_TABLE.c.counter + 1)
+                    .returning(_TABLE.c.counter)
                 ).first()
                 if updated is not None:
                     # ``get`` reads counters as text, as Redis does.
@@ -171,8 +184,9 @@ class DatabaseStore(SharedStore):
                 conn.execute(delete(_TABLE).where(_TABLE.c.key == key, _TABLE.c.expires_at <= _now()))
                 try:
                     with conn.begin_nested():
-                        conn.execute(insert(_TABLE).values(key=key, value="1", counter=1,
-                                                           expires_at=self._expiry(ttl_seconds)))
+                        conn.execute(
+                            insert(_TABLE).values(key=key, value="1", counter=1, expires_at=self._expiry(ttl_seconds))
+                        )
                     return 1
                 except IntegrityError:
                     continue  # another process created it first: count on it

@@ -66,8 +66,9 @@ class OutboxGateway(SmsGateway):
 
     def send(self, phone, purpose, text):
         with db.engine.begin() as conn:
-            conn.execute(insert(SmsOutboxMessage.__table__).values(
-                phone=phone, purpose=purpose, content=text, created_at=_now()))
+            conn.execute(
+                insert(SmsOutboxMessage.__table__).values(phone=phone, purpose=purpose, content=text, created_at=_now())
+            )
         if current_app.config.get("ENV_NAME") == "development":
             log.info("SMS to %s (%s): %s", phone, purpose, text)
 
@@ -114,22 +115,33 @@ def send_code(phone: str, purpose: str) -> SendResult:
     resend = _setting("SMS_RESEND_SECONDS")
     if resend > 0 and not store.add(f"sms:cooldown:{phone}", "1", resend):
         wait = store.ttl(f"sms:cooldown:{phone}") or resend
-        return SendResult(False, retry_after=wait, error="cooldown",
-                          message=_l("Please wait %(seconds)s seconds before requesting another code", seconds=wait))
+        return SendResult(
+            False,
+            retry_after=wait,
+            error="cooldown",
+            message=_l("Please wait %(seconds)s seconds before requesting another code", seconds=wait),
+        )
     moment = _now()
     day = clock.china_date(moment)
-    sent_today = store.incr(f"sms:daily:{phone}:{day.isoformat()}",
-                            int((clock.china_midnight_after(moment) - moment).total_seconds()) + 1)
+    sent_today = store.incr(
+        f"sms:daily:{phone}:{day.isoformat()}", int((clock.china_midnight_after(moment) - moment).total_seconds()) + 1
+    )
     if sent_today > _setting("SMS_DAILY_LIMIT"):
-        return SendResult(False, error="daily_limit", message=_l(
-            "Too many codes were requested for this phone number today; please try again tomorrow"))
-    code = f"{secrets.randbelow(10 ** 6):06d}"
+        return SendResult(
+            False,
+            error="daily_limit",
+            message=_l("Too many codes were requested for this phone number today; please try again tomorrow"),
+        )
+    code = f"{secrets.randbelow(10**6):06d}"
     ttl = _setting("SMS_CODE_TTL")
     # The nonce names this code's one possible use; tries are counted apart, atomically.
     store.set(_code_key(phone, purpose), json.dumps({"hash": _digest(code), "nonce": secrets.token_hex(8)}), ttl)
     store.delete(_tries_key(phone, purpose))
-    text = _l("[MOHURD portal] Your verification code is %(code)s, valid for %(minutes)s minutes. "
-              "Do not share it.", code=code, minutes=ttl // 60)
+    text = _l(
+        "[MOHURD portal] Your verification code is %(code)s, valid for %(minutes)s minutes. Do not share it.",
+        code=code,
+        minutes=ttl // 60,
+    )
     gateway().send(phone, purpose, str(text))
     return SendResult(True, message=_l("The verification code has been sent"))
 
@@ -142,8 +154,11 @@ def verify_code(phone: str, purpose: str, code: str | None) -> VerifyResult:
     key = _code_key(phone, purpose)
     raw = store.get(key)
     if raw is None:
-        return VerifyResult(False, "expired_or_absent",
-                            _l("The verification code has expired or was not requested; please request a new one"))
+        return VerifyResult(
+            False,
+            "expired_or_absent",
+            _l("The verification code has expired or was not requested; please request a new one"),
+        )
     entry = json.loads(raw)
     # Every check is counted before comparing, and a right code is claimed with an
     # atomic add: parallel requests can neither reuse a code nor exceed the tries.
@@ -155,8 +170,11 @@ def verify_code(phone: str, purpose: str, code: str | None) -> VerifyResult:
         return VerifyResult(False, "too_many_attempts", _l("Too many wrong tries; please request a new code"))
     if hmac.compare_digest(entry["hash"], _digest(code)):
         if not store.add(f"sms:used:{entry['nonce']}", "1", ttl):
-            return VerifyResult(False, "expired_or_absent",
-                                _l("The verification code has expired or was not requested; please request a new one"))
+            return VerifyResult(
+                False,
+                "expired_or_absent",
+                _l("The verification code has expired or was not requested; please request a new one"),
+            )
         store.delete(key)
         return VerifyResult(True)
     left = max_tries - tries

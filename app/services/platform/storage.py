@@ -50,8 +50,12 @@ def check(data: bytes, formats: list[str], max_size_mb: int) -> str:
     kind = filetype.guess(data)
     accepted = set().union(*(FORMAT_MIME.get(f, set()) for f in formats))
     if kind is None or kind.mime not in accepted:
-        raise UploadRefused(_l("Only these formats are accepted: %(formats)s (checked by the file content)",
-                               formats=", ".join(f.upper() for f in formats)))
+        raise UploadRefused(
+            _l(
+                "Only these formats are accepted: %(formats)s (checked by the file content)",
+                formats=", ".join(f.upper() for f in formats),
+            )
+        )
     return kind.mime
 
 

@@ -92,13 +92,26 @@ QUALIFICATION_LABELS = {
 }
 
 QUALIFICATIONS_BY_KIND = {
-    "建筑业企业": ("建筑工程施工总承包", "市政公用工程施工总承包", "公路工程施工总承包", "机电工程施工总承包",
-              "水利水电工程施工总承包", "地基基础工程专业承包", "建筑装修装饰工程专业承包", "钢结构工程专业承包",
-              "施工劳务"),
+    "建筑业企业": (
+        "建筑工程施工总承包",
+        "市政公用工程施工总承包",
+        "公路工程施工总承包",
+        "机电工程施工总承包",
+        "水利水电工程施工总承包",
+        "地基基础工程专业承包",
+        "建筑装修装饰工程专业承包",
+        "钢结构工程专业承包",
+        "施工劳务",
+    ),
     "房地产开发企业": ("房地产开发",),
     "工程监理企业": ("工程监理综合资质", "房屋建筑工程监理", "市政公用工程监理", "公路工程监理"),
-    "工程勘察设计企业": ("工程勘察综合资质", "工程勘察专业类（岩土工程）", "工程设计综合资质", "建筑行业（建筑工程）设计",
-                 "市政行业设计"),
+    "工程勘察设计企业": (
+        "工程勘察综合资质",
+        "工程勘察专业类（岩土工程）",
+        "工程设计综合资质",
+        "建筑行业（建筑工程）设计",
+        "市政行业设计",
+    ),
     "工程造价咨询企业": ("工程造价咨询",),
 }
 
@@ -123,14 +136,37 @@ GRADES_BY_KIND = {
 }
 
 PROVINCE_LABELS = {
-    "北京市": _l("Beijing"), "天津市": _l("Tianjin"), "河北省": _l("Hebei"), "山西省": _l("Shanxi"),
-    "内蒙古自治区": _l("Inner Mongolia"), "辽宁省": _l("Liaoning"), "吉林省": _l("Jilin"),
-    "黑龙江省": _l("Heilongjiang"), "上海市": _l("Shanghai"), "江苏省": _l("Jiangsu"), "浙江省": _l("Zhejiang"),
-    "安徽省": _l("Anhui"), "福建省": _l("Fujian"), "江西省": _l("Jiangxi"), "山东省": _l("Shandong"),
-    "河南省": _l("Henan"), "湖北省": _l("Hubei"), "湖南省": _l("Hunan"), "广东省": _l("Guangdong"),
-    "广西壮族自治区": _l("Guangxi"), "海南省": _l("Hainan"), "重庆市": _l("Chongqing"), "四川省": _l("Sichuan"),
-    "贵州省": _l("Guizhou"), "云南省": _l("Yunnan"), "西藏自治区": _l("Tibet"), "陕西省": _l("Shaanxi"),
-    "甘肃省": _l("Gansu"), "青海省": _l("Qinghai"), "宁夏回族自治区": _l("Ningxia"), "新疆维吾尔自治区": _l("Xinjiang"),
+    "北京市": _l("Beijing"),
+    "天津市": _l("Tianjin"),
+    "河北省": _l("Hebei"),
+    "山西省": _l("Shanxi"),
+    "内蒙古自治区": _l("Inner Mongolia"),
+    "辽宁省": _l("Liaoning"),
+    "吉林省": _l("Jilin"),
+    "黑龙江省": _l("Heilongjiang"),
+    "上海市": _l("Shanghai"),
+    "江苏省": _l("Jiangsu"),
+    "浙江省": _l("Zhejiang"),
+    "安徽省": _l("Anhui"),
+    "福建省": _l("Fujian"),
+    "江西省": _l("Jiangxi"),
+    "山东省": _l("Shandong"),
+    "河南省": _l("Henan"),
+    "湖北省": _l("Hubei"),
+    "湖南省": _l("Hunan"),
+    "广东省": _l("Guangdong"),
+    "广西壮族自治区": _l("Guangxi"),
+    "海南省": _l("Hainan"),
+    "重庆市": _l("Chongqing"),
+    "四川省": _l("Sichuan"),
+    "贵州省": _l("Guizhou"),
+    "云南省": _l("Yunnan"),
+    "西藏自治区": _l("Tibet"),
+    "陕西省": _l("Shaanxi"),
+    "甘肃省": _l("Gansu"),
+    "青海省": _l("Qinghai"),
+    "宁夏回族自治区": _l("Ningxia"),
+    "新疆维吾尔自治区": _l("Xinjiang"),
 }
 PROVINCES = tuple(PROVINCE_NAMES[code] for code in sorted(PROVINCE_NAMES))
 
@@ -148,8 +184,18 @@ SPECIALTY_LABELS = {
     "建筑": _l("Architecture"),
 }
 SPECIALTIES_BY_QUALIFICATION = {
-    "constructor_1": ("建筑工程", "公路工程", "铁路工程", "民航机场工程", "港口与航道工程", "水利水电工程", "矿业工程",
-                      "机电工程", "市政公用工程", "通信与广电工程"),
+    "constructor_1": (
+        "建筑工程",
+        "公路工程",
+        "铁路工程",
+        "民航机场工程",
+        "港口与航道工程",
+        "水利水电工程",
+        "矿业工程",
+        "机电工程",
+        "市政公用工程",
+        "通信与广电工程",
+    ),
     "architect_1": ("建筑",),
 }
 SPECIALTIES = tuple(dict.fromkeys(s for group in SPECIALTIES_BY_QUALIFICATION.values() for s in group))
@@ -330,8 +376,9 @@ def clean_page(raw) -> int:
     if not value:
         return 1
     if len(value) > 4 or not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
-        raise QueryInputError(_l("The page number must be a whole number from 1 to %(max)s; to see more, "
-                                 "narrow the search", max=MAX_PAGE))
+        raise QueryInputError(
+            _l("The page number must be a whole number from 1 to %(max)s; to see more, narrow the search", max=MAX_PAGE)
+        )
     return int(value)
 
 
@@ -393,8 +440,7 @@ def clean_progress_query(args: Mapping) -> tuple[dict, dict]:
         if not value:
             raise QueryInputError(_l("Please enter the application number"))
         if not _RE_APPLICATION_NUMBER.fullmatch(value):
-            raise QueryInputError(_l("Enter the application number given on submission, for example "
-                                     "2026030112345678"))
+            raise QueryInputError(_l("Enter the application number given on submission, for example 2026030112345678"))
         return value
 
     def name(raw):
@@ -408,22 +454,32 @@ def clean_progress_query(args: Mapping) -> tuple[dict, dict]:
 
 def clean_enterprise_query(args: Mapping) -> tuple[dict, dict]:
     """Filters of 企业资质查询; the kind is required and decides which qualifications and grades exist."""
+
     def kind(raw):
         value = clean_choice(raw, ENTERPRISE_KINDS)
         if not value:
             raise QueryInputError(_l("Please choose the kind of enterprise first"))
         return value
 
-    values, errors = _clean_all(args, {
-        "kind": kind, "name": lambda raw: clean_text(raw, ENTERPRISE_NAME_MAX_LENGTH), "uscc": clean_uscc,
-        "certificate_number": clean_certificate_number, "province": lambda raw: clean_choice(raw, PROVINCES),
-        "page": clean_page,
-    })
+    values, errors = _clean_all(
+        args,
+        {
+            "kind": kind,
+            "name": lambda raw: clean_text(raw, ENTERPRISE_NAME_MAX_LENGTH),
+            "uscc": clean_uscc,
+            "certificate_number": clean_certificate_number,
+            "province": lambda raw: clean_choice(raw, PROVINCES),
+            "page": clean_page,
+        },
+    )
     chosen = values.get("kind") or ""
-    more, more_errors = _clean_all(args, {
-        "qualification": lambda raw: clean_choice(raw, QUALIFICATIONS_BY_KIND.get(chosen, ())),
-        "grade": lambda raw: clean_choice(raw, GRADES_BY_KIND.get(chosen, ())),
-    })
+    more, more_errors = _clean_all(
+        args,
+        {
+            "qualification": lambda raw: clean_choice(raw, QUALIFICATIONS_BY_KIND.get(chosen, ())),
+            "grade": lambda raw: clean_choice(raw, GRADES_BY_KIND.get(chosen, ())),
+        },
+    )
     values.update(more)
     errors.update(more_errors)
     return values, errors
@@ -435,17 +491,25 @@ KEY_FILTER_MESSAGE = _l("Enter a name, an identity document number, a registrati
 
 def clean_people_query(args: Mapping) -> tuple[dict, dict]:
     """Filters of 人员资格查询: at least a name, a document number, a registration number or an employer."""
-    values, errors = _clean_all(args, {
-        "name": lambda raw: clean_text(raw, NAME_MAX_LENGTH), "document_number": clean_document_number,
-        "registration_number": clean_registration_number,
-        "employer": lambda raw: clean_text(raw, ENTERPRISE_NAME_MAX_LENGTH),
-        "qualification": lambda raw: clean_choice(raw, QUALIFICATION_NAMES),
-        "province": lambda raw: clean_choice(raw, PROVINCES), "page": clean_page,
-    })
+    values, errors = _clean_all(
+        args,
+        {
+            "name": lambda raw: clean_text(raw, NAME_MAX_LENGTH),
+            "document_number": clean_document_number,
+            "registration_number": clean_registration_number,
+            "employer": lambda raw: clean_text(raw, ENTERPRISE_NAME_MAX_LENGTH),
+            "qualification": lambda raw: clean_choice(raw, QUALIFICATION_NAMES),
+            "province": lambda raw: clean_choice(raw, PROVINCES),
+            "page": clean_page,
+        },
+    )
     chosen = values.get("qualification") or ""
-    more, more_errors = _clean_all(args, {
-        "specialty": lambda raw: clean_choice(raw, SPECIALTIES_BY_QUALIFICATION.get(chosen, SPECIALTIES)),
-    })
+    more, more_errors = _clean_all(
+        args,
+        {
+            "specialty": lambda raw: clean_choice(raw, SPECIALTIES_BY_QUALIFICATION.get(chosen, SPECIALTIES)),
+        },
+    )
     values.update(more)
     errors.update(more_errors)
     if not errors and not any(values.get(key) for key in PEOPLE_KEY_FILTERS):
@@ -522,9 +586,12 @@ def _issued_registration_number(application: Application) -> str | None:
         qualification, _action = kind_parts(application.item)
     except (AttributeError, ValueError):
         return None
-    registration = (db.session.query(PersonRegistration)
-                    .filter_by(holder_document_number=account.document_number, qualification=qualification)
-                    .order_by(PersonRegistration.valid_to.desc(), PersonRegistration.id.desc()).first())
+    registration = (
+        db.session.query(PersonRegistration)
+        .filter_by(holder_document_number=account.document_number, qualification=qualification)
+        .order_by(PersonRegistration.valid_to.desc(), PersonRegistration.id.desc())
+        .first()
+    )
     return registration.registration_number if registration else None
 
 
@@ -538,42 +605,54 @@ def progress_lookup(number: str, name_or_certificate: str) -> ProgressResult | N
     given = (name_or_certificate or "").strip()
     if not number or not given:
         return None
-    application = (db.session.query(Application)
-                   .filter(Application.number == number, Application.status != Status.DRAFT).one_or_none())
+    application = (
+        db.session.query(Application)
+        .filter(Application.number == number, Application.status != Status.DRAFT)
+        .one_or_none()
+    )
     if application is None or application.account is None:
         return None
     account = application.account
     certificate_number = _issued_registration_number(application) if application.status == Status.ISSUED else None
     names = {value for value in (account.real_name, account.display_name) if value}
-    matches = given in names or (certificate_number is not None
-                                 and re.sub(r"\s+", "", given).upper() == certificate_number.upper())
+    matches = given in names or (
+        certificate_number is not None and re.sub(r"\s+", "", given).upper() == certificate_number.upper()
+    )
     if not matches:
         return None
     events = sorted(application.events, key=lambda event: event.id)
     accepted = next((event for event in events if event.action == "accept"), None)
     decision = next((event for event in reversed(events) if event.action in ("approve", "reject", "refuse")), None)
-    steps = tuple(ProgressStep(
-        time=event.created_at,
-        step=TRANSITIONS[event.action].label if event.action in TRANSITIONS else event.action,
-        result=STATUS_LABELS.get(event.to_status, event.to_status),
-        office=event.office or "",
-    ) for event in events)
+    steps = tuple(
+        ProgressStep(
+            time=event.created_at,
+            step=TRANSITIONS[event.action].label if event.action in TRANSITIONS else event.action,
+            result=STATUS_LABELS.get(event.to_status, event.to_status),
+            office=event.office or "",
+        )
+        for event in events
+    )
     return ProgressResult(
-        number=application.number, item_name=application.item.name if application.item else "",
-        applicant=mask_name(account.display_name or ""), status=application.status,
+        number=application.number,
+        item_name=application.item.name if application.item else "",
+        applicant=mask_name(account.display_name or ""),
+        status=application.status,
         status_label=STATUS_LABELS.get(application.status, application.status),
-        submitted_at=application.submitted_at, accepted_at=accepted.created_at if accepted else None,
+        submitted_at=application.submitted_at,
+        accepted_at=accepted.created_at if accepted else None,
         decision=TRANSITIONS[decision.action].label if decision else None,
         decided_at=decision.created_at if decision else None,
-        certificate_number=certificate_number, steps=steps,
+        certificate_number=certificate_number,
+        steps=steps,
     )
 
 
 # --- 企业资质查询 --------------------------------------------------------------------------
 
 
-def enterprise_filters(kind=None, name=None, uscc=None, certificate_number=None, qualification=None, grade=None,
-                       province=None) -> list:
+def enterprise_filters(
+    kind=None, name=None, uscc=None, certificate_number=None, qualification=None, grade=None, province=None
+) -> list:
     EQ = EnterpriseQualification
     clauses = []
     if kind:
@@ -596,8 +675,12 @@ def enterprise_filters(kind=None, name=None, uscc=None, certificate_number=None,
 def enterprise_search_statement(**filters):
     """One row per enterprise (name, USCC), in name order: what a results page lists."""
     EQ = EnterpriseQualification
-    return (select(EQ.enterprise_name, EQ.uscc).where(*enterprise_filters(**filters))
-            .group_by(EQ.enterprise_name, EQ.uscc).order_by(EQ.enterprise_name, EQ.uscc))
+    return (
+        select(EQ.enterprise_name, EQ.uscc)
+        .where(*enterprise_filters(**filters))
+        .group_by(EQ.enterprise_name, EQ.uscc)
+        .order_by(EQ.enterprise_name, EQ.uscc)
+    )
 
 
 def _rank(vocabulary, value) -> int:
@@ -607,33 +690,64 @@ def _rank(vocabulary, value) -> int:
 
 def _qualification_order(row: EnterpriseQualification):
     """The order the vocabularies list them in (建筑业企业 first, 特级 before 一级), not code point order."""
-    return (_rank(ENTERPRISE_KINDS, row.kind), _rank(QUALIFICATION_LABELS, row.qualification),
-            _rank(GRADE_LABELS, row.grade), row.qualification, row.grade, row.id)
+    return (
+        _rank(ENTERPRISE_KINDS, row.kind),
+        _rank(QUALIFICATION_LABELS, row.qualification),
+        _rank(GRADE_LABELS, row.grade),
+        row.qualification,
+        row.grade,
+        row.id,
+    )
 
 
 def _qualification_line(row: EnterpriseQualification, today: datetime.date) -> QualificationLine:
     return QualificationLine(
-        kind=row.kind, kind_label=label(ENTERPRISE_KINDS, row.kind), qualification=row.qualification,
-        qualification_label=label(QUALIFICATION_LABELS, row.qualification), grade=row.grade,
-        grade_label=label(GRADE_LABELS, row.grade), certificate_number=row.certificate_number,
-        valid_from=row.valid_from, valid_to=row.valid_to, is_valid=row.valid_from <= today <= row.valid_to)
+        kind=row.kind,
+        kind_label=label(ENTERPRISE_KINDS, row.kind),
+        qualification=row.qualification,
+        qualification_label=label(QUALIFICATION_LABELS, row.qualification),
+        grade=row.grade,
+        grade_label=label(GRADE_LABELS, row.grade),
+        certificate_number=row.certificate_number,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        is_valid=row.valid_from <= today <= row.valid_to,
+    )
 
 
-def search_enterprises(kind=None, name=None, uscc=None, certificate_number=None, qualification=None, grade=None,
-                       province=None, page=1, per_page=DEFAULT_PER_PAGE) -> Page:
+def search_enterprises(
+    kind=None,
+    name=None,
+    uscc=None,
+    certificate_number=None,
+    qualification=None,
+    grade=None,
+    province=None,
+    page=1,
+    per_page=DEFAULT_PER_PAGE,
+) -> Page:
     """Enterprises holding a qualification that matches every given filter (name: prefix)."""
     page, per_page = _bounds(page, per_page)
-    filters = dict(kind=kind, name=name, uscc=uscc, certificate_number=certificate_number,
-                   qualification=qualification, grade=grade, province=province)
-    rows = db.session.execute(enterprise_search_statement(**filters)
-                              .offset((page - 1) * per_page).limit(per_page + 1)).all()
+    filters = dict(
+        kind=kind,
+        name=name,
+        uscc=uscc,
+        certificate_number=certificate_number,
+        qualification=qualification,
+        grade=grade,
+        province=province,
+    )
+    rows = db.session.execute(
+        enterprise_search_statement(**filters).offset((page - 1) * per_page).limit(per_page + 1)
+    ).all()
     shown = rows[:per_page]
     lines = {}
     if shown:
         EQ = EnterpriseQualification
         today = clock.today()
-        for row in (db.session.query(EQ)
-                    .filter(EQ.uscc.in_({uscc for _name, uscc in shown}), *enterprise_filters(**filters))):
+        for row in db.session.query(EQ).filter(
+            EQ.uscc.in_({uscc for _name, uscc in shown}), *enterprise_filters(**filters)
+        ):
             lines.setdefault((row.enterprise_name, row.uscc), []).append(row)
         for matched in lines.values():
             matched.sort(key=_qualification_order)
@@ -641,9 +755,13 @@ def search_enterprises(kind=None, name=None, uscc=None, certificate_number=None,
         def convert(row):
             matched = lines.get((row.enterprise_name, row.uscc), [])
             province = next((line.province for line in matched if line.province), "")
-            return EnterpriseHit(name=row.enterprise_name, uscc=row.uscc, province=province,
-                                 province_label=label(PROVINCE_LABELS, province),
-                                 qualifications=tuple(_qualification_line(line, today) for line in matched))
+            return EnterpriseHit(
+                name=row.enterprise_name,
+                uscc=row.uscc,
+                province=province,
+                province_label=label(PROVINCE_LABELS, province),
+                qualifications=tuple(_qualification_line(line, today) for line in matched),
+            )
 
         return _page(rows, page, per_page, convert)
     return Page((), page, per_page, False)
@@ -662,27 +780,49 @@ def enterprise_detail(uscc: str, page=1, per_page=DEFAULT_PER_PAGE) -> Enterpris
     current = max(rows, key=lambda row: (row.valid_to, row.id))
     page, per_page = _bounds(page, per_page)
     PR = PersonRegistration
-    people = (db.session.query(PR).options(selectinload(PR.specialties))
-              .filter(PR.employer_uscc == code, PR.status == "valid", PR.valid_to >= today)
-              .order_by(PR.holder_name, PR.id).offset((page - 1) * per_page).limit(per_page + 1).all())
+    people = (
+        db.session.query(PR)
+        .options(selectinload(PR.specialties))
+        .filter(PR.employer_uscc == code, PR.status == "valid", PR.valid_to >= today)
+        .order_by(PR.holder_name, PR.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+        .all()
+    )
     province = next((row.province for row in rows if row.province), "")
     return EnterpriseDetail(
-        name=current.enterprise_name, uscc=code, province=province, province_label=label(PROVINCE_LABELS, province),
+        name=current.enterprise_name,
+        uscc=code,
+        province=province,
+        province_label=label(PROVINCE_LABELS, province),
         qualifications=tuple(_qualification_line(row, today) for row in rows),
-        people=_page(people, page, per_page, lambda person: EmployeeLine(
-            name=mask_name(person.holder_name),
-            qualification_label=label(QUALIFICATION_NAMES, person.qualification),
-            registration_number=person.registration_number,
-            specialties=tuple(label(SPECIALTY_LABELS, s.specialty) for s in person.specialties),
-            valid_to=person.valid_to)),
+        people=_page(
+            people,
+            page,
+            per_page,
+            lambda person: EmployeeLine(
+                name=mask_name(person.holder_name),
+                qualification_label=label(QUALIFICATION_NAMES, person.qualification),
+                registration_number=person.registration_number,
+                specialties=tuple(label(SPECIALTY_LABELS, s.specialty) for s in person.specialties),
+                valid_to=person.valid_to,
+            ),
+        ),
     )
 
 
 # --- 人员资格查询 ---------------------------------------------------------------------------
 
 
-def person_filters(name=None, document_number=None, registration_number=None, qualification=None, specialty=None,
-                   employer=None, province=None) -> list:
+def person_filters(
+    name=None,
+    document_number=None,
+    registration_number=None,
+    qualification=None,
+    specialty=None,
+    employer=None,
+    province=None,
+) -> list:
     PR = PersonRegistration
     clauses = []
     if name:
@@ -694,8 +834,9 @@ def person_filters(name=None, document_number=None, registration_number=None, qu
     if qualification:
         clauses.append(PR.qualification == qualification)
     if specialty:
-        clauses.append(exists().where(RegisteredSpecialty.registration_id == PR.id,
-                                      RegisteredSpecialty.specialty == specialty))
+        clauses.append(
+            exists().where(RegisteredSpecialty.registration_id == PR.id, RegisteredSpecialty.specialty == specialty)
+        )
     if employer:
         employer = employer.strip()
         try:
@@ -729,8 +870,11 @@ def person_search_statement(page: int = 1, per_page: int = DEFAULT_PER_PAGE, **f
             ids = ids.join(PR, PR.id == RS.registration_id).where(*person_filters(**rest))
         ids = ids.order_by(RS.holder_name, RS.registration_id)
     else:
-        ids = (select(PR.id.label("id"), PR.holder_name.label("holder_name")).where(*person_filters(**filters))
-               .order_by(PR.holder_name, PR.id))
+        ids = (
+            select(PR.id.label("id"), PR.holder_name.label("holder_name"))
+            .where(*person_filters(**filters))
+            .order_by(PR.holder_name, PR.id)
+        )
     ids = ids.offset((page - 1) * per_page).limit(per_page + 1).subquery("page_ids")
     return select(PR).join(ids, PR.id == ids.c.id).order_by(ids.c.holder_name, ids.c.id)
 
@@ -742,23 +886,46 @@ def _person_hit(registration: PersonRegistration, today: datetime.date) -> Perso
         document=_masked_document(registration.holder_document_type, registration.holder_document_number),
         qualification=registration.qualification,
         qualification_label=label(QUALIFICATION_NAMES, registration.qualification),
-        registration_number=registration.registration_number, employer_name=registration.employer_name,
-        employer_uscc=registration.employer_uscc, province=registration.province or "",
+        registration_number=registration.registration_number,
+        employer_name=registration.employer_name,
+        employer_uscc=registration.employer_uscc,
+        province=registration.province or "",
         province_label=label(PROVINCE_LABELS, registration.province or ""),
-        specialties=tuple(SpecialtyLine(s.specialty, label(SPECIALTY_LABELS, s.specialty), s.valid_to)
-                          for s in registration.specialties),
-        valid_from=registration.valid_from, valid_to=registration.valid_to, status=status,
-        status_label=REGISTRATION_STATUS_LABELS[status])
+        specialties=tuple(
+            SpecialtyLine(s.specialty, label(SPECIALTY_LABELS, s.specialty), s.valid_to)
+            for s in registration.specialties
+        ),
+        valid_from=registration.valid_from,
+        valid_to=registration.valid_to,
+        status=status,
+        status_label=REGISTRATION_STATUS_LABELS[status],
+    )
 
 
-def search_people(name=None, document_number=None, registration_number=None, qualification=None, specialty=None,
-                  employer=None, province=None, page=1, per_page=DEFAULT_PER_PAGE) -> Page:
+def search_people(
+    name=None,
+    document_number=None,
+    registration_number=None,
+    qualification=None,
+    specialty=None,
+    employer=None,
+    province=None,
+    page=1,
+    per_page=DEFAULT_PER_PAGE,
+) -> Page:
     """Registered persons matching every given filter (name and employer name: prefix)."""
     page, per_page = _bounds(page, per_page)
-    statement = (person_search_statement(
-        page, per_page, name=name, document_number=document_number, registration_number=registration_number,
-        qualification=qualification, specialty=specialty, employer=employer, province=province)
-        .options(selectinload(PersonRegistration.specialties)))
+    statement = person_search_statement(
+        page,
+        per_page,
+        name=name,
+        document_number=document_number,
+        registration_number=registration_number,
+        qualification=qualification,
+        specialty=specialty,
+        employer=employer,
+        province=province,
+    ).options(selectinload(PersonRegistration.specialties))
     rows = db.session.execute(statement).scalars().all()
     today = clock.today()
     return _page(rows, page, per_page, lambda registration: _person_hit(registration, today))
@@ -767,19 +934,33 @@ def search_people(name=None, document_number=None, registration_number=None, qua
 def _history(registrations: list, today: datetime.date) -> tuple:
     """The issued cases of the holder (their timelines), else the register's own dates."""
     holder = registrations[0]
-    cases = (db.session.query(Application).join(Account, Application.account_id == Account.id)
-             .filter(Account.document_number == holder.holder_document_number,
-                     Account.document_type == holder.holder_document_type,
-                     Application.status == Status.ISSUED)
-             .order_by(Application.submitted_at, Application.id).all())
+    cases = (
+        db.session.query(Application)
+        .join(Account, Application.account_id == Account.id)
+        .filter(
+            Account.document_number == holder.holder_document_number,
+            Account.document_type == holder.holder_document_type,
+            Application.status == Status.ISSUED,
+        )
+        .order_by(Application.submitted_at, Application.id)
+        .all()
+    )
     if cases:
-        events = (db.session.query(ApplicationEvent)
-                  .filter(ApplicationEvent.application_id.in_([case.id for case in cases]))
-                  .order_by(ApplicationEvent.created_at, ApplicationEvent.id).all())
+        events = (
+            db.session.query(ApplicationEvent)
+            .filter(ApplicationEvent.application_id.in_([case.id for case in cases]))
+            .order_by(ApplicationEvent.created_at, ApplicationEvent.id)
+            .all()
+        )
         items = {case.id: case.item.name if case.item else "" for case in cases}
-        return tuple(HistoryEntry(
-            event=TRANSITIONS[event.action].label if event.action in TRANSITIONS else event.action,
-            detail=items.get(event.application_id, ""), at=event.created_at) for event in events)
+        return tuple(
+            HistoryEntry(
+                event=TRANSITIONS[event.action].label if event.action in TRANSITIONS else event.action,
+                detail=items.get(event.application_id, ""),
+                at=event.created_at,
+            )
+            for event in events
+        )
     entries = []
     for registration in sorted(registrations, key=lambda r: (r.valid_from, r.id)):
         what = f"{label(QUALIFICATION_NAMES, registration.qualification)} {registration.registration_number}"
@@ -802,10 +983,16 @@ def person_detail(registration_number: str) -> PersonDetail | None:
     registration = db.session.query(PR).filter(PR.registration_number == number).one_or_none()
     if registration is None:
         return None
-    registrations = (db.session.query(PR).options(selectinload(PR.specialties))
-                     .filter(PR.holder_document_number == registration.holder_document_number,
-                             PR.holder_document_type == registration.holder_document_type)
-                     .order_by(PR.valid_from.desc(), PR.id).all())
+    registrations = (
+        db.session.query(PR)
+        .options(selectinload(PR.specialties))
+        .filter(
+            PR.holder_document_number == registration.holder_document_number,
+            PR.holder_document_type == registration.holder_document_type,
+        )
+        .order_by(PR.valid_from.desc(), PR.id)
+        .all()
+    )
     today = clock.today()
     return PersonDetail(
         name=registration.holder_name,

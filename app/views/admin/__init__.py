@@ -15,32 +15,64 @@ from app.views.admin.workflow import CalendarOverrideAdminView, CaseWorkflowView
 
 
 def register_admin_views(appbuilder):
-    appbuilder.add_view(FaqEntryAdminView, "FAQ", label=_l("FAQ"), icon="fa-question-circle",
-                        category="Portal content", category_label=_l("Portal content"),
-                        category_icon="fa-newspaper-o")
-    appbuilder.add_view(SiteSettingAdminView, "Site settings", label=_l("Site settings"), icon="fa-cog",
-                        category="Portal content")
-    appbuilder.add_view(PortalAccountAdminView, "Portal accounts", label=_l("Portal accounts"),
-                        icon="fa-users", category="Accounts", category_label=_l("Accounts"),
-                        category_icon="fa-id-card")
-    appbuilder.add_view(EnterpriseAdminView, "Enterprises", label=_l("Enterprises"), icon="fa-building",
-                        category="Accounts")
-    appbuilder.add_view(AuditRecordAdminView, "Audit trail", label=_l("Audit trail"), icon="fa-history",
-                        category="Accounts")
-    appbuilder.add_view(SmsOutboxAdminView, "SMS outbox", label=_l("SMS outbox"), icon="fa-envelope",
-                        category="Accounts")
-    appbuilder.add_view(EnterpriseRegisterAdminView, "Enterprise register", label=_l("Enterprise register"),
-                        icon="fa-book", category="Accounts")
-    appbuilder.add_view(ApplicationAdminView, "Cases", label=_l("Cases"), icon="fa-folder-open",
-                        category="Cases", category_label=_l("Cases"), category_icon="fa-briefcase")
+    appbuilder.add_view(
+        FaqEntryAdminView,
+        "FAQ",
+        label=_l("FAQ"),
+        icon="fa-question-circle",
+        category="Portal content",
+        category_label=_l("Portal content"),
+        category_icon="fa-newspaper-o",
+    )
+    appbuilder.add_view(
+        SiteSettingAdminView, "Site settings", label=_l("Site settings"), icon="fa-cog", category="Portal content"
+    )
+    appbuilder.add_view(
+        PortalAccountAdminView,
+        "Portal accounts",
+        label=_l("Portal accounts"),
+        icon="fa-users",
+        category="Accounts",
+        category_label=_l("Accounts"),
+        category_icon="fa-id-card",
+    )
+    appbuilder.add_view(
+        EnterpriseAdminView, "Enterprises", label=_l("Enterprises"), icon="fa-building", category="Accounts"
+    )
+    appbuilder.add_view(
+        AuditRecordAdminView, "Audit trail", label=_l("Audit trail"), icon="fa-history", category="Accounts"
+    )
+    appbuilder.add_view(
+        SmsOutboxAdminView, "SMS outbox", label=_l("SMS outbox"), icon="fa-envelope", category="Accounts"
+    )
+    appbuilder.add_view(
+        EnterpriseRegisterAdminView,
+        "Enterprise register",
+        label=_l("Enterprise register"),
+        icon="fa-book",
+        category="Accounts",
+    )
+    appbuilder.add_view(
+        ApplicationAdminView,
+        "Cases",
+        label=_l("Cases"),
+        icon="fa-folder-open",
+        category="Cases",
+        category_label=_l("Cases"),
+        category_icon="fa-briefcase",
+    )
     appbuilder.add_view_no_menu(CaseCorrectionView)
     appbuilder.add_view(CaseWorkflowView, "My queue", label=_l("My queue"), icon="fa-tasks", category="Cases")
-    appbuilder.add_view(CalendarOverrideAdminView, "Working-day calendar", label=_l("Working-day calendar"),
-                        icon="fa-calendar", category="Cases")
+    appbuilder.add_view(
+        CalendarOverrideAdminView,
+        "Working-day calendar",
+        label=_l("Working-day calendar"),
+        icon="fa-calendar",
+        category="Cases",
+    )
     from app.views.admin.statistics import StatisticsView
 
-    appbuilder.add_view(StatisticsView, "Statistics", label=_l("Statistics"), icon="fa-bar-chart",
-                        category="Cases")
+    appbuilder.add_view(StatisticsView, "Statistics", label=_l("Statistics"), icon="fa-bar-chart", category="Cases")
     from app.views.admin.articles import register_article_views  # 公示公告, 政策发布, 制度法规
 
     register_article_views(appbuilder)

@@ -14,15 +14,21 @@ from app.services.accounts.login import unlock
 
 READ_ONLY = ["can_list", "can_show"]
 
-KIND_LABELS = {AccountKind.PERSONAL: _l("Personal user"), AccountKind.LEGAL: _l("Legal-entity user"),
-               AccountKind.STAFF: _l("Staff")}
+KIND_LABELS = {
+    AccountKind.PERSONAL: _l("Personal user"),
+    AccountKind.LEGAL: _l("Legal-entity user"),
+    AccountKind.STAFF: _l("Staff"),
+}
 STATUS_LABELS = {"active": _l("Active"), "cancelled": _l("Cancelled")}
 
 
 DISPLAY = {
     "kind": lambda value: KIND_LABELS.get(value, value),
     "status": lambda value: STATUS_LABELS.get(value, value),
-    "locked_until": beijing_time, "created_on": beijing_time, "last_login": beijing_time, "cancelled_at": beijing_time,
+    "locked_until": beijing_time,
+    "created_on": beijing_time,
+    "last_login": beijing_time,
+    "cancelled_at": beijing_time,
     "created_at": beijing_time,
 }
 
@@ -37,23 +43,49 @@ class PortalAccountAdminView(ModelView):
     base_permissions = READ_ONLY + ["unlock"]  # FAB names action permissions after the action
     list_title = _l("Portal accounts")
     show_title = _l("Portal account")
-    list_columns = ["real_name", "kind", "masked_document", "masked_phone", "status", "locked_until",
-                    "created_on"]
-    show_columns = ["real_name", "kind", "masked_document", "masked_phone", "contact_email", "gender",
-                    "birth_date", "document_valid_from", "document_valid_to", "needs_manual_check", "status",
-                    "locked_until", "last_login", "login_count", "created_on", "cancelled_at", "enterprise"]
+    list_columns = ["real_name", "kind", "masked_document", "masked_phone", "status", "locked_until", "created_on"]
+    show_columns = [
+        "real_name",
+        "kind",
+        "masked_document",
+        "masked_phone",
+        "contact_email",
+        "gender",
+        "birth_date",
+        "document_valid_from",
+        "document_valid_to",
+        "needs_manual_check",
+        "status",
+        "locked_until",
+        "last_login",
+        "login_count",
+        "created_on",
+        "cancelled_at",
+        "enterprise",
+    ]
     search_columns = ["real_name", "document_number", "phone", "status", "kind"]
     formatters_columns = DISPLAY
     order_columns = ["real_name", "created_on", "status"]
     base_order = ("created_on", "desc")
     label_columns = {
-        "real_name": _l("Name"), "kind": _l("Account type"), "masked_document": _l("Document number"),
-        "document_number": _l("Document number"), "masked_phone": _l("Mobile phone number"),
-        "phone": _l("Mobile phone number"), "contact_email": _l("Email"), "gender": _l("Gender"),
-        "birth_date": _l("Date of birth"), "document_valid_from": _l("Valid from"),
-        "document_valid_to": _l("Valid until"), "needs_manual_check": _l("Needs manual check"),
-        "status": _l("Status"), "locked_until": _l("Locked until"), "last_login": _l("Last sign-in"),
-        "login_count": _l("Sign-ins"), "created_on": _l("Registered at"), "cancelled_at": _l("Cancelled at"),
+        "real_name": _l("Name"),
+        "kind": _l("Account type"),
+        "masked_document": _l("Document number"),
+        "document_number": _l("Document number"),
+        "masked_phone": _l("Mobile phone number"),
+        "phone": _l("Mobile phone number"),
+        "contact_email": _l("Email"),
+        "gender": _l("Gender"),
+        "birth_date": _l("Date of birth"),
+        "document_valid_from": _l("Valid from"),
+        "document_valid_to": _l("Valid until"),
+        "needs_manual_check": _l("Needs manual check"),
+        "status": _l("Status"),
+        "locked_until": _l("Locked until"),
+        "last_login": _l("Last sign-in"),
+        "login_count": _l("Sign-ins"),
+        "created_on": _l("Registered at"),
+        "cancelled_at": _l("Cancelled at"),
         "enterprise": _l("Enterprise"),
     }
 
@@ -73,15 +105,26 @@ class EnterpriseAdminView(ModelView):
     list_title = _l("Enterprises")
     show_title = _l("Enterprise")
     list_columns = ["name", "masked_uscc", "entity_type", "legal_rep_name", "created_at"]
-    show_columns = ["name", "masked_uscc", "entity_type", "legal_rep_name", "legal_rep_valid_from",
-                    "legal_rep_valid_to", "created_at"]
+    show_columns = [
+        "name",
+        "masked_uscc",
+        "entity_type",
+        "legal_rep_name",
+        "legal_rep_valid_from",
+        "legal_rep_valid_to",
+        "created_at",
+    ]
     search_columns = ["name", "uscc", "legal_rep_name"]
     formatters_columns = DISPLAY
     label_columns = {
-        "name": _l("Name of the organisation"), "uscc": _l("Unified social credit code"),
-        "masked_uscc": _l("Unified social credit code"), "entity_type": _l("Legal-entity type"),
-        "legal_rep_name": _l("Legal representative"), "legal_rep_valid_from": _l("Valid from"),
-        "legal_rep_valid_to": _l("Valid until"), "created_at": _l("Registered at"),
+        "name": _l("Name of the organisation"),
+        "uscc": _l("Unified social credit code"),
+        "masked_uscc": _l("Unified social credit code"),
+        "entity_type": _l("Legal-entity type"),
+        "legal_rep_name": _l("Legal representative"),
+        "legal_rep_valid_from": _l("Valid from"),
+        "legal_rep_valid_to": _l("Valid until"),
+        "created_at": _l("Registered at"),
     }
 
 
@@ -93,7 +136,8 @@ class EnterpriseRegisterAdminView(ModelView):
     list_columns = ["name", "uscc", "entity_type", "legal_rep_name"]
     search_columns = ["name", "uscc", "legal_rep_name"]
     label_columns = EnterpriseAdminView.label_columns | {
-        "legal_rep_document_type": _l("Document type"), "legal_rep_document_number": _l("Document number"),
+        "legal_rep_document_type": _l("Document type"),
+        "legal_rep_document_number": _l("Document number"),
     }
 
 
@@ -107,8 +151,12 @@ class AuditRecordAdminView(ModelView):
     formatters_columns = DISPLAY
     base_order = ("created_at", "desc")
     label_columns = {
-        "created_at": _l("Time"), "event": _l("Event"), "subject": _l("Account identifier"),
-        "account_id": _l("Account ID"), "actor_id": _l("Operator ID"), "ip_address": _l("IP address"),
+        "created_at": _l("Time"),
+        "event": _l("Event"),
+        "subject": _l("Account identifier"),
+        "account_id": _l("Account ID"),
+        "actor_id": _l("Operator ID"),
+        "ip_address": _l("IP address"),
         "detail": _l("Details"),
     }
 
@@ -122,6 +170,9 @@ class SmsOutboxAdminView(ModelView):
     formatters_columns = DISPLAY
     base_order = ("created_at", "desc")
     label_columns = {
-        "created_at": _l("Time"), "phone": _l("Mobile phone number"), "masked_phone": _l("Mobile phone number"),
-        "purpose": _l("Purpose"), "content": _l("Content"),
+        "created_at": _l("Time"),
+        "phone": _l("Mobile phone number"),
+        "masked_phone": _l("Mobile phone number"),
+        "purpose": _l("Purpose"),
+        "content": _l("Content"),
     }

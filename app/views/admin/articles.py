@@ -64,11 +64,15 @@ class BeijingDateTimeField(DateTimeLocalField):
 
 
 DESCRIPTIONS = {
-    "body_html": _l("HTML with basic formatting: paragraphs, headings, lists, tables, bold, italics, underline, "
-                    "quotations and links (http, https or within this site). Anything else, such as scripts, "
-                    "styles and images, is removed when the article is saved."),
-    "publish_at": _l("Beijing time. Leave it empty to publish at once; a later time schedules the article, "
-                     "which appears on the portal only from then on."),
+    "body_html": _l(
+        "HTML with basic formatting: paragraphs, headings, lists, tables, bold, italics, underline, "
+        "quotations and links (http, https or within this site). Anything else, such as scripts, "
+        "styles and images, is removed when the article is saved."
+    ),
+    "publish_at": _l(
+        "Beijing time. Leave it empty to publish at once; a later time schedules the article, "
+        "which appears on the portal only from then on."
+    ),
     "document_number": _l("Optional, e.g. 建市〔2026〕12号"),
 }
 
@@ -79,20 +83,32 @@ def _choices(labels):
 
 def _form_fields():
     return {
-        "column": SelectField(_l("Column"), choices=_choices(articles.COLUMNS), widget=_FormSelect(),
-                              validators=[DataRequired()]),
+        "column": SelectField(
+            _l("Column"), choices=_choices(articles.COLUMNS), widget=_FormSelect(), validators=[DataRequired()]
+        ),
         "title": StringField(_l("Title"), widget=BS3TextFieldWidget(), validators=[DataRequired(), Length(max=200)]),
-        "department": StringField(_l("Issued by"), widget=BS3TextFieldWidget(),
-                                  validators=[DataRequired(), Length(max=100)]),
-        "document_number": StringField(_l("Reference number"), widget=BS3TextFieldWidget(),
-                                       validators=[Optional(), Length(max=100)],
-                                       description=DESCRIPTIONS["document_number"]),
-        "body_html": TextAreaField(_l("Text"), widget=_BodyTextArea(), validators=[DataRequired()],
-                                   description=DESCRIPTIONS["body_html"]),
-        "status": SelectField(_l("Status"), choices=_choices(articles.STATUSES), widget=_FormSelect(),
-                              default=articles.DRAFT, validators=[DataRequired()]),
-        "publish_at": BeijingDateTimeField(_l("Publishing time"), validators=[Optional()],
-                                           description=DESCRIPTIONS["publish_at"]),
+        "department": StringField(
+            _l("Issued by"), widget=BS3TextFieldWidget(), validators=[DataRequired(), Length(max=100)]
+        ),
+        "document_number": StringField(
+            _l("Reference number"),
+            widget=BS3TextFieldWidget(),
+            validators=[Optional(), Length(max=100)],
+            description=DESCRIPTIONS["document_number"],
+        ),
+        "body_html": TextAreaField(
+            _l("Text"), widget=_BodyTextArea(), validators=[DataRequired()], description=DESCRIPTIONS["body_html"]
+        ),
+        "status": SelectField(
+            _l("Status"),
+            choices=_choices(articles.STATUSES),
+            widget=_FormSelect(),
+            default=articles.DRAFT,
+            validators=[DataRequired()],
+        ),
+        "publish_at": BeijingDateTimeField(
+            _l("Publishing time"), validators=[Optional()], description=DESCRIPTIONS["publish_at"]
+        ),
     }
 
 
@@ -107,8 +123,18 @@ class ArticleAdminView(ModelView):
     edit_title = _l("Edit article")
     list_columns = ["column", "title", "department", "status", "publish_at"]
     add_columns = edit_columns = FORM_COLUMNS
-    show_columns = ["column", "title", "department", "document_number", "status", "publish_at", "body_html",
-                    "created_at", "updated_at", "created_by"]
+    show_columns = [
+        "column",
+        "title",
+        "department",
+        "document_number",
+        "status",
+        "publish_at",
+        "body_html",
+        "created_at",
+        "updated_at",
+        "created_by",
+    ]
     search_columns = ["title", "column", "status", "department", "document_number"]
     order_columns = ["column", "title", "status", "publish_at"]
     base_order = ("id", "desc")
@@ -121,15 +147,23 @@ class ArticleAdminView(ModelView):
     formatters_columns = {
         "column": lambda value: articles.COLUMNS.get(value, value),
         "status": lambda value: articles.STATUSES.get(value, value),
-        "publish_at": beijing_time, "created_at": beijing_time, "updated_at": beijing_time,
+        "publish_at": beijing_time,
+        "created_at": beijing_time,
+        "updated_at": beijing_time,
         # Sanitised on save, and once more here: staff see the text as the portal shows it.
         "body_html": lambda value: Markup(articles.sanitize(value)),
         "created_by": lambda value: value or "",
     }
     label_columns = {
-        "column": _l("Column"), "title": _l("Title"), "department": _l("Issued by"),
-        "document_number": _l("Reference number"), "body_html": _l("Text"), "status": _l("Status"),
-        "publish_at": _l("Publishing time"), "created_at": _l("Created at"), "updated_at": _l("Updated at"),
+        "column": _l("Column"),
+        "title": _l("Title"),
+        "department": _l("Issued by"),
+        "document_number": _l("Reference number"),
+        "body_html": _l("Text"),
+        "status": _l("Status"),
+        "publish_at": _l("Publishing time"),
+        "created_at": _l("Created at"),
+        "updated_at": _l("Updated at"),
         "created_by": _l("Created by"),
     }
     show_template = "admin/article_show.html"
@@ -159,12 +193,20 @@ class ArticleAdminView(ModelView):
 
     @action("publish", _l("Publish"), _l("Publish the selected articles?"), "fa-check", multiple=True, single=True)
     def publish(self, items):
-        return self._apply(items, articles.publish,
-                           lambda n: _l("%(n)s article(s) published (scheduled ones appear at their publishing time)",
-                                        n=n))
+        return self._apply(
+            items,
+            articles.publish,
+            lambda n: _l("%(n)s article(s) published (scheduled ones appear at their publishing time)", n=n),
+        )
 
-    @action("unpublish", _l("Withdraw"), _l("Withdraw the selected articles from the portal?"), "fa-undo",
-            multiple=True, single=True)
+    @action(
+        "unpublish",
+        _l("Withdraw"),
+        _l("Withdraw the selected articles from the portal?"),
+        "fa-undo",
+        multiple=True,
+        single=True,
+    )
     def unpublish(self, items):
         return self._apply(items, articles.unpublish, lambda n: _l("%(n)s article(s) withdrawn", n=n))
 
@@ -192,9 +234,13 @@ class ArticleAttachmentView(BaseView):
             else:
                 self._store(article, upload.filename, upload.read())
             return redirect(url_for("ArticleAttachmentView.attachments", article_id=article.id))
-        return self.render_template("admin/article_attachments.html", article=article,
-                                    formats=", ".join(f.upper() for f in articles.ATTACHMENT_FORMATS),
-                                    max_mb=articles.ATTACHMENT_MAX_MB, file_size=_file_size)
+        return self.render_template(
+            "admin/article_attachments.html",
+            article=article,
+            formats=", ".join(f.upper() for f in articles.ATTACHMENT_FORMATS),
+            max_mb=articles.ATTACHMENT_MAX_MB,
+            file_size=_file_size,
+        )
 
     @staticmethod
     def _store(article, filename, data):
@@ -233,8 +279,13 @@ class ArticleAttachmentView(BaseView):
         if attachment is None:
             abort(404)
         try:
-            return send_file(storage.path_of(attachment.stored_name), mimetype=attachment.content_type,
-                             as_attachment=True, download_name=attachment.original_name, max_age=0)
+            return send_file(
+                storage.path_of(attachment.stored_name),
+                mimetype=attachment.content_type,
+                as_attachment=True,
+                download_name=attachment.original_name,
+                max_age=0,
+            )
         except FileNotFoundError:
             abort(404)
 
@@ -246,7 +297,13 @@ def _file_size(size: int) -> str:
 
 
 def register_article_views(appbuilder):
-    appbuilder.add_view(ArticleAdminView, "Articles", label=_l("Articles"), icon="fa-file-text-o",
-                        category="Portal content", category_label=_l("Portal content"),
-                        category_icon="fa-newspaper-o")
+    appbuilder.add_view(
+        ArticleAdminView,
+        "Articles",
+        label=_l("Articles"),
+        icon="fa-file-text-o",
+        category="Portal content",
+        category_label=_l("Portal content"),
+        category_icon="fa-newspaper-o",
+    )
     appbuilder.add_view_no_menu(ArticleAttachmentView)

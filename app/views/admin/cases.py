@@ -30,10 +30,18 @@ class ApplicationAdminView(ModelView):
     show_columns = ["number", "item", "applicant_name", "status", "submitted_at", "data"]
     search_columns = ["number", "status", "item"]
     base_order = ("submitted_at", "desc")
-    formatters_columns = DISPLAY | {"status": lambda value: STATUS_LABELS.get(value, value),
-                                    "submitted_at": DISPLAY["created_at"]}
-    label_columns = {"number": _l("Application number"), "item": _l("Item"), "applicant_name": _l("Applicant"),
-                     "status": _l("Status"), "submitted_at": _l("Submitted at"), "data": _l("Form data")}
+    formatters_columns = DISPLAY | {
+        "status": lambda value: STATUS_LABELS.get(value, value),
+        "submitted_at": DISPLAY["created_at"],
+    }
+    label_columns = {
+        "number": _l("Application number"),
+        "item": _l("Item"),
+        "applicant_name": _l("Applicant"),
+        "status": _l("Status"),
+        "submitted_at": _l("Submitted at"),
+        "data": _l("Form data"),
+    }
     show_template = "admin/case_show.html"
     # The officer's data scope (item groups, province) and never a draft.
     base_filters = [
@@ -72,13 +80,19 @@ class CaseCorrectionView(BaseView):
             for name in _returnable_fields(application):
                 problem = request.form.get(f"defect_field_{name}", "").strip()
                 if request.form.get(f"flag_field_{name}") and problem:
-                    defects.append({"field": name, "label": str(applications.FIELD_LABELS[name]),
-                                    "problem": problem[:300]})
+                    defects.append(
+                        {"field": name, "label": str(applications.FIELD_LABELS[name]), "problem": problem[:300]}
+                    )
             try:
                 if not defects:
                     raise FieldErrors({"defects": _l("Mark at least one material or field with its problem")})
-                applications.request_correction(application, actor=g.user, reason=request.form.get("reason", ""),
-                                                defects=defects, office=str(_l("Acceptance office")))
+                applications.request_correction(
+                    application,
+                    actor=g.user,
+                    reason=request.form.get("reason", ""),
+                    defects=defects,
+                    office=str(_l("Acceptance office")),
+                )
                 db.session.commit()
             except FieldErrors as refused:
                 db.session.rollback()
@@ -90,9 +104,15 @@ class CaseCorrectionView(BaseView):
             else:
                 flash(_l("Case %(number)s returned for correction", number=application.number), "success")
                 return redirect(url_for("ApplicationAdminView.list"))
-        return self.render_template("admin/case_return.html", application=application, errors=errors,
-                                    fields=[(name, applications.FIELD_LABELS[name], data.get(name, ""))
-                                            for name in _returnable_fields(application)
-                                            for data in [json.loads(application.data or "{}")]],
-                                    can_return=workflow.can(application, "request_correction"),
-                                    status_labels=STATUS_LABELS)
+        return self.render_template(
+            "admin/case_return.html",
+            application=application,
+            errors=errors,
+            fields=[
+                (name, applications.FIELD_LABELS[name], data.get(name, ""))
+                for name in _returnable_fields(application)
+                for data in [json.loads(application.data or "{}")]
+            ],
+            can_return=workflow.can(application, "request_correction"),
+            status_labels=STATUS_LABELS,
+        )

@@ -20,17 +20,25 @@ class StatisticsView(BaseView):
     @has_access
     def index(self):
         report = statistics.build_report()
-        return self.render_template("admin/statistics.html", report=report, columns=statistics.COLUMNS,
-                                    status_labels=STATUS_LABELS)
+        return self.render_template(
+            "admin/statistics.html", report=report, columns=statistics.COLUMNS, status_labels=STATUS_LABELS
+        )
 
     @expose("/export.csv")
     @has_access
     def export(self):
         report = statistics.build_report()
-        header = [gettext("Item group"), gettext("Item"), *[str(STATUS_LABELS[s]) for s in statistics.COLUMNS],
-                  gettext("Total")]
+        header = [
+            gettext("Item group"),
+            gettext("Item"),
+            *[str(STATUS_LABELS[s]) for s in statistics.COLUMNS],
+            gettext("Total"),
+        ]
         out = io.StringIO()
         out.write("\ufeff")  # so that spreadsheet programs read the Chinese as UTF-8
         csv.writer(out).writerows(statistics.csv_rows(report, header))
-        return Response(out.getvalue(), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename=statistics-{report.month_start:%Y-%m}.csv"})
+        return Response(
+            out.getvalue(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f"attachment; filename=statistics-{report.month_start:%Y-%m}.csv"},
+        )

@@ -36,9 +36,12 @@ class CaseWorkflowView(BaseView):
     def queue(self):
         actions = self._allowed_actions()
         statuses = sorted({s for a in actions for s in TRANSITIONS[a].sources})
-        query = (db.session.query(Application).join(Account, Application.account_id == Account.id)
-                 .join(ServiceItem, Application.item_id == ServiceItem.id)
-                 .filter(Application.status.in_(statuses), case_scope.condition(g.user)))
+        query = (
+            db.session.query(Application)
+            .join(Account, Application.account_id == Account.id)
+            .join(ServiceItem, Application.item_id == ServiceItem.id)
+            .filter(Application.status.in_(statuses), case_scope.condition(g.user))
+        )
         number = request.args.get("number", "").strip()[:32]
         name = request.args.get("name", "").strip()[:50]
         item = request.args.get("item", "").strip()[:100]
@@ -46,8 +49,9 @@ class CaseWorkflowView(BaseView):
         if number:
             query = query.filter(Application.number == number)
         if name:
-            query = query.filter(Account.real_name.like(name.replace("%", r"\%").replace("_", r"\_") + "%",
-                                                        escape="\\"))
+            query = query.filter(
+                Account.real_name.like(name.replace("%", r"\%").replace("_", r"\_") + "%", escape="\\")
+            )
         if item:
             query = query.filter(ServiceItem.name.contains(item))
         if status in statuses:
@@ -56,14 +60,18 @@ class CaseWorkflowView(BaseView):
         rows = []
         for application in query.order_by(Application.submitted_at).limit(500):
             clock = deadlines.case_clock(application, calendar)
-            rows.append({
-                "case": application, "clock": clock,
-                "acceptance_overdue": deadlines.acceptance_overdue(application, calendar),
-                "sort": (clock.deadline if clock else application.submitted_at.date()),
-            })
+            rows.append(
+                {
+                    "case": application,
+                    "clock": clock,
+                    "acceptance_overdue": deadlines.acceptance_overdue(application, calendar),
+                    "sort": (clock.deadline if clock else application.submitted_at.date()),
+                }
+            )
         rows.sort(key=lambda row: row["sort"])
-        return self.render_template("admin/workflow_queue.html", rows=rows, statuses=statuses,
-                                    status_labels=STATUS_LABELS, args=request.args)
+        return self.render_template(
+            "admin/workflow_queue.html", rows=rows, statuses=statuses, status_labels=STATUS_LABELS, args=request.args
+        )
 
     def _case(self, case_id: int) -> Application:
         application = db.session.get(Application, case_id)
@@ -81,8 +89,13 @@ class CaseWorkflowView(BaseView):
             if action not in self._allowed_actions():
                 abort(403)
             try:
-                case_handling.handle(application, action, actor=g.user, reason=request.form.get("reason", ""),
-                                     ip=request.remote_addr or "")
+                case_handling.handle(
+                    application,
+                    action,
+                    actor=g.user,
+                    reason=request.form.get("reason", ""),
+                    ip=request.remote_addr or "",
+                )
                 db.session.commit()
             except FieldErrors as refused:
                 db.session.rollback()
@@ -98,11 +111,20 @@ class CaseWorkflowView(BaseView):
         possible = [a for a in self._allowed_actions() if workflow.can(application, a)]
         events = [(e, json.loads(e.defects) if e.defects else []) for e in application.events]
         return self.render_template(
-            "admin/workflow_case.html", application=application, events=events, possible=possible,
-            errors=errors, status_labels=STATUS_LABELS, transitions=TRANSITIONS, notice_kinds=notices.NOTICE_KINDS,
-            action_labels=case_handling.ACTION_LABELS, clock=deadlines.case_clock(application, calendar),
+            "admin/workflow_case.html",
+            application=application,
+            events=events,
+            possible=possible,
+            errors=errors,
+            status_labels=STATUS_LABELS,
+            transitions=TRANSITIONS,
+            notice_kinds=notices.NOTICE_KINDS,
+            action_labels=case_handling.ACTION_LABELS,
+            clock=deadlines.case_clock(application, calendar),
             acceptance_overdue=deadlines.acceptance_overdue(application, calendar),
-            data=json.loads(application.data or "{}"), needs_reason=case_handling.NEEDS_REASON)
+            data=json.loads(application.data or "{}"),
+            needs_reason=case_handling.NEEDS_REASON,
+        )
 
     @expose("/attachment/<int:attachment_id>")
     @has_access
@@ -111,8 +133,12 @@ class CaseWorkflowView(BaseView):
         if item is None:
             abort(404)
         self._case(item.application_id)  # a draft, or a case outside the officer's scope, is not found
-        return send_file(storage.path_of(item.stored_name), mimetype=item.content_type, as_attachment=True,
-                         download_name=item.original_name)
+        return send_file(
+            storage.path_of(item.stored_name),
+            mimetype=item.content_type,
+            as_attachment=True,
+            download_name=item.original_name,
+        )
 
     @expose("/case/<int:case_id>/notice/<int:event_id>")
     @has_access
@@ -122,8 +148,12 @@ class CaseWorkflowView(BaseView):
         event = next((e for e in application.events if e.id == event_id), None)
         if event is None or notices.notice_kind(event) is None:
             abort(404)
-        return send_file(io.BytesIO(notices.notice_pdf(event)), mimetype="application/pdf", as_attachment=True,
-                         download_name=notices.file_name(event))
+        return send_file(
+            io.BytesIO(notices.notice_pdf(event)),
+            mimetype="application/pdf",
+            as_attachment=True,
+            download_name=notices.file_name(event),
+        )
 
 
 class CalendarOverrideAdminView(ModelView):

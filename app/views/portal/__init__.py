@@ -17,9 +17,22 @@ from app.views.portal.services import services_bp
 from app.views.portal.user_center import user_center_bp
 from app.views.portal.verification_api import verification_bp
 
-PORTAL_BLUEPRINTS = (home_bp, help_bp, language_bp, auth_bp, recovery_bp, user_center_bp, verification_bp,
-                     face_bp, services_bp, cases_bp, photo_tool_bp, articles_bp, queries_bp,
-                     certificates_bp)
+PORTAL_BLUEPRINTS = (
+    home_bp,
+    help_bp,
+    language_bp,
+    auth_bp,
+    recovery_bp,
+    user_center_bp,
+    verification_bp,
+    face_bp,
+    services_bp,
+    cases_bp,
+    photo_tool_bp,
+    articles_bp,
+    queries_bp,
+    certificates_bp,
+)
 
 
 def register_portal(app):

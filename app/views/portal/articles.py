@@ -29,8 +29,13 @@ def file_size(size: int) -> str:
 @articles_bp.app_context_processor
 def articles_context():
     """What the article templates (and the home page's partial) call."""
-    return {"article_url": article_url, "article_column_url": column_url, "file_size": file_size,
-            "article_columns": articles.COLUMNS, "latest_by_column": articles.latest_by_column}
+    return {
+        "article_url": article_url,
+        "article_column_url": column_url,
+        "file_size": file_size,
+        "article_columns": articles.COLUMNS,
+        "latest_by_column": articles.latest_by_column,
+    }
 
 
 def column_list(path: str):
@@ -51,11 +56,18 @@ def column_list(path: str):
     if error is None:
         results = articles.search(column, keyword=keyword, year=year, page=page_number)
     html = render_template(
-        "portal/articles/list.html", column=column, title=articles.COLUMNS[column], active_nav=path,
-        results=results, error=error, keyword=raw_keyword[:articles.KEYWORD_MAX_LENGTH * 2],
-        year=year, years=articles.available_years(column),
+        "portal/articles/list.html",
+        column=column,
+        title=articles.COLUMNS[column],
+        active_nav=path,
+        results=results,
+        error=error,
+        keyword=raw_keyword[: articles.KEYWORD_MAX_LENGTH * 2],
+        year=year,
+        years=articles.available_years(column),
         page_args={name: value for name, value in (("q", keyword), ("year", year)) if value},
-        keyword_max=articles.KEYWORD_MAX_LENGTH)
+        keyword_max=articles.KEYWORD_MAX_LENGTH,
+    )
     return html, 400 if error else 200
 
 
@@ -69,8 +81,13 @@ def detail(path, article_id):
     article = articles.published_article(article_id, column)
     if article is None:
         abort(404)  # drafts and articles scheduled for later do not exist for the public
-    return render_template("portal/articles/detail.html", article=article, column=column,
-                           column_title=articles.COLUMNS[column], active_nav=path)
+    return render_template(
+        "portal/articles/detail.html",
+        article=article,
+        column=column,
+        column_title=articles.COLUMNS[column],
+        active_nav=path,
+    )
 
 
 @articles_bp.route("/articles/attachments/<int:attachment_id>")
@@ -79,7 +96,12 @@ def attachment(attachment_id):
     if item is None:
         abort(404)
     try:
-        return send_file(storage.path_of(item.stored_name), mimetype=item.content_type, as_attachment=True,
-                         download_name=item.original_name, max_age=0)
+        return send_file(
+            storage.path_of(item.stored_name),
+            mimetype=item.content_type,
+            as_attachment=True,
+            download_name=item.original_name,
+            max_age=0,
+        )
     except FileNotFoundError:
         abort(404)

@@ -93,6 +93,7 @@ def _validity_end_missing(form, prefix: str = "") -> bool:
 
 # --- login ------------------------------------------------------------------------
 
+
 @auth_bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_citizen() is not None:
@@ -104,9 +105,12 @@ def login():
     show_captcha = login_service.captcha_required(kind, form.identifier.data or "")
     if form.validate_on_submit():
         outcome = login_service.authenticate(
-            kind, form.identifier.data, form.password.data,
-            captcha_passed=(captcha_passed(request.form.get("captcha_id"), form.captcha.data)
-                            if show_captcha else None),
+            kind,
+            form.identifier.data,
+            form.password.data,
+            captcha_passed=(
+                captcha_passed(request.form.get("captcha_id"), form.captcha.data) if show_captcha else None
+            ),
             ip=client_ip(),
         )
         db.session.commit()
@@ -129,6 +133,7 @@ def logout():
 
 # --- registration ---------------------------------------------------------------------
 
+
 @auth_bp.route("/register")
 def register_choice():
     return render_template("portal/account/register_choice.html")
@@ -139,8 +144,10 @@ def register_personal_page():
     form = PersonalRegisterForm()
     if form_is_complete(form, ""):
         registration = PersonalRegistration(
-            person=person_from_form(form), phone=form.phone.data.strip(),
-            email=form.email.data, password=form.password.data,
+            person=person_from_form(form),
+            phone=form.phone.data.strip(),
+            email=form.email.data,
+            password=form.password.data,
         )
         done = _register(form, register_personal, registration)
         if done is not None:
@@ -154,9 +161,13 @@ def register_legal_page():
     form = LegalRegisterForm()
     if form_is_complete(form, "rep_"):
         registration = LegalRegistration(
-            entity_type=form.entity_type.data, enterprise_name=form.enterprise_name.data,
-            uscc=form.uscc.data, legal_rep=person_from_form(form, "rep_"),
-            phone=form.phone.data.strip(), email=form.email.data, password=form.password.data,
+            entity_type=form.entity_type.data,
+            enterprise_name=form.enterprise_name.data,
+            uscc=form.uscc.data,
+            legal_rep=person_from_form(form, "rep_"),
+            phone=form.phone.data.strip(),
+            email=form.email.data,
+            password=form.password.data,
         )
         done = _register(form, register_legal, registration)
         if done is not None:

@@ -22,11 +22,13 @@ cases_bp = Blueprint("cases", __name__, url_prefix="/user")
 @citizen_required
 def index():
     account = current_citizen()
-    cases = (db.session.query(Application).filter(Application.account_id == account.id,
-                                                  Application.status != Status.DRAFT)
-             .order_by(Application.submitted_at.desc()).all())
-    return render_template("portal/user/cases.html", cases=cases, status_labels=STATUS_LABELS,
-                           active_nav="user-center")
+    cases = (
+        db.session.query(Application)
+        .filter(Application.account_id == account.id, Application.status != Status.DRAFT)
+        .order_by(Application.submitted_at.desc())
+        .all()
+    )
+    return render_template("portal/user/cases.html", cases=cases, status_labels=STATUS_LABELS, active_nav="user-center")
 
 
 def _own(number):
@@ -42,11 +44,17 @@ def _own(number):
 def detail(number):
     application = _own(number)
     events = [(event, json.loads(event.defects) if event.defects else []) for event in application.events]
-    return render_template("portal/user/case.html", application=application, events=events,
-                           case_clock=deadlines.case_clock(application, WorkingCalendar.from_database()),
-                           status_labels=STATUS_LABELS, transitions=TRANSITIONS, notice_kinds=notices.NOTICE_KINDS,
-                           materials={m.id: m for m in application.item.materials},
-                           active_nav="user-center")
+    return render_template(
+        "portal/user/case.html",
+        application=application,
+        events=events,
+        case_clock=deadlines.case_clock(application, WorkingCalendar.from_database()),
+        status_labels=STATUS_LABELS,
+        transitions=TRANSITIONS,
+        notice_kinds=notices.NOTICE_KINDS,
+        materials={m.id: m for m in application.item.materials},
+        active_nav="user-center",
+    )
 
 
 @cases_bp.route("/cases/<number>/notices/<int:event_id>.pdf")
@@ -57,8 +65,12 @@ def notice(number, event_id):
     event = next((e for e in application.events if e.id == event_id), None)
     if event is None or notices.notice_kind(event) is None:
         abort(404)
-    response = send_file(io.BytesIO(notices.notice_pdf(event)), mimetype="application/pdf", as_attachment=True,
-                         download_name=notices.file_name(event))
+    response = send_file(
+        io.BytesIO(notices.notice_pdf(event)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=notices.file_name(event),
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -69,22 +81,32 @@ def attachment(attachment_id):
     item = db.session.get(Attachment, attachment_id)
     if item is None or not applications.visible_to(current_citizen(), item.application):
         abort(404)
-    return send_file(storage.path_of(item.stored_name), mimetype=item.content_type, as_attachment=True,
-                     download_name=item.original_name)
+    return send_file(
+        storage.path_of(item.stored_name),
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=item.original_name,
+    )
 
 
 @cases_bp.route("/messages")
 @citizen_required
 def messages():
     account = current_citizen()
-    rows = (db.session.query(InboxMessage).filter_by(account_id=account.id)
-            .order_by(InboxMessage.id.desc()).limit(200).all())
+    rows = (
+        db.session.query(InboxMessage)
+        .filter_by(account_id=account.id)
+        .order_by(InboxMessage.id.desc())
+        .limit(200)
+        .all()
+    )
     unread = [m for m in rows if m.read_at is None]
     for message in unread:
         message.read_at = clock.now()
     db.session.commit()
-    return render_template("portal/user/messages.html", messages=rows, unread_ids={m.id for m in unread},
-                           active_nav="user-center")
+    return render_template(
+        "portal/user/messages.html", messages=rows, unread_ids={m.id for m in unread}, active_nav="user-center"
+    )
 
 
 def unread_count(account) -> int:

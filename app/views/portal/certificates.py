@@ -67,10 +67,16 @@ def index():
             flash(_l("Endorsed successfully!"), "success")
             return redirect(url_for("certificates.index"))
     cards = [_card(c) for c in certificates.certificates_of(account)]
-    return render_template("portal/user/certificates.html", cards=cards, purposes=certificates.PURPOSES,
-                           errors=errors, values=values, open_dialog=open_dialog,
-                           detail_max=certificates.PURPOSE_DETAIL_MAX, active_nav="user-center"), \
-        (422 if errors else 200)
+    return render_template(
+        "portal/user/certificates.html",
+        cards=cards,
+        purposes=certificates.PURPOSES,
+        errors=errors,
+        values=values,
+        open_dialog=open_dialog,
+        detail_max=certificates.PURPOSE_DETAIL_MAX,
+        active_nav="user-center",
+    ), (422 if errors else 200)
 
 
 @certificates_bp.route("/user/certificates/<int:certificate_id>/preview.png")
@@ -94,20 +100,30 @@ def download(certificate_id, fmt):
         return redirect(url_for("certificates.index"))
     endorsement = certificates.latest_endorsement(certificate)
     data = certificate_documents.document(endorsement, fmt)
-    response = send_file(io.BytesIO(data), mimetype=certificate_documents.FORMATS[fmt], as_attachment=True,
-                         download_name=certificate_documents.file_name(endorsement, fmt))
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=certificate_documents.FORMATS[fmt],
+        as_attachment=True,
+        download_name=certificate_documents.file_name(endorsement, fmt),
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
 # --- 证照核验, for anyone ------------------------------------------------------
 
+
 @certificates_bp.route("/certificates/verify/<code>")
 def verify(code):
     result = certificates.verify_code(code)
-    return render_template("portal/certificates/verify.html", result=result, code=code,
-                           public_key=_public_key(), kind_titles=certificates.KIND_TITLES,
-                           purposes=certificates.PURPOSES), (200 if result.found else 404)
+    return render_template(
+        "portal/certificates/verify.html",
+        result=result,
+        code=code,
+        public_key=_public_key(),
+        kind_titles=certificates.KIND_TITLES,
+        purposes=certificates.PURPOSES,
+    ), (200 if result.found else 404)
 
 
 @certificates_bp.route("/certificates/verify", methods=["GET", "POST"])
@@ -131,10 +147,15 @@ def verify_upload():
                 code = json.loads(signed["payload"])["endorsement"]["code"]
                 result = certificates.verify_code(code)
                 file_matches = result.found and _stored_payload(code) == signed["payload"]
-    return render_template("portal/certificates/verify_upload.html", error=error, result=result,
-                           file_matches=file_matches, public_key=_public_key(),
-                           kind_titles=certificates.KIND_TITLES, purposes=certificates.PURPOSES), \
-        (422 if error else 200)
+    return render_template(
+        "portal/certificates/verify_upload.html",
+        error=error,
+        result=result,
+        file_matches=file_matches,
+        public_key=_public_key(),
+        kind_titles=certificates.KIND_TITLES,
+        purposes=certificates.PURPOSES,
+    ), (422 if error else 200)
 
 
 def _public_key() -> str:

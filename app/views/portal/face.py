@@ -103,22 +103,24 @@ def verify(purpose):
         url = provider.mini_program_url(channel) or url_for("face.mini_program", channel=channel, _external=True)
         mini_programs.append({"channel": channel, "url": url, "qr": qr_data_url(url)})
     mobile_url = url_for("face.mobile", token=session.token, _external=True)
-    return _no_store(render_template(
-        "portal/face/verify.html",
-        purpose=purpose,
-        purpose_label=PURPOSE_LABELS[purpose],
-        mini_programs=mini_programs,
-        mobile_url=mobile_url,
-        mobile_qr=qr_data_url(mobile_url),
-        status_url=url_for("face.status_json", token=session.token),
-        target=target,
-        continue_action=url_for("face.continue_to", token=session.token),
-        continue_url=url_for("face.continue_to", token=session.token, purpose=purpose, next=target),
-        manual_seconds=MANUAL_JUMP_SECONDS,
-        poll_seconds=POLL_SECONDS,
-        expires_in=session.expires_in,
-        active_nav=PURPOSE_NAV[purpose],
-    ))
+    return _no_store(
+        render_template(
+            "portal/face/verify.html",
+            purpose=purpose,
+            purpose_label=PURPOSE_LABELS[purpose],
+            mini_programs=mini_programs,
+            mobile_url=mobile_url,
+            mobile_qr=qr_data_url(mobile_url),
+            status_url=url_for("face.status_json", token=session.token),
+            target=target,
+            continue_action=url_for("face.continue_to", token=session.token),
+            continue_url=url_for("face.continue_to", token=session.token, purpose=purpose, next=target),
+            manual_seconds=MANUAL_JUMP_SECONDS,
+            poll_seconds=POLL_SECONDS,
+            expires_in=session.expires_in,
+            active_nav=PURPOSE_NAV[purpose],
+        )
+    )
 
 
 @face_bp.route("/status/<token>")
@@ -149,8 +151,13 @@ def continue_to(token):
     session = face.session_for(token, account.id)
     if session is not None:
         purpose, target = session.purpose, session.target
-        flash(_l("Face recognition has not been completed yet. Please scan the QR code with the "
-                 "mini-program and complete face recognition first."), "warning")
+        flash(
+            _l(
+                "Face recognition has not been completed yet. Please scan the QR code with the "
+                "mini-program and complete face recognition first."
+            ),
+            "warning",
+        )
     else:
         purpose = request.args.get("purpose")
         target = request.args.get("next")
@@ -172,8 +179,7 @@ def mini_program(channel):
     """Stands for the mini-program's landing page that the 第一步 QR codes open."""
     if channel not in CHANNELS:
         abort(404)
-    return _no_store(render_template("portal/face/mini_program.html", channel=channel,
-                                     channel_label=CHANNELS[channel]))
+    return _no_store(render_template("portal/face/mini_program.html", channel=channel, channel_label=CHANNELS[channel]))
 
 
 @face_bp.route("/m/<token>")
@@ -191,8 +197,11 @@ def mobile_start(token):
         face.check_usable(token)
     except face.FaceError as error:
         return _invalid(error.reason)
-    return _no_store(render_template("portal/face/mobile_liveness.html", token=token,
-                                     liveness_seconds=LIVENESS_SECONDS, failed=False))
+    return _no_store(
+        render_template(
+            "portal/face/mobile_liveness.html", token=token, liveness_seconds=LIVENESS_SECONDS, failed=False
+        )
+    )
 
 
 @face_bp.route("/m/<token>/complete", methods=["POST"])
@@ -201,8 +210,17 @@ def mobile_complete(token):
         face.complete(token, evidence=request.form.to_dict())
     except face.FaceError as error:
         if error.reason == "failed":
-            return _no_store(render_template("portal/face/mobile_liveness.html", token=token,
-                                             liveness_seconds=LIVENESS_SECONDS, failed=True), 422)
+            return _no_store(
+                render_template(
+                    "portal/face/mobile_liveness.html", token=token, liveness_seconds=LIVENESS_SECONDS, failed=True
+                ),
+                422,
+            )
         return _invalid(error.reason)
-    return _no_store(render_template("portal/face/mobile_success.html", return_seconds=RETURN_SECONDS,
-                                     return_url=url_for("face.mini_program", channel="wechat")))
+    return _no_store(
+        render_template(
+            "portal/face/mobile_success.html",
+            return_seconds=RETURN_SECONDS,
+            return_url=url_for("face.mini_program", channel="wechat"),
+        )
+    )

@@ -24,25 +24,32 @@ def entity_type_choices():
     return [SelectChoice(key.value, label) for key, label in LEGAL_ENTITY_TYPE_LABELS.items()]
 
 
-VALIDITY_CHOICES = [SelectChoice("5", _l("5 years")), SelectChoice("10", _l("10 years")),
-                    SelectChoice("20", _l("20 years")), SelectChoice("long", _l("Long-term"))]
-GENDER_CHOICES = [SelectChoice("", _l("Please choose")), SelectChoice("M", _l("Male")),
-                  SelectChoice("F", _l("Female"))]
+VALIDITY_CHOICES = [
+    SelectChoice("5", _l("5 years")),
+    SelectChoice("10", _l("10 years")),
+    SelectChoice("20", _l("20 years")),
+    SelectChoice("long", _l("Long-term")),
+]
+GENDER_CHOICES = [SelectChoice("", _l("Please choose")), SelectChoice("M", _l("Male")), SelectChoice("F", _l("Female"))]
 
 
 def _person_fields(prefix: str):
     """A person's identity-document fields, named with ``prefix``."""
     return {
-        prefix + "document_type": SelectField(_l("Document type"), choices=document_type_choices(),
-                                              validators=[required()]),
+        prefix + "document_type": SelectField(
+            _l("Document type"), choices=document_type_choices(), validators=[required()]
+        ),
         prefix + "name": StringField(_l("Name"), validators=[required(), Length(max=100)]),
         prefix + "document_number": StringField(_l("Document number"), validators=[required(), Length(max=40)]),
-        prefix + "passport_country": StringField(_l("Issuing country (foreign passports)"),
-                                                 validators=[Optional(), Length(max=64)]),
-        prefix + "valid_from": DateField(_l("Valid from"), validators=[InputRequired(message=REQUIRED)],
-                                         format="%Y-%m-%d"),
-        prefix + "validity": RadioField(_l("Validity"), choices=VALIDITY_CHOICES, validators=[Optional()],
-                                        validate_choice=False),
+        prefix + "passport_country": StringField(
+            _l("Issuing country (foreign passports)"), validators=[Optional(), Length(max=64)]
+        ),
+        prefix + "valid_from": DateField(
+            _l("Valid from"), validators=[InputRequired(message=REQUIRED)], format="%Y-%m-%d"
+        ),
+        prefix + "validity": RadioField(
+            _l("Validity"), choices=VALIDITY_CHOICES, validators=[Optional()], validate_choice=False
+        ),
         prefix + "valid_to": DateField(_l("Valid until"), validators=[Optional()], format="%Y-%m-%d"),
     }
 
@@ -52,24 +59,36 @@ class _AccountFields(FlaskForm):
     sms_code = StringField(_l("SMS verification code"), validators=[required(), Length(max=6)])
     email = StringField(_l("Email"), validators=[required(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[required(), Length(max=128)])
-    password_confirm = PasswordField(_l("Confirm password"), validators=[
-        required(), EqualTo("password", message=_l("The two passwords do not match"))])
-    agree = BooleanField(_l("I have read and agree to"), validators=[
-        DataRequired(message=_l("Please read and agree to the user agreement and privacy policy"))])
+    password_confirm = PasswordField(
+        _l("Confirm password"),
+        validators=[required(), EqualTo("password", message=_l("The two passwords do not match"))],
+    )
+    agree = BooleanField(
+        _l("I have read and agree to"),
+        validators=[DataRequired(message=_l("Please read and agree to the user agreement and privacy policy"))],
+    )
 
 
-PersonalRegisterForm = type("PersonalRegisterForm", (_AccountFields,), {
-    **_person_fields(""),
-    "gender": SelectField(_l("Gender"), choices=GENDER_CHOICES, validators=[required()]),
-    "birth_date": DateField(_l("Date of birth"), validators=[Optional()], format="%Y-%m-%d"),
-})
+PersonalRegisterForm = type(
+    "PersonalRegisterForm",
+    (_AccountFields,),
+    {
+        **_person_fields(""),
+        "gender": SelectField(_l("Gender"), choices=GENDER_CHOICES, validators=[required()]),
+        "birth_date": DateField(_l("Date of birth"), validators=[Optional()], format="%Y-%m-%d"),
+    },
+)
 
-LegalRegisterForm = type("LegalRegisterForm", (_AccountFields,), {
-    "entity_type": SelectField(_l("Legal-entity type"), choices=entity_type_choices(), validators=[required()]),
-    "enterprise_name": StringField(_l("Name of the organisation"), validators=[required(), Length(max=200)]),
-    "uscc": StringField(_l("Unified social credit code"), validators=[required(), Length(max=18)]),
-    **_person_fields("rep_"),
-})
+LegalRegisterForm = type(
+    "LegalRegisterForm",
+    (_AccountFields,),
+    {
+        "entity_type": SelectField(_l("Legal-entity type"), choices=entity_type_choices(), validators=[required()]),
+        "enterprise_name": StringField(_l("Name of the organisation"), validators=[required(), Length(max=200)]),
+        "uscc": StringField(_l("Unified social credit code"), validators=[required(), Length(max=18)]),
+        **_person_fields("rep_"),
+    },
+)
 
 
 class LoginForm(FlaskForm):
@@ -89,32 +108,43 @@ class SecurityCheckForm(FlaskForm):
 
 
 class CancelAccountForm(SecurityCheckForm):
-    confirm = BooleanField(_l("I understand that after cancellation I can no longer sign in with this account"),
-                           validators=[DataRequired(message=_l("Please confirm that you want to cancel the account"))])
+    confirm = BooleanField(
+        _l("I understand that after cancellation I can no longer sign in with this account"),
+        validators=[DataRequired(message=_l("Please confirm that you want to cancel the account"))],
+    )
 
 
 class NewPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[required(), Length(max=128)])
-    password_confirm = PasswordField(_l("Confirm password"), validators=[
-        required(), EqualTo("password", message=_l("The two passwords do not match"))])
+    password_confirm = PasswordField(
+        _l("Confirm password"),
+        validators=[required(), EqualTo("password", message=_l("The two passwords do not match"))],
+    )
 
 
-LegalRepCheckForm = type("LegalRepCheckForm", (FlaskForm,), {
-    "enterprise_name": StringField(_l("Name of the organisation"), validators=[required(), Length(max=200)]),
-    "uscc": StringField(_l("Unified social credit code"), validators=[required(), Length(max=18)]),
-    **_person_fields("rep_"),
-})
+LegalRepCheckForm = type(
+    "LegalRepCheckForm",
+    (FlaskForm,),
+    {
+        "enterprise_name": StringField(_l("Name of the organisation"), validators=[required(), Length(max=200)]),
+        "uscc": StringField(_l("Unified social credit code"), validators=[required(), Length(max=18)]),
+        **_person_fields("rep_"),
+    },
+)
 
 
 class LegalRepApplyForm(NewPasswordForm):
-    phone = StringField(_l("Mobile phone number of the new legal representative"),
-                        validators=[required(), Length(max=11)])
+    phone = StringField(
+        _l("Mobile phone number of the new legal representative"), validators=[required(), Length(max=11)]
+    )
     sms_code = StringField(_l("SMS verification code"), validators=[required(), Length(max=6)])
 
 
 class ConfirmForm(FlaskForm):
-    confirm = BooleanField(_l("I understand that after cancellation I can no longer sign in with this account"),
-                           validators=[DataRequired(message=_l("Please confirm that you want to cancel the account"))])
+    confirm = BooleanField(
+        _l("I understand that after cancellation I can no longer sign in with this account"),
+        validators=[DataRequired(message=_l("Please confirm that you want to cancel the account"))],
+    )
 
 
 class ChangePhoneForm(FlaskForm):
@@ -129,8 +159,10 @@ class ChangeEmailForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[required(), Length(max=128)])
     new_password = PasswordField(_l("New password"), validators=[required(), Length(max=128)])
-    password_confirm = PasswordField(_l("Confirm password"), validators=[
-        required(), EqualTo("new_password", message=_l("The two passwords do not match"))])
+    password_confirm = PasswordField(
+        _l("Confirm password"),
+        validators=[required(), EqualTo("new_password", message=_l("The two passwords do not match"))],
+    )
 
 
 class SmsCodeForm(FlaskForm):

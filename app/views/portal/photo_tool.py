@@ -23,12 +23,21 @@ DOWNLOAD_NAME = f"photo-{photo_tool.PHOTO_WIDTH}x{photo_tool.PHOTO_HEIGHT}.jpg"
 
 
 def _page(result: bytes | None = None, error=None, status: int = 200):
-    response = make_response(render_template(
-        "portal/tools/photo.html", requirements=photo_tool.describe_requirements(),
-        accepted_formats=photo_tool.ACCEPTED_LABEL, max_input_mb=photo_tool.MAX_INPUT_BYTES // (1024 * 1024),
-        width=photo_tool.PHOTO_WIDTH, height=photo_tool.PHOTO_HEIGHT, error=error,
-        result=base64.b64encode(result).decode("ascii") if result else None,
-        result_kb=f"{len(result) / 1024:.1f}" if result else None, active_nav="services"), status)
+    response = make_response(
+        render_template(
+            "portal/tools/photo.html",
+            requirements=photo_tool.describe_requirements(),
+            accepted_formats=photo_tool.ACCEPTED_LABEL,
+            max_input_mb=photo_tool.MAX_INPUT_BYTES // (1024 * 1024),
+            width=photo_tool.PHOTO_WIDTH,
+            height=photo_tool.PHOTO_HEIGHT,
+            error=error,
+            result=base64.b64encode(result).decode("ascii") if result else None,
+            result_kb=f"{len(result) / 1024:.1f}" if result else None,
+            active_nav="services",
+        ),
+        status,
+    )
     response.headers["Cache-Control"] = "no-store"  # the page may carry the visitor's photo
     return response
 
@@ -80,8 +89,9 @@ def download():
             data = photo_tool.process_photo(_uploaded())
     except PhotoError as refused:
         return _page(error=refused.message, status=400)
-    response = send_file(io.BytesIO(data), mimetype="image/jpeg", as_attachment=True,
-                         download_name=DOWNLOAD_NAME, max_age=0)
+    response = send_file(
+        io.BytesIO(data), mimetype="image/jpeg", as_attachment=True, download_name=DOWNLOAD_NAME, max_age=0
+    )
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

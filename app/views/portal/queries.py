@@ -62,9 +62,12 @@ def _over_rate_limit(valid_query: bool) -> bool:
 
 
 def _too_many():
-    html = render_template("errors/error.html", code=429, title=_l("Too many requests"),
-                           message=_l("Too many queries have come from your network in a short time. "
-                                      "Please wait a minute and try again."))
+    html = render_template(
+        "errors/error.html",
+        code=429,
+        title=_l("Too many requests"),
+        message=_l("Too many queries have come from your network in a short time. Please wait a minute and try again."),
+    )
     return html, 429, {"Retry-After": "60"}
 
 
@@ -119,8 +122,7 @@ def _body(template: str, **context) -> str:
 
 def _page(key: str, title, body: str, status: int = 200, crumb=None):
     """The whole page: the query layout around ``body``."""
-    return render_template("portal/queries/_layout.html", key=key, title=title, crumb=crumb,
-                           body=Markup(body)), status
+    return render_template("portal/queries/_layout.html", key=key, title=title, crumb=crumb, body=Markup(body)), status
 
 
 def _render(template: str, status: int = 200, **context):
@@ -169,8 +171,15 @@ def _only_parameters(names) -> bool:
 @queries_bp.route("/progress")
 def progress():
     """Never cached: the answer is one applicant's case, as it stands now."""
-    context = {"title": TITLES["progress"], "key": "progress", "values": _echo(("number", "name")), "errors": {},
-               "result": None, "searched": False, "captcha_error": None}
+    context = {
+        "title": TITLES["progress"],
+        "key": "progress",
+        "values": _echo(("number", "name")),
+        "errors": {},
+        "result": None,
+        "searched": False,
+        "captcha_error": None,
+    }
     status = 200
     if "number" in request.args or "name" in request.args:
         values, errors = rq.clean_progress_query(request.args)
@@ -199,16 +208,29 @@ def enterprises():
     kind = args.get("kind", "")
     is_query = any(name in args for name in ENTERPRISE_FIELDS + ("page",))
     title = TITLES["enterprises"]
-    context = {"title": title, "key": "enterprises", "kinds": rq.ENTERPRISE_KINDS, "kind": None,
-               "values": _echo(ENTERPRISE_FIELDS), "errors": {}, "results": None, "captcha_error": None,
-               "page_args": {}, "hidden_page": None}
+    context = {
+        "title": title,
+        "key": "enterprises",
+        "kinds": rq.ENTERPRISE_KINDS,
+        "kind": None,
+        "values": _echo(ENTERPRISE_FIELDS),
+        "errors": {},
+        "results": None,
+        "captcha_error": None,
+        "page_args": {},
+        "hidden_page": None,
+    }
     if not is_query:
         if kind and kind not in rq.ENTERPRISE_KINDS:
             context["errors"] = {"kind": _l("Please choose from the list")}
             return _render("enterprises.html", 400, **context)
         context["kind"] = kind or None
-        return _answer("enterprises", _cache_key("enterprises-form", ("kind",)),
-                       lambda: {"title": title, "body": _body("enterprises.html", **context)}, counted=False)
+        return _answer(
+            "enterprises",
+            _cache_key("enterprises-form", ("kind",)),
+            lambda: {"title": title, "body": _body("enterprises.html", **context)},
+            counted=False,
+        )
     values, errors = rq.clean_enterprise_query(args)
     if _over_rate_limit(valid_query=not errors):
         return _too_many()
@@ -245,9 +267,15 @@ def _gated_detail(key):
     blocked = _gate()
     if blocked:
         message, status = blocked
-        return _render("captcha_gate.html", status, title=TITLES[key], key=key, captcha_error=message,
-                       picture_needed=True,
-                       page=request.args.get("page", "")[:4])
+        return _render(
+            "captcha_gate.html",
+            status,
+            title=TITLES[key],
+            key=key,
+            captcha_error=message,
+            picture_needed=True,
+            page=request.args.get("page", "")[:4],
+        )
     return None
 
 
@@ -264,9 +292,13 @@ def enterprise_detail(uscc):
         detail = rq.enterprise_detail(uscc, page=page)
         if detail is None:
             abort(404)
-        return {"title": detail.name, "crumb": detail.name,
-                "body": _body("enterprise_detail.html", title=detail.name, key="enterprises", detail=detail,
-                              page_error=page_error)}
+        return {
+            "title": detail.name,
+            "crumb": detail.name,
+            "body": _body(
+                "enterprise_detail.html", title=detail.name, key="enterprises", detail=detail, page_error=page_error
+            ),
+        }
 
     if page_error:
         entry = produce()
@@ -276,8 +308,7 @@ def enterprise_detail(uscc):
 
 # --- 人员资格查询 ---------------------------------------------------------------------------
 
-PEOPLE_FIELDS = ("name", "document_number", "registration_number", "qualification", "specialty", "employer",
-                 "province")
+PEOPLE_FIELDS = ("name", "document_number", "registration_number", "qualification", "specialty", "employer", "province")
 DOCUMENT_TOKEN_SECONDS = 1800
 
 
@@ -311,12 +342,26 @@ def people():
     values = _echo(PEOPLE_FIELDS)
     values["document_number"] = ""  # never shown back, not even a wrong one
     title = TITLES["people"]
-    context = {"title": title, "key": "people", "values": values, "errors": {}, "results": None,
-               "captcha_error": None, "page_args": {}, "hidden_page": None, "qualifications": QUALIFICATION_NAMES,
-               "document_token": None, "document_searched": None}
+    context = {
+        "title": title,
+        "key": "people",
+        "values": values,
+        "errors": {},
+        "results": None,
+        "captcha_error": None,
+        "page_args": {},
+        "hidden_page": None,
+        "qualifications": QUALIFICATION_NAMES,
+        "document_token": None,
+        "document_searched": None,
+    }
     if not is_query:
-        return _answer("people", _cache_key("people-form", ()),
-                       lambda: {"title": title, "body": _body("people.html", **context)}, counted=False)
+        return _answer(
+            "people",
+            _cache_key("people-form", ()),
+            lambda: {"title": title, "body": _body("people.html", **context)},
+            counted=False,
+        )
     token_errors = {}
     if request.args.get("document_number", "").strip():
         query["document_number"] = request.args["document_number"]  # malformed: refused below
@@ -345,8 +390,9 @@ def people():
         return _render("people.html", status, **context)
 
     def produce():
-        context["results"] = rq.search_people(**{name: values[name] or None for name in PEOPLE_FIELDS},
-                                              page=values["page"])
+        context["results"] = rq.search_people(
+            **{name: values[name] or None for name in PEOPLE_FIELDS}, page=values["page"]
+        )
         context["page_args"] = _page_args(values, tuple(name for name in PEOPLE_FIELDS if name != "document_number"))
         if context["document_token"]:
             context["page_args"]["doc"] = context["document_token"]
@@ -369,8 +415,16 @@ def person_detail(registration_number):
         detail = rq.person_detail(registration_number)
         if detail is None:
             abort(404)
-        return {"title": detail.name, "crumb": detail.name,
-                "body": _body("person_detail.html", title=detail.name, key="people", detail=detail,
-                              registration_number=registration_number)}
+        return {
+            "title": detail.name,
+            "crumb": detail.name,
+            "body": _body(
+                "person_detail.html",
+                title=detail.name,
+                key="people",
+                detail=detail,
+                registration_number=registration_number,
+            ),
+        }
 
     return _answer("people", _cache_key("person-detail", (), ("registration_number", registration_number)), produce)

@@ -57,8 +57,7 @@ def _pages():
     pages = current_app.extensions.get(_PAGES_EXTENSION)
     if pages is None:
         entries = int(current_app.config.get("QUERY_PAGE_CACHE_ENTRIES", 1000))
-        pages = current_app.extensions[_PAGES_EXTENSION] = SimpleCache(threshold=entries,
-                                                                        default_timeout=_seconds())
+        pages = current_app.extensions[_PAGES_EXTENSION] = SimpleCache(threshold=entries, default_timeout=_seconds())
     return pages
 
 
@@ -77,9 +76,11 @@ def key(page: str, conditions) -> str | None:
     """The entry of ``page`` asked with ``conditions`` (name, value pairs) now; None when caching is off."""
     if not enabled():
         return None
-    material = json.dumps([register_generation.current(), str(get_locale()), request.script_root, page,
-                           sorted(conditions)],
-                          ensure_ascii=False, separators=(",", ":"))
+    material = json.dumps(
+        [register_generation.current(), str(get_locale()), request.script_root, page, sorted(conditions)],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 

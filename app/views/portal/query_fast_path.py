@@ -88,8 +88,14 @@ class QueryFastPath:
             return None, None, None
         locale = session.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]
         # SCRIPT_NAME: every link on the page starts with it (gunicorn takes it from a request header).
-        key = _page_key(str(register_generation.current()), str(site_settings_version()), locale,
-                        environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+        key = _page_key(
+            str(register_generation.current()),
+            str(site_settings_version()),
+            locale,
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("PATH_INFO", ""),
+            environ.get("QUERY_STRING", ""),
+        )
         entry = query_cache.get_page(key)
         if entry is None:
             return key, locale, None
@@ -140,11 +146,16 @@ class QueryFastPath:
         session = interface.session_class(data)
         session.permanent = True
         return dump_cookie(
-            interface.get_cookie_name(app), interface.get_signing_serializer(app).dumps(dict(session)),
-            expires=interface.get_expiration_time(app, session), path=interface.get_cookie_path(app),
-            domain=interface.get_cookie_domain(app), secure=interface.get_cookie_secure(app),
-            httponly=interface.get_cookie_httponly(app), samesite=interface.get_cookie_samesite(app),
-            partitioned=interface.get_cookie_partitioned(app))
+            interface.get_cookie_name(app),
+            interface.get_signing_serializer(app).dumps(dict(session)),
+            expires=interface.get_expiration_time(app, session),
+            path=interface.get_cookie_path(app),
+            domain=interface.get_cookie_domain(app),
+            secure=interface.get_cookie_secure(app),
+            httponly=interface.get_cookie_httponly(app),
+            samesite=interface.get_cookie_samesite(app),
+            partitioned=interface.get_cookie_partitioned(app),
+        )
 
     def _keep(self, environ, start_response, key: str, locale: str):
         """Let Flask answer; keep its page under ``key`` when the view said it is every visitor's.

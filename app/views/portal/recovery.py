@@ -114,6 +114,7 @@ def cancel():
 
 # --- 法人变更 ----------------------------------------------------------------------
 
+
 @recovery_bp.route("/legal-rep", methods=["GET", "POST"])
 def legal_rep_check():
     form = LegalRepCheckForm()
@@ -121,20 +122,27 @@ def legal_rep_check():
     if form_is_complete(form, "rep_"):
         rep = person_from_form(form, "rep_")
         try:
-            account, parsed = recovery.verify_new_legal_rep(form.enterprise_name.data, form.uscc.data, rep,
-                                                            ip=client_ip())
+            account, parsed = recovery.verify_new_legal_rep(
+                form.enterprise_name.data, form.uscc.data, rep, ip=client_ip()
+            )
         except FieldErrors as refused:
             apply_errors(form, refused.errors)
         except recovery.LegalRepCheckFailed:
             db.session.commit()  # the failed check is on the audit trail
             failed = True
         else:
-            _remember("legal_rep", account_id=account.id, rep={
-                "document_type": parsed.type.value, "document_number": parsed.number,
-                "name": rep.name.strip(), "valid_from": rep.valid_from.isoformat(),
-                "valid_to": rep.valid_to.isoformat() if rep.valid_to else None,
-                "passport_country": rep.passport_country,
-            })
+            _remember(
+                "legal_rep",
+                account_id=account.id,
+                rep={
+                    "document_type": parsed.type.value,
+                    "document_number": parsed.number,
+                    "name": rep.name.strip(),
+                    "valid_from": rep.valid_from.isoformat(),
+                    "valid_to": rep.valid_to.isoformat() if rep.valid_to else None,
+                    "passport_country": rep.passport_country,
+                },
+            )
             return redirect(url_for("recovery.legal_rep_next"))
     return render_template("portal/account/legal_rep_check.html", form=form, failed=failed)
 
@@ -146,7 +154,9 @@ def _verified_rep():
     account = db.session.get(Account, state["account_id"])
     data = state["rep"]
     rep = PersonDetails(
-        document_type=data["document_type"], document_number=data["document_number"], name=data["name"],
+        document_type=data["document_type"],
+        document_number=data["document_number"],
+        name=data["name"],
         valid_from=datetime.date.fromisoformat(data["valid_from"]),
         valid_to=datetime.date.fromisoformat(data["valid_to"]) if data["valid_to"] else None,
         passport_country=data.get("passport_country"),
@@ -176,8 +186,9 @@ def legal_rep_next():
             errors = sms_checker("legal_rep_change", apply_form.sms_code.data)(phone)
             if errors:
                 raise FieldErrors(errors)
-            recovery.change_legal_rep(account, rep, parsed, new_phone=phone,
-                                      new_password=apply_form.password.data, ip=client_ip())
+            recovery.change_legal_rep(
+                account, rep, parsed, new_phone=phone, new_password=apply_form.password.data, ip=client_ip()
+            )
         except FieldErrors as refused:
             db.session.rollback()
             apply_errors(apply_form, refused.errors)
@@ -185,10 +196,14 @@ def legal_rep_next():
             db.session.commit()
             session.pop("legal_rep", None)
             sign_out()
-            flash(_l("The legal representative has been changed. Please sign in with the new password."),
-                  "success")
+            flash(_l("The legal representative has been changed. Please sign in with the new password."), "success")
             return redirect(url_for("auth.login", tab="legal"))
     apply_form.password.data = apply_form.password_confirm.data = ""
-    return render_template("portal/account/legal_rep_next.html", account=account, rep=rep,
-                           apply_form=apply_form, cancel_form=cancel_form,
-                           chosen=request.form.get("action") or request.args.get("action"))
+    return render_template(
+        "portal/account/legal_rep_next.html",
+        account=account,
+        rep=rep,
+        apply_form=apply_form,
+        cancel_form=cancel_form,
+        chosen=request.form.get("action") or request.args.get("action"),
+    )

@@ -33,8 +33,13 @@ def index():
     category = request.args.get("category", "personal")
     if category not in catalogue.CATEGORY_LABELS:
         abort(404)
-    return render_template("portal/services/index.html", category=category, groups=catalogue.groups(category),
-                           category_labels=catalogue.CATEGORY_LABELS, active_nav="services")
+    return render_template(
+        "portal/services/index.html",
+        category=category,
+        groups=catalogue.groups(category),
+        category_labels=catalogue.CATEGORY_LABELS,
+        active_nav="services",
+    )
 
 
 @services_bp.route("/guide/<code>")
@@ -56,9 +61,13 @@ def _online_item(code: str) -> ServiceItem:
 def workspace(code):
     item = _online_item(code)
     account = current_citizen()
-    return render_template("portal/services/workspace.html", item=item,
-                           case=applications.latest_case(account, item), status_labels=STATUS_LABELS,
-                           active_nav="services")
+    return render_template(
+        "portal/services/workspace.html",
+        item=item,
+        case=applications.latest_case(account, item),
+        status_labels=STATUS_LABELS,
+        active_nav="services",
+    )
 
 
 def _uploads(item: ServiceItem) -> dict:
@@ -81,8 +90,11 @@ def apply(code):
     data = json.loads(draft.data) if draft else {}
     errors = {}
     if request.method == "POST":
-        data = {k: v for k, v in request.form.items() if k in applications.BASIC_FIELDS + applications.FORM_FIELDS[
-            known.action]}
+        data = {
+            k: v
+            for k, v in request.form.items()
+            if k in applications.BASIC_FIELDS + applications.FORM_FIELDS[known.action]
+        }
         uploads = _uploads(item)
         try:
             if request.form.get("action") == "draft":
@@ -91,21 +103,36 @@ def apply(code):
                 flash(_l("Draft saved"), "success")
                 return redirect(url_for("services.apply", code=code))
             application = applications.submit_once(
-                account, item, data, uploads, commitment=request.form.get("commitment") == "yes",
+                account,
+                item,
+                data,
+                uploads,
+                commitment=request.form.get("commitment") == "yes",
                 submit_token=request.form.get("submit_token", "")[:64] or secrets.token_hex(16),
-                sms_check=sms_checker("application", request.form.get("sms_code", "")), ip=client_ip())
+                sms_check=sms_checker("application", request.form.get("sms_code", "")),
+                ip=client_ip(),
+            )
         except FieldErrors as refused:
             db.session.rollback()
             errors = refused.errors
         else:
             return redirect(url_for("services.submitted", code=code, number=application.number))
     problems = applications.eligibility_problems(account, item)
-    return render_template("portal/services/apply.html", item=item, account=account, known=known, data=data,
-                           errors=errors, problems=problems, draft=applications.draft_of(account, item),
-                           fields=applications.FORM_FIELDS[known.action],
-                           specialties=applications.specialty_choices(known),
-                           submit_token=secrets.token_hex(16), sms_form=sms_code_form(errors),
-                           active_nav="services")
+    return render_template(
+        "portal/services/apply.html",
+        item=item,
+        account=account,
+        known=known,
+        data=data,
+        errors=errors,
+        problems=problems,
+        draft=applications.draft_of(account, item),
+        fields=applications.FORM_FIELDS[known.action],
+        specialties=applications.specialty_choices(known),
+        submit_token=secrets.token_hex(16),
+        sms_form=sms_code_form(errors),
+        active_nav="services",
+    )
 
 
 @services_bp.route("/item/<code>/submitted/<number>")
@@ -113,8 +140,9 @@ def apply(code):
 def submitted(code, number):
     account = current_citizen()
     application = _own_case(account, number)
-    return render_template("portal/services/submitted.html", item=application.item, application=application,
-                           active_nav="services")
+    return render_template(
+        "portal/services/submitted.html", item=application.item, application=application, active_nav="services"
+    )
 
 
 def _own_case(account, number):
@@ -141,8 +169,13 @@ def correction(code):
     changes = {}
     if request.method == "POST" and (returned or information_change):
         changes = {k: request.form.get(k, "") for k in ("name", "document_number", "explanation")}
-        common = dict(changes=changes, uploads=_uploads(item), commitment=request.form.get("commitment") == "yes",
-                      sms_check=sms_checker("application", request.form.get("sms_code", "")), ip=client_ip())
+        common = dict(
+            changes=changes,
+            uploads=_uploads(item),
+            commitment=request.form.get("commitment") == "yes",
+            sms_check=sms_checker("application", request.form.get("sms_code", "")),
+            ip=client_ip(),
+        )
         field_values = {name: request.form.get(f"field_{name}", "") for name in flagged_fields}
         try:
             if returned:
@@ -154,20 +187,33 @@ def correction(code):
             db.session.rollback()
             errors = refused.errors
         else:
-            flash(_l("The corrected application has been resubmitted") if returned
-                  else _l("Your information correction has been submitted as case %(number)s",
-                          number=submitted.number), "success")
+            flash(
+                _l("The corrected application has been resubmitted")
+                if returned
+                else _l("Your information correction has been submitted as case %(number)s", number=submitted.number),
+                "success",
+            )
             return redirect(url_for("services.progress", code=code))
-    return render_template("portal/services/correction.html", item=item, account=account, case=case,
-                           data=json.loads(case.data) if case else {}, changes=changes, errors=errors,
-                           request_info=applications.correction_request(case) if case else {},
-                           flagged=applications.flagged_materials(case) if case else set(),
-                           attachments=applications.current_attachments(case) if case else {},
-                           returned=returned, information_change=information_change,
-                           flagged_fields=flagged_fields, field_labels=applications.FIELD_LABELS,
-                           field_values=field_values,
-                           sms_form=sms_code_form(errors),
-                           status_labels=STATUS_LABELS, active_nav="services")
+    return render_template(
+        "portal/services/correction.html",
+        item=item,
+        account=account,
+        case=case,
+        data=json.loads(case.data) if case else {},
+        changes=changes,
+        errors=errors,
+        request_info=applications.correction_request(case) if case else {},
+        flagged=applications.flagged_materials(case) if case else set(),
+        attachments=applications.current_attachments(case) if case else {},
+        returned=returned,
+        information_change=information_change,
+        flagged_fields=flagged_fields,
+        field_labels=applications.FIELD_LABELS,
+        field_values=field_values,
+        sms_form=sms_code_form(errors),
+        status_labels=STATUS_LABELS,
+        active_nav="services",
+    )
 
 
 @services_bp.route("/item/<code>/progress")

@@ -30,14 +30,25 @@ def settings():
     action = request.form.get("action") if request.method == "POST" else request.args.get("edit")
     if request.method == "POST":
         form, change = {
-            "phone": (phone_form, lambda: account_settings.change_phone(
-                account, phone_form.phone.data.strip(),
-                sms_check=sms_checker("change_phone", phone_form.sms_code.data), ip=client_ip())),
-            "email": (email_form, lambda: account_settings.change_email(account, email_form.email.data,
-                                                                        ip=client_ip())),
-            "password": (password_form, lambda: account_settings.change_password(
-                account, password_form.current_password.data, password_form.new_password.data,
-                ip=client_ip())),
+            "phone": (
+                phone_form,
+                lambda: account_settings.change_phone(
+                    account,
+                    phone_form.phone.data.strip(),
+                    sms_check=sms_checker("change_phone", phone_form.sms_code.data),
+                    ip=client_ip(),
+                ),
+            ),
+            "email": (
+                email_form,
+                lambda: account_settings.change_email(account, email_form.email.data, ip=client_ip()),
+            ),
+            "password": (
+                password_form,
+                lambda: account_settings.change_password(
+                    account, password_form.current_password.data, password_form.new_password.data, ip=client_ip()
+                ),
+            ),
         }.get(action, (None, None))
         if form is not None and form.validate_on_submit():
             try:
@@ -51,6 +62,12 @@ def settings():
                 return redirect(url_for("user_center.settings"))
     for field in (password_form.current_password, password_form.new_password, password_form.password_confirm):
         field.data = ""
-    return render_template("portal/user/settings.html", account=account, phone_form=phone_form,
-                           email_form=email_form, password_form=password_form, editing=action,
-                           active_nav="user-center")
+    return render_template(
+        "portal/user/settings.html",
+        account=account,
+        phone_form=phone_form,
+        email_form=email_form,
+        password_form=password_form,
+        editing=action,
+        active_nav="user-center",
+    )

@@ -56,12 +56,19 @@ def send_sms_code():
     except DocumentError as error:
         return jsonify(ok=False, field="phone", message=str(error.message)), 400
     if not captcha_passed(request.form.get("captcha_id"), request.form.get("captcha")):
-        return jsonify(ok=False, field="captcha",
-                       message=str(_l("The characters in the picture are wrong; a new picture is shown"))), 400
+        return jsonify(
+            ok=False,
+            field="captcha",
+            message=str(_l("The characters in the picture are wrong; a new picture is shown")),
+        ), 400
     result = sms.send_code(phone, purpose)
     status = 200 if result.sent else 429
-    return jsonify(ok=result.sent, field="sms_code", retry_after=result.retry_after,
-                   message=str(result.message or _l("The verification code has been sent"))), status
+    return jsonify(
+        ok=result.sent,
+        field="sms_code",
+        retry_after=result.retry_after,
+        message=str(result.message or _l("The verification code has been sent")),
+    ), status
 
 
 def sms_checker(purpose: str, code: str):
