@@ -36,7 +36,7 @@ def create_app(config=None) -> Flask:
     app.session_interface = PortalSessionInterface()
 
     from app import models  # noqa: F401  (register every table on Model.metadata)
-    from app.services.registers import generation as register_generation
+    from app.services.registers import generation as register_generation  # noqa: F401  (its session listeners retire cached queries)
 
     csrf.init_app(app)
     with app.app_context():

@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Index, Integ
 from sqlalchemy.orm import relationship
 
 from app import clock
+from app.masking import mask_document, mask_phone, mask_uscc
 
 
 def _now():
@@ -41,8 +42,6 @@ class Enterprise(Model):
 
     @property
     def masked_uscc(self):
-        from app.services.accounts.identity_documents import mask_uscc
-
         return mask_uscc(self.uscc)
 
     def __repr__(self):
@@ -89,8 +88,6 @@ class Account(User):
 
     @property
     def masked_document(self):
-        from app.services.accounts.identity_documents import mask_document, mask_uscc
-
         if self.kind == AccountKind.LEGAL and self.enterprise is not None:
             return mask_uscc(self.enterprise.uscc)
         if self.document_number:
@@ -99,8 +96,6 @@ class Account(User):
 
     @property
     def masked_phone(self):
-        from app.services.accounts.identity_documents import mask_phone
-
         return mask_phone(self.phone) if self.phone else ""
 
     @property

@@ -25,16 +25,7 @@ LOCATION = "住房和城乡建设部政务服务大厅（北京市海淀区三�
 #: The ministry's unified social credit code: every 事项编码 starts with it.
 MINISTRY_CODE = "11100000000013338W"
 
-GROUPS = [
-    {"key": "constructor", "category": "personal", "name": "建造师"},
-    {"key": "architect", "category": "personal", "name": "注册建筑师"},
-    {"key": "survey_design_engineer", "category": "personal", "name": "勘察设计注册工程师"},
-    {"key": "supervision_engineer", "category": "personal", "name": "监理工程师"},
-    {"key": "cost_engineer", "category": "personal", "name": "造价工程师"},
-    {"key": "construction_enterprise", "category": "enterprise", "name": "建筑业企业"},
-    {"key": "real_estate", "category": "enterprise", "name": "房地产开发企业"},
-]
-
+from app.services.cases.groups import GROUPS  # noqa: E402,F401  (the items name these groups)
 
 # --- materials -----------------------------------------------------------------------
 

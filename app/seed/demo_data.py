@@ -150,7 +150,7 @@ def seed_staff(appbuilder) -> int:
 
 def seed_reference_data() -> dict:
     """What every installation needs, demonstration or not."""
-    from app.services.cases.catalogue import seed_catalogue
+    from app.seed.catalogue import seed_catalogue
 
     return {
         "settings": seed_settings(current_app.config["PORTAL_SITE"]),

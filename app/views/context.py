@@ -15,7 +15,8 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from app.formatting import beijing_date, beijing_time
-from app.services.accounts.identity_documents import DOCUMENT_TYPE_LABELS, DocumentType, mask_name
+from app.masking import mask_name
+from app.services.accounts.identity_documents import DOCUMENT_TYPE_LABELS, DocumentType
 from app.services.content.site_settings import current_settings
 
 SITE_SETTINGS_MAX_AGE = 5.0  # seconds; the process where staff saved a change sees it at once

@@ -1,7 +1,5 @@
 """Back office of accounts: masked lists, search, audit trail, SMS outbox, roles."""
 
-from app.models import Account
-
 
 def test_account_list_masks_numbers(client, db, register_person, staff_factory, login_staff):
     person = register_person()

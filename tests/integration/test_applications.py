@@ -19,7 +19,6 @@ from app.models import (
     QualificationCertificate,
     RegisteredSpecialty,
     ServiceItem,
-    ServiceMaterial,
 )
 from app.services.accounts import face_verification as face
 from app.services.accounts.identity_documents import make_resident_id, make_uscc

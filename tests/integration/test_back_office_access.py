@@ -86,7 +86,7 @@ def test_each_role_reaches_exactly_what_it_is_granted(app, db, staff_factory, ro
     client = app.test_client()
     assert client.post("/admin/login/", data={"username": "officer", "password": "Staff@2026pass"}).status_code == 302
     wrong = []
-    for endpoint, url, methods, (view_name, permission, declared) in back_office_routes(app):
+    for _endpoint, url, methods, (view_name, permission, declared) in back_office_routes(app):
         allowed = granted(role, view_name, permission, declared)
         if "GET" in methods:
             response = client.get(url)

@@ -10,6 +10,7 @@ from app.models import Account, Application, InboxMessage, PersonRegistration, S
 from app.services.accounts.identity_documents import make_uscc
 from app.services.cases.handling import make_registration_number
 from app.services.cases.workflow import Status
+from app.services.errors import ServiceError
 
 EMPLOYER = make_uscc("91110105MA01B2C3X")
 ROLES = {
@@ -461,7 +462,7 @@ def test_a_return_can_name_filled_in_fields_and_only_those_change(client, db, su
 
 
 def test_the_service_refuses_changes_to_fields_that_were_not_returned(db, submitted_case, staff):
-    from app.services.accounts.registration import FieldErrors
+
     from app.services.cases import applications
 
     officer = db.session.query(Account).filter_by(username="acceptor").one()
@@ -473,7 +474,7 @@ def test_the_service_refuses_changes_to_fields_that_were_not_returned(db, submit
         defects=[{"field": "school", "label": "毕业院校", "problem": "不全"}],
     )
     db.session.commit()
-    with pytest.raises(FieldErrors) as refused:
+    with pytest.raises(ServiceError) as refused:
         applications.resubmit(
             submitted_case.account,
             submitted_case,

@@ -110,7 +110,7 @@ def test_a_visitor_who_chose_english_gets_english_pages_and_keeps_the_choice(app
     assert "Personnel qualification query" in page.get_data(as_text=True)
     cookie = page.headers["Set-Cookie"]
     expires = parse_date(re.search(r"Expires=([^;]+)", cookie).group(1))
-    assert expires > datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=29)
+    assert expires > datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=29)
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Personnel qualification query" in client.get("/query/enterprises").get_data(as_text=True)
     assert "人员资格查询" in visitor(app, "198.51.100.5").get("/query/people", query_string=QUERY).get_data(

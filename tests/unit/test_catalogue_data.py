@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from app.seed.catalogue_data import GROUPS, ITEMS, MINISTRY_CODE
+from app.seed.catalogue_data import ITEMS, MINISTRY_CODE
+from app.services.cases.groups import GROUPS
 from app.services.platform.storage import FORMAT_MIME
 
 CONSTRUCTOR_KINDS = {

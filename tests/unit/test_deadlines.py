@@ -15,7 +15,10 @@ def at(day, hour=2):  # 10:00 in Beijing, stored in UTC
     return datetime.datetime.combine(day, datetime.time(hour))
 
 
-def case_with(*events, status="under_review", submitted=D(2026, 3, 2)):
+SUBMITTED = D(2026, 3, 2)
+
+
+def case_with(*events, status="under_review", submitted=SUBMITTED):
     application = Application(status=status, submitted_at=at(submitted))
     application.item = ServiceItem(code="x", category="personal", group="g", name="n", time_limit_days=20)
     application.events = [ApplicationEvent(action=a, from_status="", to_status="", created_at=at(d)) for a, d in events]

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
+from app.masking import mask_document, mask_name, mask_phone, mask_uscc
 from app.services.accounts import identity_documents as idd
 from app.services.accounts.identity_documents import (
     CHINESE_LABELS_FOR_TRANSLATORS,
@@ -20,10 +21,6 @@ from app.services.accounts.identity_documents import (
     check_validity_period,
     make_resident_id,
     make_uscc,
-    mask_document,
-    mask_name,
-    mask_phone,
-    mask_uscc,
     normalize,
     period_end_for,
     resident_id_check_char,

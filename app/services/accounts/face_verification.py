@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from flask import current_app
 from werkzeug.utils import import_string
 
+from app.services.errors import ServiceError
 from app.services.platform.shared_store import get_store
 
 ONLINE_SERVICE = "online_service"
@@ -43,12 +44,12 @@ STATES = (PENDING, SCANNED, VERIFIED, EXPIRED, FORBIDDEN)
 DEFAULT_PROVIDER = "app.services.accounts.face_verification.SimulatedFaceProvider"
 
 
-class FaceError(Exception):
+class FaceError(ServiceError):
     """A token that cannot be used: ``reason`` is "expired" (unknown or too old),
     "used" (already verified), "failed" (liveness refused) or "purpose"."""
 
     def __init__(self, reason: str):
-        super().__init__(reason)
+        super().__init__(code=reason)
         self.reason = reason
 
 

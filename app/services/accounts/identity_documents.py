@@ -28,10 +28,10 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from app import clock
+from app.services.errors import ServiceError
 
 __all__ = [
     "CHINESE_LABELS_FOR_TRANSLATORS",
-    "COMPOUND_SURNAMES",
     "DOCUMENT_TYPE_LABELS",
     "DocumentError",
     "DocumentType",
@@ -46,10 +46,6 @@ __all__ = [
     "is_chinese_passport_country",
     "make_resident_id",
     "make_uscc",
-    "mask_document",
-    "mask_name",
-    "mask_phone",
-    "mask_uscc",
     "normalize",
     "period_end_for",
     "resident_id_check_char",
@@ -201,7 +197,7 @@ _DEFAULT_MESSAGES = {
 }
 
 
-class DocumentError(ValueError):
+class DocumentError(ServiceError, ValueError):
     """A document number (or date, or code) was refused.
 
     ``code`` is a short, stable machine code (e.g. ``"check_digit"``);
@@ -211,9 +207,7 @@ class DocumentError(ValueError):
     def __init__(self, code: str, message=None):
         if message is None:
             message = _DEFAULT_MESSAGES.get(code) or _l("The number is not valid")
-        super().__init__(code)
-        self.code = code
-        self.message = message
+        super().__init__(message=message, code=code)
 
     def __str__(self) -> str:
         return str(self.message)
@@ -299,11 +293,6 @@ _ESTABLISHMENT_PAIRS = frozenset({"11", "12", "13", "19"})
 
 #: Values of ``passport_country`` that mean a PRC passport.
 _CHINA_COUNTRY_VALUES = frozenset({"CHN", "CN", "CHINA", "PRC", "中国", "中华人民共和国"})
-
-COMPOUND_SURNAMES = frozenset(
-    """欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 令狐 夏侯 轩辕
-    端木 独孤 南宫 西门 百里 呼延 闻人 万俟 司空 澹台 公冶 赫连 拓跋 钟离""".split()
-)
 
 _DIGITS = "0123456789"
 _LATIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -699,42 +688,3 @@ def validate_mobile(raw: str) -> str:
     if not _RE_MOBILE.fullmatch(number):
         raise DocumentError("phone_invalid")
     return number
-
-
-# ---------------------------------------------------------------------------
-# Masking
-# ---------------------------------------------------------------------------
-
-
-def _mask_middle(value: str, head: int, tail: int) -> str:
-    if len(value) <= head + tail:
-        return "*" * len(value)
-    return value[:head] + "*" * (len(value) - head - tail) + value[len(value) - tail :]
-
-
-def mask_document(doc_type: DocumentType | str, number: str) -> str:
-    """Identity cards: first 4 and last 4 visible; passports and permits: first 2 and last 2."""
-    doc_type = DocumentType(doc_type)
-    value = (number or "").strip().upper()
-    if doc_type in (DocumentType.RESIDENT_ID, DocumentType.FOREIGN_PERMANENT_ID):
-        return _mask_middle(value, 4, 4)
-    return _mask_middle(value, 2, 2)
-
-
-def mask_phone(number: str) -> str:
-    """``13812345678`` -> ``138****5678``."""
-    return _mask_middle((number or "").strip(), 3, 4)
-
-
-def mask_uscc(code: str) -> str:
-    """First 4 and last 4 characters visible."""
-    return _mask_middle((code or "").strip().upper(), 4, 4)
-
-
-def mask_name(name: str) -> str:
-    """Surname plus one ``*`` per remaining character: 张三 -> 张*, 欧阳娜娜 -> 欧阳**."""
-    value = (name or "").strip()
-    if len(value) <= 1:
-        return value
-    surname_len = 2 if len(value) > 2 and value[:2] in COMPOUND_SURNAMES else 1
-    return value[:surname_len] + "*" * (len(value) - surname_len)

@@ -5,10 +5,10 @@ import json
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.masking import mask_document, mask_phone, mask_uscc
 from app.models import AccountKind, AccountStatus, LegalRepChange
 from app.services.accounts import identity_documents as docs
 from app.services.accounts.registration import (
-    FieldErrors,
     PersonDetails,
     check_person,
     find_live_legal_account,
@@ -20,6 +20,7 @@ from app.services.accounts.registration import (
     set_password,
 )
 from app.services.accounts.verification import enterprise_verifier
+from app.services.errors import ServiceError
 from app.services.platform import audit
 from app.services.platform.audit import AuditEvent
 
@@ -38,12 +39,12 @@ def find_owner(kind: str, identifier: str, phone: str):
     if not phone:
         errors["phone"] = _l("Please enter the phone number bound to the account")
     if errors:
-        raise FieldErrors(errors)
+        raise ServiceError(errors)
     account = (
         find_live_legal_account(identifier) if kind == AccountKind.LEGAL else find_live_personal_account(identifier)
     )
     if account is None or account.phone != phone:
-        raise FieldErrors(
+        raise ServiceError(
             {"identifier": _l("No account matches this number and phone number. Check both and try again.")}
         )
     return account
@@ -53,7 +54,7 @@ def reset_password(account, new_password: str, *, ip: str = "") -> None:
     """Set a new password and end every session of the account."""
     problem = password_problem(new_password, document_number=login_identifier(account), phone=account.phone or "")
     if problem is not None:
-        raise FieldErrors({"password": problem})
+        raise ServiceError({"password": problem})
     set_password(account, new_password)
     end_all_sessions(account)
     account.locked_until = None
@@ -90,24 +91,24 @@ def verify_new_legal_rep(enterprise_name: str, uscc: str, rep: PersonDetails, *,
     if not enterprise_name.strip():
         errors["enterprise_name"] = _l("Please enter the name of the organisation")
     if errors:
-        raise FieldErrors(errors)
+        raise ServiceError(errors)
     account = find_live_legal_account(uscc)
     if account is None:
-        raise FieldErrors({"uscc": _l("No legal-entity account is registered with this code")})
+        raise ServiceError({"uscc": _l("No legal-entity account is registered with this code")})
     result = enterprise_verifier().verify(uscc, enterprise_name, rep.name, parsed.type.value, parsed.number)
     if not result.ok:
         audit.record(
             AuditEvent.LEGAL_REP_CHECK_FAILED,
             account=account,
             ip=ip,
-            subject=docs.mask_uscc(uscc),
+            subject=mask_uscc(uscc),
             reason=result.reason,
         )
         raise LegalRepCheckFailed()
     return account, parsed
 
 
-class LegalRepCheckFailed(Exception):
+class LegalRepCheckFailed(ServiceError):
     """The register does not confirm the enterprise and representative."""
 
 
@@ -122,7 +123,7 @@ def change_legal_rep(
     if problem is not None:
         errors["password"] = problem
     if errors:
-        raise FieldErrors(errors)
+        raise ServiceError(errors)
     enterprise = account.enterprise
     before = _rep_snapshot(enterprise, account)
     enterprise.legal_rep_name = rep.name.strip()
@@ -146,7 +147,7 @@ def change_legal_rep(
         AuditEvent.LEGAL_REP_CHANGED,
         account=account,
         ip=ip,
-        subject=docs.mask_uscc(enterprise.uscc),
+        subject=mask_uscc(enterprise.uscc),
         before=_masked(before),
         after=_masked(after),
     )
@@ -166,8 +167,8 @@ def _rep_snapshot(enterprise, account) -> dict:
 
 def _masked(snapshot: dict) -> dict:
     masked = dict(snapshot)
-    masked["legal_rep_document_number"] = docs.mask_document(
+    masked["legal_rep_document_number"] = mask_document(
         snapshot["legal_rep_document_type"], snapshot["legal_rep_document_number"]
     )
-    masked["phone"] = docs.mask_phone(snapshot["phone"]) if snapshot["phone"] else ""
+    masked["phone"] = mask_phone(snapshot["phone"]) if snapshot["phone"] else ""
     return masked

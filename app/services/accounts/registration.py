@@ -1,7 +1,7 @@
 """Accounts of citizens (个人) and legal entities (法人): manual chapter 二.
 
 Every function validates everything first and writes only when all is valid;
-callers commit. Errors are ``FieldErrors`` keyed by form field, so that the
+callers commit. Errors are ``ServiceError`` keyed by form field, so that the
 page can show each message beside its field.
 """
 
@@ -11,27 +11,21 @@ import uuid
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from app.clock import now  # noqa: F401  (re-exported for the account services)
 from app.extensions import db
+from app.masking import mask_document, mask_phone, mask_uscc
 from app.models import Account, AccountKind, AccountStatus, Enterprise
 from app.roles import CITIZEN as CITIZEN_ROLE
 from app.roles import LEGAL_ENTITY as LEGAL_ENTITY_ROLE
 from app.services.accounts import identity_documents as docs
 from app.services.accounts.verification import identity_verifier
+from app.services.errors import ServiceError
 from app.services.platform import audit
 from app.services.platform.audit import AuditEvent
 
 PASSWORD_MIN_LENGTH = 8
-
-
-class FieldErrors(Exception):
-    """One or more fields were refused; ``errors`` maps field name to message."""
-
-    def __init__(self, errors: dict):
-        super().__init__(errors)
-        self.errors = errors
 
 
 @dataclass
@@ -172,7 +166,7 @@ def _check_phone(phone: str) -> tuple[dict, str]:
 
 
 def register_personal(form: PersonalRegistration, *, sms_check, ip: str = "") -> Account:
-    """Create a personal account, or raise FieldErrors with every problem found.
+    """Create a personal account, or raise ServiceError with every problem found.
 
     ``sms_check(phone)`` verifies the SMS code; it is called last so that a
     refusal for another reason does not burn the user's code.
@@ -200,7 +194,7 @@ def register_personal(form: PersonalRegistration, *, sms_check, ip: str = "") ->
     if not errors:
         errors.update(sms_check(phone))
     if errors:
-        raise FieldErrors(errors)
+        raise ServiceError(errors)
 
     person = form.person
     account = _new_account(
@@ -223,7 +217,7 @@ def register_personal(form: PersonalRegistration, *, sms_check, ip: str = "") ->
         AuditEvent.ACCOUNT_REGISTERED,
         account=account,
         ip=ip,
-        subject=docs.mask_document(parsed.type, parsed.number),
+        subject=mask_document(parsed.type, parsed.number),
         kind=AccountKind.PERSONAL,
     )
     return account
@@ -254,7 +248,7 @@ def register_legal(form: LegalRegistration, *, sms_check, ip: str = "") -> Accou
     if not errors:
         errors.update(sms_check(phone))
     if errors:
-        raise FieldErrors(errors)
+        raise ServiceError(errors)
 
     rep = form.legal_rep
     enterprise = Enterprise(
@@ -277,9 +271,7 @@ def register_legal(form: LegalRegistration, *, sms_check, ip: str = "") -> Accou
         password=form.password,
     )
     account.enterprise = enterprise
-    audit.record(
-        AuditEvent.ACCOUNT_REGISTERED, account=account, ip=ip, subject=docs.mask_uscc(uscc), kind=AccountKind.LEGAL
-    )
+    audit.record(AuditEvent.ACCOUNT_REGISTERED, account=account, ip=ip, subject=mask_uscc(uscc), kind=AccountKind.LEGAL)
     return account
 
 
@@ -349,7 +341,7 @@ def login_identifier(account: Account) -> str:
 def mask_identifier(identifier: str) -> str:
     identifier = (identifier or "").strip()
     if re.fullmatch(r"1[3-9]\d{9}", identifier):
-        return docs.mask_phone(identifier)
+        return mask_phone(identifier)
     if len(identifier) > 8:
         return identifier[:4] + "*" * (len(identifier) - 8) + identifier[-4:]
     return identifier[:2] + "*" * max(len(identifier) - 2, 0)

@@ -3,15 +3,16 @@
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
+from app.masking import mask_phone
 from app.services.accounts import identity_documents as docs
 from app.services.accounts.registration import (
-    FieldErrors,
     email_problem,
     login_identifier,
     password_problem,
     phone_is_taken,
     set_password,
 )
+from app.services.errors import ServiceError
 from app.services.platform import audit
 from app.services.platform.audit import AuditEvent
 
@@ -20,11 +21,11 @@ def validate_new_phone(account, phone: str) -> str:
     try:
         phone = docs.validate_mobile(phone)
     except docs.DocumentError as error:
-        raise FieldErrors({"phone": error.message}) from None
+        raise ServiceError({"phone": error.message}) from None
     if phone == account.phone:
-        raise FieldErrors({"phone": _l("This is already your phone number")})
+        raise ServiceError({"phone": _l("This is already your phone number")})
     if phone_is_taken(phone, except_account=account):
-        raise FieldErrors({"phone": _l("This phone number is already bound to another account")})
+        raise ServiceError({"phone": _l("This phone number is already bound to another account")})
     return phone
 
 
@@ -32,7 +33,7 @@ def change_phone(account, phone: str, *, sms_check, ip: str = "") -> None:
     phone = validate_new_phone(account, phone)
     errors = sms_check(phone)
     if errors:
-        raise FieldErrors(errors)
+        raise ServiceError(errors)
     old = account.phone
     account.phone = phone
     audit.record(
@@ -40,24 +41,24 @@ def change_phone(account, phone: str, *, sms_check, ip: str = "") -> None:
         account=account,
         actor=account,
         ip=ip,
-        before=docs.mask_phone(old) if old else "",
-        after=docs.mask_phone(phone),
+        before=mask_phone(old) if old else "",
+        after=mask_phone(phone),
     )
 
 
 def change_email(account, email: str, *, ip: str = "") -> None:
     email = (email or "").strip()
     if (problem := email_problem(email)) is not None:
-        raise FieldErrors({"email": problem})
+        raise ServiceError({"email": problem})
     account.contact_email = email
     audit.record(AuditEvent.EMAIL_CHANGED, account=account, actor=account, ip=ip)
 
 
 def change_password(account, current_password: str, new_password: str, *, ip: str = "") -> None:
     if not account.password or not check_password_hash(account.password, current_password or ""):
-        raise FieldErrors({"current_password": _l("The current password is wrong")})
+        raise ServiceError({"current_password": _l("The current password is wrong")})
     problem = password_problem(new_password, document_number=login_identifier(account), phone=account.phone or "")
     if problem is not None:
-        raise FieldErrors({"new_password": problem})
+        raise ServiceError({"new_password": problem})
     set_password(account, new_password)
     audit.record(AuditEvent.PASSWORD_CHANGED, account=account, actor=account, ip=ip)

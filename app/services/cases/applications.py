@@ -26,10 +26,10 @@ from app.models import (
     ServiceItem,
 )
 from app.services.accounts import identity_documents as docs
-from app.services.accounts.registration import FieldErrors
 from app.services.cases import scope as case_scope
 from app.services.cases import workflow
 from app.services.cases.workflow import OPEN_STATUSES, Status
+from app.services.errors import ServiceError
 from app.services.platform import audit, storage
 
 MAX_AGE = 65
@@ -295,7 +295,7 @@ def current_attachments(application: Application | None) -> dict:
 def save_draft(account, item: ServiceItem, data: dict, uploads: dict) -> Application:
     accepted, errors = _check_uploads(item, uploads)
     if errors:
-        raise FieldErrors(errors)
+        raise ServiceError(errors)
     application = draft_of(account, item) or Application(account_id=account.id, item_id=item.id, status=Status.DRAFT)
     db.session.add(application)
     application.data = json.dumps(clean_data(item, data), ensure_ascii=False)
@@ -317,7 +317,7 @@ def submit(
     ip: str = "",
     today: datetime.date | None = None,
 ) -> Application:
-    """Submit, or raise FieldErrors; the caller commits, or rolls back and calls discard().
+    """Submit, or raise ServiceError; the caller commits, or rolls back and calls discard().
 
     Everything is checked before anything is written, the SMS code last (so that
     another mistake does not burn it).
@@ -327,7 +327,7 @@ def submit(
         return existing  # the same form posted twice: one case
     problems = eligibility_problems(account, item, today)
     if problems:
-        raise FieldErrors({"__all__": problems[0]})
+        raise ServiceError({"__all__": problems[0]})
     errors = form_problems(account, item, data, today)
     if not commitment:
         errors["commitment"] = _l("You must make the commitment to submit")
@@ -341,7 +341,7 @@ def submit(
     if not errors:
         errors.update(sms_check(account.phone))
     if errors:
-        raise FieldErrors(errors)
+        raise ServiceError(errors)
 
     application = draft or Application(account_id=account.id, item_id=item.id, status=Status.DRAFT)
     db.session.add(application)
@@ -420,7 +420,7 @@ def correction_request(application: Application) -> dict:
 def request_correction(application: Application, *, actor, reason: str, defects: list, office: str = "") -> None:
     """Staff return a case with every defect at once (material ids and/or field names)."""
     if not reason.strip():
-        raise FieldErrors({"reason": _l("Please give the reason for the return")})
+        raise ServiceError({"reason": _l("Please give the reason for the return")})
     workflow.apply(application, "request_correction", actor=actor, office=office, remarks=reason, defects=defects)
     application.correction = json.dumps({"reason": reason, "defects": defects}, ensure_ascii=False)
     _tell(
@@ -455,7 +455,7 @@ def resubmit(
     if application.account_id != account.id:
         raise PermissionError("not the applicant")
     if application.status != Status.RETURNED:
-        raise FieldErrors({"__all__": _l("This case is not waiting for a correction")})
+        raise ServiceError({"__all__": _l("This case is not waiting for a correction")})
     errors = {}
     flagged = flagged_materials(application)
     unexpected = [mid for mid, upload in uploads.items() if upload and upload.data and mid not in flagged]
@@ -477,7 +477,7 @@ def resubmit(
     if not errors:
         errors.update(sms_check(account.phone))
     if errors:
-        raise FieldErrors(errors)
+        raise ServiceError(errors)
     written = []
     _store_uploads(application, application.item, accepted, written)
     data = json.loads(application.data or "{}")
@@ -518,7 +518,7 @@ def request_information_change(
     """To correct personal information (a changed name or document) when no case is waiting for a correction:
     a new case of the same item, which staff check like any other; issuing it corrects the register."""
     if not can_change_information(account, item):
-        raise FieldErrors({"__all__": _l("A case of this item is still being handled: wait for its decision")})
+        raise ServiceError({"__all__": _l("A case of this item is still being handled: wait for its decision")})
     changes = {key: (changes.get(key) or "").strip()[:500] for key in ("name", "document_number", "explanation")}
     errors = {}
     if not changes["name"] and not changes["document_number"]:
@@ -543,7 +543,7 @@ def request_information_change(
     if not errors:
         errors.update(sms_check(account.phone))
     if errors:
-        raise FieldErrors(errors)
+        raise ServiceError(errors)
     latest = latest_case(account, item)
     application = Application(account_id=account.id, item_id=item.id, status=Status.DRAFT)
     db.session.add(application)

@@ -13,10 +13,10 @@ from flask_babel import lazy_gettext as _l
 from app import clock
 from app.extensions import db
 from app.models import Application, InboxMessage, PersonRegistration, QualificationCertificate, RegisteredSpecialty
-from app.services.accounts.registration import FieldErrors
 from app.services.cases import applications, workflow
 from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS
 from app.services.certificates import lifecycle as certificates
+from app.services.errors import ServiceError
 from app.services.platform import audit, sms
 
 REGISTRATION_YEARS = 3
@@ -103,7 +103,7 @@ def handle(
         raise ValueError(f"not a staff action: {action}")
     reason = (reason or "").strip()
     if action in NEEDS_REASON and not reason:
-        raise FieldErrors({"reason": _l("Please give the reasons")})
+        raise ServiceError({"reason": _l("Please give the reasons")})
     office = str(STAFF_ACTIONS[action])
     if action == "request_correction":
         applications.request_correction(application, actor=actor, reason=reason, defects=defects or [], office=office)

@@ -11,6 +11,7 @@ from sqlalchemy import and_, true
 from app.extensions import db
 from app.models import Application, ServiceItem
 from app.models.registry import PROVINCE_NAMES, province_of
+from app.services.cases.groups import GROUPS
 
 
 def province_of_case(account, data: dict) -> str:
@@ -29,8 +30,6 @@ def parse_groups(text: str | None) -> list[str]:
 
 def group_keys() -> dict[str, str]:
     """Group name (建造师) or key (constructor) → the key stored on the items."""
-    from app.seed.catalogue_data import GROUPS
-
     return {**{group["name"]: group["key"] for group in GROUPS}, **{group["key"]: group["key"] for group in GROUPS}}
 
 

@@ -15,6 +15,7 @@ from app import clock
 from app.extensions import db
 from app.models import Application, ApplicationEvent, CertificateEndorsement, ElectronicCertificate, ServiceItem
 from app.services.cases import deadlines
+from app.services.cases.groups import GROUPS
 from app.services.cases.workflow import Status
 from app.services.cases.working_days import WorkingCalendar
 
@@ -85,8 +86,6 @@ def build_report(today: datetime.date | None = None, calendar: WorkingCalendar |
     by_item: dict = {}
     for name, group, status, count in counts:
         by_item.setdefault((group, name), {})[status] = count
-    from app.seed.catalogue_data import GROUPS
-
     group_names = {group["key"]: group["name"] for group in GROUPS}
     rows = [
         ItemRow(item=name, group=group_names.get(group, group), counts=values, total=sum(values.values()))

@@ -16,6 +16,7 @@ from sqlalchemy import update
 from app import clock
 from app.extensions import db
 from app.models import Application, ApplicationEvent
+from app.services.errors import ServiceError
 
 
 class Status:
@@ -87,17 +88,19 @@ TRANSITIONS = {
 }
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(ServiceError):
     """The case is not (or no longer) in a state this action starts from."""
 
     def __init__(self, action: str, status: str):
-        super().__init__(f"{action} refused in status {status}")
+        super().__init__(
+            message=_l(
+                "This case can no longer be handled that way: its status is now %(status)s.",
+                status=STATUS_LABELS.get(status, status),
+            ),
+            code=f"{action} refused in status {status}",
+        )
         self.action = action
         self.status = status
-        self.message = _l(
-            "This case can no longer be handled that way: its status is now %(status)s.",
-            status=STATUS_LABELS.get(status, status),
-        )
 
 
 def can(application: Application, action: str) -> bool:

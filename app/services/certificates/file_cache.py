@@ -2,8 +2,8 @@
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 
 def cached_bytes(path: Path, render: Callable[[], bytes]) -> bytes:

@@ -20,10 +20,11 @@ from flask_babel import lazy_gettext as _l
 
 from app import clock
 from app.extensions import db
+from app.masking import mask_document
 from app.models import Account, CertificateEndorsement, ElectronicCertificate, PersonRegistration
-from app.services.accounts.identity_documents import DocumentError, mask_document, validate_document
-from app.services.accounts.registration import FieldErrors
+from app.services.accounts.identity_documents import DocumentError, validate_document
 from app.services.certificates import signing
+from app.services.errors import ServiceError
 from app.services.platform import audit
 
 ENDORSEMENT_DAYS = 180
@@ -51,8 +52,8 @@ ENDORSEMENT_LABELS = {
 }
 
 
-class EndorsementRefused(FieldErrors):
-    """FieldErrors on "purpose" (or "form") saying why the certificate cannot be endorsed."""
+class EndorsementRefused(ServiceError):
+    """ServiceError on "purpose" (or "form") saying why the certificate cannot be endorsed."""
 
 
 def endorsement_window(

@@ -28,6 +28,7 @@ from sqlalchemy import and_, func, or_
 from app import clock
 from app.extensions import db
 from app.models import Article, ArticleAttachment
+from app.services.errors import ServiceError
 from app.services.platform import storage
 from app.services.platform.storage import StoredFile, UploadRefused
 
@@ -139,12 +140,11 @@ def plain_text(html) -> str:
     return "\n".join(line for line in lines if line)
 
 
-class ArticleRefused(ValueError):
+class ArticleRefused(ServiceError, ValueError):
     """An article that cannot be saved as it is; ``message`` is translated."""
 
     def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message=message)
 
 
 def prepare(article: Article, now=None) -> Article:
@@ -217,12 +217,11 @@ def published_attachment(attachment_id):
     )
 
 
-class BadQuery(ValueError):
+class BadQuery(ServiceError, ValueError):
     """Search input the lists cannot use; ``message`` is translated and shown to the visitor."""
 
     def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message=message)
 
 
 def clean_keyword(value):

@@ -21,6 +21,8 @@ import io
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from app.services.errors import ServiceError
+
 PHOTO_WIDTH = 295  # 一寸照片 at 300 dpi: 25 mm × 35 mm
 PHOTO_HEIGHT = 413
 MAX_OUTPUT_BYTES = 100 * 1024
@@ -35,13 +37,11 @@ QUALITY_MIN = 20
 BACKGROUND = (255, 255, 255)
 
 
-class PhotoError(Exception):
+class PhotoError(ServiceError):
     """The upload cannot become an ID photo. ``code`` for programs, ``message`` (lazy) for people."""
 
     def __init__(self, code: str, message):
-        super().__init__(code)
-        self.code = code
-        self.message = message
+        super().__init__(message=message, code=code)
 
 
 def describe_requirements(

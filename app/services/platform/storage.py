@@ -13,6 +13,9 @@ import filetype
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app.services.errors import ServiceError
+from app.services.unit_of_work import note_written
+
 # What each accepted format looks like inside (by content, never by name).
 FORMAT_MIME = {
     "jpg": {"image/jpeg"},
@@ -23,10 +26,9 @@ FORMAT_MIME = {
 EXTENSION_FOR_MIME = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 
 
-class UploadRefused(Exception):
+class UploadRefused(ServiceError):
     def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message=message)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ def save(data: bytes, formats: list[str], max_size_mb: int) -> StoredFile:
     os.makedirs(directory, exist_ok=True)
     with open(os.path.join(directory, name), "xb") as handle:
         handle.write(data)
+    note_written(name)
     return StoredFile(name, content_type, len(data), hashlib.sha256(data).hexdigest())
 
 

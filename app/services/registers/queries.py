@@ -32,6 +32,7 @@ from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db
+from app.masking import mask_document, mask_name
 from app.models import (
     Account,
     Application,
@@ -44,12 +45,11 @@ from app.models.registry import PROVINCE_NAMES
 from app.services.accounts.identity_documents import (
     DocumentError,
     DocumentType,
-    mask_document,
-    mask_name,
     validate_uscc,
 )
 from app.services.cases.applications import QUALIFICATION_NAMES, kind_parts
 from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS, Status
+from app.services.errors import ServiceError
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 50
@@ -341,10 +341,9 @@ class PersonDetail:
 # --- input cleaning (raw query-string values -> filters, or a message per field) -------------
 
 
-class QueryInputError(ValueError):
+class QueryInputError(ServiceError, ValueError):
     def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message=message)
 
 
 _RE_DOCUMENT = re.compile(r"[A-Z0-9]{5,18}")

@@ -14,10 +14,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Application
-from app.services.accounts.registration import FieldErrors
 from app.services.cases import applications, workflow
 from app.services.cases import scope as case_scope
 from app.services.cases.workflow import STATUS_LABELS, Status
+from app.services.errors import ServiceError
 from app.views.admin.accounts import DISPLAY
 
 
@@ -85,7 +85,7 @@ class CaseCorrectionView(BaseView):
                     )
             try:
                 if not defects:
-                    raise FieldErrors({"defects": _l("Mark at least one material or field with its problem")})
+                    raise ServiceError({"defects": _l("Mark at least one material or field with its problem")})
                 applications.request_correction(
                     application,
                     actor=g.user,
@@ -94,13 +94,13 @@ class CaseCorrectionView(BaseView):
                     office=str(_l("Acceptance office")),
                 )
                 db.session.commit()
-            except FieldErrors as refused:
-                db.session.rollback()
-                errors = refused.errors
             except workflow.TransitionRefused as refused:
                 db.session.rollback()
                 flash(refused.message, "danger")
                 return redirect(url_for("ApplicationAdminView.list"))
+            except ServiceError as refused:
+                db.session.rollback()
+                errors = refused.errors
             else:
                 flash(_l("Case %(number)s returned for correction", number=application.number), "success")
                 return redirect(url_for("ApplicationAdminView.list"))

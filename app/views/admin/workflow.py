@@ -11,12 +11,12 @@ from wtforms import BooleanField
 
 from app.extensions import db
 from app.models import Account, Application, Attachment, CalendarOverride, ServiceItem
-from app.services.accounts.registration import FieldErrors
 from app.services.cases import deadlines, notices, workflow
 from app.services.cases import handling as case_handling
 from app.services.cases import scope as case_scope
 from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS, Status
 from app.services.cases.working_days import WorkingCalendar
+from app.services.errors import ServiceError
 from app.services.platform import storage
 
 ACTION_PERMISSIONS = [f"can_{action}" for action in case_handling.STAFF_ACTIONS]
@@ -97,13 +97,13 @@ class CaseWorkflowView(BaseView):
                     ip=request.remote_addr or "",
                 )
                 db.session.commit()
-            except FieldErrors as refused:
-                db.session.rollback()
-                errors = refused.errors
             except workflow.TransitionRefused as refused:
                 db.session.rollback()
                 flash(refused.message, "danger")
                 return redirect(url_for(".case", case_id=case_id))
+            except ServiceError as refused:
+                db.session.rollback()
+                errors = refused.errors
             else:
                 flash(_l("Done: %(step)s", step=TRANSITIONS[action].label), "success")
                 return redirect(url_for(".queue"))

@@ -10,7 +10,6 @@ from app.models import AccountKind
 from app.services.accounts import login as login_service
 from app.services.accounts.identity_documents import period_end_for
 from app.services.accounts.registration import (
-    FieldErrors,
     LegalRegistration,
     PersonalRegistration,
     PersonDetails,
@@ -18,6 +17,7 @@ from app.services.accounts.registration import (
     register_legal,
     register_personal,
 )
+from app.services.errors import ServiceError
 from app.views.portal.forms import LegalRegisterForm, LoginForm, PersonalRegisterForm
 from app.views.portal.session import client_ip, current_citizen, sign_in, sign_out
 from app.views.portal.verification_api import captcha_passed, sms_checker
@@ -180,7 +180,7 @@ def _register(form, register, registration):
     """Run the registration service; sign in and redirect, or put its errors on the form."""
     try:
         account = register(registration, sms_check=sms_checker("register", form.sms_code.data), ip=client_ip())
-    except FieldErrors as refused:
+    except ServiceError as refused:
         db.session.rollback()
         apply_errors(form, refused.errors)
         return None

@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.services.accounts.face_verification import MY_CERTIFICATES
-from app.services.accounts.registration import FieldErrors
 from app.services.certificates import documents as certificate_documents
 from app.services.certificates import lifecycle as certificates
 from app.services.certificates import signing
+from app.services.errors import ServiceError
 from app.views.portal.face import face_verified_required
 from app.views.portal.session import citizen_required, client_ip, current_citizen
 
@@ -57,7 +57,7 @@ def index():
         values = {"purpose": request.form.get("purpose", ""), "purpose_detail": request.form.get("purpose_detail", "")}
         try:
             certificates.endorse(account, certificate, values["purpose"], values["purpose_detail"], ip=client_ip())
-        except FieldErrors as refused:
+        except ServiceError as refused:
             db.session.rollback()
             errors, open_dialog = refused.errors, certificate.id
             if "form" in errors:  # about the certificate, not a field: said at the top of the page

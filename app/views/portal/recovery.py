@@ -10,7 +10,8 @@ from app.extensions import db
 from app.models import Account, AccountKind
 from app.services.accounts import recovery
 from app.services.accounts.identity_documents import validate_document
-from app.services.accounts.registration import FieldErrors, PersonDetails
+from app.services.accounts.registration import PersonDetails
+from app.services.errors import ServiceError
 from app.views.portal.auth import apply_errors, form_is_complete, person_from_form
 from app.views.portal.forms import (
     CancelAccountForm,
@@ -46,11 +47,11 @@ def _kind(form) -> str:
 
 
 def _owner_with_sms(form, purpose: str):
-    """find_owner + the SMS code of the bound phone; raises FieldErrors."""
+    """find_owner + the SMS code of the bound phone; raises ServiceError."""
     account = recovery.find_owner(_kind(form), form.identifier.data, form.phone.data)
     errors = sms_checker(purpose, form.sms_code.data)(account.phone)
     if errors:
-        raise FieldErrors(errors)
+        raise ServiceError(errors)
     return account
 
 
@@ -62,7 +63,7 @@ def forgot():
     if form.validate_on_submit():
         try:
             account = _owner_with_sms(form, "reset_password")
-        except FieldErrors as refused:
+        except ServiceError as refused:
             apply_errors(form, refused.errors)
         else:
             _remember("reset", account_id=account.id)
@@ -81,7 +82,7 @@ def reset():
     if form.validate_on_submit():
         try:
             recovery.reset_password(account, form.password.data, ip=client_ip())
-        except FieldErrors as refused:
+        except ServiceError as refused:
             db.session.rollback()
             apply_errors(form, refused.errors)
         else:
@@ -101,7 +102,7 @@ def cancel():
     if form.validate_on_submit():
         try:
             account = _owner_with_sms(form, "cancel_account")
-        except FieldErrors as refused:
+        except ServiceError as refused:
             apply_errors(form, refused.errors)
         else:
             recovery.cancel_account(account, ip=client_ip(), reason="holder_request")
@@ -125,11 +126,11 @@ def legal_rep_check():
             account, parsed = recovery.verify_new_legal_rep(
                 form.enterprise_name.data, form.uscc.data, rep, ip=client_ip()
             )
-        except FieldErrors as refused:
-            apply_errors(form, refused.errors)
         except recovery.LegalRepCheckFailed:
             db.session.commit()  # the failed check is on the audit trail
             failed = True
+        except ServiceError as refused:
+            apply_errors(form, refused.errors)
         else:
             _remember(
                 "legal_rep",
@@ -185,11 +186,11 @@ def legal_rep_next():
         try:
             errors = sms_checker("legal_rep_change", apply_form.sms_code.data)(phone)
             if errors:
-                raise FieldErrors(errors)
+                raise ServiceError(errors)
             recovery.change_legal_rep(
                 account, rep, parsed, new_phone=phone, new_password=apply_form.password.data, ip=client_ip()
             )
-        except FieldErrors as refused:
+        except ServiceError as refused:
             db.session.rollback()
             apply_errors(apply_form, refused.errors)
         else:

@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import ServiceItem
 from app.services.accounts.face_verification import ONLINE_SERVICE
-from app.services.accounts.registration import FieldErrors
 from app.services.cases import applications, catalogue
 from app.services.cases.applications import Upload
 from app.services.cases.workflow import STATUS_LABELS, Status
+from app.services.errors import ServiceError
 from app.views.portal.face import face_verified_required
 from app.views.portal.forms import sms_code_form
 from app.views.portal.session import citizen_required, client_ip, current_citizen
@@ -112,7 +112,7 @@ def apply(code):
                 sms_check=sms_checker("application", request.form.get("sms_code", "")),
                 ip=client_ip(),
             )
-        except FieldErrors as refused:
+        except ServiceError as refused:
             db.session.rollback()
             errors = refused.errors
         else:
@@ -183,7 +183,7 @@ def correction(code):
             else:
                 submitted = applications.request_information_change(account, item, **common)
             db.session.commit()
-        except FieldErrors as refused:
+        except ServiceError as refused:
             db.session.rollback()
             errors = refused.errors
         else:

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.services.accounts import settings as account_settings
-from app.services.accounts.registration import FieldErrors
+from app.services.errors import ServiceError
 from app.views.portal.auth import apply_errors
 from app.views.portal.forms import ChangeEmailForm, ChangePasswordForm, ChangePhoneForm
 from app.views.portal.session import citizen_required, client_ip, current_citizen
@@ -53,7 +53,7 @@ def settings():
         if form is not None and form.validate_on_submit():
             try:
                 change()
-            except FieldErrors as refused:
+            except ServiceError as refused:
                 db.session.rollback()
                 apply_errors(form, refused.errors)
             else:

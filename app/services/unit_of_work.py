@@ -1,0 +1,48 @@
+"""One unit of work per user action: everything it changed is committed, or nothing is.
+
+    with unit_of_work():
+        applications.submit(...)
+
+commits when the block ends normally. When it raises (a ``ServiceError`` or
+anything else) the session is rolled back and every file stored during the
+block (``storage.save`` records them here) is removed, so that a refused or
+failed attempt leaves neither rows nor files behind. Services never commit;
+the view (or the command, or the job) that owns the user's action opens the
+unit.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from app.extensions import db
+
+_written: ContextVar[list[str] | None] = ContextVar("unit_of_work_files", default=None)
+
+
+def note_written(stored_name: str) -> None:
+    """Called by storage for every file it writes: removed again if the unit fails."""
+    written = _written.get()
+    if written is not None:
+        written.append(stored_name)
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    if _written.get() is not None:  # nested: the outer unit decides
+        yield
+        return
+    written: list[str] = []
+    token = _written.set(written)
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        from app.services.platform import storage
+
+        for name in written:
+            storage.remove(name)
+        raise
+    finally:
+        _written.reset(token)
