@@ -87,7 +87,14 @@ def test_lockout_after_five_failures_says_until_when(client, db, register_person
         client, person["document_number"], person["password"], captcha=known_captcha, captcha_id=new_captcha_id(client)
     )
     assert response.status_code == 200 and "锁定" in text(response)
-    assert db.session.query(AuditRecord).filter_by(event="login.locked").count() >= 1
+    locked = (
+        db.session.query(AuditRecord)
+        .filter_by(event="login.locked", account_id=account.id)
+        .order_by(AuditRecord.id)
+        .first()
+    )
+    # The audit trail states the lock's end in Beijing time, with its offset, like every time it shows.
+    assert shown.strftime("%Y-%m-%dT%H:%M+08:00") in str(locked.detail)
 
 
 def test_lock_expires_after_thirty_minutes(client, db, register_person, known_captcha):

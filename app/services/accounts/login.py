@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 
+from app import clock
 from app.formatting import beijing_time
 from app.services.accounts.registration import find_account_for_login, mask_identifier, now
 from app.services.platform import audit
@@ -80,7 +81,7 @@ def authenticate(
                     account=account,
                     subject=subject,
                     ip=ip,
-                    until=account.locked_until.isoformat(timespec="minutes"),
+                    until=clock.in_china(account.locked_until).isoformat(timespec="minutes"),
                 )
                 message = _locked_message(account.locked_until)
             else:
