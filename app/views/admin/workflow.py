@@ -10,9 +10,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 
 from app.extensions import db
-from app.models import Account, Application, Attachment, CalendarOverride, ServiceItem
+from app.models import Application, Attachment, CalendarOverride
 from app.services.cases import deadlines, notices, workflow
 from app.services.cases import handling as case_handling
+from app.services.cases import queue as case_queue
 from app.services.cases import scope as case_scope
 from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS, Status
 from app.services.cases.working_days import WorkingCalendar
@@ -35,42 +36,15 @@ class CaseWorkflowView(BaseView):
     @has_access
     def queue(self):
         actions = self._allowed_actions()
-        statuses = sorted({s for a in actions for s in TRANSITIONS[a].sources})
-        query = (
-            db.session.query(Application)
-            .join(Account, Application.account_id == Account.id)
-            .join(ServiceItem, Application.item_id == ServiceItem.id)
-            .filter(Application.status.in_(statuses), case_scope.condition(g.user))
+        page = case_queue.page_of(
+            g.user, actions, case_queue.Filters.from_args(request.args), request.args.get("page", 1, type=int)
         )
-        number = request.args.get("number", "").strip()[:32]
-        name = request.args.get("name", "").strip()[:50]
-        item = request.args.get("item", "").strip()[:100]
-        status = request.args.get("status", "")
-        if number:
-            query = query.filter(Application.number == number)
-        if name:
-            query = query.filter(
-                Account.real_name.like(name.replace("%", r"\%").replace("_", r"\_") + "%", escape="\\")
-            )
-        if item:
-            query = query.filter(ServiceItem.name.contains(item))
-        if status in statuses:
-            query = query.filter(Application.status == status)
-        calendar = WorkingCalendar.from_database()
-        rows = []
-        for application in query.order_by(Application.submitted_at).limit(500):
-            clock = deadlines.case_clock(application, calendar)
-            rows.append(
-                {
-                    "case": application,
-                    "clock": clock,
-                    "acceptance_overdue": deadlines.acceptance_overdue(application, calendar),
-                    "sort": (clock.deadline if clock else application.submitted_at.date()),
-                }
-            )
-        rows.sort(key=lambda row: row["sort"])
         return self.render_template(
-            "admin/workflow_queue.html", rows=rows, statuses=statuses, status_labels=STATUS_LABELS, args=request.args
+            "admin/workflow_queue.html",
+            page=page,
+            statuses=case_queue.statuses_for(actions),
+            status_labels=STATUS_LABELS,
+            args=request.args,
         )
 
     def _case(self, case_id: int) -> Application:
