@@ -494,3 +494,26 @@ def test_the_officers_buttons_say_what_they_do(db, submitted_case, staff):
     buttons = re.findall(r'<button type="submit" class="btn btn-primary">([^<]+)</button>', page)
     assert buttons == ["受理", "不予受理"]
     assert ">退回补正</a>" in page
+
+
+def test_a_return_names_each_unexplained_line_and_keeps_what_was_typed(db, submitted_case, staff):
+    case = submitted_case
+    first, second = case.item.materials[:2]
+    response = staff["acceptor"].post(
+        f"/admin/cases/{case.id}/return",
+        data={
+            "reason": "材料不齐",
+            f"flag_{first.id}": "1",
+            f"defect_{first.id}": "",
+            f"flag_{second.id}": "1",
+            f"defect_{second.id}": "扫描件模糊",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "请说明该材料存在的问题" in page
+    assert 'value="扫描件模糊"' in page and "材料不齐" in page
+    db.session.expire_all()
+    assert db.session.get(Application, case.id).status == Status.SUBMITTED
+    response = staff["acceptor"].post(f"/admin/cases/{case.id}/return", data={"reason": ""})
+    page = response.get_data(as_text=True)
+    assert "请填写退回原因" in page and "请至少勾选一项材料或信息并说明问题" in page

@@ -7,6 +7,7 @@ applicant, and, on issuing, the public register (PersonRegistration).
 
 import datetime
 import json
+from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
 
@@ -125,6 +126,79 @@ def handle(
         subject=application.number,
         reason=reason[:200],
     )
+
+
+# --- 退回补正: the defect list --------------------------------------------------------------
+
+DEFECT_MAX_LENGTH = 300
+
+
+def returnable_fields(application: Application) -> list[tuple[str, object, str]]:
+    """(name, label, value) of the filled-in fields of the case that a correction request may name."""
+    data = json.loads(application.data or "{}")
+    return [(name, label, data[name]) for name, label in applications.FIELD_LABELS.items() if name in data]
+
+
+def material_key(material_id: int) -> str:
+    """The form field that holds the problem with a material (``defect_<id>``)."""
+    return f"defect_{material_id}"
+
+
+def field_key(name: str) -> str:
+    return f"defect_field_{name}"
+
+
+def build_defects(application: Application, materials: Mapping[int, str], fields: Mapping[str, str]) -> list[dict]:
+    """The defect list of a return from what the officer marked: material id or field name → what is wrong.
+
+    Every marked material or field needs its problem stated (the applicant is told once and
+    completely); only the item's own materials and the case's filled-in fields can be named;
+    at least one must be. Refusals are keyed by the form field they belong to.
+    """
+    errors: dict[str, object] = {}
+    defects = []
+    for material in application.item.materials:
+        if material.id not in materials:
+            continue
+        problem = (materials[material.id] or "").strip()
+        if not problem:
+            errors[material_key(material.id)] = _l("Say what is wrong with this material")
+        defects.append({"material_id": material.id, "label": material.name, "problem": problem[:DEFECT_MAX_LENGTH]})
+    for name, label, _value in returnable_fields(application):
+        if name not in fields:
+            continue
+        problem = (fields[name] or "").strip()
+        if not problem:
+            errors[field_key(name)] = _l("Say what is wrong with this information")
+        defects.append({"field": name, "label": str(label), "problem": problem[:DEFECT_MAX_LENGTH]})
+    if not defects:
+        errors["defects"] = _l("Mark at least one material or field with its problem")
+    if errors:
+        raise ServiceError(errors)
+    return defects
+
+
+def return_for_correction(
+    application: Application, *, actor, reason: str, materials: Mapping[int, str], fields: Mapping[str, str]
+) -> list[dict]:
+    """补正: return the case with every defect at once; the caller's unit of work commits."""
+    errors: dict[str, object] = {}
+    if not (reason or "").strip():
+        errors["reason"] = _l("Please give the reason for the return")
+    try:
+        defects = build_defects(application, materials, fields)
+    except ServiceError as refused:
+        errors.update(refused.errors)
+    if errors:
+        raise ServiceError(errors)
+    applications.request_correction(
+        application,
+        actor=actor,
+        reason=reason.strip(),
+        defects=defects,
+        office=str(STAFF_ACTIONS["request_correction"]),
+    )
+    return defects
 
 
 def _tell(application: Application, action: str, reason: str) -> None:

@@ -9,9 +9,10 @@ unified social credit code), else the region of the applicant's identity documen
 from sqlalchemy import and_, true
 
 from app.extensions import db
-from app.models import Application, ServiceItem
+from app.models import Application, Attachment, ServiceItem
 from app.models.registry import PROVINCE_NAMES, province_of
 from app.services.cases.groups import GROUPS
+from app.services.cases.workflow import Status
 
 
 def province_of_case(account, data: dict) -> str:
@@ -66,6 +67,22 @@ def in_scope(application: Application, staff) -> bool:
         return False
     province = province_scope(staff)
     return not province or application.province == province
+
+
+def visible_case(case_id: int, staff) -> Application | None:
+    """The case, if ``staff`` may see it: never a draft, never one outside the officer's scope."""
+    application = db.session.get(Application, case_id)
+    if application is None or application.status == Status.DRAFT or not in_scope(application, staff):
+        return None
+    return application
+
+
+def visible_attachment(attachment_id: int, staff) -> Attachment | None:
+    """An uploaded material of a case that ``staff`` may see."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or visible_case(attachment.application_id, staff) is None:
+        return None
+    return attachment
 
 
 def item_ids_in_scope(staff) -> list[int]:

@@ -4,21 +4,21 @@ The full role-based workflow (受理, 审查, 审批, 制证) is the back-office
 this is the part the applicant's 信息修改及材料补充 page needs.
 """
 
-import json
-
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, url_for
 from flask_appbuilder import BaseView, ModelView, expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterInFunction, FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import db
 from app.models import Application
-from app.services.cases import applications, workflow
+from app.services.cases import handling as case_handling
 from app.services.cases import scope as case_scope
+from app.services.cases import workflow
 from app.services.cases.workflow import STATUS_LABELS, Status
 from app.services.errors import ServiceError
+from app.services.unit_of_work import unit_of_work
 from app.views.admin.accounts import DISPLAY
+from app.views.admin.forms import apply_errors, return_form
 
 
 class ApplicationAdminView(ModelView):
@@ -51,12 +51,6 @@ class ApplicationAdminView(ModelView):
     ]
 
 
-def _returnable_fields(application) -> list[str]:
-    """The filled-in fields of the case that a correction request may name."""
-    data = json.loads(application.data or "{}")
-    return [name for name in applications.FIELD_LABELS if name in data]
-
-
 class CaseCorrectionView(BaseView):
     """补正: list every defect at once; the applicant fixes exactly those."""
 
@@ -66,53 +60,32 @@ class CaseCorrectionView(BaseView):
     @expose("/<int:case_id>/return", methods=["GET", "POST"])
     @has_access
     def correction(self, case_id):
-        application = db.session.get(Application, case_id)
-        if application is None or application.status == Status.DRAFT or not case_scope.in_scope(application, g.user):
+        application = case_scope.visible_case(case_id, g.user)
+        if application is None:
             abort(404)
-        errors = {}
-        if request.method == "POST":
-            materials = {m.id: m for m in application.item.materials}
-            defects = []
-            for material_id, material in materials.items():
-                problem = request.form.get(f"defect_{material_id}", "").strip()
-                if request.form.get(f"flag_{material_id}") and problem:
-                    defects.append({"material_id": material_id, "label": material.name, "problem": problem[:300]})
-            for name in _returnable_fields(application):
-                problem = request.form.get(f"defect_field_{name}", "").strip()
-                if request.form.get(f"flag_field_{name}") and problem:
-                    defects.append(
-                        {"field": name, "label": str(applications.FIELD_LABELS[name]), "problem": problem[:300]}
-                    )
+        form = return_form(application)
+        general = []
+        if form.validate_on_submit():
+            materials, fields = form.marked()
             try:
-                if not defects:
-                    raise ServiceError({"defects": _l("Mark at least one material or field with its problem")})
-                applications.request_correction(
-                    application,
-                    actor=g.user,
-                    reason=request.form.get("reason", ""),
-                    defects=defects,
-                    office=str(_l("Acceptance office")),
-                )
-                db.session.commit()
+                with unit_of_work():
+                    case_handling.return_for_correction(
+                        application, actor=g.user, reason=form.reason.data or "", materials=materials, fields=fields
+                    )
             except workflow.TransitionRefused as refused:
-                db.session.rollback()
                 flash(refused.message, "danger")
                 return redirect(url_for("ApplicationAdminView.list"))
             except ServiceError as refused:
-                db.session.rollback()
-                errors = refused.errors
+                general = apply_errors(form, refused.errors)
             else:
                 flash(_l("Case %(number)s returned for correction", number=application.number), "success")
                 return redirect(url_for("ApplicationAdminView.list"))
         return self.render_template(
             "admin/case_return.html",
             application=application,
-            errors=errors,
-            fields=[
-                (name, applications.FIELD_LABELS[name], data.get(name, ""))
-                for name in _returnable_fields(application)
-                for data in [json.loads(application.data or "{}")]
-            ],
+            form=form,
+            general_errors=general,
+            fields=case_handling.returnable_fields(application),
             can_return=workflow.can(application, "request_correction"),
             status_labels=STATUS_LABELS,
         )

@@ -10,12 +10,12 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 
 from app.extensions import db
-from app.models import Application, Attachment, CalendarOverride
+from app.models import Application, CalendarOverride
 from app.services.cases import deadlines, notices, workflow
 from app.services.cases import handling as case_handling
 from app.services.cases import queue as case_queue
 from app.services.cases import scope as case_scope
-from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS, Status
+from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS
 from app.services.cases.working_days import WorkingCalendar
 from app.services.errors import ServiceError
 from app.services.platform import storage
@@ -48,8 +48,8 @@ class CaseWorkflowView(BaseView):
         )
 
     def _case(self, case_id: int) -> Application:
-        application = db.session.get(Application, case_id)
-        if application is None or application.status == Status.DRAFT or not case_scope.in_scope(application, g.user):
+        application = case_scope.visible_case(case_id, g.user)
+        if application is None:
             abort(404)
         return application
 
@@ -103,10 +103,9 @@ class CaseWorkflowView(BaseView):
     @expose("/attachment/<int:attachment_id>")
     @has_access
     def attachment(self, attachment_id):
-        item = db.session.get(Attachment, attachment_id)
-        if item is None:
+        item = case_scope.visible_attachment(attachment_id, g.user)
+        if item is None:  # nor that of a draft, or of a case outside the officer's scope
             abort(404)
-        self._case(item.application_id)  # a draft, or a case outside the officer's scope, is not found
         return send_file(
             storage.path_of(item.stored_name),
             mimetype=item.content_type,

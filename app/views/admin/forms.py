@@ -1,0 +1,69 @@
+"""The back office's own forms (Flask-WTF: CSRF, values kept on error, messages beside the fields).
+
+FAB's ModelViews build their forms themselves; these are the forms of the
+workflow pages: a staff action on a case, and the return for correction (补正)
+with one line per material and per filled-in field.
+"""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.validators import Length
+
+from app.services.cases import handling as case_handling
+
+
+def _at_most(n: int) -> Length:
+    return Length(max=n, message=_l("At most %(n)d characters", n=n))
+
+
+def apply_errors(form, errors) -> list:
+    """Put a service's refusals beside their fields; returns those about the form as a whole."""
+    general = []
+    for name, message in errors.items():
+        if name in form:
+            form[name].errors = [*(form[name].errors or []), message]
+        else:
+            general.append(message)
+    return general
+
+
+class ReturnForm(FlaskForm):
+    """The field pairs (flag_<id>/defect_<id>, flag_field_<name>/defect_field_<name>) are added per case."""
+
+    reason = TextAreaField(_l("Reason for return"))
+
+    def marked(self):
+        """(materials, fields): what is wrong with each ticked material id and field name."""
+        materials, fields = {}, {}
+        for name, field in self._fields.items():
+            if name.startswith("flag_field_") and field.data:
+                key = name.removeprefix("flag_field_")
+                fields[key] = self[case_handling.field_key(key)].data
+            elif name.startswith("flag_") and field.data:
+                key = name.removeprefix("flag_")
+                materials[int(key)] = self[case_handling.material_key(int(key))].data
+        return materials, fields
+
+
+def return_form(application, **kwargs) -> ReturnForm:
+    """The return form of ``application``: one line per material of its item and per filled-in field."""
+
+    class CaseReturnForm(ReturnForm):
+        pass
+
+    problem = [_at_most(case_handling.DEFECT_MAX_LENGTH)]
+    for material in application.item.materials:
+        setattr(CaseReturnForm, f"flag_{material.id}", BooleanField(material.name))
+        setattr(CaseReturnForm, case_handling.material_key(material.id), StringField(_l("What is wrong"), problem))
+    for name, label, _value in case_handling.returnable_fields(application):
+        setattr(CaseReturnForm, f"flag_field_{name}", BooleanField(label))
+        setattr(CaseReturnForm, case_handling.field_key(name), StringField(_l("What is wrong"), problem))
+    return CaseReturnForm(**kwargs)
+
+
+class ActionForm(FlaskForm):
+    """One staff step on a case (受理, 不予受理, 审查, 审批 ...), with its reasons."""
+
+    action = HiddenField()
+    reason = TextAreaField(_l("Reasons"))
