@@ -6,7 +6,9 @@
 commits when the block ends normally. When it raises (a ``ServiceError`` or
 anything else) the session is rolled back and every file stored during the
 block (``storage.save`` records them here) is removed, so that a refused or
-failed attempt leaves neither rows nor files behind. Services never commit;
+failed attempt leaves neither rows nor files behind. Files that the change
+makes obsolete (``storage.remove_after_commit``) are removed only once the
+commit has succeeded. Services never commit;
 the view (or the command, or the job) that owns the user's action opens the
 unit.
 """
@@ -18,6 +20,7 @@ from contextvars import ContextVar
 from app.extensions import db
 
 _written: ContextVar[list[str] | None] = ContextVar("unit_of_work_files", default=None)
+_obsolete: ContextVar[list[str] | None] = ContextVar("unit_of_work_obsolete_files", default=None)
 
 
 def note_written(stored_name: str) -> None:
@@ -27,22 +30,36 @@ def note_written(stored_name: str) -> None:
         written.append(stored_name)
 
 
+def note_obsolete(stored_name: str) -> bool:
+    """Called by storage for a file to remove once the unit commits; False outside a unit."""
+    obsolete = _obsolete.get()
+    if obsolete is None:
+        return False
+    obsolete.append(stored_name)
+    return True
+
+
 @contextmanager
 def unit_of_work() -> Iterator[None]:
     if _written.get() is not None:  # nested: the outer unit decides
         yield
         return
+    from app.services.platform import storage  # storage notes its files here: imported late
+
     written: list[str] = []
-    token = _written.set(written)
+    obsolete: list[str] = []
+    token, obsolete_token = _written.set(written), _obsolete.set(obsolete)
     try:
         yield
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        from app.services.platform import storage
-
         for name in written:
             storage.remove(name)
         raise
+    else:
+        for name in obsolete:
+            storage.remove(name)
     finally:
         _written.reset(token)
+        _obsolete.reset(obsolete_token)

@@ -31,6 +31,7 @@ from app.models import Article, ArticleAttachment
 from app.services.errors import ServiceError
 from app.services.platform import storage
 from app.services.platform.storage import StoredFile, UploadRefused
+from app.services.unit_of_work import note_written
 
 COLUMNS = {
     "notice": _l("Public notices"),
@@ -370,6 +371,7 @@ def save_attachment(data: bytes) -> StoredFile:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "xb") as handle:
         handle.write(data)
+    note_written(name)  # removed again if the unit of work fails
     return StoredFile(name, content_type, len(data), hashlib.sha256(data).hexdigest())
 
 
@@ -383,7 +385,8 @@ def display_name(filename, extension: str) -> str:
 
 
 def add_attachment(article: Article, filename, data: bytes) -> ArticleAttachment:
-    """Store the file and add its row (the caller commits, or calls storage.remove on failure)."""
+    """Store the file and add its row. In a unit of work a failed commit removes the file again;
+    outside one the caller commits, or calls storage.remove on failure."""
     stored = save_attachment(data)
     position = max((a.position for a in article.attachments), default=0) + 1
     attachment = ArticleAttachment(
@@ -400,9 +403,27 @@ def add_attachment(article: Article, filename, data: bytes) -> ArticleAttachment
 
 
 def delete_attachment(attachment: ArticleAttachment) -> str:
-    """Delete the row; returns the stored name, to remove the file once the deletion is committed."""
+    """Delete the row; its file goes once the unit of work commits (never if it rolls back).
+
+    Returns the stored name: outside a unit of work the caller removes the file after committing.
+    """
     stored_name = attachment.stored_name
     if attachment.article is not None:
         attachment.article.attachments.remove(attachment)
     db.session.delete(attachment)
+    storage.remove_after_commit(stored_name)
     return stored_name
+
+
+def stored_files(article: Article) -> list[str]:
+    """The files of an article, to remove once its deletion is committed."""
+    return [attachment.stored_name for attachment in article.attachments]
+
+
+def find_article(article_id: int) -> Article | None:
+    return db.session.get(Article, article_id)
+
+
+def find_attachment(attachment_id: int) -> ArticleAttachment | None:
+    """Any attachment, also of drafts (the back office's)."""
+    return db.session.get(ArticleAttachment, attachment_id)

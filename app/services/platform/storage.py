@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.services.errors import ServiceError
-from app.services.unit_of_work import note_written
+from app.services.unit_of_work import note_obsolete, note_written
 
 # What each accepted format looks like inside (by content, never by name).
 FORMAT_MIME = {
@@ -76,6 +76,14 @@ def path_of(stored_name: str) -> str:
     if "/" in stored_name or "\\" in stored_name or stored_name.startswith("."):
         raise ValueError("invalid stored name")
     return os.path.join(upload_dir(), stored_name[:2], stored_name)
+
+
+def remove_after_commit(stored_name: str) -> bool:
+    """Remove a file whose row this change deletes or replaces, once the unit of work commits.
+
+    False outside a unit of work: the caller removes the file after its own commit.
+    """
+    return note_obsolete(stored_name)
 
 
 def remove(stored_name: str) -> None:

@@ -2,7 +2,7 @@
 
 import datetime
 
-from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask import abort, flash, g, redirect, send_file, url_for
 from flask_appbuilder import BaseView, ModelView, expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
@@ -15,12 +15,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from app import clock
-from app.extensions import db
 from app.formatting import beijing_time
-from app.models import Article, ArticleAttachment
+from app.models import Article
 from app.services.content import articles
+from app.services.errors import ServiceError
 from app.services.platform import storage
-from app.services.platform.storage import UploadRefused
+from app.services.unit_of_work import unit_of_work
+from app.views.admin.forms import AttachmentForm
 
 
 class _FormSelect(widgets.Select):
@@ -176,8 +177,9 @@ class ArticleAdminView(ModelView):
     def pre_update(self, item):
         articles.prepare(item)
 
+    # FAB deletes and commits by itself; post_delete runs only once that has succeeded.
     def pre_delete(self, item):
-        g.article_files_to_remove = [attachment.stored_name for attachment in item.attachments]
+        g.article_files_to_remove = articles.stored_files(item)
 
     def post_delete(self, item):
         for stored_name in g.pop("article_files_to_remove", []):
@@ -185,9 +187,9 @@ class ArticleAdminView(ModelView):
 
     def _apply(self, items, change, message):
         items = items if isinstance(items, list) else [items]
-        for item in items:
-            change(item)
-        db.session.commit()
+        with unit_of_work():
+            for item in items:
+                change(item)
         flash(message(len(items)), "success")
         return redirect(self.get_redirect())
 
@@ -217,57 +219,49 @@ class ArticleAttachmentView(BaseView):
     route_base = "/admin/articles"
     default_view = "attachments"
 
-    def _article(self, article_id) -> Article:
-        article = db.session.get(Article, article_id)
-        if article is None:
-            abort(404)
-        return article
-
     @expose("/<int:article_id>/attachments", methods=["GET", "POST"])
     @has_access
     def attachments(self, article_id):
-        article = self._article(article_id)
-        if request.method == "POST":
-            upload = request.files.get("file")
-            if upload is None or not upload.filename:
-                flash(_l("Choose a file to upload"), "danger")
-            else:
-                self._store(article, upload.filename, upload.read())
+        article = articles.find_article(article_id)
+        if article is None:
+            abort(404)
+        form = AttachmentForm()
+        if form.is_submitted():
+            self._store(article, form)
             return redirect(url_for("ArticleAttachmentView.attachments", article_id=article.id))
         return self.render_template(
             "admin/article_attachments.html",
             article=article,
+            form=form,
             formats=", ".join(f.upper() for f in articles.ATTACHMENT_FORMATS),
             max_mb=articles.ATTACHMENT_MAX_MB,
             file_size=_file_size,
         )
 
     @staticmethod
-    def _store(article, filename, data):
-        try:
-            attachment = articles.add_attachment(article, filename, data)
-        except UploadRefused as refused:
-            db.session.rollback()
-            flash(refused.message, "danger")
+    def _store(article, form) -> None:
+        if not form.validate():
+            for message in form.file.errors:
+                flash(message, "danger")
             return
+        upload = form.file.data
         try:
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            storage.remove(attachment.stored_name)
-            raise
-        flash(_l("Attachment %(name)s uploaded", name=attachment.original_name), "success")
+            with unit_of_work():
+                attachment = articles.add_attachment(article, upload.filename, upload.read())
+        except ServiceError as refused:
+            flash(refused.message, "danger")
+        else:
+            flash(_l("Attachment %(name)s uploaded", name=attachment.original_name), "success")
 
     @expose("/attachments/<int:attachment_id>/delete", methods=["POST"])
     @has_access
     def delete_attachment(self, attachment_id):
-        attachment = db.session.get(ArticleAttachment, attachment_id)
+        attachment = articles.find_attachment(attachment_id)
         if attachment is None:
             abort(404)
         article_id, name = attachment.article_id, attachment.original_name
-        stored_name = articles.delete_attachment(attachment)
-        db.session.commit()
-        storage.remove(stored_name)
+        with unit_of_work():
+            articles.delete_attachment(attachment)  # the file goes once the deletion is committed
         flash(_l("Attachment %(name)s deleted", name=name), "success")
         return redirect(url_for("ArticleAttachmentView.attachments", article_id=article_id))
 
@@ -275,7 +269,7 @@ class ArticleAttachmentView(BaseView):
     @has_access
     def download_attachment(self, attachment_id):
         """Staff may open any attachment, also of drafts."""
-        attachment = db.session.get(ArticleAttachment, attachment_id)
+        attachment = articles.find_attachment(attachment_id)
         if attachment is None:
             abort(404)
         try:

@@ -7,6 +7,7 @@ with one line per material and per filled-in field.
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -67,3 +68,9 @@ class ActionForm(FlaskForm):
 
     action = HiddenField()
     reason = TextAreaField(_l("Reasons"))
+
+
+class AttachmentForm(FlaskForm):
+    """An article's attachment; its type and size are checked by content in the service."""
+
+    file = FileField(_l("Add a file"), validators=[FileRequired(_l("Choose a file to upload"))])
