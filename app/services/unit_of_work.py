@@ -63,3 +63,12 @@ def unit_of_work() -> Iterator[None]:
     finally:
         _written.reset(token)
         _obsolete.reset(obsolete_token)
+
+
+def abandon() -> None:
+    """After an unexpected error: roll back what the failed request left in the session.
+
+    A failed statement leaves the transaction aborted (PostgreSQL), and the error page still reads
+    the site settings.
+    """
+    db.session.rollback()

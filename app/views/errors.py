@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from app.services.unit_of_work import abandon
+
 log = logging.getLogger(__name__)
 
 ERROR_TEXTS = {
@@ -57,10 +59,7 @@ def handle_unexpected_error(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_error(error)
     log.exception("Unhandled error on %s %s", request.method, request.path)
-    # A failed statement leaves the session's transaction aborted; the error page reads the site settings.
-    from app.extensions import db
-
-    db.session.rollback()
+    abandon()
     return _render(InternalServerError.code)
 
 

@@ -1,5 +1,15 @@
 """Back office of accounts: masked lists, search, audit trail, SMS outbox, roles."""
 
+import datetime
+
+import pytest
+
+from app import clock
+from app.models import Account, AuditRecord
+from app.services.accounts.login import unlock_accounts
+from app.services.errors import ServiceError
+from app.services.unit_of_work import unit_of_work
+
 
 def test_account_list_masks_numbers(client, db, register_person, staff_factory, login_staff):
     person = register_person()
@@ -46,3 +56,41 @@ def test_content_editor_cannot_see_accounts(client, db, staff_factory, login_sta
     login_staff("writer")
     for url in ("/portalaccountadminview/list/", "/auditrecordadminview/list/", "/smsoutboxadminview/list/"):
         assert client.get(url).status_code == 403, url
+
+
+def test_unlocking_several_accounts_is_one_unit_of_work(db, staff_factory):
+    officer = staff_factory("AccountOfficer", username="officer")
+    locked = []
+    for n in range(2):
+        account = Account(
+            kind="personal",
+            username=f"locked-{n}",
+            first_name="锁",
+            last_name=str(n),
+            real_name=f"锁定{n}",
+            email=f"locked-{n}@accounts.portal.invalid",
+            active=True,
+            fail_login_count=3,
+            locked_until=clock.now() + datetime.timedelta(minutes=30),
+        )
+        db.session.add(account)
+        locked.append(account)
+    db.session.commit()
+    ids = [account.id for account in locked]
+
+    with pytest.raises(ServiceError), unit_of_work():
+        unlock_accounts(locked, actor=officer, ip="10.0.0.1")
+        raise ServiceError(message="refused after the first step")
+    db.session.expire_all()
+    assert all(db.session.get(Account, i).locked_until is not None for i in ids)
+    assert db.session.query(AuditRecord).filter_by(event="account.unlocked").count() == 0
+
+    with unit_of_work():
+        assert unlock_accounts([db.session.get(Account, i) for i in ids], actor=officer, ip="10.0.0.1") == 2
+    db.session.expire_all()
+    for i in ids:
+        account = db.session.get(Account, i)
+        assert account.locked_until is None and account.fail_login_count == 0
+    records = db.session.query(AuditRecord).filter_by(event="account.unlocked").all()
+    assert sorted(r.account_id for r in records) == sorted(ids)
+    assert {(r.actor_id, r.ip_address) for r in records} == {(officer.id, "10.0.0.1")}

@@ -114,3 +114,11 @@ def unlock(account, *, actor=None, ip: str = "") -> None:
     account.locked_until = None
     account.fail_login_count = 0
     audit.record(AuditEvent.ACCOUNT_UNLOCKED, account=account, actor=actor, ip=ip)
+
+
+def unlock_accounts(accounts, *, actor=None, ip: str = "") -> int:
+    """Staff unlock one or more accounts (each one audited); the caller's unit of work commits."""
+    accounts = accounts if isinstance(accounts, list) else [accounts]
+    for account in accounts:
+        unlock(account, actor=actor, ip=ip)
+    return len(accounts)

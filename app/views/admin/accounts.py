@@ -1,16 +1,16 @@
 """Back office: portal accounts, enterprises, audit trail, SMS outbox."""
 
-from flask import flash, g, redirect
+from flask import flash, g, redirect, request
 from flask_appbuilder import ModelView
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterInFunction
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import db
 from app.formatting import beijing_time
 from app.models import Account, AccountKind, AuditRecord, Enterprise, EnterpriseRegisterEntry, SmsOutboxMessage
-from app.services.accounts.login import unlock
+from app.services.accounts.login import unlock_accounts
+from app.services.unit_of_work import unit_of_work
 
 READ_ONLY = ["can_list", "can_show"]
 
@@ -91,11 +91,9 @@ class PortalAccountAdminView(ModelView):
 
     @action("unlock", _l("Unlock"), _l("Unlock the selected accounts?"), "fa-unlock", multiple=True)
     def unlock(self, accounts):
-        accounts = accounts if isinstance(accounts, list) else [accounts]
-        for account in accounts:
-            unlock(account, actor=g.user)
-        db.session.commit()
-        flash(_l("%(n)s account(s) unlocked", n=len(accounts)), "success")
+        with unit_of_work():
+            count = unlock_accounts(accounts, actor=g.user, ip=request.remote_addr or "")
+        flash(_l("%(n)s account(s) unlocked", n=count), "success")
         return redirect(self.get_redirect())
 
 
