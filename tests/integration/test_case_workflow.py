@@ -517,3 +517,31 @@ def test_a_return_names_each_unexplained_line_and_keeps_what_was_typed(db, submi
     response = staff["acceptor"].post(f"/admin/cases/{case.id}/return", data={"reason": ""})
     page = response.get_data(as_text=True)
     assert "请填写退回原因" in page and "请至少勾选一项材料或信息并说明问题" in page
+
+
+def test_the_workflow_forms_carry_a_csrf_token_and_refuse_a_post_without_it(
+    app, db, submitted_case, staff, monkeypatch
+):
+    import re
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    acceptor = staff["acceptor"]
+    case_page = acceptor.get(f"/admin/workflow/case/{submitted_case.id}").get_data(as_text=True)
+    forms = re.findall(r'<form method="post" class="workflow-action".*?</form>', case_page, re.S)
+    assert len(forms) == 2 and all('name="csrf_token"' in form for form in forms)
+    return_page = acceptor.get(f"/admin/cases/{submitted_case.id}/return").get_data(as_text=True)
+    assert 'name="csrf_token"' in return_page
+    response = act(acceptor, submitted_case, "accept")
+    assert response.status_code == 400 and "页面已过期" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Application, submitted_case.id).status == Status.SUBMITTED
+
+
+def test_a_refused_step_shows_the_message_in_its_own_form(db, submitted_case, staff):
+    import re
+
+    page = act(staff["acceptor"], submitted_case, "refuse", "   ").get_data(as_text=True)
+    refuse = re.search(r'<form method="post" class="workflow-action" id="action-refuse">.*?</form>', page, re.S)
+    accept = re.search(r'<form method="post" class="workflow-action" id="action-accept">.*?</form>', page, re.S)
+    assert "请填写理由" in refuse.group(0) and "has-error" in refuse.group(0)
+    assert "请填写理由" not in accept.group(0)

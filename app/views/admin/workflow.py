@@ -9,7 +9,6 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 
-from app.extensions import db
 from app.models import Application, CalendarOverride
 from app.services.cases import deadlines, notices, workflow
 from app.services.cases import handling as case_handling
@@ -19,6 +18,8 @@ from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS
 from app.services.cases.working_days import WorkingCalendar
 from app.services.errors import ServiceError
 from app.services.platform import storage
+from app.services.unit_of_work import unit_of_work
+from app.views.admin.forms import ActionForm, apply_errors
 
 ACTION_PERMISSIONS = [f"can_{action}" for action in case_handling.STAFF_ACTIONS]
 
@@ -57,39 +58,41 @@ class CaseWorkflowView(BaseView):
     @has_access
     def case(self, case_id):
         application = self._case(case_id)
-        errors = {}
-        if request.method == "POST":
-            action = request.form.get("action", "")
+        posted = ActionForm()
+        if posted.is_submitted():
+            action = posted.action.data or ""
             if action not in self._allowed_actions():
                 abort(403)
-            try:
-                case_handling.handle(
-                    application,
-                    action,
-                    actor=g.user,
-                    reason=request.form.get("reason", ""),
-                    ip=request.remote_addr or "",
-                )
-                db.session.commit()
-            except workflow.TransitionRefused as refused:
-                db.session.rollback()
-                flash(refused.message, "danger")
-                return redirect(url_for(".case", case_id=case_id))
-            except ServiceError as refused:
-                db.session.rollback()
-                errors = refused.errors
-            else:
-                flash(_l("Done: %(step)s", step=TRANSITIONS[action].label), "success")
-                return redirect(url_for(".queue"))
+            if posted.validate():
+                try:
+                    with unit_of_work():
+                        case_handling.handle(
+                            application,
+                            action,
+                            actor=g.user,
+                            reason=posted.reason.data or "",
+                            ip=request.remote_addr or "",
+                        )
+                except workflow.TransitionRefused as refused:
+                    flash(refused.message, "danger")
+                    return redirect(url_for(".case", case_id=case_id))
+                except ServiceError as refused:
+                    for message in apply_errors(posted, refused.errors):
+                        flash(message, "danger")
+                else:
+                    flash(_l("Done: %(step)s", step=TRANSITIONS[action].label), "success")
+                    return redirect(url_for(".queue"))
         calendar = WorkingCalendar.from_database()
         possible = [a for a in self._allowed_actions() if workflow.can(application, a)]
+        # The posted form keeps what was typed (and its errors); the other steps get empty ones.
+        forms = {a: posted if posted.action.data == a else ActionForm(formdata=None, action=a) for a in possible}
         events = [(e, json.loads(e.defects) if e.defects else []) for e in application.events]
         return self.render_template(
             "admin/workflow_case.html",
             application=application,
             events=events,
             possible=possible,
-            errors=errors,
+            forms=forms,
             status_labels=STATUS_LABELS,
             transitions=TRANSITIONS,
             notice_kinds=notices.NOTICE_KINDS,
