@@ -186,3 +186,16 @@ def test_a_page_of_thirty_cases_takes_a_fixed_number_of_statements(app, db, make
     thirty = statements_for(30)
     assert thirty <= 8
     assert statements_for(3) == thirty  # no statement per case
+
+
+def test_the_search_form_keeps_its_values_and_refuses_an_overlong_term(app, db, make_case, reviewer):
+    make_case(real_name="张三", item_name="一级建造师初始注册")
+    make_case(real_name="李四", item_name="一级建造师初始注册")
+    db.session.commit()
+    client = app.test_client()
+    client.post("/admin/login/", data={"username": "queue-reviewer", "password": "Staff@2026pass"})
+    page = client.get("/admin/workflow/?name=+张&status=accepted").get_data(as_text=True)
+    assert 'value="张"' in page and "张三" in page and "李四" not in page
+    assert '<option selected value="accepted">' in page
+    page = client.get("/admin/workflow/?name=" + "张" * (queue.NAME_MAX + 1)).get_data(as_text=True)
+    assert f"不能超过{queue.NAME_MAX}个字" in page and "has-error" in page

@@ -33,15 +33,6 @@ class Filters:
     item: str = ""  # the item's name contains this
     status: str = ""
 
-    @classmethod
-    def from_args(cls, args) -> "Filters":
-        return cls(
-            number=(args.get("number") or "").strip()[:NUMBER_MAX],
-            name=(args.get("name") or "").strip()[:NAME_MAX],
-            item=(args.get("item") or "").strip()[:ITEM_MAX],
-            status=args.get("status") or "",
-        )
-
 
 @dataclass
 class Row:

@@ -8,14 +8,19 @@ with one line per material and per filled-in field.
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from app.services.cases import handling as case_handling
+from app.services.cases import queue as case_queue
 
 
 def _at_most(n: int) -> Length:
     return Length(max=n, message=_l("At most %(n)d characters", n=n))
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 def apply_errors(form, errors) -> list:
@@ -74,3 +79,21 @@ class AttachmentForm(FlaskForm):
     """An article's attachment; its type and size are checked by content in the service."""
 
     file = FileField(_l("Add a file"), validators=[FileRequired(_l("Choose a file to upload"))])
+
+
+class QueueSearchForm(FlaskForm):
+    """The queue's search (GET: nothing changes, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    number = StringField(_l("Application number"), filters=[_strip], validators=[_at_most(case_queue.NUMBER_MAX)])
+    name = StringField(_l("Applicant"), filters=[_strip], validators=[_at_most(case_queue.NAME_MAX)])
+    item = StringField(_l("Item"), filters=[_strip], validators=[_at_most(case_queue.ITEM_MAX)])
+    status = SelectField(_l("Status"), validate_choice=False, default="")
+
+    def filters(self) -> "case_queue.Filters":
+        """What to search for; nothing when the search itself is refused (its messages are beside the fields)."""
+        if not self.validate():
+            return case_queue.Filters()
+        return case_queue.Filters(self.number.data, self.name.data, self.item.data, self.status.data or "")

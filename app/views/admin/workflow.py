@@ -19,7 +19,7 @@ from app.services.cases.working_days import WorkingCalendar
 from app.services.errors import ServiceError
 from app.services.platform import storage
 from app.services.unit_of_work import unit_of_work
-from app.views.admin.forms import ActionForm, apply_errors
+from app.views.admin.forms import ActionForm, QueueSearchForm, apply_errors
 
 ACTION_PERMISSIONS = [f"can_{action}" for action in case_handling.STAFF_ACTIONS]
 
@@ -37,15 +37,12 @@ class CaseWorkflowView(BaseView):
     @has_access
     def queue(self):
         actions = self._allowed_actions()
-        page = case_queue.page_of(
-            g.user, actions, case_queue.Filters.from_args(request.args), request.args.get("page", 1, type=int)
-        )
+        statuses = case_queue.statuses_for(actions)
+        form = QueueSearchForm(request.args)
+        form.status.choices = [("", _l("All statuses"))] + [(s, STATUS_LABELS[s]) for s in statuses]
+        page = case_queue.page_of(g.user, actions, form.filters(), request.args.get("page", 1, type=int))
         return self.render_template(
-            "admin/workflow_queue.html",
-            page=page,
-            statuses=case_queue.statuses_for(actions),
-            status_labels=STATUS_LABELS,
-            args=request.args,
+            "admin/workflow_queue.html", page=page, form=form, status_labels=STATUS_LABELS, args=request.args
         )
 
     def _case(self, case_id: int) -> Application:
