@@ -1,10 +1,11 @@
 """Accounts (FAB's user, extended), enterprises and their registers."""
 
 import datetime
+from typing import Any
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
@@ -170,6 +171,6 @@ class LegalRepChange(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_id: Mapped[int] = mapped_column(Integer, ForeignKey("ab_user.id"), nullable=False, index=True)
     enterprise_id: Mapped[int] = mapped_column(Integer, ForeignKey("enterprise.id"), nullable=False)
-    before: Mapped[str] = mapped_column(Text, nullable=False)  # JSON
-    after: Mapped[str] = mapped_column(Text, nullable=False)  # JSON
+    before: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=_now)

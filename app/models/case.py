@@ -1,10 +1,10 @@
 """办件: applications, their events (the timeline), versioned attachments, inbox messages."""
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
@@ -26,8 +26,10 @@ class Application(Model):
     status: Mapped[str] = mapped_column(String(24), nullable=False, default="draft", index=True)
     # Province the case belongs to (the employer's, else the applicant's document region): staff data scope.
     province: Mapped[str] = mapped_column(String(20), nullable=False, default="", server_default="", index=True)
-    data: Mapped[str] = mapped_column(Text, nullable=False, default="{}")  # JSON: what the applicant filled in
-    correction: Mapped[str] = mapped_column(Text, nullable=False, default="")  # JSON: the open correction request
+    # JSON values are replaced, never changed in place: SQLAlchemy does not see a mutated dict.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)  # what the applicant filled in
+    # The open correction request ({"reason": ..., "defects": [...]}), {} when there is none.
+    correction: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     commitment: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=clock.now)
     submitted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)
@@ -66,7 +68,7 @@ class ApplicationEvent(Model):
     to_status: Mapped[str] = mapped_column(String(24), nullable=False)
     office: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     remarks: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    defects: Mapped[str] = mapped_column(Text, nullable=False, default="")  # JSON list: per material / field
+    defects: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)  # per material / field
 
     application: Mapped[Application] = relationship(Application, back_populates="events")
 

@@ -1,9 +1,10 @@
 """Cross-cutting records: audit trail, SMS outbox, shared key-value store."""
 
 import datetime
+from typing import Any
 
 from flask_appbuilder import Model
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import clock
@@ -25,7 +26,7 @@ class AuditRecord(Model):
     actor_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("ab_user.id"))
     subject: Mapped[str] = mapped_column(String(100), nullable=False, default="")  # masked identifier tried
     ip_address: Mapped[str] = mapped_column(String(64), nullable=False, default="")
-    detail: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
 
 
 class SmsOutboxMessage(Model):

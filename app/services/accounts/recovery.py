@@ -1,7 +1,5 @@
 """忘记密码 and what hangs off it: password reset, cancellation, 法人变更 (二.3–二.5)."""
 
-import json
-
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
@@ -139,8 +137,8 @@ def change_legal_rep(
     change = LegalRepChange(
         account_id=account.id,
         enterprise_id=enterprise.id,
-        before=json.dumps(before, ensure_ascii=False),
-        after=json.dumps(after, ensure_ascii=False),
+        before=before,
+        after=after,
     )
     db.session.add(change)
     audit.record(

@@ -7,7 +7,6 @@ inbox message) and how a returned case is corrected and resubmitted.
 """
 
 import datetime
-import json
 import secrets
 from dataclasses import dataclass, field
 
@@ -298,7 +297,7 @@ def save_draft(account, item: ServiceItem, data: dict, uploads: dict) -> Applica
         raise ServiceError(errors)
     application = draft_of(account, item) or Application(account_id=account.id, item_id=item.id, status=Status.DRAFT)
     db.session.add(application)
-    application.data = json.dumps(clean_data(item, data), ensure_ascii=False)
+    application.data = clean_data(item, data)
     written = []
     _store_uploads(application, item, accepted, written)
     application._written_files = written
@@ -348,12 +347,12 @@ def submit(
     written = []
     _store_uploads(application, item, accepted, written)
     application._written_files = written
-    application.data = json.dumps(clean_data(item, data), ensure_ascii=False)
+    application.data = clean_data(item, data)
     application.commitment = True
     application.submit_token = submit_token
     application.number = _new_number()
     application.submitted_at = clock.now()
-    application.province = case_scope.province_of_case(account, json.loads(application.data))
+    application.province = case_scope.province_of_case(account, application.data)
     workflow.apply(
         application,
         "submit",
@@ -414,7 +413,7 @@ def submit_once(account, item, data, uploads, **kwargs) -> Application:
 
 
 def correction_request(application: Application) -> dict:
-    return json.loads(application.correction) if application.correction else {}
+    return application.correction or {}
 
 
 def request_correction(application: Application, *, actor, reason: str, defects: list, office: str = "") -> None:
@@ -422,7 +421,7 @@ def request_correction(application: Application, *, actor, reason: str, defects:
     if not reason.strip():
         raise ServiceError({"reason": _l("Please give the reason for the return")})
     workflow.apply(application, "request_correction", actor=actor, office=office, remarks=reason, defects=defects)
-    application.correction = json.dumps({"reason": reason, "defects": defects}, ensure_ascii=False)
+    application.correction = {"reason": reason, "defects": defects}
     _tell(
         application.account,
         application,
@@ -480,11 +479,11 @@ def resubmit(
         raise ServiceError(errors)
     written = []
     _store_uploads(application, application.item, accepted, written)
-    data = json.loads(application.data or "{}")
+    data = dict(application.data or {})  # a new dict: a change in place would not be saved
     for name in flagged_names:
         data[name] = field_values[name]
     data["corrections"] = {k: v.strip()[:500] for k, v in changes.items() if v and v.strip()}
-    application.data = json.dumps(data, ensure_ascii=False)
+    application.data = data
     workflow.apply(
         application,
         "resubmit",
@@ -550,13 +549,11 @@ def request_information_change(
     written = []
     _store_uploads(application, item, accepted, written)
     application._written_files = written
-    application.data = json.dumps(
-        {"information_change": changes, "of_case": latest.number if latest else ""}, ensure_ascii=False
-    )
+    application.data = {"information_change": changes, "of_case": latest.number if latest else ""}
     application.commitment = True
     application.number = _new_number()
     application.submitted_at = clock.now()
-    application.province = case_scope.province_of_case(account, json.loads(latest.data) if latest else {})
+    application.province = case_scope.province_of_case(account, latest.data if latest else {})
     workflow.apply(
         application,
         "submit",
