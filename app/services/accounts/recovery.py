@@ -90,6 +90,7 @@ def verify_new_legal_rep(enterprise_name: str, uscc: str, rep: PersonDetails, *,
         errors["enterprise_name"] = _l("Please enter the name of the organisation")
     if errors:
         raise ServiceError(errors)
+    assert parsed is not None  # no errors: the document was read
     account = find_live_legal_account(uscc)
     if account is None:
         raise ServiceError({"uscc": _l("No legal-entity account is registered with this code")})

@@ -88,6 +88,7 @@ class Prefill:
 
 def kind_parts(item: ServiceItem) -> tuple[str, str]:
     """("constructor_1", "initial") for the item's online kind."""
+    assert item.online_kind is not None, "only items open online have a kind"
     profession, action = item.online_kind.split("_", 1)
     return f"{profession}_1", action
 
@@ -168,7 +169,12 @@ def eligibility_problems(account, item: ServiceItem, today: datetime.date | None
         problems.append(_l("Your registration is still valid; re-registration is for expired or cancelled ones"))
     if action in ("renewal", "add_specialty", "change_employer", "cancel", "lost_replacement") and not live:
         problems.append(_l("You have no valid registration for this qualification"))
-    if action == "renewal" and live and today > registration.valid_to - datetime.timedelta(days=RENEWAL_DEADLINE_DAYS):
+    if (
+        action == "renewal"
+        and live
+        and registration
+        and today > registration.valid_to - datetime.timedelta(days=RENEWAL_DEADLINE_DAYS)
+    ):
         problems.append(
             _l(
                 "A renewal must be applied for at least %(days)s days before the registration expires (%(date)s)",
@@ -258,7 +264,7 @@ def _check_uploads(item: ServiceItem, uploads: dict) -> tuple[dict, dict]:
     return accepted, errors
 
 
-def _store_uploads(application: Application, item: ServiceItem, accepted: dict, written: list) -> None:
+def _store_uploads(application: Application, item: ServiceItem, accepted: dict, written: list[str]) -> None:
     """Store checked uploads as new versions of their materials."""
     materials = {m.id: m for m in item.materials}
     for material_id, upload in accepted.items():
@@ -298,7 +304,7 @@ def save_draft(account, item: ServiceItem, data: dict, uploads: dict) -> Applica
     application = draft_of(account, item) or Application(account_id=account.id, item_id=item.id, status=Status.DRAFT)
     db.session.add(application)
     application.data = clean_data(item, data)
-    written = []
+    written: list[str] = []
     _store_uploads(application, item, accepted, written)
     application._written_files = written
     return application
@@ -344,7 +350,7 @@ def submit(
 
     application = draft or Application(account_id=account.id, item_id=item.id, status=Status.DRAFT)
     db.session.add(application)
-    written = []
+    written: list[str] = []
     _store_uploads(application, item, accepted, written)
     application._written_files = written
     application.data = clean_data(item, data)
@@ -477,7 +483,7 @@ def resubmit(
         errors.update(sms_check(account.phone))
     if errors:
         raise ServiceError(errors)
-    written = []
+    written: list[str] = []
     _store_uploads(application, application.item, accepted, written)
     data = dict(application.data or {})  # a new dict: a change in place would not be saved
     for name in flagged_names:
@@ -546,7 +552,7 @@ def request_information_change(
     latest = latest_case(account, item)
     application = Application(account_id=account.id, item_id=item.id, status=Status.DRAFT)
     db.session.add(application)
-    written = []
+    written: list[str] = []
     _store_uploads(application, item, accepted, written)
     application._written_files = written
     application.data = {"information_change": changes, "of_case": latest.number if latest else ""}

@@ -28,7 +28,7 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def record(event: str, *, account=None, actor=None, subject: str = "", ip: str = "", **detail) -> AuditRecord:
+def record(event: str, *, account=None, actor=None, subject: str | None = "", ip: str = "", **detail) -> AuditRecord:
     """Add an audit row to the current session; it commits with the change it records."""
     if account is not None and account.id is None:
         db.session.flush()  # a new account needs its id on the record
@@ -36,7 +36,7 @@ def record(event: str, *, account=None, actor=None, subject: str = "", ip: str =
         event=event,
         account_id=getattr(account, "id", None),
         actor_id=getattr(actor, "id", None),
-        subject=subject[:100],
+        subject=(subject or "")[:100],
         ip_address=(ip or "")[:64],
         detail={key: _plain(value) for key, value in detail.items()},
     )
