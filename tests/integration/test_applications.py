@@ -2,7 +2,6 @@
 
 import datetime
 import io
-import json
 import re
 
 import pytest
@@ -151,7 +150,7 @@ def test_submit_creates_one_case_with_attachments_and_a_message(client, db, item
     assert case.status == Status.SUBMITTED and re.fullmatch(r"\d{16}", case.number)
     required = [m for m in item.materials if m.required]
     assert len(case.attachments) == len(required) and all(a.content_type == "image/jpeg" for a in case.attachments)
-    assert json.loads(case.data)["employer_uscc"] == EMPLOYER
+    assert case.data["employer_uscc"] == EMPLOYER
     assert db.session.query(InboxMessage).filter_by(application_id=case.id).count() == 1
     assert case.events[0].action == "submit"
     confirmation = text(client.get(response.headers["Location"]))

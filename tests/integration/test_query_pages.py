@@ -55,7 +55,7 @@ def issued_case(db):
         account=account,
         item_id=item.id,
         status="issued",
-        data="{}",
+        data={},
         submitted_at=datetime.datetime(2026, 3, 1, 2, 0),
     )
     steps = [

@@ -425,7 +425,7 @@ def make_case(db, *, name="刘德明", document=None, status="issued", number="2
     item = db.session.query(ServiceItem).filter_by(online_kind="constructor_initial").one()
     moment = datetime.datetime(2026, 3, 1, 2, 0)
     application = Application(
-        number=number, account=account, item_id=item.id, status=status, data="{}", submitted_at=moment
+        number=number, account=account, item_id=item.id, status=status, data={}, submitted_at=moment
     )
     db.session.add(application)
     steps = [

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import overload
 
 from flask_babel import lazy_gettext as _l
 
@@ -109,7 +110,13 @@ def _is_latin(s: str) -> bool:
     return bool(s) and all(ch in _LATIN for ch in s)
 
 
-def _as_date(value) -> date | None:
+@overload
+def _as_date(value: date) -> date: ...
+@overload
+def _as_date(value: date | None) -> date | None: ...
+
+
+def _as_date(value):
     if value is None:
         return None
     if isinstance(value, datetime):

@@ -1,7 +1,5 @@
 """忘记密码 and what hangs off it: password reset, cancellation, 法人变更 (二.3–二.5)."""
 
-import json
-
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
@@ -92,6 +90,7 @@ def verify_new_legal_rep(enterprise_name: str, uscc: str, rep: PersonDetails, *,
         errors["enterprise_name"] = _l("Please enter the name of the organisation")
     if errors:
         raise ServiceError(errors)
+    assert parsed is not None  # no errors: the document was read
     account = find_live_legal_account(uscc)
     if account is None:
         raise ServiceError({"uscc": _l("No legal-entity account is registered with this code")})
@@ -139,8 +138,8 @@ def change_legal_rep(
     change = LegalRepChange(
         account_id=account.id,
         enterprise_id=enterprise.id,
-        before=json.dumps(before, ensure_ascii=False),
-        after=json.dumps(after, ensure_ascii=False),
+        before=before,
+        after=after,
     )
     db.session.add(change)
     audit.record(

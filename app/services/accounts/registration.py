@@ -195,6 +195,7 @@ def register_personal(form: PersonalRegistration, *, sms_check, ip: str = "") ->
         errors.update(sms_check(phone))
     if errors:
         raise ServiceError(errors)
+    assert parsed is not None  # no errors: the document was read
 
     person = form.person
     account = _new_account(
@@ -249,6 +250,7 @@ def register_legal(form: LegalRegistration, *, sms_check, ip: str = "") -> Accou
         errors.update(sms_check(phone))
     if errors:
         raise ServiceError(errors)
+    assert parsed is not None  # no errors: the document was read
 
     rep = form.legal_rep
     enterprise = Enterprise(
@@ -280,7 +282,7 @@ def _new_account(*, kind, real_name, email, phone, role_name, password) -> Accou
     out of FAB's own screens and a cancelled account never blocks a new one."""
     from flask import current_app
 
-    sm = current_app.appbuilder.sm
+    sm = current_app.appbuilder.sm  # type: ignore[attr-defined]  # FAB sets it on the app; Flask's types do not know it
     role = sm.find_role(role_name) or sm.add_role(role_name)
     username = f"{kind}-{uuid.uuid4().hex}"
     account = Account(

@@ -7,7 +7,6 @@ inbox message) and how a returned case is corrected and resubmitted.
 """
 
 import datetime
-import json
 import secrets
 from dataclasses import dataclass, field
 
@@ -89,6 +88,7 @@ class Prefill:
 
 def kind_parts(item: ServiceItem) -> tuple[str, str]:
     """("constructor_1", "initial") for the item's online kind."""
+    assert item.online_kind is not None, "only items open online have a kind"
     profession, action = item.online_kind.split("_", 1)
     return f"{profession}_1", action
 
@@ -169,7 +169,12 @@ def eligibility_problems(account, item: ServiceItem, today: datetime.date | None
         problems.append(_l("Your registration is still valid; re-registration is for expired or cancelled ones"))
     if action in ("renewal", "add_specialty", "change_employer", "cancel", "lost_replacement") and not live:
         problems.append(_l("You have no valid registration for this qualification"))
-    if action == "renewal" and live and today > registration.valid_to - datetime.timedelta(days=RENEWAL_DEADLINE_DAYS):
+    if (
+        action == "renewal"
+        and live
+        and registration
+        and today > registration.valid_to - datetime.timedelta(days=RENEWAL_DEADLINE_DAYS)
+    ):
         problems.append(
             _l(
                 "A renewal must be applied for at least %(days)s days before the registration expires (%(date)s)",
@@ -259,7 +264,7 @@ def _check_uploads(item: ServiceItem, uploads: dict) -> tuple[dict, dict]:
     return accepted, errors
 
 
-def _store_uploads(application: Application, item: ServiceItem, accepted: dict, written: list) -> None:
+def _store_uploads(application: Application, item: ServiceItem, accepted: dict, written: list[str]) -> None:
     """Store checked uploads as new versions of their materials."""
     materials = {m.id: m for m in item.materials}
     for material_id, upload in accepted.items():
@@ -298,8 +303,8 @@ def save_draft(account, item: ServiceItem, data: dict, uploads: dict) -> Applica
         raise ServiceError(errors)
     application = draft_of(account, item) or Application(account_id=account.id, item_id=item.id, status=Status.DRAFT)
     db.session.add(application)
-    application.data = json.dumps(clean_data(item, data), ensure_ascii=False)
-    written = []
+    application.data = clean_data(item, data)
+    written: list[str] = []
     _store_uploads(application, item, accepted, written)
     application._written_files = written
     return application
@@ -345,15 +350,15 @@ def submit(
 
     application = draft or Application(account_id=account.id, item_id=item.id, status=Status.DRAFT)
     db.session.add(application)
-    written = []
+    written: list[str] = []
     _store_uploads(application, item, accepted, written)
     application._written_files = written
-    application.data = json.dumps(clean_data(item, data), ensure_ascii=False)
+    application.data = clean_data(item, data)
     application.commitment = True
     application.submit_token = submit_token
     application.number = _new_number()
     application.submitted_at = clock.now()
-    application.province = case_scope.province_of_case(account, json.loads(application.data))
+    application.province = case_scope.province_of_case(account, application.data)
     workflow.apply(
         application,
         "submit",
@@ -414,7 +419,7 @@ def submit_once(account, item, data, uploads, **kwargs) -> Application:
 
 
 def correction_request(application: Application) -> dict:
-    return json.loads(application.correction) if application.correction else {}
+    return application.correction or {}
 
 
 def request_correction(application: Application, *, actor, reason: str, defects: list, office: str = "") -> None:
@@ -422,7 +427,7 @@ def request_correction(application: Application, *, actor, reason: str, defects:
     if not reason.strip():
         raise ServiceError({"reason": _l("Please give the reason for the return")})
     workflow.apply(application, "request_correction", actor=actor, office=office, remarks=reason, defects=defects)
-    application.correction = json.dumps({"reason": reason, "defects": defects}, ensure_ascii=False)
+    application.correction = {"reason": reason, "defects": defects}
     _tell(
         application.account,
         application,
@@ -478,13 +483,13 @@ def resubmit(
         errors.update(sms_check(account.phone))
     if errors:
         raise ServiceError(errors)
-    written = []
+    written: list[str] = []
     _store_uploads(application, application.item, accepted, written)
-    data = json.loads(application.data or "{}")
+    data = dict(application.data or {})  # a new dict: a change in place would not be saved
     for name in flagged_names:
         data[name] = field_values[name]
     data["corrections"] = {k: v.strip()[:500] for k, v in changes.items() if v and v.strip()}
-    application.data = json.dumps(data, ensure_ascii=False)
+    application.data = data
     workflow.apply(
         application,
         "resubmit",
@@ -547,16 +552,14 @@ def request_information_change(
     latest = latest_case(account, item)
     application = Application(account_id=account.id, item_id=item.id, status=Status.DRAFT)
     db.session.add(application)
-    written = []
+    written: list[str] = []
     _store_uploads(application, item, accepted, written)
     application._written_files = written
-    application.data = json.dumps(
-        {"information_change": changes, "of_case": latest.number if latest else ""}, ensure_ascii=False
-    )
+    application.data = {"information_change": changes, "of_case": latest.number if latest else ""}
     application.commitment = True
     application.number = _new_number()
     application.submitted_at = clock.now()
-    application.province = case_scope.province_of_case(account, json.loads(latest.data) if latest else {})
+    application.province = case_scope.province_of_case(account, latest.data if latest else {})
     workflow.apply(
         application,
         "submit",

@@ -17,7 +17,7 @@ def groups(category: str) -> list[tuple[dict, list[ServiceItem]]]:
     items = (
         db.session.query(ServiceItem).filter_by(category=category).order_by(ServiceItem.position, ServiceItem.id).all()
     )
-    by_group = {}
+    by_group: dict[str, list[ServiceItem]] = {}
     for item in items:
         by_group.setdefault(item.group, []).append(item)
     return [

@@ -6,7 +6,6 @@ applicant, and, on issuing, the public register (PersonRegistration).
 """
 
 import datetime
-import json
 
 from flask_babel import lazy_gettext as _l
 
@@ -154,7 +153,7 @@ def issue_registration(application: Application) -> PersonRegistration:
     """制证: write the public register for the kind of registration applied for."""
     qualification, action = applications.kind_parts(application.item)
     account = application.account
-    data = json.loads(application.data or "{}")
+    data = application.data or {}
     today = clock.today()
     current = (
         db.session.query(PersonRegistration)

@@ -173,10 +173,11 @@ def _jpeg(image: Image.Image, quality: int) -> bytes:
 
 def _compress(image: Image.Image, max_bytes: int) -> bytes:
     """The best JPEG quality that fits (binary search); the size in pixels never changes."""
-    best = _jpeg(image, QUALITY_START)
-    if len(best) <= max_bytes:
-        return best
-    low, high, best = QUALITY_MIN, QUALITY_START - 1, None
+    first = _jpeg(image, QUALITY_START)
+    if len(first) <= max_bytes:
+        return first
+    best: bytes | None = None
+    low, high = QUALITY_MIN, QUALITY_START - 1
     while low <= high:
         quality = (low + high) // 2
         candidate = _jpeg(image, quality)

@@ -740,7 +740,7 @@ def search_enterprises(
         enterprise_search_statement(**filters).offset((page - 1) * per_page).limit(per_page + 1)
     ).all()
     shown = rows[:per_page]
-    lines = {}
+    lines: dict[tuple[str, str], list[EnterpriseQualification]] = {}
     if shown:
         EQ = EnterpriseQualification
         today = clock.today()
@@ -874,8 +874,8 @@ def person_search_statement(page: int = 1, per_page: int = DEFAULT_PER_PAGE, **f
             .where(*person_filters(**filters))
             .order_by(PR.holder_name, PR.id)
         )
-    ids = ids.offset((page - 1) * per_page).limit(per_page + 1).subquery("page_ids")
-    return select(PR).join(ids, PR.id == ids.c.id).order_by(ids.c.holder_name, ids.c.id)
+    page_ids = ids.offset((page - 1) * per_page).limit(per_page + 1).subquery("page_ids")
+    return select(PR).join(page_ids, PR.id == page_ids.c.id).order_by(page_ids.c.holder_name, page_ids.c.id)
 
 
 def _person_hit(registration: PersonRegistration, today: datetime.date) -> PersonHit:

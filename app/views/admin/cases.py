@@ -4,8 +4,6 @@ The full role-based workflow (受理, 审查, 审批, 制证) is the back-office
 this is the part the applicant's 信息修改及材料补充 page needs.
 """
 
-import json
-
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, ModelView, expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterInFunction, FilterNotEqual
@@ -13,6 +11,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.formatting import json_text
 from app.models import Application
 from app.services.cases import applications, workflow
 from app.services.cases import scope as case_scope
@@ -33,6 +32,7 @@ class ApplicationAdminView(ModelView):
     formatters_columns = DISPLAY | {
         "status": lambda value: STATUS_LABELS.get(value, value),
         "submitted_at": DISPLAY["created_at"],
+        "data": json_text,
     }
     label_columns = {
         "number": _l("Application number"),
@@ -53,8 +53,7 @@ class ApplicationAdminView(ModelView):
 
 def _returnable_fields(application) -> list[str]:
     """The filled-in fields of the case that a correction request may name."""
-    data = json.loads(application.data or "{}")
-    return [name for name in applications.FIELD_LABELS if name in data]
+    return [name for name in applications.FIELD_LABELS if name in (application.data or {})]
 
 
 class CaseCorrectionView(BaseView):
@@ -111,7 +110,7 @@ class CaseCorrectionView(BaseView):
             fields=[
                 (name, applications.FIELD_LABELS[name], data.get(name, ""))
                 for name in _returnable_fields(application)
-                for data in [json.loads(application.data or "{}")]
+                for data in [application.data or {}]
             ],
             can_return=workflow.can(application, "request_correction"),
             status_labels=STATUS_LABELS,

@@ -1,7 +1,6 @@
 """The staff queue and case page: 受理, 审查, 审批, 制证 by role, on the statutory clock."""
 
 import io
-import json
 
 from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, ModelView, expose, has_access
@@ -109,7 +108,7 @@ class CaseWorkflowView(BaseView):
                 return redirect(url_for(".queue"))
         calendar = WorkingCalendar.from_database()
         possible = [a for a in self._allowed_actions() if workflow.can(application, a)]
-        events = [(e, json.loads(e.defects) if e.defects else []) for e in application.events]
+        events = [(e, e.defects or []) for e in application.events]
         return self.render_template(
             "admin/workflow_case.html",
             application=application,
@@ -122,7 +121,7 @@ class CaseWorkflowView(BaseView):
             action_labels=case_handling.ACTION_LABELS,
             clock=deadlines.case_clock(application, calendar),
             acceptance_overdue=deadlines.acceptance_overdue(application, calendar),
-            data=json.loads(application.data or "{}"),
+            data=application.data or {},
             needs_reason=case_handling.NEEDS_REASON,
         )
 

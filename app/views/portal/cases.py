@@ -1,7 +1,6 @@
 """用户中心: 我的办件, a case's progress (图 3-3-9), its attachments, 我的消息."""
 
 import io
-import json
 
 from flask import Blueprint, abort, render_template, send_file
 from sqlalchemy import func
@@ -43,7 +42,7 @@ def _own(number):
 @citizen_required
 def detail(number):
     application = _own(number)
-    events = [(event, json.loads(event.defects) if event.defects else []) for event in application.events]
+    events = [(event, event.defects or []) for event in application.events]
     return render_template(
         "portal/user/case.html",
         application=application,

@@ -1,6 +1,5 @@
 """办事服务: the catalogue, 办事指南, and each item's online workspace (manual 三, 四)."""
 
-import json
 import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -87,7 +86,7 @@ def apply(code):
     account = current_citizen()
     known = applications.prefill(account, item)
     draft = applications.draft_of(account, item)
-    data = json.loads(draft.data) if draft else {}
+    data = draft.data if draft else {}
     errors = {}
     if request.method == "POST":
         data = {
@@ -199,7 +198,7 @@ def correction(code):
         item=item,
         account=account,
         case=case,
-        data=json.loads(case.data) if case else {},
+        data=case.data if case else {},
         changes=changes,
         errors=errors,
         request_info=applications.correction_request(case) if case else {},
