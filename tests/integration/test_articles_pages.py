@@ -11,6 +11,7 @@ from app import clock
 from app.models import Article, ArticleAttachment
 from app.services.content import articles
 from app.services.platform import storage
+from tests.factories import ArticleFactory
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
@@ -38,7 +39,7 @@ def make(db):
     ):
         if publish_at is None and status == "published":
             publish_at = clock.now() - datetime.timedelta(days=days_ago)
-        article = Article(
+        article = ArticleFactory(
             column=column,
             title=title,
             department=department,
@@ -47,8 +48,6 @@ def make(db):
             body_html=body,
             publish_at=publish_at,
         )
-        articles.prepare(article)
-        db.session.add(article)
         db.session.commit()
         return article
 

@@ -8,6 +8,7 @@ import datetime
 import re
 from urllib.parse import quote
 
+import factory
 import pytest
 
 from app import clock
@@ -22,6 +23,7 @@ from app.models import (
 )
 from app.services.accounts.identity_documents import make_resident_id, make_uscc
 from app.services.registers import query_limits
+from tests.factories import EnterpriseQualificationFactory
 
 PROGRESS_TITLE = "申请事项办理进度查询（受理发证信息查询）"
 ENTERPRISE_TITLE = "企业资质查询"
@@ -220,20 +222,13 @@ def test_enterprise_search_and_detail(client, registers):
 
 
 def test_enterprise_paging_repeats_the_conditions_without_the_picture_code(client, db):
-    for index in range(23):
-        db.session.add(
-            EnterpriseQualification(
-                enterprise_name=f"示范{index:02d}建设有限公司",
-                uscc=make_uscc(f"91110105MA{index:07d}"),
-                kind=KIND,
-                qualification="施工劳务",
-                grade="不分等级",
-                certificate_number=f"D1100{index:05d}",
-                province="北京市",
-                valid_from=datetime.date(2024, 1, 1),
-                valid_to=datetime.date(2030, 1, 1),
-            )
-        )
+    EnterpriseQualificationFactory.create_batch(
+        23,
+        enterprise_name=factory.Iterator(f"示范{index:02d}建设有限公司" for index in range(23)),
+        kind=KIND,
+        qualification="施工劳务",
+        grade="不分等级",
+    )
     db.session.commit()
     first = page_text(client.get("/query/enterprises", query_string={"kind": KIND, "name": "示范"}))
     assert result_section(first).count('class="enterprise-link"') == 20

@@ -15,6 +15,7 @@ from app.services.content import articles
 from app.services.content.articles import BadQuery
 from app.services.platform import storage
 from app.services.platform.storage import UploadRefused
+from tests.factories import ArticleFactory
 
 # --- sanitiser ----------------------------------------------------------------------------------
 
@@ -126,7 +127,7 @@ def make(db):
         days_ago=1,
         department="建筑市场监管司",
     ):
-        article = Article(
+        article = ArticleFactory(
             column=column,
             title=title,
             department=department,
@@ -136,8 +137,6 @@ def make(db):
             if publish_at is not None
             else (NOW - datetime.timedelta(days=days_ago) if status == "published" else None),
         )
-        articles.prepare(article, now=NOW)
-        db.session.add(article)
         db.session.commit()
         return article
 
