@@ -12,14 +12,6 @@ pytestmark = pytest.mark.e2e
 TITLE = "关于开展2026年度注册建造师执业行为检查的公告"
 
 
-@pytest.fixture
-def uploads(app, tmp_path):
-    before = app.config.get("UPLOAD_DIR")
-    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
-    yield tmp_path / "uploads"
-    app.config["UPLOAD_DIR"] = before
-
-
 def test_content_editor_publishes_a_notice_that_the_portal_shows(
     page, live_server, db, staff_factory, screenshot, uploads
 ):

@@ -5,81 +5,14 @@ import re
 
 import pytest
 
-from app.models import Account, Application, ApplicationEvent, PersonRegistration, RegisteredSpecialty, ServiceItem
-from app.seed.demo_registers import seed_demo_registers
-from app.services.accounts.identity_documents import make_resident_id, make_uscc
+from app.models import PersonRegistration
+from app.services.accounts.identity_documents import make_resident_id
 from app.services.registers import query_limits
 
 pytestmark = pytest.mark.e2e
 
 NUMBER = "2026030112345678"
 APPLICANT_ID = make_resident_id("110105", datetime.date(1986, 4, 2), 13)
-
-
-@pytest.fixture
-def registers(db):
-    seed_demo_registers()
-    db.session.commit()
-    return db
-
-
-@pytest.fixture
-def issued_case(db):
-    account = Account(
-        kind="personal",
-        status="active",
-        username="personal-e2e-query",
-        first_name="刘",
-        last_name="德明",
-        real_name="刘德明",
-        email="e2e-query@accounts.portal.invalid",
-        document_type="resident_id",
-        document_number=APPLICANT_ID,
-        phone="13712345678",
-        active=True,
-    )
-    item = db.session.query(ServiceItem).filter_by(online_kind="constructor_initial").one()
-    application = Application(
-        number=NUMBER,
-        account=account,
-        item_id=item.id,
-        status="issued",
-        data="{}",
-        submitted_at=datetime.datetime(2026, 3, 1, 2, 0),
-    )
-    steps = [
-        ("submit", "draft", "submitted", ""),
-        ("accept", "submitted", "accepted", "受理处室"),
-        ("start_review", "accepted", "under_review", "审查处室"),
-        ("approve", "under_review", "approved", "审批处室"),
-        ("issue", "approved", "issued", "制证处室"),
-    ]
-    for index, (action, source, target, office) in enumerate(steps):
-        db.session.add(
-            ApplicationEvent(
-                application=application,
-                action=action,
-                from_status=source,
-                to_status=target,
-                office=office,
-                created_at=datetime.datetime(2026, 3, 1 + index, 2, 0),
-            )
-        )
-    registration = PersonRegistration(
-        holder_name="刘德明",
-        holder_document_type="resident_id",
-        holder_document_number=APPLICANT_ID,
-        qualification="constructor_1",
-        registration_number="京111152600077",
-        employer_name="示范建设集团",
-        employer_uscc=make_uscc("91110105MA01QQQQ1"),
-        valid_from=datetime.date(2026, 3, 5),
-        valid_to=datetime.date(2029, 3, 5),
-    )
-    registration.specialties.append(RegisteredSpecialty(specialty="建筑工程", valid_to=datetime.date(2029, 3, 5)))
-    db.session.add_all([account, application, registration])
-    db.session.commit()
-    return application
 
 
 def test_progress_query(page, live_server, issued_case, screenshot):

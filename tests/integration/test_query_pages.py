@@ -11,16 +11,7 @@ from urllib.parse import quote
 import factory
 import pytest
 
-from app import clock
-from app.models import (
-    Account,
-    Application,
-    ApplicationEvent,
-    EnterpriseQualification,
-    PersonRegistration,
-    RegisteredSpecialty,
-    ServiceItem,
-)
+from app.models import EnterpriseQualification, PersonRegistration
 from app.services.accounts.identity_documents import make_resident_id, make_uscc
 from app.services.registers import query_limits
 from tests.factories import EnterpriseQualificationFactory
@@ -34,78 +25,6 @@ APPLICANT_ID = make_resident_id("110105", datetime.date(1986, 4, 2), 13)
 
 
 pytestmark = pytest.mark.usefixtures("generous_query_limits")
-
-
-@pytest.fixture
-def issued_case(db):
-    account = Account(
-        kind="personal",
-        status="active",
-        username="personal-query-test",
-        first_name="刘",
-        last_name="德明",
-        real_name="刘德明",
-        email="query-test@accounts.portal.invalid",
-        document_type="resident_id",
-        document_number=APPLICANT_ID,
-        phone="13712345678",
-        active=True,
-    )
-    item = db.session.query(ServiceItem).filter_by(online_kind="constructor_initial").one()
-    application = Application(
-        number=NUMBER,
-        account=account,
-        item_id=item.id,
-        status="issued",
-        data="{}",
-        submitted_at=datetime.datetime(2026, 3, 1, 2, 0),
-    )
-    steps = [
-        ("submit", "draft", "submitted"),
-        ("accept", "submitted", "accepted"),
-        ("start_review", "accepted", "under_review"),
-        ("approve", "under_review", "approved"),
-        ("issue", "approved", "issued"),
-    ]
-    for index, (action, source, target) in enumerate(steps):
-        db.session.add(
-            ApplicationEvent(
-                application=application,
-                action=action,
-                from_status=source,
-                to_status=target,
-                created_at=datetime.datetime(2026, 3, 1 + index, 2, 0),
-            )
-        )
-    employer = make_uscc("91110105MA01QQQQ1")
-    db.session.add(
-        EnterpriseQualification(
-            enterprise_name="示范建设集团",
-            uscc=employer,
-            kind=KIND,
-            qualification="建筑工程施工总承包",
-            grade="一级",
-            certificate_number="D110009999",
-            province="北京市",
-            valid_from=datetime.date(2024, 1, 1),
-            valid_to=clock.today() + datetime.timedelta(days=300),
-        )
-    )
-    registration = PersonRegistration(
-        holder_name="刘德明",
-        holder_document_type="resident_id",
-        holder_document_number=APPLICANT_ID,
-        qualification="constructor_1",
-        registration_number="京111152600077",
-        employer_name="示范建设集团",
-        employer_uscc=employer,
-        valid_from=datetime.date(2026, 3, 5),
-        valid_to=datetime.date(2029, 3, 5),
-    )
-    registration.specialties.append(RegisteredSpecialty(specialty="建筑工程", valid_to=datetime.date(2029, 3, 5)))
-    db.session.add_all([account, application, registration])
-    db.session.commit()
-    return application
 
 
 def page_text(response) -> str:

@@ -349,14 +349,6 @@ def test_empty_and_oversized_attachments_are_refused(monkeypatch):
     assert "1" in str(refused.value.message)
 
 
-@pytest.fixture
-def uploads(app, tmp_path):
-    before = app.config.get("UPLOAD_DIR")
-    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
-    yield tmp_path / "uploads"
-    app.config["UPLOAD_DIR"] = before
-
-
 def test_an_attachment_is_stored_outside_the_web_root_with_a_random_name(app, db, uploads, frozen_now, make):
     article = make("附件测试")
     attachment = articles.add_attachment(article, "C:\\Users\\me\\名单\x00.docx", PDF)
