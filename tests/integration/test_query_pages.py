@@ -337,23 +337,24 @@ def test_bad_input_gets_a_message_beside_its_field(client, registers, path, quer
 
 
 @pytest.mark.parametrize(
-    "path",
+    "path, status",
     [
-        "/query/people/%00",
-        "/query/people/" + "京" * 300,
-        "/query/people/a%27%3B--",
-        "/query/enterprises/%00",
-        "/query/enterprises/" + "9" * 300,
-        "/query/enterprises/..%2F",
-        "/query/people?employer=%00",
-        "/query/progress?number=%00&name=%00",
-        "/query/enterprises?kind=%00",
-        "/query/people?name=%E9%99%88&captcha=" + "x" * 5000 + "&captcha_id=" + "y" * 5000,
+        ("/query/people/%00", 404),  # no such registration or enterprise
+        ("/query/people/" + "京" * 300, 404),
+        ("/query/people/a%27%3B--", 404),
+        ("/query/enterprises/%00", 404),
+        ("/query/enterprises/" + "9" * 300, 404),
+        ("/query/enterprises/..%2F", 404),
+        ("/query/people?employer=%00", 400),  # a message beside the field
+        ("/query/progress?number=%00&name=%00", 400),
+        ("/query/enterprises?kind=%00", 400),
+        # the picture code is not asked for yet (generous limits): what is sent with the query is ignored
+        ("/query/people?name=%E9%99%88&captcha=" + "x" * 5000 + "&captcha_id=" + "y" * 5000, 200),
     ],
 )
-def test_malformed_requests_never_cause_a_server_error(client, registers, path):
+def test_malformed_requests_never_cause_a_server_error(client, registers, path, status):
     response = client.get(path)
-    assert response.status_code in (200, 400, 404)
+    assert response.status_code == status
     assert "系统发生错误" not in page_text(response)
 
 
