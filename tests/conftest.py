@@ -172,6 +172,15 @@ def login_staff(client):
     return do_login
 
 
+@pytest.fixture
+def uploads(app, tmp_path):
+    """Uploaded files go to a folder of this test's own (UPLOAD_DIR), returned as a Path."""
+    before = app.config.get("UPLOAD_DIR")
+    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+    yield tmp_path / "uploads"
+    app.config["UPLOAD_DIR"] = before
+
+
 # --- portal accounts ----------------------------------------------------------------
 
 CAPTCHA_TEXT = "K7PX"
@@ -367,3 +376,47 @@ def submit_constructor_case(db, register_person, request_sms):
         return person, account, item
 
     return submit
+
+
+# --- registers ------------------------------------------------------------------------
+
+ISSUED_CASE_NUMBER = "2026030112345678"
+
+
+@pytest.fixture
+def registers(db):
+    """The demonstration registers (enterprises and registered persons)."""
+    from app.seed.demo_registers import seed_demo_registers
+
+    seed_demo_registers()
+    db.session.commit()
+    return db
+
+
+@pytest.fixture
+def issued_case(db):
+    """刘德明's 一级建造师初始注册, issued (京111152600077) with its whole timeline, and his employer."""
+    from app.services.accounts.identity_documents import make_resident_id, make_uscc
+    from tests.factories import (
+        AccountFactory,
+        ApplicationFactory,
+        EnterpriseQualificationFactory,
+        PersonRegistrationFactory,
+    )
+
+    document = make_resident_id("110105", datetime.date(1986, 4, 2), 13)
+    employer = make_uscc("91110105MA01QQQQ1")
+    account = AccountFactory(real_name="刘德明", document_number=document, phone="13712345678")
+    application = ApplicationFactory(number=ISSUED_CASE_NUMBER, account=account, status="issued")
+    EnterpriseQualificationFactory(enterprise_name="示范建设集团", uscc=employer, certificate_number="D110009999")
+    PersonRegistrationFactory(
+        holder_name="刘德明",
+        holder_document_number=document,
+        registration_number="京111152600077",
+        employer_name="示范建设集团",
+        employer_uscc=employer,
+        valid_from=datetime.date(2026, 3, 5),
+        valid_to=datetime.date(2029, 3, 5),
+    )
+    db.session.commit()
+    return application
