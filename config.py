@@ -69,7 +69,7 @@ class Config:
 
     # --- public queries (热门服务) ------------------------------------------------
     # Query pages that are the same for every visitor are shared for this long, or
-    # until a register changes (views/portal/query_cache.py); 0 turns that off.
+    # until a register changes (app/platform/query_cache.py); 0 turns that off.
     QUERY_CACHE_SECONDS = int(_env("QUERY_CACHE_SECONDS", "300"))
     QUERY_PAGE_CACHE_ENTRIES = 1000  # whole pages each server process keeps (about 25 KB each)
 

@@ -8,6 +8,7 @@ from flask_appbuilder import AppBuilder
 
 import config as config_module
 from app.extensions import csrf, db, migrate
+from app.platform import cache as platform_cache
 from app.secrets import load_or_create_secret_key
 from app.sessions import PortalSessionInterface
 
@@ -39,6 +40,7 @@ def create_app(config=None) -> Flask:
     from app.services.registers import generation as register_generation  # noqa: F401  (its session listeners retire cached queries)
 
     csrf.init_app(app)
+    platform_cache.init_app(app)
     with app.app_context():
         db.init_app(app)
         migrate.init_app(app, db, directory=os.path.join(PROJECT_DIR, "migrations"))

@@ -382,7 +382,7 @@ def measure_latency(app, queries: dict) -> None:
     from sqlalchemy import event
 
     from app.extensions import db
-    from app.views.portal import query_cache
+    from app.platform import cache as portal_cache
 
     database_seconds = [0.0]
 
@@ -427,7 +427,7 @@ def measure_latency(app, queries: dict) -> None:
         + "".join(f"{v:>8.2f}" for v in _percentiles(overall_db))
     )
     app.config["QUERY_CACHE_SECONDS"] = cache_seconds
-    query_cache.clear()
+    portal_cache.clear()
     hits, bare = [], []
     for paths in queries.values():
         for path in paths:

@@ -7,9 +7,9 @@ import pytest
 from werkzeug.http import parse_date
 
 from app.models import SiteSetting
+from app.platform import site_settings
 from app.services.platform.shared_store import get_store
 from app.services.registers import query_limits
-from app.views import context
 from app.views.portal import query_fast_path
 from tests.integration.test_query_cache import results
 
@@ -149,7 +149,7 @@ def test_a_site_settings_change_retires_the_kept_pages(app, db, registers, monke
     setting = db.session.query(SiteSetting).filter_by(key="support_phone").one()
     setting.value = "010-87654321"
     db.session.commit()
-    monkeypatch.setattr(context, "SITE_SETTINGS_MAX_AGE", 0)
+    monkeypatch.setattr(site_settings, "SITE_SETTINGS_MAX_AGE", 0)
     assert "010-87654321" in visitor(app).get("/query/people", query_string=QUERY).get_data(as_text=True)
 
 

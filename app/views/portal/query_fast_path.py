@@ -30,11 +30,10 @@ from flask import current_app
 from itsdangerous import BadSignature
 from werkzeug.http import dump_cookie, parse_cookie
 
+from app.platform import query_cache, site_settings
 from app.services.platform.shared_store import get_store
 from app.services.registers import generation as register_generation
 from app.services.registers import query_limits
-from app.views.context import site_settings_version
-from app.views.portal import query_cache
 
 COUNTS = "portal.query_counts"  # environ: this request has been counted; the view must not count it again
 SHAREABLE = "portal.query_shareable"  # environ, set by the view: the page is every visitor's (value: counted?)
@@ -90,7 +89,7 @@ class QueryFastPath:
         # SCRIPT_NAME: every link on the page starts with it (gunicorn takes it from a request header).
         key = _page_key(
             str(register_generation.current()),
-            str(site_settings_version()),
+            str(site_settings.version()),
             locale,
             environ.get("SCRIPT_NAME", ""),
             environ.get("PATH_INFO", ""),
