@@ -37,10 +37,11 @@ def create_app(config=None) -> Flask:
     app.session_interface = PortalSessionInterface()
 
     from app import models  # noqa: F401  (register every table on Model.metadata)
-    from app.services.registers import generation as register_generation  # noqa: F401  (its session listeners retire cached queries)
+    from app.services.registers import generation as register_generation
 
     csrf.init_app(app)
     platform_cache.init_app(app)
+    register_generation.install()  # a register change retires the cached query pages
     with app.app_context():
         db.init_app(app)
         migrate.init_app(app, db, directory=os.path.join(PROJECT_DIR, "migrations"))
