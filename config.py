@@ -72,6 +72,8 @@ class Config:
     # until a register changes (app/platform/query_cache.py); 0 turns that off.
     QUERY_CACHE_SECONDS = int(_env("QUERY_CACHE_SECONDS", "300"))
     QUERY_PAGE_CACHE_ENTRIES = 1000  # whole pages each server process keeps (about 25 KB each)
+    # Answer those whole pages in front of Flask (app/platform/query_fast_path.py; bench/queries.py measures it).
+    QUERY_FAST_PATH = _env_bool("QUERY_FAST_PATH", True)
 
     # --- accounts ---------------------------------------------------------------
     LOGIN_CAPTCHA_AFTER_FAILURES = 3

@@ -51,6 +51,10 @@ def create_app(config=None) -> Flask:
 
         install_translation_cache(app)
         _register_views(app, appbuilder)
+    if app.config.get("QUERY_FAST_PATH", True):
+        from app.platform.query_fast_path import QueryFastPath
+
+        QueryFastPath.install(app)
 
     _register_template_helpers(app)
     from app.cli import register_cli

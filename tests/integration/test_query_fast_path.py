@@ -1,4 +1,4 @@
-"""Recurring query pages answered in front of Flask (views/portal/query_fast_path.py), still counted."""
+"""Recurring query pages answered in front of Flask (app/platform/query_fast_path.py), still counted."""
 
 import datetime
 import re
@@ -7,10 +7,9 @@ import pytest
 from werkzeug.http import parse_date
 
 from app.models import SiteSetting
-from app.platform import site_settings
+from app.platform import query_fast_path, site_settings
 from app.services.platform.shared_store import get_store
 from app.services.registers import query_limits
-from app.views.portal import query_fast_path
 from tests.integration.test_query_cache import results
 
 QUERY = {"name": "陈立", "qualification": "constructor_1"}
