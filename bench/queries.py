@@ -68,7 +68,7 @@ def generate(app, persons: int, companies: int) -> dict:
     from app import clock
     from app.extensions import db
     from app.models import EnterpriseQualification, PersonRegistration, RegisteredSpecialty
-    from app.models.registry import PROVINCE_NAMES, PROVINCE_OF_CHARACTER
+    from app.regions import PROVINCE_NAMES, PROVINCE_OF_CHARACTER
     from app.seed import demo_registers as demo
     from app.services.accounts.identity_documents import USCC_ALPHABET, make_resident_id, make_uscc
     from app.services.registers.queries import (

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.models.registry import PROVINCE_NAMES
+from app.regions import PROVINCE_LABELS, PROVINCES
 
 __all__ = [
     "ENTERPRISE_KINDS",
@@ -93,41 +93,6 @@ GRADES_BY_KIND = {
     "工程勘察设计企业": ("综合", "甲级", "乙级", "丙级"),
     "工程造价咨询企业": ("甲级", "乙级"),
 }
-
-PROVINCE_LABELS = {
-    "北京市": _l("Beijing"),
-    "天津市": _l("Tianjin"),
-    "河北省": _l("Hebei"),
-    "山西省": _l("Shanxi"),
-    "内蒙古自治区": _l("Inner Mongolia"),
-    "辽宁省": _l("Liaoning"),
-    "吉林省": _l("Jilin"),
-    "黑龙江省": _l("Heilongjiang"),
-    "上海市": _l("Shanghai"),
-    "江苏省": _l("Jiangsu"),
-    "浙江省": _l("Zhejiang"),
-    "安徽省": _l("Anhui"),
-    "福建省": _l("Fujian"),
-    "江西省": _l("Jiangxi"),
-    "山东省": _l("Shandong"),
-    "河南省": _l("Henan"),
-    "湖北省": _l("Hubei"),
-    "湖南省": _l("Hunan"),
-    "广东省": _l("Guangdong"),
-    "广西壮族自治区": _l("Guangxi"),
-    "海南省": _l("Hainan"),
-    "重庆市": _l("Chongqing"),
-    "四川省": _l("Sichuan"),
-    "贵州省": _l("Guizhou"),
-    "云南省": _l("Yunnan"),
-    "西藏自治区": _l("Tibet"),
-    "陕西省": _l("Shaanxi"),
-    "甘肃省": _l("Gansu"),
-    "青海省": _l("Qinghai"),
-    "宁夏回族自治区": _l("Ningxia"),
-    "新疆维吾尔自治区": _l("Xinjiang"),
-}
-PROVINCES = tuple(PROVINCE_NAMES[code] for code in sorted(PROVINCE_NAMES))
 
 SPECIALTY_LABELS = {
     "建筑工程": _l("Building works"),
