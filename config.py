@@ -33,6 +33,8 @@ class Config:
 
     # --- shared store (rate limits, SMS codes, face sessions) ----------------
     REDIS_URL = _env("REDIS_URL")
+    # The shared cache of query pages (app/platform/cache.py): this Redis, else REDIS_URL's, else each process's own.
+    CACHE_REDIS_URL = _env("CACHE_REDIS_URL")
 
     # --- security -----------------------------------------------------------
     SECRET_KEY = _env("SECRET_KEY")  # filled from instance/secret_key when unset

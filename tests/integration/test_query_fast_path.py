@@ -211,3 +211,11 @@ def test_addresses_with_parameters_a_page_does_not_read_are_never_kept(app, regi
     for ip in ("198.51.100.1", "198.51.100.2"):
         assert visitor(app, ip).get("/query/people?" + query_string).status_code == 200
     assert len(view_calls) == 2
+
+
+def test_the_factory_installs_the_fast_path_unless_turned_off(app):
+    from app import create_app
+
+    assert isinstance(app.wsgi_app, query_fast_path.QueryFastPath)
+    without = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "QUERY_FAST_PATH": False})
+    assert not isinstance(without.wsgi_app, query_fast_path.QueryFastPath)
