@@ -19,10 +19,9 @@ from flask_appbuilder import Model  # noqa: E402
 
 from app import clock, create_app  # noqa: E402
 from app.extensions import db as _db  # noqa: E402
+from app.platform import cache as portal_cache  # noqa: E402
 from app.seed.demo_data import seed_reference_data  # noqa: E402
 from app.services.platform.roles_sync import sync_roles  # noqa: E402
-from app.views.context import forget_site_settings  # noqa: E402
-from app.views.portal import query_cache  # noqa: E402
 
 
 def _test_clock_moment() -> datetime.datetime | None:
@@ -125,8 +124,7 @@ def db(app):
         _db.session.commit()
         _touched_tables.clear()
         # The tables were emptied behind the ORM's back: drop what the processes keep of them.
-        forget_site_settings()
-        query_cache.clear()
+        portal_cache.clear()
         event.listen(Session, "before_flush", _record_touched_tables)
         try:
             yield _db

@@ -1,6 +1,6 @@
 """Public registers the applications read (and, from the workflow issue, write).
 
-The 热门服务 queries (services/registry_queries.py) search these tables by name
+The 热门服务 queries (services/registers/queries.py) search these tables by name
 prefix, province and kind at the scale of the national registers (about a
 million registered persons, two hundred thousand enterprises): every filter
 they offer has an index here. Name columns compare in code-point order on both
@@ -19,89 +19,12 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeEngine
 
-# Province (and province-level municipality / region) of the first two digits of an
-# administrative region code: the value stored in the ``province`` columns.
-PROVINCE_NAMES = {
-    "11": "北京市",
-    "12": "天津市",
-    "13": "河北省",
-    "14": "山西省",
-    "15": "内蒙古自治区",
-    "21": "辽宁省",
-    "22": "吉林省",
-    "23": "黑龙江省",
-    "31": "上海市",
-    "32": "江苏省",
-    "33": "浙江省",
-    "34": "安徽省",
-    "35": "福建省",
-    "36": "江西省",
-    "37": "山东省",
-    "41": "河南省",
-    "42": "湖北省",
-    "43": "湖南省",
-    "44": "广东省",
-    "45": "广西壮族自治区",
-    "46": "海南省",
-    "50": "重庆市",
-    "51": "四川省",
-    "52": "贵州省",
-    "53": "云南省",
-    "54": "西藏自治区",
-    "61": "陕西省",
-    "62": "甘肃省",
-    "63": "青海省",
-    "64": "宁夏回族自治区",
-    "65": "新疆维吾尔自治区",
-}
-
-# The province character that starts a registration number (京1 11 ...).
-PROVINCE_OF_CHARACTER = {
-    "京": "11",
-    "津": "12",
-    "冀": "13",
-    "晋": "14",
-    "蒙": "15",
-    "辽": "21",
-    "吉": "22",
-    "黑": "23",
-    "沪": "31",
-    "苏": "32",
-    "浙": "33",
-    "皖": "34",
-    "闽": "35",
-    "赣": "36",
-    "鲁": "37",
-    "豫": "41",
-    "鄂": "42",
-    "湘": "43",
-    "粤": "44",
-    "桂": "45",
-    "琼": "46",
-    "渝": "50",
-    "川": "51",
-    "贵": "52",
-    "云": "53",
-    "藏": "54",
-    "陕": "61",
-    "甘": "62",
-    "青": "63",
-    "宁": "64",
-    "新": "65",
-}
+from app.regions import province_of
 
 
 def code_point_string(length: int) -> TypeEngine[str]:
     """A name column sorted and compared by code point on PostgreSQL as on SQLite (see above)."""
     return String(length).with_variant(String(length, collation="C"), "postgresql")
-
-
-def province_of(employer_uscc: str | None, registration_number: str | None = None) -> str:
-    """The province of a registration: its employer's (USCC characters 3-4), else its number's first character."""
-    code = (employer_uscc or "")[2:4]
-    if code in PROVINCE_NAMES:
-        return PROVINCE_NAMES[code]
-    return PROVINCE_NAMES.get(PROVINCE_OF_CHARACTER.get((registration_number or "")[:1], ""), "")
 
 
 class QualificationCertificate(Model):

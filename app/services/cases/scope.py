@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, true
 
 from app.extensions import db
 from app.models import Application, ServiceItem
-from app.models.registry import PROVINCE_NAMES, province_of
+from app.regions import PROVINCE_NAMES, province_of
 from app.services.cases.groups import GROUPS
 
 
