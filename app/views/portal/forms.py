@@ -3,7 +3,16 @@ the forms carry the fields, CSRF and what must not be empty."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, PasswordField, RadioField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
@@ -179,3 +188,9 @@ def sms_code_form(errors: dict) -> SmsCodeForm:
     if errors.get("sms_code"):
         form.sms_code.errors = [errors["sms_code"]]
     return form
+
+
+class MarkReadForm(FlaskForm):
+    """我的消息: mark one message (its id) or, without one, every message read."""
+
+    message_id = IntegerField(validators=[Optional()])
