@@ -1,8 +1,10 @@
 """WTForms of the account pages. Formats and rules are checked by the services;
 the forms carry the fields, CSRF and what must not be empty."""
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,6 +21,17 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 from app.services.accounts.identity_documents import DOCUMENT_TYPE_LABELS, LEGAL_ENTITY_TYPE_LABELS
 
 REQUIRED = _l("This field is required")
+
+
+def show_errors(form, errors: dict) -> None:
+    """Put a service's errors beside their fields; the others are about the form as a whole
+    (``form.form_errors``) and are also said at the top of the page."""
+    for name, message in errors.items():
+        if name in form:
+            form[name].errors = list(form[name].errors or []) + [message]
+        else:
+            form.form_errors.append(message)
+            flash(message, "danger")
 
 
 def required():
@@ -194,3 +207,17 @@ class MarkReadForm(FlaskForm):
     """我的消息: mark one message (its id) or, without one, every message read."""
 
     message_id = IntegerField(validators=[Optional()])
+
+
+class EndorseForm(FlaskForm):
+    """证照加注 (the dialog on 我的证照): the purpose is checked by the service, beside its field."""
+
+    certificate_id = IntegerField(validators=[Optional()])
+    purpose = RadioField(_l("Purpose"), choices=[], validators=[Optional()], validate_choice=False)
+    purpose_detail = StringField(_l("Other purpose"), validators=[Optional()])
+
+
+class CertificateFileForm(FlaskForm):
+    """证照核验 of a downloaded file (the service says what is wrong with it)."""
+
+    document = FileField(_l("Certificate file"))
