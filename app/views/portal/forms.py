@@ -118,6 +118,7 @@ class LoginForm(FlaskForm):
     identifier = StringField(_l("Document number or mobile phone number"), validators=[required(), Length(max=40)])
     password = PasswordField(_l("Password"), validators=[required(), Length(max=128)])
     captcha = StringField(_l("Verification code"), validators=[Optional(), Length(max=8)])
+    captcha_id = StringField(validators=[Optional(), Length(max=64)])  # the picture's id, set by the captcha macro
 
 
 class SecurityCheckForm(FlaskForm):
@@ -221,3 +222,12 @@ class CertificateFileForm(FlaskForm):
     """证照核验 of a downloaded file (the service says what is wrong with it)."""
 
     document = FileField(_l("Certificate file"))
+
+
+class ActionForm(FlaskForm):
+    """Which of a page's forms was sent (their hidden ``action``); each of those forms carries its CSRF."""
+
+    class Meta:
+        csrf = False
+
+    action = StringField(validators=[Optional(), Length(max=20)])
