@@ -494,3 +494,24 @@ def test_the_officers_buttons_say_what_they_do(db, submitted_case, staff):
     buttons = re.findall(r'<button type="submit" class="btn btn-primary">([^<]+)</button>', page)
     assert buttons == ["受理", "不予受理"]
     assert ">退回补正</a>" in page
+
+
+def test_the_correction_form_shows_the_case_value_then_keeps_what_was_typed(client, db, submitted_case, staff):
+    case = submitted_case
+    staff["acceptor"].post(
+        f"/admin/cases/{case.id}/return",
+        data={"reason": "毕业院校填写有误", "flag_field_school": "1", "defect_field_school": "请填写全称"},
+    )
+    url = f"/services/item/{case.item.code}/correction"
+    assert 'name="field_school" value="同济大学"' in client.get(url).get_data(as_text=True)
+    response = client.post(
+        url,
+        data={"field_school": "同济大学（嘉定校区）", "explanation": "更正院校", "commitment": "no"},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "必须作出承诺" in page
+    assert 'value="同济大学（嘉定校区）"' in page and 'value="更正院校"' in page
+    assert 'id="commitment-no" checked' in page
+    db.session.expire_all()
+    assert db.session.get(Application, case.id).status == Status.RETURNED

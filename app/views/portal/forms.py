@@ -188,22 +188,6 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class SmsCodeForm(FlaskForm):
-    """The SMS code of a page whose other fields are not a WTForm (its CSRF is the page's)."""
-
-    class Meta:
-        csrf = False
-
-    sms_code = StringField(_l("SMS verification code"), validators=[Length(max=6)])
-
-
-def sms_code_form(errors: dict) -> SmsCodeForm:
-    form = SmsCodeForm()
-    if errors.get("sms_code"):
-        form.sms_code.errors = [errors["sms_code"]]
-    return form
-
-
 class MarkReadForm(FlaskForm):
     """我的消息: mark one message (its id) or, without one, every message read."""
 
