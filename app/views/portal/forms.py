@@ -215,3 +215,21 @@ class ActionForm(FlaskForm):
         csrf = False
 
     action = StringField(validators=[Optional(), Length(max=20)])
+
+
+class PhotoForm(FlaskForm):
+    """照片处理工具: a photo to process, or the processed one posted back for download (checked by the service)."""
+
+    photo = FileField()
+    photo_data = StringField(validators=[Optional()])
+
+
+class ArticleSearchForm(FlaskForm):
+    """The search of an article column (a GET form: nothing changes, no CSRF); the service cleans the terms."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField()
+    year = StringField()
+    page = StringField()
