@@ -233,3 +233,15 @@ class ArticleSearchForm(FlaskForm):
     q = StringField()
     year = StringField()
     page = StringField()
+
+
+class SmsRequestForm(FlaskForm):
+    """获取短信验证码 (posted by the pages' script; CSRFProtect checks its header token)."""
+
+    class Meta:
+        csrf = False
+
+    purpose = StringField()
+    phone = StringField()
+    captcha_id = StringField()
+    captcha = StringField()
