@@ -25,24 +25,6 @@ def _own(certificate_id: int):
     return certificate
 
 
-def _card(certificate) -> dict:
-    # Each state is worked out once: the endorsement state compares against the register (a query).
-    status = certificates.status_of(certificate)
-    state = certificates.endorsement_state(certificate)
-    valid = status == certificates.VALID
-    return {
-        "certificate": certificate,
-        "title": certificates.KIND_TITLES[certificate.registration.qualification],
-        "status": status,
-        "status_label": certificates.STATUS_LABELS[status],
-        "state": state,
-        "state_label": certificates.ENDORSEMENT_LABELS[state],
-        "endorsement": certificates.latest_endorsement(certificate),
-        "can_download": valid and state == certificates.LIVE,
-        "can_endorse": valid and state != certificates.LIVE,
-    }
-
-
 @certificates_bp.route("/user/certificates", methods=["GET", "POST"])
 @citizen_required
 @face_verified_required(MY_CERTIFICATES)
@@ -63,7 +45,7 @@ def index():
         else:
             flash(_l("Endorsed successfully!"), "success")
             return redirect(url_for("certificates.index"))
-    cards = [_card(c) for c in certificates.certificates_of(account)]
+    cards = certificates.cards_of(account)
     return render_template(
         "portal/user/certificates.html",
         cards=cards,
