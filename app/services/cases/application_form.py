@@ -82,12 +82,13 @@ class CorrectionPage:
 
 def correction_page(account, item: ServiceItem) -> CorrectionPage:
     case = applications.latest_case(account, item)
-    returned = case is not None and case.status == Status.RETURNED
+    returned = bool(case is not None and case.status == Status.RETURNED)
+    flagged_names = sorted(applications.flagged_fields(case)) if case is not None and returned else []
     return CorrectionPage(
         case=case,
         returned=returned,
         information_change=not returned and applications.can_change_information(account, item),
-        flagged_fields=[definition(name) for name in sorted(applications.flagged_fields(case))] if returned else [],
+        flagged_fields=[definition(name) for name in flagged_names],
         data=json.loads(case.data) if case else {},
         request_info=applications.correction_request(case) if case else {},
         flagged=applications.flagged_materials(case) if case else set(),
@@ -100,6 +101,6 @@ def correct(account, item: ServiceItem, page: CorrectionPage, *, field_values: d
 
     ``common``: changes, uploads, commitment, sms_check, ip (see ``applications``).
     """
-    if page.returned:
+    if page.returned and page.case is not None:
         return applications.resubmit(account, page.case, field_values=field_values, **common)
     return applications.request_information_change(account, item, **common)
