@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 
 from app import clock
 from app.extensions import db
-from app.models import Application, Attachment, InboxMessage, ServiceItem
+from app.models import Application, Attachment, InboxMessage
 from app.services.cases.workflow import Status
 
 INBOX_SIZE = 200  # the newest messages shown; older ones stay on record
@@ -41,10 +41,6 @@ def own_attachment(account, attachment_id: int) -> Attachment | None:
 def case_events(application: Application) -> list[tuple]:
     """Each step of the case with the per-material defects it named."""
     return [(event, json.loads(event.defects) if event.defects else []) for event in application.events]
-
-
-def item_by_code(code: str) -> ServiceItem | None:
-    return db.session.scalars(select(ServiceItem).filter_by(code=code)).one_or_none()
 
 
 # --- 我的消息 -----------------------------------------------------------------------

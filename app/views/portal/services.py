@@ -18,7 +18,7 @@ services_bp = Blueprint("services", __name__, url_prefix="/services")
 
 
 def _item(code: str) -> ServiceItem:
-    item = my_cases.item_by_code(code)
+    item = catalogue.item_by_code(code)
     if item is None:
         abort(404)
     return item
