@@ -504,3 +504,24 @@ def test_the_case_page_of_the_back_office_shows_the_form_data_as_readable_text(d
     page = unescape(staff["acceptor"].get(f"/applicationadminview/show/{submitted_case.id}").get_data(as_text=True))
     assert '"employer_name": "示范建设集团"' in page and '"major": "土木"' in page
     assert "'major'" not in page  # not a Python repr
+
+
+def test_the_correction_form_shows_the_case_value_then_keeps_what_was_typed(client, db, submitted_case, staff):
+    case = submitted_case
+    staff["acceptor"].post(
+        f"/admin/cases/{case.id}/return",
+        data={"reason": "毕业院校填写有误", "flag_field_school": "1", "defect_field_school": "请填写全称"},
+    )
+    url = f"/services/item/{case.item.code}/correction"
+    assert 'name="field_school" value="同济大学"' in client.get(url).get_data(as_text=True)
+    response = client.post(
+        url,
+        data={"field_school": "同济大学（嘉定校区）", "explanation": "更正院校", "commitment": "no"},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "必须作出承诺" in page
+    assert 'value="同济大学（嘉定校区）"' in page and 'value="更正院校"' in page
+    assert 'id="commitment-no" checked' in page
+    db.session.expire_all()
+    assert db.session.get(Application, case.id).status == Status.RETURNED

@@ -42,6 +42,20 @@ class PersonDetails:
     passport_country: str | None = None
 
 
+VALIDITY_PERIODS = ("5", "10", "20")  # years, as the document's validity choice names them
+LONG_TERM = "long"
+
+
+def validity_end(valid_from: datetime.date | None, choice: str | None, valid_to: datetime.date | None):
+    """The end of a document's validity from what the form gives: 长期 (None), a period of 5, 10 or 20
+    years from ``valid_from``, or the end date typed in."""
+    if choice == LONG_TERM:
+        return None
+    if choice in VALIDITY_PERIODS and valid_from:
+        return docs.period_end_for(valid_from, int(choice))
+    return valid_to
+
+
 @dataclass
 class PersonalRegistration:
     person: PersonDetails

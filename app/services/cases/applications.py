@@ -306,7 +306,6 @@ def save_draft(account, item: ServiceItem, data: dict, uploads: dict) -> Applica
     application.data = clean_data(item, data)
     written: list[str] = []
     _store_uploads(application, item, accepted, written)
-    application._written_files = written
     return application
 
 
@@ -322,14 +321,22 @@ def submit(
     ip: str = "",
     today: datetime.date | None = None,
 ) -> Application:
-    """Submit, or raise ServiceError; the caller commits, or rolls back and calls discard().
+    """Submit, or raise ServiceError; the caller's unit of work commits (or rolls back and removes the files).
 
     Everything is checked before anything is written, the SMS code last (so that
     another mistake does not burn it).
     """
-    existing = db.session.query(Application).filter_by(submit_token=submit_token).one_or_none()
-    if existing is not None and existing.account_id == account.id:
+    existing = already_submitted(account, submit_token)
+    if existing is not None:
         return existing  # the same form posted twice: one case
+    draft, accepted = check_submission(
+        account, item, data, uploads, commitment=commitment, sms_check=sms_check, today=today
+    )
+    return _write_submission(account, item, data, draft, accepted, submit_token=submit_token, ip=ip)
+
+
+def check_submission(account, item, data, uploads, *, commitment: bool, sms_check, today=None):
+    """Every rule of a submission, before anything is written: (the draft, the accepted uploads) or ServiceError."""
     problems = eligibility_problems(account, item, today)
     if problems:
         raise ServiceError({"__all__": problems[0]})
@@ -347,12 +354,17 @@ def submit(
         errors.update(sms_check(account.phone))
     if errors:
         raise ServiceError(errors)
+    return draft, accepted
 
+
+def _write_submission(
+    account, item, data, draft, accepted, *, submit_token: str, ip: str, written: list | None = None
+) -> Application:
+    """Write a checked submission; the names of the files it stores are added to ``written``."""
     application = draft or Application(account_id=account.id, item_id=item.id, status=Status.DRAFT)
     db.session.add(application)
-    written: list[str] = []
+    written = [] if written is None else written
     _store_uploads(application, item, accepted, written)
-    application._written_files = written
     application.data = clean_data(item, data)
     application.commitment = True
     application.submit_token = submit_token
@@ -381,12 +393,6 @@ def submit(
     return application
 
 
-def discard_files(application: Application) -> None:
-    """Remove the files stored for a change whose transaction did not commit."""
-    for name in getattr(application, "_written_files", ()):
-        storage.remove(name)
-
-
 def _new_number() -> str:
     """申报编号: the date in China and eight random digits, unique by constraint."""
     for _ in range(5):
@@ -400,19 +406,66 @@ def _tell(account, application, title, body) -> None:
     db.session.add(InboxMessage(account_id=account.id, application=application, title=str(title)[:200], body=str(body)))
 
 
-def submit_once(account, item, data, uploads, **kwargs) -> Application:
-    """submit() and commit; a concurrent double post returns the case that won."""
-    application = submit(account, item, data, uploads, **kwargs)
+def already_submitted(account, submit_token: str) -> Application | None:
+    """The applicant's case submitted with this form (its ``submit_token``), if any."""
+    existing = db.session.query(Application).filter_by(submit_token=submit_token).one_or_none()
+    return existing if existing is not None and existing.account_id == account.id else None
+
+
+def submit_once(
+    account,
+    item: ServiceItem,
+    data: dict,
+    uploads: dict,
+    *,
+    commitment: bool,
+    submit_token: str,
+    sms_check,
+    ip: str = "",
+    today: datetime.date | None = None,
+) -> Application:
+    """submit() inside a savepoint of the caller's unit of work, which commits.
+
+    Two posts of the same form give one case: a post that comes after the first
+    one was committed finds its case (submit() looks first); one that races it
+    fails on the unique ``submit_token`` when flushed, and only its own writes
+    (the savepoint) and files are undone before the case that won is returned.
+    """
+    existing = already_submitted(account, submit_token)
+    if existing is not None:
+        return existing
+    draft, accepted = check_submission(
+        account, item, data, uploads, commitment=commitment, sms_check=sms_check, today=today
+    )
+    _begin_transaction()
+    written: list[str] = []
     try:
-        db.session.commit()
-        return application
+        with db.session.begin_nested():
+            application = _write_submission(
+                account, item, data, draft, accepted, submit_token=submit_token, ip=ip, written=written
+            )
     except IntegrityError:
-        db.session.rollback()
-        discard_files(application)
-        existing = db.session.query(Application).filter_by(submit_token=kwargs["submit_token"]).one_or_none()
+        for name in written:  # the savepoint took back the rows; the losing post's files go too
+            storage.remove(name)
+        existing = already_submitted(account, submit_token)
         if existing is None:
             raise
         return existing
+    return application
+
+
+def _begin_transaction() -> None:
+    """Open the session's transaction in the database before a savepoint.
+
+    pysqlite sends no BEGIN before the first write, and a SAVEPOINT outside a
+    transaction starts one that its RELEASE commits: the savepoint would commit
+    the unit of work early. Called only once the checks are done (the SMS check
+    writes through another connection, which an open SQLite transaction that has
+    read would lock out). PostgreSQL has begun already.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
 
 
 # --- correction (补正) -------------------------------------------------------------------------
@@ -498,7 +551,6 @@ def resubmit(
         remarks=data["corrections"].get("explanation", ""),
     )
     audit.record("application.resubmitted", account=account, actor=account, ip=ip, subject=application.number)
-    application._written_files = written
     return application
 
 
@@ -554,7 +606,6 @@ def request_information_change(
     db.session.add(application)
     written: list[str] = []
     _store_uploads(application, item, accepted, written)
-    application._written_files = written
     application.data = {"information_change": changes, "of_case": latest.number if latest else ""}
     application.commitment = True
     application.number = _new_number()

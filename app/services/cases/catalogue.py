@@ -25,3 +25,8 @@ def groups(category: str) -> list[tuple[dict, list[ServiceItem]]]:
         for group in GROUPS
         if group["category"] == category and group["key"] in by_group
     ]
+
+
+def item_by_code(code: str) -> ServiceItem | None:
+    """The item with this 事项编码, if the catalogue has it."""
+    return db.session.query(ServiceItem).filter_by(code=code).one_or_none()
