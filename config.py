@@ -33,6 +33,8 @@ class Config:
 
     # --- shared store (rate limits, SMS codes, face sessions) ----------------
     REDIS_URL = _env("REDIS_URL")
+    # The shared cache of query pages (app/platform/cache.py): this Redis, else REDIS_URL's, else each process's own.
+    CACHE_REDIS_URL = _env("CACHE_REDIS_URL")
 
     # --- security -----------------------------------------------------------
     SECRET_KEY = _env("SECRET_KEY")  # filled from instance/secret_key when unset
@@ -69,9 +71,11 @@ class Config:
 
     # --- public queries (热门服务) ------------------------------------------------
     # Query pages that are the same for every visitor are shared for this long, or
-    # until a register changes (views/portal/query_cache.py); 0 turns that off.
+    # until a register changes (app/platform/query_cache.py); 0 turns that off.
     QUERY_CACHE_SECONDS = int(_env("QUERY_CACHE_SECONDS", "300"))
     QUERY_PAGE_CACHE_ENTRIES = 1000  # whole pages each server process keeps (about 25 KB each)
+    # Answer those whole pages in front of Flask (app/platform/query_fast_path.py; bench/queries.py measures it).
+    QUERY_FAST_PATH = _env_bool("QUERY_FAST_PATH", True)
 
     # --- accounts ---------------------------------------------------------------
     LOGIN_CAPTCHA_AFTER_FAILURES = 3

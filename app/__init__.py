@@ -8,6 +8,7 @@ from flask_appbuilder import AppBuilder
 
 import config as config_module
 from app.extensions import csrf, db, migrate
+from app.platform import cache as platform_cache
 from app.secrets import load_or_create_secret_key
 from app.sessions import PortalSessionInterface
 
@@ -36,9 +37,11 @@ def create_app(config=None) -> Flask:
     app.session_interface = PortalSessionInterface()
 
     from app import models  # noqa: F401  (register every table on Model.metadata)
-    from app.services.registers import generation as register_generation  # noqa: F401  (its session listeners retire cached queries)
+    from app.services.registers import generation as register_generation
 
     csrf.init_app(app)
+    platform_cache.init_app(app)
+    register_generation.install()  # a register change retires the cached query pages
     with app.app_context():
         db.init_app(app)
         migrate.init_app(app, db, directory=os.path.join(PROJECT_DIR, "migrations"))
@@ -48,6 +51,10 @@ def create_app(config=None) -> Flask:
 
         install_translation_cache(app)
         _register_views(app, appbuilder)
+    if app.config.get("QUERY_FAST_PATH", True):
+        from app.platform.query_fast_path import QueryFastPath
+
+        QueryFastPath.install(app)
 
     _register_template_helpers(app)
     from app.cli import register_cli

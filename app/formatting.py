@@ -5,6 +5,8 @@ Instants are stored as naive UTC; flask-babel converts them with
 already Beijing dates and are shown as ``YYYY-MM-DD``.
 """
 
+import json
+
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
@@ -19,3 +21,10 @@ def beijing_time(value) -> str:
 def beijing_date(value) -> str:
     """The Beijing calendar day of a naive-UTC instant, ``YYYY-MM-DD``."""
     return format_datetime(value, "yyyy-MM-dd") if value else ""
+
+
+def json_text(value) -> str:
+    """A JSON column's value as readable text (Chinese characters as they are, not a Python repr); empty if empty."""
+    if not value:
+        return ""
+    return json.dumps(value, ensure_ascii=False, default=str)

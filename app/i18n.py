@@ -5,6 +5,17 @@ several context-local proxies and the locale selector (about 8 µs a call); a
 query results page makes several hundred calls. The catalogue found first is
 kept on flask-babel's own request context, keyed by the locale object, so that
 ``force_locale`` and ``refresh`` (which replace that object) still take effect.
+
+Why a private function is replaced: flask-babel 4's public API has no way to
+skip the lookup of its per-context namespace through the ``g`` proxy, which
+every ``gettext`` makes three times (``get_domain``, ``get_translations``,
+``get_locale``). Its public hooks (``Domain.get_translations_cache``, Jinja's
+``install_gettext_callables``) still go through that lookup. Measured on this
+machine under load: a ``gettext`` call 69 µs as shipped, 40 µs with the cached
+catalogue, 24 µs with the quicker lookup as well; a template making 300 calls
+35 ms as shipped, 18 ms with both. tests/unit/test_i18n_context.py fails when
+flask-babel changes the function replaced here (then check ``_current_context``
+still does what it does, and update the fingerprint there).
 """
 
 from types import SimpleNamespace

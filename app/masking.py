@@ -19,7 +19,7 @@ def _mask_middle(value: str, head: int, tail: int) -> str:
     return value[:head] + "*" * (len(value) - head - tail) + value[len(value) - tail :]
 
 
-def mask_document(doc_type: str, number: str) -> str:
+def mask_document(doc_type: str | None, number: str | None) -> str:
     """Identity cards: first 4 and last 4 visible; passports and permits: first 2 and last 2."""
     value = (number or "").strip().upper()
     if str(getattr(doc_type, "value", doc_type)) in _LONG_NUMBER_TYPES:
@@ -27,17 +27,17 @@ def mask_document(doc_type: str, number: str) -> str:
     return _mask_middle(value, 2, 2)
 
 
-def mask_phone(number: str) -> str:
+def mask_phone(number: str | None) -> str:
     """``13812345678`` -> ``138****5678``."""
     return _mask_middle((number or "").strip(), 3, 4)
 
 
-def mask_uscc(code: str) -> str:
+def mask_uscc(code: str | None) -> str:
     """First 4 and last 4 characters visible."""
     return _mask_middle((code or "").strip().upper(), 4, 4)
 
 
-def mask_name(name: str) -> str:
+def mask_name(name: str | None) -> str:
     """Surname plus one ``*`` per remaining character: 张三 -> 张*, 欧阳娜娜 -> 欧阳**."""
     value = (name or "").strip()
     if len(value) <= 1:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, ValidationError
 
 from app.models import Account, AccountKind
-from app.models.registry import PROVINCE_NAMES
+from app.regions import PROVINCES
 
 SESSION_VERSION_KEY = "_sv"
 
@@ -37,7 +37,7 @@ SCOPE_FIELDS = {
     ),
     "case_province": SelectField(
         _l("Province handled"),
-        choices=[("", _l("Every province"))] + [(p, p) for p in PROVINCE_NAMES.values()],
+        choices=[("", _l("Every province"))] + [(p, p) for p in PROVINCES],
         description=_l("Cases of this province only; empty: every province"),
     ),
 }

@@ -13,7 +13,8 @@
 4. Serves the portal with gunicorn and measures the throughput of the query pages and of
    a bare Flask endpoint served by the same gunicorn in the same run, and their ratio:
    with the shared page cache off (every request searches and renders) and on (a mix of
-   800 queries that recur, after one pass over them).
+   800 queries that recur, after one pass over them), on without and with the query fast
+   path (QUERY_FAST_PATH, app/platform/query_fast_path.py).
 
 The PostgreSQL database named in the URL is dropped and created again. Picture codes and
 rate limits are lifted for the run (they count per client; the bench is one client).
@@ -67,7 +68,7 @@ def generate(app, persons: int, companies: int) -> dict:
     from app import clock
     from app.extensions import db
     from app.models import EnterpriseQualification, PersonRegistration, RegisteredSpecialty
-    from app.models.registry import PROVINCE_NAMES, PROVINCE_OF_CHARACTER
+    from app.regions import PROVINCE_NAMES, PROVINCE_OF_CHARACTER
     from app.seed import demo_registers as demo
     from app.services.accounts.identity_documents import USCC_ALPHABET, make_resident_id, make_uscc
     from app.services.registers.queries import (
@@ -382,7 +383,7 @@ def measure_latency(app, queries: dict) -> None:
     from sqlalchemy import event
 
     from app.extensions import db
-    from app.views.portal import query_cache
+    from app.platform import cache as portal_cache
 
     database_seconds = [0.0]
 
@@ -427,22 +428,34 @@ def measure_latency(app, queries: dict) -> None:
         + "".join(f"{v:>8.2f}" for v in _percentiles(overall_db))
     )
     app.config["QUERY_CACHE_SECONDS"] = cache_seconds
-    query_cache.clear()
-    hits, bare = [], []
-    for paths in queries.values():
-        for path in paths:
-            client.get(path)  # fills the cache
-            started = time.perf_counter()
-            client.get(path)
-            hits.append((time.perf_counter() - started) * 1000)
+    from app.platform.query_fast_path import QueryFastPath
+
+    fast_path = app.wsgi_app if isinstance(app.wsgi_app, QueryFastPath) else None
+    hits, flask_hits, bare = [], [], []
+    for samples, wsgi_app in ((flask_hits, fast_path.wsgi_app if fast_path else None), (hits, fast_path)):
+        if wsgi_app is None:
+            continue
+        app.wsgi_app = wsgi_app
+        portal_cache.clear()
+        for paths in queries.values():
+            for path in paths:
+                client.get(path)  # fills the cache
+                started = time.perf_counter()
+                client.get(path)
+                samples.append((time.perf_counter() - started) * 1000)
+    if fast_path:
+        app.wsgi_app = fast_path
     for _ in range(500):
         started = time.perf_counter()
         client.get("/bench/bare")
         bare.append((time.perf_counter() - started) * 1000)
-    print(
-        f"  {'the same pages again (shared cache)':<38}{len(hits):>5}"
-        + "".join(f"{v:>8.2f}" for v in _percentiles(hits))
-    )
+    if flask_hits:
+        print(
+            f"  {'again, through Flask (shared cache)':<38}{len(flask_hits):>5}"
+            + "".join(f"{v:>8.2f}" for v in _percentiles(flask_hits))
+        )
+    if hits:
+        print(f"  {'again, from the fast path':<38}{len(hits):>5}" + "".join(f"{v:>8.2f}" for v in _percentiles(hits)))
     print(f"  {'bare Flask endpoint':<38}{len(bare):>5}" + "".join(f"{v:>8.2f}" for v in _percentiles(bare)))
     event.remove(db.engine, "before_cursor_execute", before)
     event.remove(db.engine, "after_cursor_execute", after)
@@ -509,9 +522,15 @@ def _load(base: str, paths: list, seconds: float, concurrency: int) -> float:
     return sum(done) / (time.perf_counter() - started)
 
 
-def _serve(url: str, workers: int, cache_seconds: int):
+def _serve(url: str, workers: int, cache_seconds: int, fast_path: bool = True):
     port = _free_port()
-    environment = dict(os.environ, BENCH_DATABASE_URL=url, PYTHONPATH=ROOT, QUERY_CACHE_SECONDS=str(cache_seconds))
+    environment = dict(
+        os.environ,
+        BENCH_DATABASE_URL=url,
+        PYTHONPATH=ROOT,
+        QUERY_CACHE_SECONDS=str(cache_seconds),
+        QUERY_FAST_PATH="1" if fast_path else "0",
+    )
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
     server = subprocess.Popen(
         [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "bench.wsgi:app"],
@@ -531,8 +550,9 @@ def _serve(url: str, workers: int, cache_seconds: int):
 def measure_throughput(url: str, queries: dict, workers: int, seconds: float) -> None:
     """Requests per second of the query pages against the bare endpoint of the same gunicorn.
 
-    Twice: with the shared page cache off (every request searches and renders) and
-    on, after one pass over the mix (the steady state of queries that recur).
+    Three times: with the shared page cache off (every request searches and renders), then
+    on, after one pass over the mix (the steady state of queries that recur), without and
+    with the query fast path in front of Flask.
     """
     concurrency = workers * 2
     page_paths = [
@@ -546,8 +566,12 @@ def measure_throughput(url: str, queries: dict, workers: int, seconds: float) ->
         for p in queries[name]
     ]
     figures = {}
-    for label, cache_seconds in (("page cache off", 0), ("page cache on", 300)):
-        server, base = _serve(url, workers, cache_seconds)
+    for label, cache_seconds, fast_path in (
+        ("page cache off", 0, False),
+        ("page cache on, fast path off", 300, False),
+        ("page cache on, fast path on", 300, True),
+    ):
+        server, base = _serve(url, workers, cache_seconds, fast_path)
         try:
             _load(base, page_paths, 2, concurrency)  # warm-up
             if cache_seconds:

@@ -19,10 +19,9 @@ from flask_appbuilder import Model  # noqa: E402
 
 from app import clock, create_app  # noqa: E402
 from app.extensions import db as _db  # noqa: E402
+from app.platform import cache as portal_cache  # noqa: E402
 from app.seed.demo_data import seed_reference_data  # noqa: E402
 from app.services.platform.roles_sync import sync_roles  # noqa: E402
-from app.views.context import forget_site_settings  # noqa: E402
-from app.views.portal import query_cache  # noqa: E402
 
 
 def _test_clock_moment() -> datetime.datetime | None:
@@ -125,8 +124,7 @@ def db(app):
         _db.session.commit()
         _touched_tables.clear()
         # The tables were emptied behind the ORM's back: drop what the processes keep of them.
-        forget_site_settings()
-        query_cache.clear()
+        portal_cache.clear()
         event.listen(Session, "before_flush", _record_touched_tables)
         try:
             yield _db
@@ -170,6 +168,15 @@ def login_staff(client):
         return client.post("/admin/login/", data={"username": username, "password": password})
 
     return do_login
+
+
+@pytest.fixture
+def uploads(app, tmp_path):
+    """Uploaded files go to a folder of this test's own (UPLOAD_DIR), returned as a Path."""
+    before = app.config.get("UPLOAD_DIR")
+    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+    yield tmp_path / "uploads"
+    app.config["UPLOAD_DIR"] = before
 
 
 # --- portal accounts ----------------------------------------------------------------
@@ -367,3 +374,47 @@ def submit_constructor_case(db, register_person, request_sms):
         return person, account, item
 
     return submit
+
+
+# --- registers ------------------------------------------------------------------------
+
+ISSUED_CASE_NUMBER = "2026030112345678"
+
+
+@pytest.fixture
+def registers(db):
+    """The demonstration registers (enterprises and registered persons)."""
+    from app.seed.demo_registers import seed_demo_registers
+
+    seed_demo_registers()
+    db.session.commit()
+    return db
+
+
+@pytest.fixture
+def issued_case(db):
+    """刘德明's 一级建造师初始注册, issued (京111152600077) with its whole timeline, and his employer."""
+    from app.services.accounts.identity_documents import make_resident_id, make_uscc
+    from tests.factories import (
+        AccountFactory,
+        ApplicationFactory,
+        EnterpriseQualificationFactory,
+        PersonRegistrationFactory,
+    )
+
+    document = make_resident_id("110105", datetime.date(1986, 4, 2), 13)
+    employer = make_uscc("91110105MA01QQQQ1")
+    account = AccountFactory(real_name="刘德明", document_number=document, phone="13712345678")
+    application = ApplicationFactory(number=ISSUED_CASE_NUMBER, account=account, status="issued")
+    EnterpriseQualificationFactory(enterprise_name="示范建设集团", uscc=employer, certificate_number="D110009999")
+    PersonRegistrationFactory(
+        holder_name="刘德明",
+        holder_document_number=document,
+        registration_number="京111152600077",
+        employer_name="示范建设集团",
+        employer_uscc=employer,
+        valid_from=datetime.date(2026, 3, 5),
+        valid_to=datetime.date(2029, 3, 5),
+    )
+    db.session.commit()
+    return application

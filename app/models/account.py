@@ -1,15 +1,18 @@
 """Accounts (FAB's user, extended), enterprises and their registers."""
 
+import datetime
+from typing import Any
+
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
-from sqlalchemy.orm import relationship
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.masking import mask_document, mask_phone, mask_uscc
 
 
-def _now():
+def _now() -> datetime.datetime:
     return clock.now()
 
 
@@ -29,22 +32,22 @@ class Enterprise(Model):
 
     __tablename__ = "enterprise"
 
-    id = Column(Integer, primary_key=True)
-    name = Column(String(200), nullable=False)
-    uscc = Column(String(18), nullable=False, index=True)
-    entity_type = Column(String(32), nullable=False)
-    legal_rep_name = Column(String(100), nullable=False)
-    legal_rep_document_type = Column(String(32), nullable=False)
-    legal_rep_document_number = Column(String(32), nullable=False)
-    legal_rep_valid_from = Column(Date)
-    legal_rep_valid_to = Column(Date)  # None: long-term (长期有效)
-    created_at = Column(DateTime, nullable=False, default=_now)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    uscc: Mapped[str] = mapped_column(String(18), nullable=False, index=True)
+    entity_type: Mapped[str] = mapped_column(String(32), nullable=False)
+    legal_rep_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    legal_rep_document_type: Mapped[str] = mapped_column(String(32), nullable=False)
+    legal_rep_document_number: Mapped[str] = mapped_column(String(32), nullable=False)
+    legal_rep_valid_from: Mapped[datetime.date | None] = mapped_column(Date)
+    legal_rep_valid_to: Mapped[datetime.date | None] = mapped_column(Date)  # None: long-term (长期有效)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=_now)
 
     @property
-    def masked_uscc(self):
+    def masked_uscc(self) -> str:
         return mask_uscc(self.uscc)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return self.name
 
 
@@ -58,36 +61,42 @@ class Account(User):
 
     __tablename__ = "ab_user"
 
-    kind = Column(String(16), nullable=False, default=AccountKind.STAFF, server_default=AccountKind.STAFF)
-    status = Column(String(16), nullable=False, default=AccountStatus.ACTIVE, server_default=AccountStatus.ACTIVE)
-    real_name = Column(String(100))
-    gender = Column(String(1))
-    birth_date = Column(Date)
-    document_type = Column(String(32))
-    document_number = Column(String(32))
-    passport_country = Column(String(64))
-    document_valid_from = Column(Date)
-    document_valid_to = Column(Date)
-    needs_manual_check = Column(Boolean, nullable=False, default=False, server_default=text("false"))
-    phone = Column(String(11))
-    contact_email = Column(String(320))
-    enterprise_id = Column(Integer, ForeignKey("enterprise.id"))
-    locked_until = Column(DateTime)
-    session_version = Column(Integer, nullable=False, default=0, server_default="0")
-    cancelled_at = Column(DateTime)
+    kind: Mapped[str] = mapped_column(
+        String(16), nullable=False, default=AccountKind.STAFF, server_default=AccountKind.STAFF
+    )
+    status: Mapped[str] = mapped_column(
+        String(16), nullable=False, default=AccountStatus.ACTIVE, server_default=AccountStatus.ACTIVE
+    )
+    real_name: Mapped[str | None] = mapped_column(String(100))
+    gender: Mapped[str | None] = mapped_column(String(1))
+    birth_date: Mapped[datetime.date | None] = mapped_column(Date)
+    document_type: Mapped[str | None] = mapped_column(String(32))
+    document_number: Mapped[str | None] = mapped_column(String(32))
+    passport_country: Mapped[str | None] = mapped_column(String(64))
+    document_valid_from: Mapped[datetime.date | None] = mapped_column(Date)
+    document_valid_to: Mapped[datetime.date | None] = mapped_column(Date)
+    needs_manual_check: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=text("false")
+    )
+    phone: Mapped[str | None] = mapped_column(String(11))
+    contact_email: Mapped[str | None] = mapped_column(String(320))
+    enterprise_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("enterprise.id"))
+    locked_until: Mapped[datetime.datetime | None] = mapped_column(DateTime)
+    session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    cancelled_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)
     # Staff data scope (empty: everything): the item groups (comma-separated) and the province of the cases
     # this officer may see and handle.
-    case_groups = Column(String(200), nullable=False, default="", server_default="")
-    case_province = Column(String(20), nullable=False, default="", server_default="")
+    case_groups: Mapped[str] = mapped_column(String(200), nullable=False, default="", server_default="")
+    case_province: Mapped[str] = mapped_column(String(20), nullable=False, default="", server_default="")
 
-    enterprise = relationship(Enterprise, foreign_keys=[enterprise_id])
+    enterprise: Mapped[Enterprise | None] = relationship(Enterprise, foreign_keys=[enterprise_id])
 
     @property
-    def is_cancelled(self):
+    def is_cancelled(self) -> bool:
         return self.status == AccountStatus.CANCELLED
 
     @property
-    def masked_document(self):
+    def masked_document(self) -> str:
         if self.kind == AccountKind.LEGAL and self.enterprise is not None:
             return mask_uscc(self.enterprise.uscc)
         if self.document_number:
@@ -95,11 +104,11 @@ class Account(User):
         return ""
 
     @property
-    def masked_phone(self):
+    def masked_phone(self) -> str:
         return mask_phone(self.phone) if self.phone else ""
 
     @property
-    def display_name(self):
+    def display_name(self) -> str:
         if self.kind == AccountKind.LEGAL and self.enterprise is not None:
             return self.enterprise.name
         return self.real_name or f"{self.first_name}{self.last_name}"
@@ -142,15 +151,15 @@ class EnterpriseRegisterEntry(Model):
 
     __tablename__ = "enterprise_register_entry"
 
-    id = Column(Integer, primary_key=True)
-    uscc = Column(String(18), nullable=False, unique=True)
-    name = Column(String(200), nullable=False)
-    entity_type = Column(String(32), nullable=False)
-    legal_rep_name = Column(String(100), nullable=False)
-    legal_rep_document_type = Column(String(32), nullable=False)
-    legal_rep_document_number = Column(String(32), nullable=False)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    entity_type: Mapped[str] = mapped_column(String(32), nullable=False)
+    legal_rep_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    legal_rep_document_type: Mapped[str] = mapped_column(String(32), nullable=False)
+    legal_rep_document_number: Mapped[str] = mapped_column(String(32), nullable=False)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return self.name
 
 
@@ -159,9 +168,9 @@ class LegalRepChange(Model):
 
     __tablename__ = "legal_rep_change"
 
-    id = Column(Integer, primary_key=True)
-    account_id = Column(Integer, ForeignKey("ab_user.id"), nullable=False, index=True)
-    enterprise_id = Column(Integer, ForeignKey("enterprise.id"), nullable=False)
-    before = Column(Text, nullable=False)  # JSON
-    after = Column(Text, nullable=False)  # JSON
-    created_at = Column(DateTime, nullable=False, default=_now)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(Integer, ForeignKey("ab_user.id"), nullable=False, index=True)
+    enterprise_id: Mapped[int] = mapped_column(Integer, ForeignKey("enterprise.id"), nullable=False)
+    before: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=_now)

@@ -1,7 +1,10 @@
 """Corrections to the public-holiday calendar that staff make in the back office."""
 
+import datetime
+
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, Column, Date, Integer, String
+from sqlalchemy import Boolean, Date, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
 
 
 class CalendarOverride(Model):
@@ -9,10 +12,10 @@ class CalendarOverride(Model):
 
     __tablename__ = "calendar_override"
 
-    id = Column(Integer, primary_key=True)
-    day = Column(Date, nullable=False, unique=True)
-    is_workday = Column(Boolean, nullable=False)
-    note = Column(String(100), nullable=False, default="")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[datetime.date] = mapped_column(Date, nullable=False, unique=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    note: Mapped[str] = mapped_column(String(100), nullable=False, default="")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"{self.day} {'workday' if self.is_workday else 'holiday'}"

@@ -1,44 +1,56 @@
 """办件: applications, their events (the timeline), versioned attachments, inbox messages."""
 
+import datetime
+from typing import TYPE_CHECKING, Any
+
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import relationship
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
+
+if TYPE_CHECKING:
+    from app.models.account import Account
+    from app.models.service import ServiceItem, ServiceMaterial
 
 
 class Application(Model):
     __tablename__ = "application"
 
-    id = Column(Integer, primary_key=True)
-    number = Column(String(32), unique=True)  # 申报编号, given on submission
-    submit_token = Column(String(64), unique=True)  # one case per submitted form, however often it is posted
-    account_id = Column(Integer, ForeignKey("ab_user.id"), nullable=False, index=True)
-    item_id = Column(Integer, ForeignKey("service_item.id"), nullable=False, index=True)
-    status = Column(String(24), nullable=False, default="draft", index=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(32), unique=True)  # 申报编号, given on submission
+    # one case per submitted form, however often it is posted
+    submit_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(Integer, ForeignKey("ab_user.id"), nullable=False, index=True)
+    item_id: Mapped[int] = mapped_column(Integer, ForeignKey("service_item.id"), nullable=False, index=True)
+    status: Mapped[str] = mapped_column(String(24), nullable=False, default="draft", index=True)
     # Province the case belongs to (the employer's, else the applicant's document region): staff data scope.
-    province = Column(String(20), nullable=False, default="", server_default="", index=True)
-    data = Column(Text, nullable=False, default="{}")  # JSON: what the applicant filled in
-    correction = Column(Text, nullable=False, default="")  # JSON: the open correction request
-    commitment = Column(Boolean, nullable=False, default=False)
-    created_at = Column(DateTime, nullable=False, default=clock.now)
-    submitted_at = Column(DateTime)
-    updated_at = Column(DateTime, nullable=False, default=clock.now, onupdate=clock.now)
+    province: Mapped[str] = mapped_column(String(20), nullable=False, default="", server_default="", index=True)
+    # JSON values are replaced, never changed in place: SQLAlchemy does not see a mutated dict.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)  # what the applicant filled in
+    # The open correction request ({"reason": ..., "defects": [...]}), {} when there is none.
+    correction: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    commitment: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=clock.now)
+    submitted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime, nullable=False, default=clock.now, onupdate=clock.now
+    )
 
-    item = relationship("ServiceItem")
-    account = relationship("Account")
-    events = relationship(
+    item: Mapped["ServiceItem"] = relationship("ServiceItem")
+    account: Mapped["Account"] = relationship("Account")
+    events: Mapped[list["ApplicationEvent"]] = relationship(
         "ApplicationEvent", back_populates="application", order_by="ApplicationEvent.id", cascade="all, delete-orphan"
     )
-    attachments = relationship(
+    attachments: Mapped[list["Attachment"]] = relationship(
         "Attachment", back_populates="application", order_by="Attachment.id", cascade="all, delete-orphan"
     )
 
     @property
-    def applicant_name(self):
+    def applicant_name(self) -> str | None:
         return self.account.real_name if self.account else ""
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return self.number or f"draft {self.id}"
 
 
@@ -47,18 +59,18 @@ class ApplicationEvent(Model):
 
     __tablename__ = "application_event"
 
-    id = Column(Integer, primary_key=True)
-    application_id = Column(Integer, ForeignKey("application.id"), nullable=False, index=True)
-    created_at = Column(DateTime, nullable=False, default=clock.now)
-    actor_id = Column(Integer, ForeignKey("ab_user.id"))
-    action = Column(String(32), nullable=False)
-    from_status = Column(String(24), nullable=False)
-    to_status = Column(String(24), nullable=False)
-    office = Column(String(100), nullable=False, default="")
-    remarks = Column(Text, nullable=False, default="")
-    defects = Column(Text, nullable=False, default="")  # JSON list: per material / field
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(Integer, ForeignKey("application.id"), nullable=False, index=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=clock.now)
+    actor_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("ab_user.id"))
+    action: Mapped[str] = mapped_column(String(32), nullable=False)
+    from_status: Mapped[str] = mapped_column(String(24), nullable=False)
+    to_status: Mapped[str] = mapped_column(String(24), nullable=False)
+    office: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    remarks: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    defects: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)  # per material / field
 
-    application = relationship(Application, back_populates="events")
+    application: Mapped[Application] = relationship(Application, back_populates="events")
 
 
 class Attachment(Model):
@@ -66,20 +78,20 @@ class Attachment(Model):
 
     __tablename__ = "attachment"
 
-    id = Column(Integer, primary_key=True)
-    application_id = Column(Integer, ForeignKey("application.id"), nullable=False, index=True)
-    material_id = Column(Integer, ForeignKey("service_material.id"), nullable=False)
-    version = Column(Integer, nullable=False, default=1)
-    is_current = Column(Boolean, nullable=False, default=True)
-    original_name = Column(String(255), nullable=False)
-    stored_name = Column(String(255), nullable=False, unique=True)
-    content_type = Column(String(100), nullable=False)
-    size = Column(Integer, nullable=False)
-    sha256 = Column(String(64), nullable=False)
-    uploaded_at = Column(DateTime, nullable=False, default=clock.now)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(Integer, ForeignKey("application.id"), nullable=False, index=True)
+    material_id: Mapped[int] = mapped_column(Integer, ForeignKey("service_material.id"), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    is_current: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    original_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    stored_name: Mapped[str] = mapped_column(String(255), nullable=False, unique=True)
+    content_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    uploaded_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=clock.now)
 
-    application = relationship(Application, back_populates="attachments")
-    material = relationship("ServiceMaterial")
+    application: Mapped[Application] = relationship(Application, back_populates="attachments")
+    material: Mapped["ServiceMaterial"] = relationship("ServiceMaterial")
 
 
 class InboxMessage(Model):
@@ -87,12 +99,12 @@ class InboxMessage(Model):
 
     __tablename__ = "inbox_message"
 
-    id = Column(Integer, primary_key=True)
-    account_id = Column(Integer, ForeignKey("ab_user.id"), nullable=False, index=True)
-    application_id = Column(Integer, ForeignKey("application.id"))
-    title = Column(String(200), nullable=False)
-    body = Column(Text, nullable=False, default="")
-    created_at = Column(DateTime, nullable=False, default=clock.now)
-    read_at = Column(DateTime)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(Integer, ForeignKey("ab_user.id"), nullable=False, index=True)
+    application_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("application.id"))
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=clock.now)
+    read_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)
 
-    application = relationship(Application)
+    application: Mapped[Application | None] = relationship(Application)

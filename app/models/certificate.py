@@ -1,10 +1,16 @@
 """电子证照 (manual chapter 六): the electronic registration certificate and its 加注 (endorsements)."""
 
+import datetime
+from typing import TYPE_CHECKING
+
 from flask_appbuilder import Model
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import relationship
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
+
+if TYPE_CHECKING:
+    from app.models.registry import PersonRegistration
 
 
 class ElectronicCertificate(Model):
@@ -12,15 +18,18 @@ class ElectronicCertificate(Model):
 
     __tablename__ = "electronic_certificate"
 
-    id = Column(Integer, primary_key=True)
-    registration_id = Column(Integer, ForeignKey("person_registration.id"), nullable=False, unique=True)
-    number = Column(String(40), nullable=False, unique=True)  # 证照编号
-    issued_on = Column(Date, nullable=False)  # 签发日期
-    revoked_at = Column(DateTime)  # 注销 of the certificate itself (the registration may also be cancelled)
-    created_at = Column(DateTime, nullable=False, default=clock.now)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("person_registration.id"), nullable=False, unique=True
+    )
+    number: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)  # 证照编号
+    issued_on: Mapped[datetime.date] = mapped_column(Date, nullable=False)  # 签发日期
+    # 注销 of the certificate itself (the registration may also be cancelled)
+    revoked_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=clock.now)
 
-    registration = relationship("PersonRegistration")
-    endorsements = relationship(
+    registration: Mapped["PersonRegistration"] = relationship("PersonRegistration")
+    endorsements: Mapped[list["CertificateEndorsement"]] = relationship(
         "CertificateEndorsement",
         back_populates="certificate",
         order_by="CertificateEndorsement.id",
@@ -33,17 +42,22 @@ class CertificateEndorsement(Model):
 
     __tablename__ = "certificate_endorsement"
 
-    id = Column(Integer, primary_key=True)
-    certificate_id = Column(Integer, ForeignKey("electronic_certificate.id"), nullable=False, index=True)
-    account_id = Column(Integer, ForeignKey("ab_user.id"), nullable=False)
-    purpose = Column(String(20), nullable=False)  # bidding / own_record / other
-    purpose_detail = Column(String(60), nullable=False, default="")
-    created_at = Column(DateTime, nullable=False, default=clock.now)
-    valid_from = Column(Date, nullable=False)
-    valid_to = Column(Date, nullable=False)  # last day of the 使用有效期, inclusive
-    public_code = Column(String(32), nullable=False, unique=True)  # what the QR code's address carries
-    payload = Column(Text, nullable=False)  # canonical JSON of what was signed
-    signature = Column(String(160), nullable=False)  # SM2 signature (r || s), hex
-    key_id = Column(String(16), nullable=False)  # which installation key signed it
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("electronic_certificate.id"), nullable=False, index=True
+    )
+    account_id: Mapped[int] = mapped_column(Integer, ForeignKey("ab_user.id"), nullable=False)
+    purpose: Mapped[str] = mapped_column(String(20), nullable=False)  # bidding / own_record / other
+    purpose_detail: Mapped[str] = mapped_column(String(60), nullable=False, default="")
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=clock.now)
+    valid_from: Mapped[datetime.date] = mapped_column(Date, nullable=False)
+    valid_to: Mapped[datetime.date] = mapped_column(Date, nullable=False)  # last day of the 使用有效期, inclusive
+    public_code: Mapped[str] = mapped_column(String(32), nullable=False, unique=True)  # what the QR code carries
+    # The canonical JSON of what was signed: Text, not JSON, on purpose. The signature covers these exact
+    # bytes; a JSON column would hand back a re-serialised value (another key order or spacing on
+    # PostgreSQL) that no longer verifies.
+    payload: Mapped[str] = mapped_column(Text, nullable=False)
+    signature: Mapped[str] = mapped_column(String(160), nullable=False)  # SM2 signature (r || s), hex
+    key_id: Mapped[str] = mapped_column(String(16), nullable=False)  # which installation key signed it
 
-    certificate = relationship(ElectronicCertificate, back_populates="endorsements")
+    certificate: Mapped[ElectronicCertificate] = relationship(ElectronicCertificate, back_populates="endorsements")

@@ -1,7 +1,10 @@
 """Editable portal content: FAQ entries and site settings."""
 
+import datetime
+
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, func
+from sqlalchemy import Boolean, DateTime, Integer, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app import clock
 
@@ -11,15 +14,17 @@ class FaqEntry(Model):
 
     __tablename__ = "faq_entry"
 
-    id = Column(Integer, primary_key=True)
-    position = Column(Integer, nullable=False, default=0, index=True)
-    question = Column(String(300), nullable=False)
-    location = Column(String(200), nullable=False, default="")
-    answer = Column(Text, nullable=False)
-    published = Column(Boolean, nullable=False, default=True)
-    updated_at = Column(DateTime, nullable=False, default=clock.now, server_default=func.now(), onupdate=clock.now)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0, index=True)
+    question: Mapped[str] = mapped_column(String(300), nullable=False)
+    location: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    answer: Mapped[str] = mapped_column(Text, nullable=False)
+    published: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime, nullable=False, default=clock.now, server_default=func.now(), onupdate=clock.now
+    )
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return self.question
 
 
@@ -28,11 +33,13 @@ class SiteSetting(Model):
 
     __tablename__ = "site_setting"
 
-    id = Column(Integer, primary_key=True)
-    key = Column(String(64), nullable=False, unique=True)
-    label = Column(String(100), nullable=False, default="")
-    value = Column(String(500), nullable=False, default="")
-    updated_at = Column(DateTime, nullable=False, default=clock.now, server_default=func.now(), onupdate=clock.now)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    label: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    value: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    updated_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime, nullable=False, default=clock.now, server_default=func.now(), onupdate=clock.now
+    )
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"{self.label or self.key}: {self.value}"

@@ -1,12 +1,16 @@
 """Cross-cutting records: audit trail, SMS outbox, shared key-value store."""
 
+import datetime
+from typing import Any
+
 from flask_appbuilder import Model
-from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app import clock
 
 
-def _now():
+def _now() -> datetime.datetime:
     return clock.now()
 
 
@@ -15,14 +19,14 @@ class AuditRecord(Model):
 
     __tablename__ = "audit_record"
 
-    id = Column(Integer, primary_key=True)
-    created_at = Column(DateTime, nullable=False, default=_now, index=True)
-    event = Column(String(64), nullable=False, index=True)
-    account_id = Column(Integer, ForeignKey("ab_user.id"), index=True)
-    actor_id = Column(Integer, ForeignKey("ab_user.id"))
-    subject = Column(String(100), nullable=False, default="")  # masked identifier tried
-    ip_address = Column(String(64), nullable=False, default="")
-    detail = Column(Text, nullable=False, default="")
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=_now, index=True)
+    event: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    account_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("ab_user.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("ab_user.id"))
+    subject: Mapped[str] = mapped_column(String(100), nullable=False, default="")  # masked identifier tried
+    ip_address: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
 
 
 class SmsOutboxMessage(Model):
@@ -30,14 +34,14 @@ class SmsOutboxMessage(Model):
 
     __tablename__ = "sms_outbox"
 
-    id = Column(Integer, primary_key=True)
-    created_at = Column(DateTime, nullable=False, default=_now, index=True)
-    phone = Column(String(11), nullable=False, index=True)
-    purpose = Column(String(32), nullable=False)
-    content = Column(String(500), nullable=False)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=_now, index=True)
+    phone: Mapped[str] = mapped_column(String(11), nullable=False, index=True)
+    purpose: Mapped[str] = mapped_column(String(32), nullable=False)
+    content: Mapped[str] = mapped_column(String(500), nullable=False)
 
     @property
-    def masked_phone(self):
+    def masked_phone(self) -> str:
         return self.phone[:3] + "****" + self.phone[-4:]
 
 
@@ -46,7 +50,7 @@ class SharedStoreEntry(Model):
 
     __tablename__ = "shared_store_entry"
 
-    key = Column(String(200), primary_key=True)
-    value = Column(Text, nullable=False, default="")
-    counter = Column(BigInteger, nullable=False, default=0)
-    expires_at = Column(DateTime, nullable=False, index=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    counter: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    expires_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, index=True)

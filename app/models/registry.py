@@ -1,6 +1,6 @@
 """Public registers the applications read (and, from the workflow issue, write).
 
-The 热门服务 queries (services/registry_queries.py) search these tables by name
+The 热门服务 queries (services/registers/queries.py) search these tables by name
 prefix, province and kind at the scale of the national registers (about a
 million registered persons, two hundred thousand enterprises): every filter
 they offer has an index here. Name columns compare in code-point order on both
@@ -12,93 +12,19 @@ index serves the prefix but not the order: PostgreSQL then sorts every match of
 a one-character surname, tens of thousands of rows, for each page.)
 """
 
+import datetime
+
 from flask_appbuilder import Model
-from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, event, inspect
-from sqlalchemy.orm import relationship
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, event, inspect
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeEngine
 
-# Province (and province-level municipality / region) of the first two digits of an
-# administrative region code: the value stored in the ``province`` columns.
-PROVINCE_NAMES = {
-    "11": "北京市",
-    "12": "天津市",
-    "13": "河北省",
-    "14": "山西省",
-    "15": "内蒙古自治区",
-    "21": "辽宁省",
-    "22": "吉林省",
-    "23": "黑龙江省",
-    "31": "上海市",
-    "32": "江苏省",
-    "33": "浙江省",
-    "34": "安徽省",
-    "35": "福建省",
-    "36": "江西省",
-    "37": "山东省",
-    "41": "河南省",
-    "42": "湖北省",
-    "43": "湖南省",
-    "44": "广东省",
-    "45": "广西壮族自治区",
-    "46": "海南省",
-    "50": "重庆市",
-    "51": "四川省",
-    "52": "贵州省",
-    "53": "云南省",
-    "54": "西藏自治区",
-    "61": "陕西省",
-    "62": "甘肃省",
-    "63": "青海省",
-    "64": "宁夏回族自治区",
-    "65": "新疆维吾尔自治区",
-}
-
-# The province character that starts a registration number (京1 11 ...).
-PROVINCE_OF_CHARACTER = {
-    "京": "11",
-    "津": "12",
-    "冀": "13",
-    "晋": "14",
-    "蒙": "15",
-    "辽": "21",
-    "吉": "22",
-    "黑": "23",
-    "沪": "31",
-    "苏": "32",
-    "浙": "33",
-    "皖": "34",
-    "闽": "35",
-    "赣": "36",
-    "鲁": "37",
-    "豫": "41",
-    "鄂": "42",
-    "湘": "43",
-    "粤": "44",
-    "桂": "45",
-    "琼": "46",
-    "渝": "50",
-    "川": "51",
-    "贵": "52",
-    "云": "53",
-    "藏": "54",
-    "陕": "61",
-    "甘": "62",
-    "青": "63",
-    "宁": "64",
-    "新": "65",
-}
+from app.regions import province_of
 
 
-def code_point_string(length: int):
+def code_point_string(length: int) -> TypeEngine[str]:
     """A name column sorted and compared by code point on PostgreSQL as on SQLite (see above)."""
     return String(length).with_variant(String(length, collation="C"), "postgresql")
-
-
-def province_of(employer_uscc: str | None, registration_number: str | None = None) -> str:
-    """The province of a registration: its employer's (USCC characters 3-4), else its number's first character."""
-    code = (employer_uscc or "")[2:4]
-    if code in PROVINCE_NAMES:
-        return PROVINCE_NAMES[code]
-    return PROVINCE_NAMES.get(PROVINCE_OF_CHARACTER.get((registration_number or "")[:1], ""), "")
 
 
 class QualificationCertificate(Model):
@@ -106,14 +32,14 @@ class QualificationCertificate(Model):
 
     __tablename__ = "qualification_certificate"
 
-    id = Column(Integer, primary_key=True)
-    holder_name = Column(String(100), nullable=False)
-    holder_document_type = Column(String(32), nullable=False)
-    holder_document_number = Column(String(32), nullable=False, index=True)
-    qualification = Column(String(32), nullable=False)  # constructor_1 / architect_1
-    specialty = Column(String(50), nullable=False)
-    certificate_number = Column(String(40), nullable=False, unique=True)
-    issued_on = Column(Date, nullable=False)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    holder_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    holder_document_type: Mapped[str] = mapped_column(String(32), nullable=False)
+    holder_document_number: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    qualification: Mapped[str] = mapped_column(String(32), nullable=False)  # constructor_1 / architect_1
+    specialty: Mapped[str] = mapped_column(String(50), nullable=False)
+    certificate_number: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)
+    issued_on: Mapped[datetime.date] = mapped_column(Date, nullable=False)
 
 
 class EnterpriseQualification(Model):
@@ -121,16 +47,16 @@ class EnterpriseQualification(Model):
 
     __tablename__ = "enterprise_qualification"
 
-    id = Column(Integer, primary_key=True)
-    enterprise_name = Column(code_point_string(200), nullable=False)
-    uscc = Column(String(18), nullable=False, index=True)
-    kind = Column(String(40), nullable=False)  # 建筑业企业 / 工程监理企业 ...
-    qualification = Column(String(100), nullable=False)  # e.g. 建筑工程施工总承包
-    grade = Column(String(20), nullable=False)  # 特级 / 一级 ...
-    certificate_number = Column(String(40), nullable=False, unique=True)
-    province = Column(String(20), nullable=False, default="")
-    valid_from = Column(Date, nullable=False)
-    valid_to = Column(Date, nullable=False)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_name: Mapped[str] = mapped_column(code_point_string(200), nullable=False)
+    uscc: Mapped[str] = mapped_column(String(18), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)  # 建筑业企业 / 工程监理企业 ...
+    qualification: Mapped[str] = mapped_column(String(100), nullable=False)  # e.g. 建筑工程施工总承包
+    grade: Mapped[str] = mapped_column(String(20), nullable=False)  # 特级 / 一级 ...
+    certificate_number: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)
+    province: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    valid_from: Mapped[datetime.date] = mapped_column(Date, nullable=False)
+    valid_to: Mapped[datetime.date] = mapped_column(Date, nullable=False)
 
     __table_args__ = (
         # name prefix search (LIKE '中建%'), any kind
@@ -146,21 +72,21 @@ class PersonRegistration(Model):
 
     __tablename__ = "person_registration"
 
-    id = Column(Integer, primary_key=True)
-    holder_name = Column(code_point_string(100), nullable=False)
-    holder_document_type = Column(String(32), nullable=False)
-    holder_document_number = Column(String(32), nullable=False, index=True)
-    qualification = Column(String(32), nullable=False)
-    registration_number = Column(String(40), nullable=False, unique=True)
-    employer_name = Column(code_point_string(200), nullable=False)
-    employer_uscc = Column(String(18), nullable=False, index=True)
-    valid_from = Column(Date, nullable=False)
-    valid_to = Column(Date, nullable=False)
-    status = Column(String(16), nullable=False, default="valid")  # valid / cancelled
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    holder_name: Mapped[str] = mapped_column(code_point_string(100), nullable=False)
+    holder_document_type: Mapped[str] = mapped_column(String(32), nullable=False)
+    holder_document_number: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    qualification: Mapped[str] = mapped_column(String(32), nullable=False)
+    registration_number: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)
+    employer_name: Mapped[str] = mapped_column(code_point_string(200), nullable=False)
+    employer_uscc: Mapped[str] = mapped_column(String(18), nullable=False, index=True)
+    valid_from: Mapped[datetime.date] = mapped_column(Date, nullable=False)
+    valid_to: Mapped[datetime.date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="valid")  # valid / cancelled
     # Registering province (北京市 ...), from the employer; filled in on insert when left empty.
-    province = Column(String(20), nullable=False, default="", server_default="", index=True)
+    province: Mapped[str] = mapped_column(String(20), nullable=False, default="", server_default="", index=True)
 
-    specialties = relationship(
+    specialties: Mapped[list["RegisteredSpecialty"]] = relationship(
         "RegisteredSpecialty",
         back_populates="registration",
         cascade="all, delete-orphan",
@@ -180,16 +106,16 @@ class PersonRegistration(Model):
 class RegisteredSpecialty(Model):
     __tablename__ = "registered_specialty"
 
-    id = Column(Integer, primary_key=True)
-    registration_id = Column(Integer, ForeignKey("person_registration.id"), nullable=False)
-    specialty = Column(String(50), nullable=False)
-    valid_to = Column(Date, nullable=False)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    registration_id: Mapped[int] = mapped_column(Integer, ForeignKey("person_registration.id"), nullable=False)
+    specialty: Mapped[str] = mapped_column(String(50), nullable=False)
+    valid_to: Mapped[datetime.date] = mapped_column(Date, nullable=False)
     # Copies of the registration's holder name and province (kept by the events below), so
     # that "a name in a specialty (in a province)" is one index range in name order.
-    holder_name = Column(code_point_string(100), nullable=False, default="", server_default="")
-    province = Column(String(20), nullable=False, default="", server_default="")
+    holder_name: Mapped[str] = mapped_column(code_point_string(100), nullable=False, default="", server_default="")
+    province: Mapped[str] = mapped_column(String(20), nullable=False, default="", server_default="")
 
-    registration = relationship(PersonRegistration, back_populates="specialties")
+    registration: Mapped[PersonRegistration] = relationship(PersonRegistration, back_populates="specialties")
 
     __table_args__ = (
         # "has this registration that specialty?" answered from the index (the specialty filter)

@@ -17,7 +17,7 @@ import random
 from app import clock
 from app.extensions import db
 from app.models import EnterpriseQualification, PersonRegistration, RegisteredSpecialty
-from app.models.registry import PROVINCE_NAMES
+from app.regions import PROVINCE_CHARACTERS, PROVINCE_NAMES
 from app.services.accounts.identity_documents import USCC_ALPHABET, make_resident_id, make_uscc
 from app.services.cases import handling as case_handling
 
@@ -171,7 +171,7 @@ def make_registration_number(
 
 def make_architect_registration_number(province_code: str, first_registration_year: int, serial: int) -> str:
     """一级注册建筑师注册编号 as the register shows it: province character + 一注建 + year + serial."""
-    character = case_handling.PROVINCE_CHARACTERS.get(province_code, "京")
+    character = PROVINCE_CHARACTERS.get(province_code, "京")
     return f"{character}一注建{first_registration_year}{serial:06d}"
 
 

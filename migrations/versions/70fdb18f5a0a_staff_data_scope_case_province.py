@@ -35,7 +35,7 @@ def _backfill_case_provinces():
     so that officers limited to a province see them."""
     import json
 
-    from app.models.registry import PROVINCE_NAMES
+    from app.regions import PROVINCE_NAMES
 
     bind = op.get_bind()
     rows = bind.execute(sa.text(

@@ -58,7 +58,10 @@ def live_server(app, db):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions wait (auto-retry) up to this long: the machine may be busy with other test runs.
+    expect.set_options(timeout=10_000)
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
@@ -107,6 +110,8 @@ def pass_face_check_on_phone(browser):
 
 
 def _pass_face_check(browser, page):
+    from playwright.sync_api import expect
+
     mobile_url = page.get_attribute("#face-qr", "data-mobile-url")
     phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     try:
@@ -114,7 +119,7 @@ def _pass_face_check(browser, page):
         refused = refused_by_policy(phone)
         phone.goto(mobile_url)
         phone.get_by_role("button", name="下一步").click()
-        phone.wait_for_selector("#face-success", timeout=10000)
+        expect(phone.locator("#face-success")).to_be_visible()
         assert not refused, f"the security policy refused: {refused}"
     finally:
         phone_context.close()

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from app import clock
 from app.models import EnterpriseQualification, QualificationCertificate
@@ -54,25 +55,25 @@ def test_from_the_catalogue_to_the_progress_page(
     page.fill("#identifier", person["phone"])
     page.fill("#password", person["password"])
     page.locator("#login-form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/user/$"))
+    expect(page).to_have_url(re.compile(r"/user/$"))
 
     page.get_by_role("link", name="办事服务").first.click()
-    assert page.locator("h1").inner_text() == "个人行政审批事项"
+    expect(page.locator("h1")).to_have_text("个人行政审批事项")
     item = page.locator(".service-item", has_text="一级建造师执业资格认定（初始注册）")
-    assert not item.locator(".service-actions").is_visible()
+    expect(item.locator(".service-actions")).to_be_hidden()
     item.hover()
-    assert item.locator(".service-actions").is_visible(), "hovering shows 办事指南 and 在线办理"
+    expect(item.locator(".service-actions")).to_be_visible()  # hovering shows 办事指南 and 在线办理
     screenshot("services-catalogue")
     item.get_by_role("link", name="办事指南").click()
-    assert "设定依据" in page.locator(".guide-table").inner_text()
+    expect(page.locator(".guide-table")).to_contain_text("设定依据")
     screenshot("service-guide")
     page.get_by_role("link", name="在线办理").click()
 
-    page.wait_for_url(re.compile(r"/face/online_service"))
+    expect(page).to_have_url(re.compile(r"/face/online_service"))
     pass_face_check_on_phone(page)
-    page.wait_for_url(re.compile(r"^http://[^/]+/services/item/[^/?]+$"), timeout=10000)
+    expect(page).to_have_url(re.compile(r"^http://[^/]+/services/item/[^/?]+$"))
     for label in ("在线申报", "信息修改或材料补充", "最新业务办理进度"):
-        assert page.get_by_role("link", name=label).is_visible()
+        expect(page.get_by_role("link", name=label)).to_be_visible()
     screenshot("service-workspace")
 
     page.get_by_role("link", name="在线申报").click()
@@ -90,18 +91,18 @@ def test_from_the_catalogue_to_the_progress_page(
     page.check("#commitment-yes")
     page.locator(".captcha-input").fill(known_captcha)
     page.locator(".sms-button").click()
-    page.wait_for_selector('[data-ok-for="sms"]:not(:empty)')
+    expect(page.locator('[data-ok-for="sms"]')).not_to_be_empty()
     with app.app_context():
         code = latest_outbox_code(person["phone"], "application")
     page.fill("#sms_code", code)
     screenshot("application-form")
     page.locator("#submit-application").click()
 
-    page.wait_for_url(re.compile(r"/submitted/"))
+    expect(page).to_have_url(re.compile(r"/submitted/"))
+    expect(page.locator("#application-number")).to_have_text(re.compile(r"^\d{16}$"))
     number = page.locator("#application-number").inner_text()
-    assert re.fullmatch(r"\d{16}", number)
     page.get_by_role("link", name="查看进度").click()
-    assert page.locator("#case-number").inner_text() == number
-    assert "已提交，待受理" in page.locator("#current-status").inner_text()
-    assert "申请已提交" in page.locator("#timeline").inner_text()
+    expect(page.locator("#case-number")).to_have_text(number)
+    expect(page.locator("#current-status")).to_contain_text("已提交，待受理")
+    expect(page.locator("#timeline")).to_contain_text("申请已提交")
     screenshot("application-progress")

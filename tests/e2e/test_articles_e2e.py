@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from app.models import Article
 from app.seed.demo_articles import minimal_pdf
@@ -10,14 +11,6 @@ from app.seed.demo_articles import minimal_pdf
 pytestmark = pytest.mark.e2e
 
 TITLE = "关于开展2026年度注册建造师执业行为检查的公告"
-
-
-@pytest.fixture
-def uploads(app, tmp_path):
-    before = app.config.get("UPLOAD_DIR")
-    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
-    yield tmp_path / "uploads"
-    app.config["UPLOAD_DIR"] = before
 
 
 def test_content_editor_publishes_a_notice_that_the_portal_shows(
@@ -28,13 +21,13 @@ def test_content_editor_publishes_a_notice_that_the_portal_shows(
     page.fill("#username", "writer")
     page.fill("#password", "Staff@2026pass")
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/admin/?$"))
+    expect(page).to_have_url(re.compile(r"/admin/?$"))
 
     page.get_by_role("link", name="门户内容").click()  # the back-office menu: 门户内容 → 信息发布
     page.get_by_role("link", name="信息发布").click()
-    page.wait_for_url(re.compile(r"/articleadminview/list/"))
+    expect(page).to_have_url(re.compile(r"/articleadminview/list/"))
     page.locator('a[href*="/articleadminview/add"]').first.click()
-    page.wait_for_url(re.compile(r"/articleadminview/add"))
+    expect(page).to_have_url(re.compile(r"/articleadminview/add"))
     page.select_option("#column", "notice")
     page.fill("#title", TITLE)
     page.fill("#department", "建筑市场监管司")
@@ -46,17 +39,17 @@ def test_content_editor_publishes_a_notice_that_the_portal_shows(
         "<script>window.__hacked = true</script>"
         '<p><img src="x" onerror="window.__hacked = true">请各单位做好准备。</p>',
     )
-    assert page.locator("#status").input_value() == "draft"
+    expect(page.locator("#status")).to_have_value("draft")
     screenshot("admin-article-add")
     page.locator("#model_form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/articleadminview/list/"))
-    assert TITLE in page.content()
+    expect(page).to_have_url(re.compile(r"/articleadminview/list/"))
+    expect(page.get_by_text(TITLE)).to_be_visible()
     screenshot("admin-article-list")
 
     article_id = db.session.query(Article.id).filter_by(title=TITLE).scalar()
     page.goto(live_server + f"/articleadminview/show/{article_id}")
     page.locator("#article-attachments-link").click()
-    page.wait_for_url(re.compile(rf"/admin/articles/{article_id}/attachments"))
+    expect(page).to_have_url(re.compile(rf"/admin/articles/{article_id}/attachments"))
     page.set_input_files(
         "#attachment-file",
         files=[
@@ -68,41 +61,40 @@ def test_content_editor_publishes_a_notice_that_the_portal_shows(
         ],
     )
     page.locator("#article-attachment-upload button[type=submit]").click()
-    page.wait_for_load_state()
-    assert page.locator(".article-attachment-row").count() == 1
-    assert "检查名单.pdf" in page.locator("#article-attachment-table").inner_text()
+    expect(page.locator(".article-attachment-row")).to_have_count(1)
+    expect(page.locator("#article-attachment-table")).to_contain_text("检查名单.pdf")
     screenshot("admin-article-attachments")
     page.get_by_role("link", name="返回信息详情").click()
-    page.wait_for_url(re.compile(rf"/articleadminview/show/{article_id}"))
+    expect(page).to_have_url(re.compile(rf"/articleadminview/show/{article_id}"))
     page.locator('[id="btn-action-ArticleAdminView.action-publish"]').click()  # 发布
     page.locator("#modal-confirm-ok:visible").click()  # FAB's confirmation dialog
-    page.wait_for_url(re.compile(r"/articleadminview/list/"))
-    assert page.locator(".alert-success").count() >= 1
+    expect(page).to_have_url(re.compile(r"/articleadminview/list/"))
+    expect(page.locator(".alert-success").first).to_be_visible()
     db.session.expire_all()
     assert db.session.get(Article, article_id).status == "published"
 
     page.goto(live_server + "/notices/")
-    assert page.locator("h1").inner_text() == "公示公告"
-    assert page.locator('.nav-list a[aria-current="page"]').inner_text() == "公示公告"
+    expect(page.locator("h1")).to_have_text("公示公告")
+    expect(page.locator('.nav-list a[aria-current="page"]')).to_have_text("公示公告")
     item = page.locator(".article-item", has_text=TITLE)
-    assert item.count() == 1
-    assert "建筑市场监管司" in item.inner_text()
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("建筑市场监管司")
     screenshot("notices-list")
 
     page.fill("#article-keyword", "执业行为检查")
     page.locator("#article-search-button").click()
-    page.wait_for_url(re.compile(r"q="))
-    assert page.locator(".article-item").count() == 1
+    expect(page).to_have_url(re.compile(r"q="))
+    expect(page.locator(".article-item")).to_have_count(1)
 
     page.get_by_role("link", name=TITLE).click()
-    page.wait_for_url(re.compile(rf"/notices/{article_id}$"))
-    assert page.locator("h1").inner_text() == TITLE
-    assert "建市函〔2026〕8号" in page.locator(".article-facts").inner_text()
-    assert page.locator(".article-body strong").inner_text() == "执业行为检查"
-    assert page.locator(".article-body script, .article-body img").count() == 0
+    expect(page).to_have_url(re.compile(rf"/notices/{article_id}$"))
+    expect(page.locator("h1")).to_have_text(TITLE)
+    expect(page.locator(".article-facts")).to_contain_text("建市函〔2026〕8号")
+    expect(page.locator(".article-body strong")).to_have_text("执业行为检查")
+    expect(page.locator(".article-body script, .article-body img")).to_have_count(0)
     assert page.evaluate("window.__hacked === undefined"), "nothing from the body ran"
     link = page.locator(".article-attachment")
-    assert link.inner_text() == "检查名单.pdf"
+    expect(link).to_have_text("检查名单.pdf")
     with page.expect_download() as download:
         link.click()
     assert download.value.suggested_filename == "检查名单.pdf"
@@ -112,11 +104,10 @@ def test_content_editor_publishes_a_notice_that_the_portal_shows(
 
 def test_a_bad_search_shows_a_message_not_an_error(page, live_server, db):
     page.goto(live_server + "/policies/?year=abc")
-    assert page.locator("h1").inner_text() == "政策发布"
-    assert page.locator("#article-search-error").inner_text() == "请从列表中选择年份"
+    expect(page.locator("h1")).to_have_text("政策发布")
+    expect(page.locator("#article-search-error")).to_have_text("请从列表中选择年份")
     page.goto(live_server + "/policies/")
     page.locator("#article-keyword").evaluate("input => input.removeAttribute('maxlength')")
     page.fill("#article-keyword", "长" * 60)
     page.locator("#article-search-button").click()
-    page.wait_for_load_state()
-    assert "关键字不能超过50个字" in page.locator("#article-search-error").inner_text()
+    expect(page.locator("#article-search-error")).to_contain_text("关键字不能超过50个字")

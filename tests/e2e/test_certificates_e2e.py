@@ -6,6 +6,7 @@ import re
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 
 from app import clock
 from app.models import Account, CertificateEndorsement, PersonRegistration, RegisteredSpecialty
@@ -45,35 +46,38 @@ def test_holder_endorses_downloads_and_anyone_verifies(
     page.fill("#identifier", holder["document_number"])
     page.fill("#password", holder["password"])
     page.locator("#login-form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/user/$"))
+    expect(page).to_have_url(re.compile(r"/user/$"))
     page.click("#my-certificates-link")
-    page.wait_for_url(re.compile(r"/face/my_certificates"))
+    expect(page).to_have_url(re.compile(r"/face/my_certificates"))
     screenshot("certificates-face")
 
     pass_face_check_on_phone(page)
 
-    page.wait_for_url(live_server + "/user/certificates", timeout=10000)
-    assert page.locator("h1").inner_text() == "电子证照管理"
+    expect(page).to_have_url(live_server + "/user/certificates")
+    expect(page.locator("h1")).to_have_text("电子证照管理")
     card = page.locator(".certificate-card").first
-    assert "京1112015202600007" in card.inner_text()
-    assert page.locator(".certificate-preview img").evaluate("img => img.complete && img.naturalWidth > 0")
-    assert page.locator(".certificate-downloads").count() == 0  # nothing to download before 加注
+    expect(card).to_contain_text("京1112015202600007")
+    preview_image = page.locator(".certificate-preview img")
+    expect(preview_image).to_have_js_property("complete", True)
+    expect(preview_image).not_to_have_js_property("naturalWidth", 0)  # the preview loaded
+    expect(page.locator(".certificate-downloads")).to_have_count(0)  # nothing to download before 加注
     screenshot("certificates-before-endorsement")
 
     page.get_by_role("button", name="证照加注").click()
     dialog = page.locator("dialog.endorse-dialog")
-    assert dialog.is_visible()
+    expect(dialog).to_be_visible()
     dialog.get_by_label("投标使用").check()
     screenshot("certificates-endorse-dialog")
     dialog.get_by_role("button", name="加注", exact=True).click()
-    page.wait_for_selector("text=加注成功！")
-    assert "已加注" in page.locator(".certificate-card").first.inner_text()
+    expect(page.get_by_text("加注成功！")).to_be_visible()
+    expect(page.locator(".certificate-card").first).to_contain_text("已加注")
 
     preview = page.locator(".certificate-preview").first
     pdf_link = page.get_by_role("link", name="PDF下载")
-    assert not pdf_link.is_visible()
+    expect(pdf_link).to_be_hidden()
     preview.hover()
-    assert pdf_link.is_visible() and page.get_by_role("link", name="OFD下载").is_visible()
+    expect(pdf_link).to_be_visible()
+    expect(page.get_by_role("link", name="OFD下载")).to_be_visible()
     screenshot("certificates-hover-downloads")
 
     with page.expect_download() as pdf_download:
@@ -97,9 +101,9 @@ def test_holder_endorses_downloads_and_anyone_verifies(
     try:
         public = visitor.new_page()
         public.goto(f"{live_server}/certificates/verify/{code}")
-        assert public.locator("#verify-verdict").inner_text() == "证照真实有效"
-        assert public.locator("#verify-registration").inner_text() == "京1112015202600007"
-        assert holder["name"] not in public.locator("#verify-result").inner_text()
+        expect(public.locator("#verify-verdict")).to_have_text("证照真实有效")
+        expect(public.locator("#verify-registration")).to_have_text("京1112015202600007")
+        expect(public.locator("#verify-result")).not_to_contain_text(holder["name"])
         screenshot("certificates-verify-page", target=public)
 
         public.goto(f"{live_server}/certificates/verify")
@@ -107,8 +111,8 @@ def test_holder_endorses_downloads_and_anyone_verifies(
             "#document", files=[{"name": "c.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes}]
         )
         public.click("#verify-submit")
-        assert public.locator("#verify-verdict").inner_text() == "证照真实有效"
-        assert public.locator("#file-matches").inner_text() == "该文件与门户签发的证照一致。"
+        expect(public.locator("#file-matches")).to_have_text("该文件与门户签发的证照一致。")
+        expect(public.locator("#verify-verdict")).to_have_text("证照真实有效")
         screenshot("certificates-verify-upload", target=public)
     finally:
         visitor.close()

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -12,7 +13,7 @@ def log_in(page, live_server, person):
     page.fill("#identifier", person["document_number"])
     page.fill("#password", person["password"])
     page.locator("#login-form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/user/$"))
+    expect(page).to_have_url(re.compile(r"/user/$"))
 
 
 def test_face_recognition_on_the_phone_moves_the_desktop_on(page, browser, live_server, register_person, screenshot):
@@ -20,26 +21,25 @@ def test_face_recognition_on_the_phone_moves_the_desktop_on(page, browser, live_
     log_in(page, live_server, person)
 
     page.goto(live_server + "/face/online_service?next=/user/")
-    assert page.locator("#face-step-1").inner_text() == "第一步：使用支付宝或微信打开住房和城乡建设部政务服务门户小程序"
-    assert (
-        page.locator("#face-step-2").inner_text()
-        == "第二步：使用住房和城乡建设部政务服务门户小程序扫码完成人脸识别确认"
+    expect(page.locator("#face-step-1")).to_have_text("第一步：使用支付宝或微信打开住房和城乡建设部政务服务门户小程序")
+    expect(page.locator("#face-step-2")).to_have_text(
+        "第二步：使用住房和城乡建设部政务服务门户小程序扫码完成人脸识别确认"
     )
-    assert "使用支付宝扫一扫功能打开小程序" in page.locator(".face-code-alipay").inner_text()
-    assert "使用微信扫一扫功能打开小程序" in page.locator(".face-code-wechat").inner_text()
-    assert (
-        page.locator("#face-hint").inner_text()
-        == "人脸识别成功后，页面会自动跳转，如果未能自动跳转，请于4秒后点击【手动跳转】"
+    expect(page.locator(".face-code-alipay")).to_contain_text("使用支付宝扫一扫功能打开小程序")
+    expect(page.locator(".face-code-wechat")).to_contain_text("使用微信扫一扫功能打开小程序")
+    expect(page.locator("#face-hint")).to_have_text(
+        "人脸识别成功后，页面会自动跳转，如果未能自动跳转，请于4秒后点击【手动跳转】"
     )
-    assert "当前办理业务用户太多" in page.locator("#face-support").inner_text()
+    expect(page.locator("#face-support")).to_contain_text("当前办理业务用户太多")
     qr_codes = page.locator("img.qr-code")
-    assert qr_codes.count() == 3
-    for index in range(3):
-        assert qr_codes.nth(index).evaluate("img => img.complete && img.naturalWidth > 0"), "a real, local image"
+    expect(qr_codes).to_have_count(3)
+    for index in range(3):  # real, local images
+        expect(qr_codes.nth(index)).to_have_js_property("complete", True)
+        expect(qr_codes.nth(index)).not_to_have_js_property("naturalWidth", 0)
     manual = page.locator("#manual-jump")
-    assert manual.inner_text() == "【手动跳转】" and manual.is_disabled()
-    manual_enabled = page.wait_for_function("() => !document.getElementById('manual-jump').disabled", timeout=8000)
-    assert manual_enabled
+    expect(manual).to_have_text("【手动跳转】")
+    expect(manual).to_be_disabled()
+    expect(manual).to_be_enabled()  # after four seconds
     screenshot("face-desktop")
 
     mobile_url = page.get_attribute("#face-qr", "data-mobile-url")
@@ -48,36 +48,36 @@ def test_face_recognition_on_the_phone_moves_the_desktop_on(page, browser, live_
     try:
         phone = phone_context.new_page()
         phone.goto(mobile_url)
-        assert phone.locator("#apply-title").inner_text() == "住房和城乡建设部政务服务门户 申请使用"
-        assert phone.locator("#apply-text").inner_text() == "人脸识别功能验证你的身份信息，请确保为本人操作"
+        expect(phone.locator("#apply-title")).to_have_text("住房和城乡建设部政务服务门户 申请使用")
+        expect(phone.locator("#apply-text")).to_have_text("人脸识别功能验证你的身份信息，请确保为本人操作")
         screenshot("face-phone-apply", target=phone)
-        page.wait_for_selector('#face-status[data-state="scanned"]', timeout=8000)
-        assert page.locator("#face-status").inner_text() == "已扫码，请在手机上完成人脸识别"
+        expect(page.locator("#face-status")).to_have_attribute("data-state", "scanned")
+        expect(page.locator("#face-status")).to_have_text("已扫码，请在手机上完成人脸识别")
 
         phone.get_by_role("button", name="下一步").click()
-        phone.wait_for_selector("#face-liveness")
-        assert phone.locator("#liveness-instruction").inner_text() == "请正对手机屏幕，保持面部清晰"
+        expect(phone.locator("#face-liveness")).to_be_visible()
+        expect(phone.locator("#liveness-instruction")).to_have_text("请正对手机屏幕，保持面部清晰")
         screenshot("face-phone-liveness", target=phone)
 
-        phone.wait_for_selector("#face-success", timeout=10000)
-        assert phone.locator("#success-title").inner_text() == "认证成功"
-        assert phone.locator("#success-text").inner_text() == "恭喜你，完成了身份验证"
-        assert re.fullmatch(r"返回 \([0-2]\)", phone.locator("#face-return").inner_text())
-        assert phone.locator(".mp-bar-title").inner_text() == "身份验证"
+        expect(phone.locator("#face-success")).to_be_visible()
+        expect(phone.locator("#success-title")).to_have_text("认证成功")
+        expect(phone.locator("#success-text")).to_have_text("恭喜你，完成了身份验证")
+        expect(phone.locator("#face-return")).to_have_text(re.compile(r"^返回 \([0-2]\)$"))
+        expect(phone.locator(".mp-bar-title")).to_have_text("身份验证")
         screenshot("face-phone-success", target=phone)
 
-        page.wait_for_url(re.compile(r"/user/$"), timeout=10000)
-        assert person["name"] in page.locator("#user-welcome").inner_text()
+        expect(page).to_have_url(re.compile(r"/user/$"))
+        expect(page.locator("#user-welcome")).to_contain_text(person["name"])
 
         # 返回 (2) counts down, then the phone is back in the mini-program.
-        phone.wait_for_url(re.compile(r"/face/mini-program/wechat$"), timeout=8000)
+        expect(phone).to_have_url(re.compile(r"/face/mini-program/wechat$"))
         # The used code cannot be scanned again.
         phone.goto(mobile_url)
-        assert phone.locator("#invalid-title").inner_text() == "二维码无效或已过期"
+        expect(phone.locator("#invalid-title")).to_have_text("二维码无效或已过期")
         screenshot("face-phone-invalid", target=phone)
     finally:
         phone_context.close()
 
     # Verified for this purpose: the face page lets the citizen straight through.
     page.goto(live_server + "/face/online_service?next=/user/settings")
-    page.wait_for_url(re.compile(r"/user/settings$"))
+    expect(page).to_have_url(re.compile(r"/user/settings$"))

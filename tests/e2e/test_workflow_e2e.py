@@ -6,6 +6,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from app.models import Application
 from app.services.accounts import face_verification as face
@@ -50,14 +51,14 @@ def staff_page(browser, live_server, username):
     page.fill("#username", username)
     page.fill("#password", "Staff@2026pass")
     page.locator("#admin-login-form button[type=submit]").click()
-    page.wait_for_load_state()
+    expect(page).to_have_url(re.compile(r"/admin/?$"))
     return page
 
 
 def open_from_queue(page, live_server, number):
     page.goto(live_server + "/admin/workflow/")
     page.locator("#queue-table").get_by_role("link", name=number).click()
-    page.wait_for_selector("#case-status")
+    expect(page.locator("#case-status")).to_be_visible()
 
 
 def press(page, action, reason=""):
@@ -65,8 +66,8 @@ def press(page, action, reason=""):
     if reason:
         form.locator("textarea").fill(reason)
     form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
-    assert "已办理" in page.locator(".alert-success").inner_text()
+    expect(page).to_have_url(re.compile(r"/admin/workflow/$"))
+    expect(page.locator(".alert-success")).to_contain_text("已办理")
 
 
 def test_case_goes_from_submission_through_a_correction_round_to_issue(
@@ -80,7 +81,7 @@ def test_case_goes_from_submission_through_a_correction_round_to_issue(
     # 受理员: the case is in the queue; it goes back for correction, the defect named per material.
     acceptor = staff_page(browser, live_server, "acceptor")
     open_from_queue(acceptor, live_server, case.number)
-    assert acceptor.locator("#case-status").inner_text() == "已提交，待受理"
+    expect(acceptor.locator("#case-status")).to_have_text("已提交，待受理")
     screenshot("workflow-acceptor-case", target=acceptor)
     acceptor.get_by_role("link", name="退回补正").click()
     acceptor.fill("#reason", "身份证扫描件不清晰")
@@ -88,42 +89,42 @@ def test_case_goes_from_submission_through_a_correction_round_to_issue(
     acceptor.fill(f"#defect_{flagged.id}", "请上传清晰的身份证正反面扫描件")
     screenshot("workflow-return-form", target=acceptor)
     acceptor.locator("#case-return-form button[type=submit]").click()
-    acceptor.wait_for_load_state()
+    expect(acceptor.locator(".alert-success")).to_contain_text(f"办件{case.number}已退回补正")
 
     # The applicant: the progress page names the defect and offers the 补正材料通知书; only that material is open.
     page.goto(live_server + "/account/login")
     page.fill("#identifier", person["phone"])
     page.fill("#password", person["password"])
     page.locator("#login-form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/user/$"))
+    expect(page).to_have_url(re.compile(r"/user/$"))
     page.goto(f"{live_server}/user/cases/{case.number}")
-    timeline = page.locator("#timeline").inner_text()
-    assert "请上传清晰的身份证正反面扫描件" in timeline
-    assert page.get_by_role("link", name=re.compile("行政许可补正材料通知书")).is_visible()
+    expect(page.locator("#timeline")).to_contain_text("请上传清晰的身份证正反面扫描件")
+    expect(page.get_by_role("link", name=re.compile("行政许可补正材料通知书"))).to_be_visible()
     screenshot("workflow-applicant-returned")
     with app.app_context():
         face.complete(face.start(person["account_id"], face.ONLINE_SERVICE, "/user/").token)
     page.goto(f"{live_server}/services/item/{item.code}/correction")
-    assert "请上传清晰的身份证正反面扫描件" in page.locator("#defects").inner_text()
+    expect(page.locator("#defects")).to_contain_text("请上传清晰的身份证正反面扫描件")
     page.set_input_files(
         f"#material_{flagged.id}",
         files=[{"name": "id-card.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes("#eeeeee")}],
     )
     other = next(m for m in item.materials if m.required and m.id != flagged.id)
-    assert page.locator(f"#material_{other.id}").is_disabled(), "only the flagged material may be replaced"
+    expect(page.locator(f"#material_{other.id}")).to_be_disabled()  # only the flagged material may be replaced
     page.check("#commitment-yes")
     page.locator(".captcha-input").fill(known_captcha)
     page.locator(".sms-button").click()
-    page.wait_for_selector('[data-ok-for="sms"]:not(:empty)')
+    expect(page.locator('[data-ok-for="sms"]')).not_to_be_empty()
     with app.app_context():
         page.fill("#sms_code", latest_outbox_code(person["phone"], "application"))
     screenshot("workflow-correction-form")
     page.locator("#submit-correction").click()
-    page.wait_for_load_state()
+    expect(page).to_have_url(re.compile(rf"/user/cases/{case.number}$"))
+    expect(page.get_by_text("补正材料已重新提交")).to_be_visible()
 
     # 受理员 accepts the corrected case; 审查员, 审批员 and 制证员 take it to the end.
     open_from_queue(acceptor, live_server, case.number)
-    assert acceptor.locator("#case-status").inner_text() == "补正后重新提交"
+    expect(acceptor.locator("#case-status")).to_have_text("补正后重新提交")
     press(acceptor, "accept")
     reviewer = staff_page(browser, live_server, "reviewer")
     open_from_queue(reviewer, live_server, case.number)
@@ -140,10 +141,9 @@ def test_case_goes_from_submission_through_a_correction_round_to_issue(
 
     # The applicant sees every step, downloads the decision, and finds the certificate in 我的证照.
     page.goto(f"{live_server}/user/cases/{case.number}")
-    assert "已制证" in page.locator("#current-status").inner_text()
-    timeline = page.locator("#timeline").inner_text()
+    expect(page.locator("#current-status")).to_contain_text("已制证")
     for step in ("退回补正", "补正后重新提交", "已受理", "开始审查", "准予许可", "已制证"):
-        assert step in timeline, step
+        expect(page.locator("#timeline")).to_contain_text(step)
     with page.expect_download() as decision:
         page.get_by_role("link", name=re.compile("准予行政许可决定书")).click()
     from pypdf import PdfReader
@@ -154,4 +154,4 @@ def test_case_goes_from_submission_through_a_correction_round_to_issue(
     with app.app_context():
         face.complete(face.start(person["account_id"], face.MY_CERTIFICATES, "/user/").token)
     page.goto(live_server + "/user/certificates")
-    assert "中华人民共和国一级建造师注册证书" in page.locator(".certificate-card").first.inner_text()
+    expect(page.locator(".certificate-card").first).to_contain_text("中华人民共和国一级建造师注册证书")

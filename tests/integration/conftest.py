@@ -2,7 +2,6 @@
 
 import pytest
 
-from app.seed.demo_registers import seed_demo_registers
 from app.services.registers import query_limits
 
 
@@ -12,11 +11,3 @@ def generous_query_limits(app, monkeypatch):
     monkeypatch.setitem(app.config, "QUERY_CAPTCHA_AFTER", 1000)
     monkeypatch.setitem(app.config, "QUERY_RATE_LIMIT_PER_MINUTE", 1000)
     monkeypatch.setattr(query_limits, "_now", lambda: 1_800_000_000.0)  # one window for the whole test
-
-
-@pytest.fixture
-def registers(db):
-    """The demonstration registers (enterprises and registered persons)."""
-    seed_demo_registers()
-    db.session.commit()
-    return db

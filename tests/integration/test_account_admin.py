@@ -1,6 +1,7 @@
 """Back office of accounts: masked lists, search, audit trail, SMS outbox, roles."""
 
 import datetime
+from html import unescape
 
 import pytest
 
@@ -56,6 +57,16 @@ def test_content_editor_cannot_see_accounts(client, db, staff_factory, login_sta
     login_staff("writer")
     for url in ("/portalaccountadminview/list/", "/auditrecordadminview/list/", "/smsoutboxadminview/list/"):
         assert client.get(url).status_code == 403, url
+
+
+def test_an_audit_records_detail_reads_as_text(client, db, register_person, staff_factory, login_staff):
+    register_person()
+    staff_factory("AccountOfficer", username="officer")
+    login_staff("officer")
+    record = db.session.query(AuditRecord).filter_by(event="account.registered").one()
+    assert record.detail == {"kind": "personal"}
+    page = unescape(client.get(f"/auditrecordadminview/show/{record.id}").get_data(as_text=True))
+    assert '{"kind": "personal"}' in page and "{'kind'" not in page
 
 
 def test_unlocking_several_accounts_is_one_unit_of_work(db, staff_factory):

@@ -2,7 +2,7 @@
 
 import datetime
 import io
-import json
+import os
 import re
 
 import pytest
@@ -151,7 +151,7 @@ def test_submit_creates_one_case_with_attachments_and_a_message(client, db, item
     assert case.status == Status.SUBMITTED and re.fullmatch(r"\d{16}", case.number)
     required = [m for m in item.materials if m.required]
     assert len(case.attachments) == len(required) and all(a.content_type == "image/jpeg" for a in case.attachments)
-    assert json.loads(case.data)["employer_uscc"] == EMPLOYER
+    assert case.data["employer_uscc"] == EMPLOYER
     assert db.session.query(InboxMessage).filter_by(application_id=case.id).count() == 1
     assert case.events[0].action == "submit"
     confirmation = text(client.get(response.headers["Location"]))
@@ -237,12 +237,10 @@ def _register(db, person, valid_to):
 
 
 def test_renewal_only_until_thirty_days_before_expiry(client, db, items, applicant):
-    _register(db, applicant, clock.today() + datetime.timedelta(days=20))
-    assert (
-        "30日前" in text(client.get(apply_url(items["renewal"])))
-        or "30 天" in text(client.get(apply_url(items["renewal"])))
-        or "届满30" in text(client.get(apply_url(items["renewal"])))
-    )
+    valid_to = clock.today() + datetime.timedelta(days=20)
+    _register(db, applicant, valid_to)
+    refusal = f"延续注册应当在注册有效期届满30日前申请（有效期至{valid_to.isoformat()}）"
+    assert refusal in text(client.get(apply_url(items["renewal"])))
 
 
 def test_add_specialty_needs_a_new_certificate(client, db, items, applicant):
@@ -408,3 +406,119 @@ def test_items_without_online_processing_say_so(client, db, items):
         assert group in page
     response = client.get(f"/services/item/{closed.code}")
     assert response.status_code == 302
+
+
+# --- one unit of work -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def stored_names(monkeypatch):
+    """The names of the files storage writes during the test."""
+    from app.services.platform import storage
+
+    names, save = [], storage.save
+
+    def recording_save(*args, **kwargs):
+        stored = save(*args, **kwargs)
+        names.append(stored.stored_name)
+        return stored
+
+    monkeypatch.setattr(storage, "save", recording_save)
+    return names
+
+
+def _direct_submission(db, items, applicant, token):
+    from app.services.cases.applications import Upload
+
+    item = items["initial"]
+    account = db.session.get(Account, applicant["account_id"])
+    data = {k: v for k, v in form(item, "").items() if not k.startswith("material_")}
+    uploads = {m.id: Upload(f"m{m.id}.jpg", jpeg_bytes()) for m in item.materials if m.required}
+    return (account, item, data, uploads), {
+        "commitment": True,
+        "submit_token": token,
+        "sms_check": lambda phone: {},
+        "ip": "",
+    }
+
+
+def _committed_cases(db):
+    """Cases another connection sees: only what was committed."""
+    from sqlalchemy import func, select
+
+    with db.engine.connect() as other:
+        return other.execute(select(func.count(Application.id))).scalar()
+
+
+def test_submit_once_commits_only_through_the_unit_of_work(db, items, applicant, stored_names):
+    from app.services.cases import applications
+    from app.services.platform import storage
+    from app.services.unit_of_work import unit_of_work
+
+    args, kwargs = _direct_submission(db, items, applicant, "tok-unit")
+    application = applications.submit_once(*args, **kwargs)
+    assert application.number and _committed_cases(db) == 0  # written, not committed
+    db.session.rollback()
+    for name in stored_names:
+        storage.remove(name)
+
+    with unit_of_work():
+        first = applications.submit_once(*args, **kwargs)
+    assert _committed_cases(db) == 1
+    with unit_of_work():
+        second = applications.submit_once(*args, **kwargs)
+    assert second.id == first.id and db.session.query(Application).count() == 1
+
+
+def test_a_racing_double_post_gives_the_case_that_won(db, items, applicant, stored_names, monkeypatch):
+    """The second post got past the checks before the first committed: its savepoint fails on the
+    unique submit_token, its own rows and files go, the unit commits, the winner is returned."""
+    from app.services.cases import applications
+    from app.services.platform import storage
+    from app.services.unit_of_work import unit_of_work
+
+    args, kwargs = _direct_submission(db, items, applicant, "tok-race")
+    with unit_of_work():
+        winner = applications.submit_once(*args, **kwargs)
+    winner_files = list(stored_names)
+    real_lookup, lookups = applications.already_submitted, []
+
+    def blind_first_lookup(account, token):
+        lookups.append(token)
+        return None if len(lookups) == 1 else real_lookup(account, token)
+
+    monkeypatch.setattr(applications, "already_submitted", blind_first_lookup)
+    monkeypatch.setattr(applications, "eligibility_problems", lambda *a, **k: [])
+    with unit_of_work():
+        returned = applications.submit_once(*args, **kwargs)
+    loser_files = [name for name in stored_names if name not in winner_files]
+    assert returned.id == winner.id and len(lookups) == 2
+    assert db.session.query(Application).count() == 1 and _committed_cases(db) == 1
+    assert loser_files and not any(os.path.exists(storage.path_of(name)) for name in loser_files)
+    assert all(os.path.exists(storage.path_of(name)) for name in winner_files)
+
+
+def test_a_failing_submission_leaves_no_files_and_no_rows(
+    client, db, items, applicant, request_sms, stored_names, monkeypatch
+):
+    from app.services.cases import applications
+    from app.services.errors import ServiceError
+    from app.services.platform import storage
+
+    def refuse(*args, **kwargs):  # after the files are stored and the rows added
+        raise ServiceError({"__all__": "办件暂时无法登记"})
+
+    monkeypatch.setattr(applications, "_tell", refuse)
+    item = items["initial"]
+    response = client.post(
+        apply_url(item),
+        data=form(item, _sms(client, request_sms, applicant), major="保留的专业"),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200 and "办件暂时无法登记" in text(response)
+    assert 'value="保留的专业"' in response.get_data(as_text=True)  # what was typed is kept
+    assert stored_names and not any(os.path.exists(storage.path_of(name)) for name in stored_names)
+    db.session.expire_all()
+    assert db.session.query(Application).count() == 0
+    assert db.session.query(Attachment).count() == 0
+    assert db.session.query(InboxMessage).count() == 0

@@ -11,17 +11,10 @@ from app import clock
 from app.models import Article, ArticleAttachment
 from app.services.content import articles
 from app.services.platform import storage
+from tests.factories import ArticleFactory
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
-
-
-@pytest.fixture
-def uploads(app, tmp_path):
-    before = app.config.get("UPLOAD_DIR")
-    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
-    yield tmp_path / "uploads"
-    app.config["UPLOAD_DIR"] = before
 
 
 @pytest.fixture
@@ -38,7 +31,7 @@ def make(db):
     ):
         if publish_at is None and status == "published":
             publish_at = clock.now() - datetime.timedelta(days=days_ago)
-        article = Article(
+        article = ArticleFactory(
             column=column,
             title=title,
             department=department,
@@ -47,8 +40,6 @@ def make(db):
             body_html=body,
             publish_at=publish_at,
         )
-        articles.prepare(article)
-        db.session.add(article)
         db.session.commit()
         return article
 
@@ -437,7 +428,7 @@ def test_an_account_officer_cannot_reach_the_article_views(client, db, staff_fac
         f"/admin/articles/{article.id}/attachments",
         f"/admin/articles/attachments/{attachment.id}",
     ):
-        assert client.get(url).status_code == 403, url
+        assert client.get(url).status_code == 403, url  # signed in without the permission
     client.post("/articleadminview/action_post", data={"action": "unpublish", "rowid": str(article.id)})
     client.post(f"/articleadminview/delete/{article.id}")
     client.post(f"/admin/articles/attachments/{attachment.id}/delete")

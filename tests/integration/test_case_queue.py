@@ -53,7 +53,7 @@ def make_case(db):
             item=item(days, item_name, group),
             status=Status.ACCEPTED,
             province=province,
-            data="{}",
+            data={},
             submitted_at=accepted_at - datetime.timedelta(hours=1),
         )
         case.events.append(

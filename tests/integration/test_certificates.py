@@ -291,3 +291,42 @@ def test_an_uploaded_file_that_is_not_a_certificate_gets_a_clear_message(client,
 def test_issuing_a_constructor_registration_creates_its_certificate(db, holder):
     assert db.session.query(ElectronicCertificate).filter_by(registration_id=holder["registration"].id).count() == 1
     assert holder["certificate"].number.startswith("JZS" + str(clock.today().year))
+
+
+# --- the verification service, without the page ------------------------------------------------
+
+
+def test_verify_file_refuses_what_is_not_a_certificate(db):
+    from app.services.certificates import verification
+    from app.services.errors import ServiceError
+
+    for data in (b"", b"%PDF-1.4 junk", b"PK\x03\x04 not a zip", b"x" * (verification.UPLOAD_LIMIT_BYTES + 1)):
+        with pytest.raises(ServiceError) as refused:
+            verification.verify_file(data)
+        assert set(refused.value.errors) == {"document"}
+
+
+def test_verify_file_finds_a_forged_payload_and_a_foreign_copy(client, db, holder):
+    from app.services.certificates import documents, verification
+
+    face_ok(holder["account"])
+    endorse(client, holder["certificate"])
+    ofd = client.get(f"/user/certificates/{holder['certificate'].id}/download.ofd").data
+    checked = verification.verify_file(ofd)
+    assert checked.result.valid and checked.file_matches is True
+
+    name = f"Doc_0/Attachs/{documents.SIGNATURE_ATTACHMENT}"
+    signed = verification.embedded_signature(ofd)
+
+    def repacked(signature_file: dict) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(ofd)) as source, zipfile.ZipFile(out, "w") as target:
+            for entry in source.namelist():
+                data = json.dumps(signature_file).encode() if entry == name else source.read(entry)
+                target.writestr(entry, data)
+        return out.getvalue()
+
+    forged = dict(signed, payload=signed["payload"].replace("bidding", "other"))
+    assert forged["payload"] != signed["payload"]
+    checked = verification.verify_file(repacked(forged))
+    assert checked.result.verdict == certificates.FORGED and checked.file_matches is None

@@ -1,5 +1,6 @@
 """The Alembic migrations build exactly the schema the models declare."""
 
+import json
 import os
 import uuid
 
@@ -79,3 +80,118 @@ def test_cases_submitted_before_the_data_scope_get_their_province(empty_database
         engine.dispose()
         downgrade(revision="b7c1d2e3f4a5")  # and the way back still works
     assert provinces == {1: "北京市", 2: "广东省"}
+
+
+def test_json_kept_as_text_reads_back_as_json_after_the_upgrade(empty_database_url):
+    from flask_migrate import downgrade
+
+    from app.models import Application, ApplicationEvent, AuditRecord, LegalRepChange
+
+    before_json = "d8a3b6c9e0f1"  # the revision whose columns still held JSON as Text
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision=before_json)
+        engine = create_engine(empty_database_url)
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    'INSERT INTO service_item (id, code, category, "group", position, name, legal_basis, '
+                    "conditions, process, time_limit_days, legal_time_limit_days, fee, phone, location) "
+                    "VALUES (1, 'X1', 'personal', 'constructor', 0, '事项', '', '', '', 20, 20, '', '', '')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO enterprise (id, name, uscc, entity_type, legal_rep_name, legal_rep_document_type, "
+                    "legal_rep_document_number, created_at) VALUES (1, '某建设有限公司', '91110105MA01B2C3X6', "
+                    "'company', '李明华', 'resident_id', '110101198001010011', '2026-01-01')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO ab_user (id, first_name, last_name, username, email, active, kind, status, "
+                    "session_version, needs_manual_check, case_groups, case_province) VALUES "
+                    "(1, 'a', 'b', 'u1', 'u1@x.cn', true, 'legal', 'active', 0, false, '', '')"
+                )
+            )
+            for case_id, data, correction in (
+                (1, '{"employer_uscc": "91110105MA01B2C3X6", "school": "同济大学"}', ""),
+                (2, "{}", '{"reason": "请补正", "defects": [{"field": "school", "problem": "不全"}]}'),
+            ):
+                conn.execute(
+                    text(
+                        "INSERT INTO application (id, number, account_id, item_id, status, province, data, correction, "
+                        f"commitment, created_at, updated_at) VALUES ({case_id}, 'N{case_id}', 1, 1, 'submitted', '', "
+                        ":data, :correction, true, '2026-01-01', '2026-01-01')"
+                    ),
+                    {"data": data, "correction": correction},
+                )
+            for event_id, defects in ((1, ""), (2, '[{"material_id": 3, "label": "身份证", "problem": "模糊"}]')):
+                conn.execute(
+                    text(
+                        "INSERT INTO application_event (id, application_id, created_at, action, from_status, "
+                        f"to_status, office, remarks, defects) VALUES ({event_id}, {event_id}, '2026-01-01', "
+                        "'submit', 'draft', 'submitted', '', '', :defects)"
+                    ),
+                    {"defects": defects},
+                )
+            conn.execute(
+                text(
+                    'INSERT INTO legal_rep_change (id, account_id, enterprise_id, "before", "after", created_at) '
+                    "VALUES (1, 1, 1, :before, :after, '2026-01-01')"
+                ),
+                {"before": '{"legal_rep_name": "李明华"}', "after": '{"legal_rep_name": "王建国"}'},
+            )
+            for record_id, detail in ((1, ""), (2, '{"reason": "wrong_password"}')):
+                conn.execute(
+                    text(
+                        "INSERT INTO audit_record (id, created_at, event, subject, ip_address, detail) VALUES "
+                        f"({record_id}, '2026-01-01', 'login.failure', '', '', :detail)"
+                    ),
+                    {"detail": detail},
+                )
+        upgrade()
+        with engine.connect() as conn:
+            cases = conn.execute(
+                Application.__table__.select()
+                .with_only_columns(Application.__table__.c.data, Application.__table__.c.correction)
+                .order_by(Application.__table__.c.id)
+            ).all()
+            defects = (
+                conn.execute(
+                    ApplicationEvent.__table__.select()
+                    .with_only_columns(ApplicationEvent.__table__.c.defects)
+                    .order_by(ApplicationEvent.__table__.c.id)
+                )
+                .scalars()
+                .all()
+            )
+            change = conn.execute(
+                LegalRepChange.__table__.select().with_only_columns(
+                    LegalRepChange.__table__.c.before, LegalRepChange.__table__.c.after
+                )
+            ).one()
+            details = (
+                conn.execute(
+                    AuditRecord.__table__.select()
+                    .with_only_columns(AuditRecord.__table__.c.detail)
+                    .order_by(AuditRecord.__table__.c.id)
+                )
+                .scalars()
+                .all()
+            )
+        downgrade(revision=before_json)  # and back: the text again, "" where there was nothing
+        with engine.connect() as conn:
+            correction_text = conn.execute(text("SELECT correction FROM application WHERE id = 1")).scalar()
+            defects_text = conn.execute(text("SELECT defects FROM application_event WHERE id = 2")).scalar()
+            detail_text = conn.execute(text("SELECT detail FROM audit_record WHERE id = 1")).scalar()
+        engine.dispose()
+    assert [tuple(row) for row in cases] == [
+        ({"employer_uscc": "91110105MA01B2C3X6", "school": "同济大学"}, {}),
+        ({}, {"reason": "请补正", "defects": [{"field": "school", "problem": "不全"}]}),
+    ]
+    assert defects == [[], [{"material_id": 3, "label": "身份证", "problem": "模糊"}]]
+    assert tuple(change) == ({"legal_rep_name": "李明华"}, {"legal_rep_name": "王建国"})
+    assert details == [{}, {"reason": "wrong_password"}]
+    assert correction_text == "" and detail_text == ""
+    assert json.loads(defects_text) == [{"material_id": 3, "label": "身份证", "problem": "模糊"}]

@@ -5,8 +5,7 @@ import re
 import pytest
 
 from app.models import FaqEntry, SiteSetting
-from app.views import context
-from app.views.context import forget_site_settings
+from app.platform import site_settings
 
 
 def text_of(response) -> str:
@@ -56,11 +55,11 @@ def test_footer_values_come_from_config(app, db):
     original = dict(app.config["PORTAL_SITE"])
     app.config["PORTAL_SITE"] = {**original, "icp_record": "京ICP备99999999号"}
     try:
-        forget_site_settings()  # what a restart does
+        site_settings.forget()  # what a restart does
         assert "备案编号：京ICP备99999999号" in text_of(app.test_client().get("/"))
     finally:
         app.config["PORTAL_SITE"] = original
-        forget_site_settings()
+        site_settings.forget()
 
 
 def test_a_setting_changed_in_the_database_shows_on_every_page_within_seconds(client, db, monkeypatch):
@@ -70,7 +69,7 @@ def test_a_setting_changed_in_the_database_shows_on_every_page_within_seconds(cl
     setting.value = "010-12345678"
     db.session.commit()
     assert "010-12345678" not in text_of(client.get("/"))  # the frame read a moment ago
-    monkeypatch.setattr(context, "SITE_SETTINGS_MAX_AGE", 0)
+    monkeypatch.setattr(site_settings, "SITE_SETTINGS_MAX_AGE", 0)
     assert "技术支持电话：010-12345678" in text_of(client.get("/"))
     assert "010-12345678" in text_of(client.get("/help/contact"))
 

@@ -181,3 +181,10 @@ def test_a_picture_code_page_is_never_taken_from_the_cache(app, client, register
     assert 'name="captcha"' in second and "陈立新" in second  # answered, and the next query needs a code
     third = client.get("/query/people", query_string=QUERY)
     assert results(third) == "" and 'name="captcha"' in third.get_data(as_text=True)
+
+
+def test_the_factory_installs_the_generation_listeners_once(app, registers):
+    register_generation.install()  # a second application in the same process does the same
+    before = register_generation.current()
+    add_person(registers, "陈立本", "京111202600999")
+    assert register_generation.current() == before + 1

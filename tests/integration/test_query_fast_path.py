@@ -1,4 +1,4 @@
-"""Recurring query pages answered in front of Flask (views/portal/query_fast_path.py), still counted."""
+"""Recurring query pages answered in front of Flask (app/platform/query_fast_path.py), still counted."""
 
 import datetime
 import re
@@ -7,10 +7,9 @@ import pytest
 from werkzeug.http import parse_date
 
 from app.models import SiteSetting
+from app.platform import query_fast_path, site_settings
 from app.services.platform.shared_store import get_store
 from app.services.registers import query_limits
-from app.views import context
-from app.views.portal import query_fast_path
 from tests.integration.test_query_cache import results
 
 QUERY = {"name": "陈立", "qualification": "constructor_1"}
@@ -149,7 +148,7 @@ def test_a_site_settings_change_retires_the_kept_pages(app, db, registers, monke
     setting = db.session.query(SiteSetting).filter_by(key="support_phone").one()
     setting.value = "010-87654321"
     db.session.commit()
-    monkeypatch.setattr(context, "SITE_SETTINGS_MAX_AGE", 0)
+    monkeypatch.setattr(site_settings, "SITE_SETTINGS_MAX_AGE", 0)
     assert "010-87654321" in visitor(app).get("/query/people", query_string=QUERY).get_data(as_text=True)
 
 
@@ -212,3 +211,11 @@ def test_addresses_with_parameters_a_page_does_not_read_are_never_kept(app, regi
     for ip in ("198.51.100.1", "198.51.100.2"):
         assert visitor(app, ip).get("/query/people?" + query_string).status_code == 200
     assert len(view_calls) == 2
+
+
+def test_the_factory_installs_the_fast_path_unless_turned_off(app):
+    from app import create_app
+
+    assert isinstance(app.wsgi_app, query_fast_path.QueryFastPath)
+    without = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "QUERY_FAST_PATH": False})
+    assert not isinstance(without.wsgi_app, query_fast_path.QueryFastPath)

@@ -8,20 +8,13 @@ import datetime
 import re
 from urllib.parse import quote
 
+import factory
 import pytest
 
-from app import clock
-from app.models import (
-    Account,
-    Application,
-    ApplicationEvent,
-    EnterpriseQualification,
-    PersonRegistration,
-    RegisteredSpecialty,
-    ServiceItem,
-)
+from app.models import EnterpriseQualification, PersonRegistration
 from app.services.accounts.identity_documents import make_resident_id, make_uscc
 from app.services.registers import query_limits
+from tests.factories import EnterpriseQualificationFactory
 
 PROGRESS_TITLE = "申请事项办理进度查询（受理发证信息查询）"
 ENTERPRISE_TITLE = "企业资质查询"
@@ -32,78 +25,6 @@ APPLICANT_ID = make_resident_id("110105", datetime.date(1986, 4, 2), 13)
 
 
 pytestmark = pytest.mark.usefixtures("generous_query_limits")
-
-
-@pytest.fixture
-def issued_case(db):
-    account = Account(
-        kind="personal",
-        status="active",
-        username="personal-query-test",
-        first_name="刘",
-        last_name="德明",
-        real_name="刘德明",
-        email="query-test@accounts.portal.invalid",
-        document_type="resident_id",
-        document_number=APPLICANT_ID,
-        phone="13712345678",
-        active=True,
-    )
-    item = db.session.query(ServiceItem).filter_by(online_kind="constructor_initial").one()
-    application = Application(
-        number=NUMBER,
-        account=account,
-        item_id=item.id,
-        status="issued",
-        data="{}",
-        submitted_at=datetime.datetime(2026, 3, 1, 2, 0),
-    )
-    steps = [
-        ("submit", "draft", "submitted"),
-        ("accept", "submitted", "accepted"),
-        ("start_review", "accepted", "under_review"),
-        ("approve", "under_review", "approved"),
-        ("issue", "approved", "issued"),
-    ]
-    for index, (action, source, target) in enumerate(steps):
-        db.session.add(
-            ApplicationEvent(
-                application=application,
-                action=action,
-                from_status=source,
-                to_status=target,
-                created_at=datetime.datetime(2026, 3, 1 + index, 2, 0),
-            )
-        )
-    employer = make_uscc("91110105MA01QQQQ1")
-    db.session.add(
-        EnterpriseQualification(
-            enterprise_name="示范建设集团",
-            uscc=employer,
-            kind=KIND,
-            qualification="建筑工程施工总承包",
-            grade="一级",
-            certificate_number="D110009999",
-            province="北京市",
-            valid_from=datetime.date(2024, 1, 1),
-            valid_to=clock.today() + datetime.timedelta(days=300),
-        )
-    )
-    registration = PersonRegistration(
-        holder_name="刘德明",
-        holder_document_type="resident_id",
-        holder_document_number=APPLICANT_ID,
-        qualification="constructor_1",
-        registration_number="京111152600077",
-        employer_name="示范建设集团",
-        employer_uscc=employer,
-        valid_from=datetime.date(2026, 3, 5),
-        valid_to=datetime.date(2029, 3, 5),
-    )
-    registration.specialties.append(RegisteredSpecialty(specialty="建筑工程", valid_to=datetime.date(2029, 3, 5)))
-    db.session.add_all([account, application, registration])
-    db.session.commit()
-    return application
 
 
 def page_text(response) -> str:
@@ -220,20 +141,13 @@ def test_enterprise_search_and_detail(client, registers):
 
 
 def test_enterprise_paging_repeats_the_conditions_without_the_picture_code(client, db):
-    for index in range(23):
-        db.session.add(
-            EnterpriseQualification(
-                enterprise_name=f"示范{index:02d}建设有限公司",
-                uscc=make_uscc(f"91110105MA{index:07d}"),
-                kind=KIND,
-                qualification="施工劳务",
-                grade="不分等级",
-                certificate_number=f"D1100{index:05d}",
-                province="北京市",
-                valid_from=datetime.date(2024, 1, 1),
-                valid_to=datetime.date(2030, 1, 1),
-            )
-        )
+    EnterpriseQualificationFactory.create_batch(
+        23,
+        enterprise_name=factory.Iterator(f"示范{index:02d}建设有限公司" for index in range(23)),
+        kind=KIND,
+        qualification="施工劳务",
+        grade="不分等级",
+    )
     db.session.commit()
     first = page_text(client.get("/query/enterprises", query_string={"kind": KIND, "name": "示范"}))
     assert result_section(first).count('class="enterprise-link"') == 20
@@ -423,23 +337,24 @@ def test_bad_input_gets_a_message_beside_its_field(client, registers, path, quer
 
 
 @pytest.mark.parametrize(
-    "path",
+    "path, status",
     [
-        "/query/people/%00",
-        "/query/people/" + "京" * 300,
-        "/query/people/a%27%3B--",
-        "/query/enterprises/%00",
-        "/query/enterprises/" + "9" * 300,
-        "/query/enterprises/..%2F",
-        "/query/people?employer=%00",
-        "/query/progress?number=%00&name=%00",
-        "/query/enterprises?kind=%00",
-        "/query/people?name=%E9%99%88&captcha=" + "x" * 5000 + "&captcha_id=" + "y" * 5000,
+        ("/query/people/%00", 404),  # no such registration or enterprise
+        ("/query/people/" + "京" * 300, 404),
+        ("/query/people/a%27%3B--", 404),
+        ("/query/enterprises/%00", 404),
+        ("/query/enterprises/" + "9" * 300, 404),
+        ("/query/enterprises/..%2F", 404),
+        ("/query/people?employer=%00", 400),  # a message beside the field
+        ("/query/progress?number=%00&name=%00", 400),
+        ("/query/enterprises?kind=%00", 400),
+        # the picture code is not asked for yet (generous limits): what is sent with the query is ignored
+        ("/query/people?name=%E9%99%88&captcha=" + "x" * 5000 + "&captcha_id=" + "y" * 5000, 200),
     ],
 )
-def test_malformed_requests_never_cause_a_server_error(client, registers, path):
+def test_malformed_requests_never_cause_a_server_error(client, registers, path, status):
     response = client.get(path)
-    assert response.status_code in (200, 400, 404)
+    assert response.status_code == status
     assert "系统发生错误" not in page_text(response)
 
 

@@ -1,6 +1,5 @@
 """忘记密码, 账号注销, 法人变更 (manual 二.3–二.5)."""
 
-import json
 import re
 
 from app.models import Account, AccountStatus, AuditRecord, LegalRepChange
@@ -177,8 +176,8 @@ def test_legal_rep_change_success_records_before_and_after(app, client, db, requ
     )
     assert response.status_code == 302, text(response)[:1500]
     change = db.session.query(LegalRepChange).one()
-    assert json.loads(change.before)["legal_rep_name"] == "李明华"
-    assert json.loads(change.after)["legal_rep_name"] == demo_data.DEMO_NEW_REP_NAME
+    assert change.before["legal_rep_name"] == "李明华"
+    assert change.after["legal_rep_name"] == demo_data.DEMO_NEW_REP_NAME
     assert login(client, demo_data.DEMO_COMPANY_USCC, "NewBoss2026", kind="legal").status_code == 302
 
 

@@ -85,3 +85,88 @@ def test_change_email(client, db, register_person):
     response = client.post("/user/settings", data={"action": "email", "email-email": "new@example.cn"})
     assert response.status_code == 302
     assert "new@example.cn" in text(client.get("/user/settings"))
+
+
+# --- 我的消息 ----------------------------------------------------------------------------
+
+
+def _inbox_of(db, person, count=2):
+    from app.models import InboxMessage
+
+    account = db.session.query(Account).filter_by(phone=person["phone"]).one()
+    for n in range(count):
+        db.session.add(InboxMessage(account_id=account.id, title=f"消息{n}", body="正文"))
+    db.session.commit()
+    return account
+
+
+def _unread(db, account):
+    from app.models import InboxMessage
+
+    db.session.expire_all()
+    return db.session.query(InboxMessage).filter_by(account_id=account.id, read_at=None).count()
+
+
+def test_reading_the_inbox_leaves_messages_unread(client, db, register_person):
+    person = register_person()
+    account = _inbox_of(db, person)
+    signed_in(client, person)
+    page = client.get("/user/messages").get_data(as_text=True)
+    assert "消息0" in page and "消息1" in page and "全部标为已读" in page
+    client.get("/user/messages")
+    assert _unread(db, account) == 2
+
+
+def test_mark_all_read_is_a_post(client, db, register_person):
+    person = register_person()
+    account = _inbox_of(db, person)
+    signed_in(client, person)
+    response = client.post("/user/messages/read")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/user/messages")
+    assert _unread(db, account) == 0
+    assert "全部标为已读" not in client.get("/user/messages").get_data(as_text=True)
+
+
+def test_mark_one_message_read(client, db, register_person):
+    from app.models import InboxMessage
+
+    person = register_person()
+    account = _inbox_of(db, person)
+    first = db.session.query(InboxMessage).filter_by(title="消息0").one()
+    signed_in(client, person)
+    client.post("/user/messages/read", data={"message_id": first.id})
+    db.session.expire_all()
+    assert first.read_at is not None
+    assert _unread(db, account) == 1
+
+
+def test_mark_read_touches_only_ones_own_messages(client, db, register_person):
+    import datetime
+
+    from app.services.accounts.identity_documents import make_resident_id
+
+    owner = register_person()
+    account = _inbox_of(db, owner)
+    other = register_person(
+        document_number=make_resident_id("110105", datetime.date(1991, 2, 3), 21),
+        phone="13522223333",
+        email="b@example.cn",
+    )
+    signed_in(client, other)
+    client.post("/user/messages/read")
+    assert _unread(db, account) == 2
+
+
+def test_mark_read_needs_the_csrf_token(app, client, db, register_person):
+    person = register_person()
+    account = _inbox_of(db, person)
+    signed_in(client, person)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert client.post("/user/messages/read").status_code == 400
+        page = client.get("/user/messages").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        assert client.post("/user/messages/read", data={"csrf_token": token}).status_code == 302
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert _unread(db, account) == 0

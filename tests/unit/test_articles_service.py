@@ -15,6 +15,7 @@ from app.services.content import articles
 from app.services.content.articles import BadQuery
 from app.services.platform import storage
 from app.services.platform.storage import UploadRefused
+from tests.factories import ArticleFactory
 
 # --- sanitiser ----------------------------------------------------------------------------------
 
@@ -126,7 +127,7 @@ def make(db):
         days_ago=1,
         department="建筑市场监管司",
     ):
-        article = Article(
+        article = ArticleFactory(
             column=column,
             title=title,
             department=department,
@@ -136,8 +137,6 @@ def make(db):
             if publish_at is not None
             else (NOW - datetime.timedelta(days=days_ago) if status == "published" else None),
         )
-        articles.prepare(article, now=NOW)
-        db.session.add(article)
         db.session.commit()
         return article
 
@@ -348,14 +347,6 @@ def test_empty_and_oversized_attachments_are_refused(monkeypatch):
     with pytest.raises(UploadRefused) as refused:
         articles.check_attachment(PDF + bytes(1024 * 1024))
     assert "1" in str(refused.value.message)
-
-
-@pytest.fixture
-def uploads(app, tmp_path):
-    before = app.config.get("UPLOAD_DIR")
-    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
-    yield tmp_path / "uploads"
-    app.config["UPLOAD_DIR"] = before
 
 
 def test_an_attachment_is_stored_outside_the_web_root_with_a_random_name(app, db, uploads, frozen_now, make):

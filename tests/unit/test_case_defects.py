@@ -1,7 +1,5 @@
 """The defect list of a return for correction (退回补正): services/cases/handling.build_defects."""
 
-import json
-
 import pytest
 
 from app.models import Application, ServiceItem, ServiceMaterial
@@ -17,7 +15,7 @@ def case(app):
         material.id = material_id
         item.materials.append(material)
     with app.test_request_context("/?_l_=zh"):
-        yield Application(item=item, data=json.dumps({"school": "同济大学", "major": "土木", "unknown": "x"}))
+        yield Application(item=item, data={"school": "同济大学", "major": "土木", "unknown": "x"})
 
 
 def refusal(case, materials, fields):

@@ -1,5 +1,7 @@
 """app/i18n.py: flask-babel finds its per-context namespace without the ``g`` proxy, with the same results."""
 
+import inspect
+
 import flask_babel
 from flask_babel import force_locale, gettext, refresh
 
@@ -27,3 +29,21 @@ def test_languages_still_follow_the_session_force_locale_and_refresh(app):
         session["locale"] = "en"
         refresh()
         assert gettext("Personnel qualification query") == "Personnel qualification query"
+
+
+# flask_babel._get_current_context as of flask-babel 4.0, which app/i18n.py replaces.
+FLASK_BABEL_4_CONTEXT = """def _get_current_context() -> Optional[SimpleNamespace]:
+    if not g:
+        return None
+
+    if not hasattr(g, "_flask_babel"):
+        g._flask_babel = SimpleNamespace()
+
+    return g._flask_babel  # noqa
+"""
+
+
+def test_the_replaced_private_function_is_still_the_one_i18n_imitates():
+    """A new flask-babel that changes it fails here: app/i18n.py must then be checked against it."""
+    assert inspect.getsource(i18n._ORIGINAL_CONTEXT) == FLASK_BABEL_4_CONTEXT
+    assert inspect.getmodule(i18n._ORIGINAL_CONTEXT) is flask_babel

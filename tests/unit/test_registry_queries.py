@@ -4,19 +4,12 @@ import dataclasses
 import datetime
 import re
 
+import factory
 import pytest
 from sqlalchemy import text
 
 from app import clock
-from app.models import (
-    Account,
-    Application,
-    ApplicationEvent,
-    EnterpriseQualification,
-    PersonRegistration,
-    RegisteredSpecialty,
-    ServiceItem,
-)
+from app.models import EnterpriseQualification, PersonRegistration, RegisteredSpecialty
 from app.seed.demo_registers import (
     DEMO_ENTERPRISES,
     build_enterprises,
@@ -27,6 +20,12 @@ from app.seed.demo_registers import (
 from app.services.accounts.identity_documents import make_resident_id, make_uscc, validate_document, validate_uscc
 from app.services.cases.workflow import TRANSITIONS
 from app.services.registers import queries as rq
+from tests.factories import (
+    AccountFactory,
+    ApplicationFactory,
+    EnterpriseQualificationFactory,
+    PersonRegistrationFactory,
+)
 
 
 def later():
@@ -43,7 +42,7 @@ USCC_C = make_uscc("91330106MA01CCCC3")  # 浙江
 
 
 def qualification(name, uscc, kind, qual, grade, number, province, valid_to=None):
-    return EnterpriseQualification(
+    return EnterpriseQualificationFactory.build(
         enterprise_name=name,
         uscc=uscc,
         kind=kind,
@@ -67,9 +66,8 @@ def registration(
     status="valid",
     valid_to=None,
 ):
-    entry = PersonRegistration(
+    return PersonRegistrationFactory.build(
         holder_name=name,
-        holder_document_type="resident_id",
         holder_document_number=document,
         qualification=qualification_code,
         registration_number=number,
@@ -78,11 +76,8 @@ def registration(
         valid_from=datetime.date(2023, 1, 1),
         valid_to=valid_to or later(),
         status=status,
+        specialty_names=specialties,
     )
-    valid_to = entry.valid_to
-    for specialty in specialties:
-        entry.specialties.append(RegisteredSpecialty(specialty=specialty, valid_to=valid_to))
-    return entry
 
 
 ID_ZHANG = make_resident_id("110105", datetime.date(1980, 3, 4), 17)
@@ -357,27 +352,17 @@ def test_person_detail_without_cases_shows_the_registers_own_dates(register):
 
 
 def test_paging_fetches_one_more_row_and_caps_per_page(db):
-    for index in range(53):
-        db.session.add(
-            registration(
-                f"王{index:02d}",
-                make_resident_id("110105", datetime.date(1980, 1, 1), index),
-                f"京1111523{index:05d}",
-                "青山建工集团有限公司",
-                USCC_A,
-            )
-        )
-        db.session.add(
-            qualification(
-                f"王氏{index:02d}建设有限公司",
-                make_uscc(f"91110105MA{index:07d}"),
-                "建筑业企业",
-                "建筑工程施工总承包",
-                "二级",
-                f"D1100{index:05d}",
-                "北京市",
-            )
-        )
+    PersonRegistrationFactory.create_batch(
+        53,
+        holder_name=factory.Iterator(f"王{index:02d}" for index in range(53)),
+        employer_name="青山建工集团有限公司",
+        employer_uscc=USCC_A,
+    )
+    EnterpriseQualificationFactory.create_batch(
+        53,
+        enterprise_name=factory.Iterator(f"王氏{index:02d}建设有限公司" for index in range(53)),
+        grade="二级",
+    )
     db.session.commit()
     first = rq.search_people(name="王", per_page=1000)
     assert first.per_page == rq.MAX_PER_PAGE == 50 and len(first.items) == 50 and first.has_next
@@ -408,46 +393,8 @@ def test_registration_province_follows_the_employer(db):
 
 def make_case(db, *, name="刘德明", document=None, status="issued", number="2026030112345678"):
     document = document or make_resident_id("110105", datetime.date(1986, 4, 2), 13)
-    account = Account(
-        kind="personal",
-        status="active",
-        username=f"personal-{number}",
-        first_name=name[:1],
-        last_name=name[1:],
-        real_name=name,
-        email=f"{number}@accounts.portal.invalid",
-        document_type="resident_id",
-        document_number=document,
-        phone="13712345678",
-        active=True,
-    )
-    db.session.add(account)
-    item = db.session.query(ServiceItem).filter_by(online_kind="constructor_initial").one()
-    moment = datetime.datetime(2026, 3, 1, 2, 0)
-    application = Application(
-        number=number, account=account, item_id=item.id, status=status, data="{}", submitted_at=moment
-    )
-    db.session.add(application)
-    steps = [
-        ("submit", "draft", "submitted"),
-        ("accept", "submitted", "accepted"),
-        ("start_review", "accepted", "under_review"),
-        ("approve", "under_review", "approved"),
-        ("issue", "approved", "issued"),
-    ]
-    order = ["draft", "submitted", "accepted", "under_review", "approved", "issued"]
-    for index, (action, source, target) in enumerate(steps[: order.index(status)]):
-        db.session.add(
-            ApplicationEvent(
-                application=application,
-                action=action,
-                from_status=source,
-                to_status=target,
-                office="受理处室" if action == "accept" else "",
-                remarks="内部备注",
-                created_at=moment + datetime.timedelta(days=index),
-            )
-        )
+    account = AccountFactory(real_name=name, document_number=document, phone="13712345678")
+    application = ApplicationFactory(number=number, account=account, status=status, event_remarks="内部备注")
     if status == "issued":
         db.session.add(registration(name, document, "京111152600077", "青山建工集团有限公司", USCC_A))
     db.session.commit()

@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import overload
 
 from flask_babel import lazy_gettext as _l
 
 from app import clock
+from app.regions import IDENTITY_PROVINCE_CODES
 from app.services.accounts.document_errors import DocumentError, ParsedDocument, is_digits, normalize
 from app.services.accounts.document_types import (
     CHINESE_LABELS_FOR_TRANSLATORS,
@@ -76,15 +78,7 @@ __all__ = [
 # Constants of the formats
 # ---------------------------------------------------------------------------
 
-PROVINCE_CODES = frozenset(
-    [str(n) for n in range(11, 16)]
-    + [str(n) for n in range(21, 24)]
-    + [str(n) for n in range(31, 38)]
-    + [str(n) for n in range(41, 47)]
-    + [str(n) for n in range(50, 55)]
-    + [str(n) for n in range(61, 66)]
-    + ["71", "81", "82", "83"]
-)
+PROVINCE_CODES = IDENTITY_PROVINCE_CODES
 
 _MOD11_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _MOD11_CHARS = "10X98765432"
@@ -109,7 +103,13 @@ def _is_latin(s: str) -> bool:
     return bool(s) and all(ch in _LATIN for ch in s)
 
 
-def _as_date(value) -> date | None:
+@overload
+def _as_date(value: date) -> date: ...
+@overload
+def _as_date(value: date | None) -> date | None: ...
+
+
+def _as_date(value):
     if value is None:
         return None
     if isinstance(value, datetime):

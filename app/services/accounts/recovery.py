@@ -1,12 +1,12 @@
 """忘记密码 and what hangs off it: password reset, cancellation, 法人变更 (二.3–二.5)."""
 
-import json
+import datetime
 
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.masking import mask_document, mask_phone, mask_uscc
-from app.models import AccountKind, AccountStatus, LegalRepChange
+from app.models import Account, AccountKind, AccountStatus, LegalRepChange
 from app.services.accounts import identity_documents as docs
 from app.services.accounts.registration import (
     PersonDetails,
@@ -81,7 +81,9 @@ def cancel_account(account, *, ip: str = "", reason: str = "") -> None:
 def verify_new_legal_rep(enterprise_name: str, uscc: str, rep: PersonDetails, *, ip: str = ""):
     """实名认证 of the enterprise with its new legal representative.
 
-    Returns the account and the parsed document of the new representative.
+    Returns the account and the parsed document of the new representative, or None when the register
+    does not confirm them: that failed check is recorded on the audit trail, so it is an outcome to
+    commit, not a refusal to roll back. Incomplete or malformed input raises ServiceError.
     """
     errors, parsed = check_person(rep, prefix="rep_")
     try:
@@ -92,6 +94,7 @@ def verify_new_legal_rep(enterprise_name: str, uscc: str, rep: PersonDetails, *,
         errors["enterprise_name"] = _l("Please enter the name of the organisation")
     if errors:
         raise ServiceError(errors)
+    assert parsed is not None  # no errors: the document was read
     account = find_live_legal_account(uscc)
     if account is None:
         raise ServiceError({"uscc": _l("No legal-entity account is registered with this code")})
@@ -104,19 +107,50 @@ def verify_new_legal_rep(enterprise_name: str, uscc: str, rep: PersonDetails, *,
             subject=mask_uscc(uscc),
             reason=result.reason,
         )
-        raise LegalRepCheckFailed()
+        return None
     return account, parsed
 
 
-class LegalRepCheckFailed(ServiceError):
-    """The register does not confirm the enterprise and representative."""
+def account_by_id(account_id: int):
+    """The account a finished security check (kept in the browser's session) was about."""
+    return db.session.get(Account, account_id)
+
+
+def rep_memo(rep: PersonDetails, parsed) -> dict:
+    """A verified new representative, as the session keeps it until the change is applied."""
+    return {
+        "document_type": parsed.type.value,
+        "document_number": parsed.number,
+        "name": rep.name.strip(),
+        "valid_from": rep.valid_from.isoformat(),
+        "valid_to": rep.valid_to.isoformat() if rep.valid_to else None,
+        "passport_country": rep.passport_country,
+    }
+
+
+def rep_from_memo(data: dict):
+    """(PersonDetails, parsed document) back from ``rep_memo``."""
+    rep = PersonDetails(
+        document_type=data["document_type"],
+        document_number=data["document_number"],
+        name=data["name"],
+        valid_from=datetime.date.fromisoformat(data["valid_from"]),
+        valid_to=datetime.date.fromisoformat(data["valid_to"]) if data["valid_to"] else None,
+        passport_country=data.get("passport_country"),
+    )
+    return rep, docs.validate_document(rep.document_type, rep.document_number, passport_country=rep.passport_country)
 
 
 def change_legal_rep(
-    account, rep: PersonDetails, parsed, *, new_phone: str, new_password: str, ip: str = ""
+    account, rep: PersonDetails, parsed, *, new_phone: str, new_password: str, sms_check=None, ip: str = ""
 ) -> LegalRepChange:
-    """更换法人信息: new representative, phone and password; before/after recorded."""
-    errors = {}
+    """更换法人信息: new representative, phone and password; before/after recorded.
+
+    ``sms_check(phone)`` (the code sent to the new phone) is checked first.
+    """
+    errors = sms_check(new_phone) if sms_check is not None else {}
+    if errors:
+        raise ServiceError(errors)
     if phone_is_taken(new_phone, except_account=account):
         errors["phone"] = _l("This phone number is already bound to another account")
     problem = password_problem(new_password, document_number=account.enterprise.uscc, phone=new_phone)
@@ -139,8 +173,8 @@ def change_legal_rep(
     change = LegalRepChange(
         account_id=account.id,
         enterprise_id=enterprise.id,
-        before=json.dumps(before, ensure_ascii=False),
-        after=json.dumps(after, ensure_ascii=False),
+        before=before,
+        after=after,
     )
     db.session.add(change)
     audit.record(

@@ -42,6 +42,20 @@ class PersonDetails:
     passport_country: str | None = None
 
 
+VALIDITY_PERIODS = ("5", "10", "20")  # years, as the document's validity choice names them
+LONG_TERM = "long"
+
+
+def validity_end(valid_from: datetime.date | None, choice: str | None, valid_to: datetime.date | None):
+    """The end of a document's validity from what the form gives: 长期 (None), a period of 5, 10 or 20
+    years from ``valid_from``, or the end date typed in."""
+    if choice == LONG_TERM:
+        return None
+    if choice in VALIDITY_PERIODS and valid_from:
+        return docs.period_end_for(valid_from, int(choice))
+    return valid_to
+
+
 @dataclass
 class PersonalRegistration:
     person: PersonDetails
@@ -195,6 +209,7 @@ def register_personal(form: PersonalRegistration, *, sms_check, ip: str = "") ->
         errors.update(sms_check(phone))
     if errors:
         raise ServiceError(errors)
+    assert parsed is not None  # no errors: the document was read
 
     person = form.person
     account = _new_account(
@@ -249,6 +264,7 @@ def register_legal(form: LegalRegistration, *, sms_check, ip: str = "") -> Accou
         errors.update(sms_check(phone))
     if errors:
         raise ServiceError(errors)
+    assert parsed is not None  # no errors: the document was read
 
     rep = form.legal_rep
     enterprise = Enterprise(
@@ -280,7 +296,7 @@ def _new_account(*, kind, real_name, email, phone, role_name, password) -> Accou
     out of FAB's own screens and a cancelled account never blocks a new one."""
     from flask import current_app
 
-    sm = current_app.appbuilder.sm
+    sm = current_app.appbuilder.sm  # type: ignore[attr-defined]  # FAB sets it on the app; Flask's types do not know it
     role = sm.find_role(role_name) or sm.add_role(role_name)
     username = f"{kind}-{uuid.uuid4().hex}"
     account = Account(

@@ -7,7 +7,6 @@ inbox message) and how a returned case is corrected and resubmitted.
 """
 
 import datetime
-import json
 import secrets
 from dataclasses import dataclass, field
 
@@ -89,6 +88,7 @@ class Prefill:
 
 def kind_parts(item: ServiceItem) -> tuple[str, str]:
     """("constructor_1", "initial") for the item's online kind."""
+    assert item.online_kind is not None, "only items open online have a kind"
     profession, action = item.online_kind.split("_", 1)
     return f"{profession}_1", action
 
@@ -169,7 +169,12 @@ def eligibility_problems(account, item: ServiceItem, today: datetime.date | None
         problems.append(_l("Your registration is still valid; re-registration is for expired or cancelled ones"))
     if action in ("renewal", "add_specialty", "change_employer", "cancel", "lost_replacement") and not live:
         problems.append(_l("You have no valid registration for this qualification"))
-    if action == "renewal" and live and today > registration.valid_to - datetime.timedelta(days=RENEWAL_DEADLINE_DAYS):
+    if (
+        action == "renewal"
+        and live
+        and registration
+        and today > registration.valid_to - datetime.timedelta(days=RENEWAL_DEADLINE_DAYS)
+    ):
         problems.append(
             _l(
                 "A renewal must be applied for at least %(days)s days before the registration expires (%(date)s)",
@@ -259,7 +264,7 @@ def _check_uploads(item: ServiceItem, uploads: dict) -> tuple[dict, dict]:
     return accepted, errors
 
 
-def _store_uploads(application: Application, item: ServiceItem, accepted: dict, written: list) -> None:
+def _store_uploads(application: Application, item: ServiceItem, accepted: dict, written: list[str]) -> None:
     """Store checked uploads as new versions of their materials."""
     materials = {m.id: m for m in item.materials}
     for material_id, upload in accepted.items():
@@ -298,10 +303,9 @@ def save_draft(account, item: ServiceItem, data: dict, uploads: dict) -> Applica
         raise ServiceError(errors)
     application = draft_of(account, item) or Application(account_id=account.id, item_id=item.id, status=Status.DRAFT)
     db.session.add(application)
-    application.data = json.dumps(clean_data(item, data), ensure_ascii=False)
-    written = []
+    application.data = clean_data(item, data)
+    written: list[str] = []
     _store_uploads(application, item, accepted, written)
-    application._written_files = written
     return application
 
 
@@ -317,14 +321,22 @@ def submit(
     ip: str = "",
     today: datetime.date | None = None,
 ) -> Application:
-    """Submit, or raise ServiceError; the caller commits, or rolls back and calls discard().
+    """Submit, or raise ServiceError; the caller's unit of work commits (or rolls back and removes the files).
 
     Everything is checked before anything is written, the SMS code last (so that
     another mistake does not burn it).
     """
-    existing = db.session.query(Application).filter_by(submit_token=submit_token).one_or_none()
-    if existing is not None and existing.account_id == account.id:
+    existing = already_submitted(account, submit_token)
+    if existing is not None:
         return existing  # the same form posted twice: one case
+    draft, accepted = check_submission(
+        account, item, data, uploads, commitment=commitment, sms_check=sms_check, today=today
+    )
+    return _write_submission(account, item, data, draft, accepted, submit_token=submit_token, ip=ip)
+
+
+def check_submission(account, item, data, uploads, *, commitment: bool, sms_check, today=None):
+    """Every rule of a submission, before anything is written: (the draft, the accepted uploads) or ServiceError."""
     problems = eligibility_problems(account, item, today)
     if problems:
         raise ServiceError({"__all__": problems[0]})
@@ -342,18 +354,23 @@ def submit(
         errors.update(sms_check(account.phone))
     if errors:
         raise ServiceError(errors)
+    return draft, accepted
 
+
+def _write_submission(
+    account, item, data, draft, accepted, *, submit_token: str, ip: str, written: list | None = None
+) -> Application:
+    """Write a checked submission; the names of the files it stores are added to ``written``."""
     application = draft or Application(account_id=account.id, item_id=item.id, status=Status.DRAFT)
     db.session.add(application)
-    written = []
+    written = [] if written is None else written
     _store_uploads(application, item, accepted, written)
-    application._written_files = written
-    application.data = json.dumps(clean_data(item, data), ensure_ascii=False)
+    application.data = clean_data(item, data)
     application.commitment = True
     application.submit_token = submit_token
     application.number = _new_number()
     application.submitted_at = clock.now()
-    application.province = case_scope.province_of_case(account, json.loads(application.data))
+    application.province = case_scope.province_of_case(account, application.data)
     workflow.apply(
         application,
         "submit",
@@ -376,12 +393,6 @@ def submit(
     return application
 
 
-def discard_files(application: Application) -> None:
-    """Remove the files stored for a change whose transaction did not commit."""
-    for name in getattr(application, "_written_files", ()):
-        storage.remove(name)
-
-
 def _new_number() -> str:
     """申报编号: the date in China and eight random digits, unique by constraint."""
     for _ in range(5):
@@ -395,26 +406,73 @@ def _tell(account, application, title, body) -> None:
     db.session.add(InboxMessage(account_id=account.id, application=application, title=str(title)[:200], body=str(body)))
 
 
-def submit_once(account, item, data, uploads, **kwargs) -> Application:
-    """submit() and commit; a concurrent double post returns the case that won."""
-    application = submit(account, item, data, uploads, **kwargs)
+def already_submitted(account, submit_token: str) -> Application | None:
+    """The applicant's case submitted with this form (its ``submit_token``), if any."""
+    existing = db.session.query(Application).filter_by(submit_token=submit_token).one_or_none()
+    return existing if existing is not None and existing.account_id == account.id else None
+
+
+def submit_once(
+    account,
+    item: ServiceItem,
+    data: dict,
+    uploads: dict,
+    *,
+    commitment: bool,
+    submit_token: str,
+    sms_check,
+    ip: str = "",
+    today: datetime.date | None = None,
+) -> Application:
+    """submit() inside a savepoint of the caller's unit of work, which commits.
+
+    Two posts of the same form give one case: a post that comes after the first
+    one was committed finds its case (submit() looks first); one that races it
+    fails on the unique ``submit_token`` when flushed, and only its own writes
+    (the savepoint) and files are undone before the case that won is returned.
+    """
+    existing = already_submitted(account, submit_token)
+    if existing is not None:
+        return existing
+    draft, accepted = check_submission(
+        account, item, data, uploads, commitment=commitment, sms_check=sms_check, today=today
+    )
+    _begin_transaction()
+    written: list[str] = []
     try:
-        db.session.commit()
-        return application
+        with db.session.begin_nested():
+            application = _write_submission(
+                account, item, data, draft, accepted, submit_token=submit_token, ip=ip, written=written
+            )
     except IntegrityError:
-        db.session.rollback()
-        discard_files(application)
-        existing = db.session.query(Application).filter_by(submit_token=kwargs["submit_token"]).one_or_none()
+        for name in written:  # the savepoint took back the rows; the losing post's files go too
+            storage.remove(name)
+        existing = already_submitted(account, submit_token)
         if existing is None:
             raise
         return existing
+    return application
+
+
+def _begin_transaction() -> None:
+    """Open the session's transaction in the database before a savepoint.
+
+    pysqlite sends no BEGIN before the first write, and a SAVEPOINT outside a
+    transaction starts one that its RELEASE commits: the savepoint would commit
+    the unit of work early. Called only once the checks are done (the SMS check
+    writes through another connection, which an open SQLite transaction that has
+    read would lock out). PostgreSQL has begun already.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
 
 
 # --- correction (补正) -------------------------------------------------------------------------
 
 
 def correction_request(application: Application) -> dict:
-    return json.loads(application.correction) if application.correction else {}
+    return application.correction or {}
 
 
 def request_correction(application: Application, *, actor, reason: str, defects: list, office: str = "") -> None:
@@ -422,7 +480,7 @@ def request_correction(application: Application, *, actor, reason: str, defects:
     if not reason.strip():
         raise ServiceError({"reason": _l("Please give the reason for the return")})
     workflow.apply(application, "request_correction", actor=actor, office=office, remarks=reason, defects=defects)
-    application.correction = json.dumps({"reason": reason, "defects": defects}, ensure_ascii=False)
+    application.correction = {"reason": reason, "defects": defects}
     _tell(
         application.account,
         application,
@@ -478,13 +536,13 @@ def resubmit(
         errors.update(sms_check(account.phone))
     if errors:
         raise ServiceError(errors)
-    written = []
+    written: list[str] = []
     _store_uploads(application, application.item, accepted, written)
-    data = json.loads(application.data or "{}")
+    data = dict(application.data or {})  # a new dict: a change in place would not be saved
     for name in flagged_names:
         data[name] = field_values[name]
     data["corrections"] = {k: v.strip()[:500] for k, v in changes.items() if v and v.strip()}
-    application.data = json.dumps(data, ensure_ascii=False)
+    application.data = data
     workflow.apply(
         application,
         "resubmit",
@@ -493,7 +551,6 @@ def resubmit(
         remarks=data["corrections"].get("explanation", ""),
     )
     audit.record("application.resubmitted", account=account, actor=account, ip=ip, subject=application.number)
-    application._written_files = written
     return application
 
 
@@ -547,16 +604,13 @@ def request_information_change(
     latest = latest_case(account, item)
     application = Application(account_id=account.id, item_id=item.id, status=Status.DRAFT)
     db.session.add(application)
-    written = []
+    written: list[str] = []
     _store_uploads(application, item, accepted, written)
-    application._written_files = written
-    application.data = json.dumps(
-        {"information_change": changes, "of_case": latest.number if latest else ""}, ensure_ascii=False
-    )
+    application.data = {"information_change": changes, "of_case": latest.number if latest else ""}
     application.commitment = True
     application.number = _new_number()
     application.submitted_at = clock.now()
-    application.province = case_scope.province_of_case(account, json.loads(latest.data) if latest else {})
+    application.province = case_scope.province_of_case(account, latest.data if latest else {})
     workflow.apply(
         application,
         "submit",

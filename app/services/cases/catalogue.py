@@ -17,7 +17,7 @@ def groups(category: str) -> list[tuple[dict, list[ServiceItem]]]:
     items = (
         db.session.query(ServiceItem).filter_by(category=category).order_by(ServiceItem.position, ServiceItem.id).all()
     )
-    by_group = {}
+    by_group: dict[str, list[ServiceItem]] = {}
     for item in items:
         by_group.setdefault(item.group, []).append(item)
     return [
@@ -25,3 +25,8 @@ def groups(category: str) -> list[tuple[dict, list[ServiceItem]]]:
         for group in GROUPS
         if group["category"] == category and group["key"] in by_group
     ]
+
+
+def item_by_code(code: str) -> ServiceItem | None:
+    """The item with this 事项编码, if the catalogue has it."""
+    return db.session.query(ServiceItem).filter_by(code=code).one_or_none()

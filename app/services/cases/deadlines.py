@@ -21,7 +21,8 @@ def accepted_on(application: Application) -> datetime.date | None:
 
 def pauses(application: Application) -> list[tuple[datetime.date, datetime.date | None]]:
     """Each correction request after acceptance, to the resubmission that closed it (or None)."""
-    result, opened = [], None
+    result: list[tuple[datetime.date, datetime.date | None]] = []
+    opened: datetime.date | None = None
     accepted = False
     for event in application.events:
         if event.action == "accept":

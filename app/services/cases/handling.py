@@ -6,7 +6,6 @@ applicant, and, on issuing, the public register (PersonRegistration).
 """
 
 import datetime
-import json
 from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
@@ -14,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from app import clock
 from app.extensions import db
 from app.models import Application, InboxMessage, PersonRegistration, QualificationCertificate, RegisteredSpecialty
+from app.regions import PROVINCE_CHARACTERS
 from app.services.cases import applications, workflow
 from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS
 from app.services.certificates import lifecycle as certificates
@@ -48,41 +48,6 @@ RIGHT_OF_REDRESS = _l(
     "If you disagree with this decision, you may apply for administrative review within 60 days "
     "of receiving it, or bring an administrative lawsuit within 6 months."
 )
-
-# Province abbreviation of the first two digits of an administrative region code.
-PROVINCE_CHARACTERS = {
-    "11": "京",
-    "12": "津",
-    "13": "冀",
-    "14": "晋",
-    "15": "蒙",
-    "21": "辽",
-    "22": "吉",
-    "23": "黑",
-    "31": "沪",
-    "32": "苏",
-    "33": "浙",
-    "34": "皖",
-    "35": "闽",
-    "36": "赣",
-    "37": "鲁",
-    "41": "豫",
-    "42": "鄂",
-    "43": "湘",
-    "44": "粤",
-    "45": "桂",
-    "46": "琼",
-    "50": "渝",
-    "51": "川",
-    "52": "贵",
-    "53": "云",
-    "54": "藏",
-    "61": "陕",
-    "62": "甘",
-    "63": "青",
-    "64": "宁",
-    "65": "新",
-}
 
 
 def make_registration_number(
@@ -135,7 +100,7 @@ DEFECT_MAX_LENGTH = 300
 
 def returnable_fields(application: Application) -> list[tuple[str, object, str]]:
     """(name, label, value) of the filled-in fields of the case that a correction request may name."""
-    data = json.loads(application.data or "{}")
+    data = application.data or {}
     return [(name, label, data[name]) for name, label in applications.FIELD_LABELS.items() if name in data]
 
 
@@ -228,7 +193,7 @@ def issue_registration(application: Application) -> PersonRegistration:
     """制证: write the public register for the kind of registration applied for."""
     qualification, action = applications.kind_parts(application.item)
     account = application.account
-    data = json.loads(application.data or "{}")
+    data = application.data or {}
     today = clock.today()
     current = (
         db.session.query(PersonRegistration)

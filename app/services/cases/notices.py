@@ -12,7 +12,6 @@ whatever language the portal is shown in (like the certificates).
 
 import base64
 import datetime
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,7 +101,7 @@ def notice_context(event: ApplicationEvent) -> dict:
         "time_limit_days": application.item.time_limit_days,
         "deadline": _chinese_date(case_clock.deadline) if case_clock else "",
         "reason": _reason(event),
-        "defects": json.loads(event.defects) if event.defects else [],
+        "defects": event.defects or [],
         "authority": current_app.config["CERTIFICATE_AUTHORITY"],
         "portal": current_app.config["PORTAL_SITE"]["site_name"],
         "support_phone": current_app.config["PORTAL_SITE"]["support_phone"],

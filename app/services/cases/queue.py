@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app import clock
 from app.extensions import db
 from app.models import Account, Application, ApplicationEvent, ServiceItem
+from app.services import paging
 from app.services.cases import deadlines
 from app.services.cases import scope as case_scope
 from app.services.cases.workflow import TRANSITIONS
@@ -41,24 +42,15 @@ class Row:
     acceptance_overdue: bool
 
 
-@dataclass
-class Page:
-    items: list[Row]
-    page: int
-    per_page: int
-    total: int
+@dataclass(frozen=True)
+class Page(paging.Page):
+    """The shared page, with the total: the queue sorts its whole set anyway, so it knows it."""
+
+    total: int = 0
 
     @property
     def pages(self) -> int:
         return max((self.total + self.per_page - 1) // self.per_page, 1)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 @dataclass
@@ -155,4 +147,4 @@ def page_of(staff, actions, filters: Filters, page: int = 1, per_page: int = PER
         for case_id in shown
         if case_id in cases
     ]
-    return Page(items=rows, page=page, per_page=per_page, total=len(ids))
+    return Page(items=rows, page=page, per_page=per_page, has_next=page < pages, total=len(ids))

@@ -6,11 +6,11 @@ the cases. A case's province is fixed at submission: the employer's (from its
 unified social credit code), else the region of the applicant's identity document.
 """
 
-from sqlalchemy import and_, true
+from sqlalchemy import ColumnElement, and_, true
 
 from app.extensions import db
 from app.models import Application, Attachment, ServiceItem
-from app.models.registry import PROVINCE_NAMES, province_of
+from app.regions import PROVINCE_NAMES, province_of
 from app.services.cases.groups import GROUPS
 from app.services.cases.workflow import Status
 
@@ -50,7 +50,7 @@ def is_scoped(staff) -> bool:
 
 def condition(staff):
     """A SQL condition on Application (joined to nothing) that keeps the cases in ``staff``'s scope."""
-    clauses = []
+    clauses: list[ColumnElement[bool]] = []
     groups = groups_of(staff)
     if groups:
         item_ids = db.session.query(ServiceItem.id).filter(ServiceItem.group.in_(groups))

@@ -7,7 +7,6 @@ the applicant's progress page shows. The back-office workflow adds transitions
 to TRANSITIONS rather than rewriting this module.
 """
 
-import json
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -144,7 +143,7 @@ def apply(
         actor_id=getattr(actor, "id", None),
         office=str(office),
         remarks=str(remarks),
-        defects=json.dumps(defects, ensure_ascii=False) if defects else "",
+        defects=list(defects or []),
     )
     db.session.add(event)
     return event

@@ -139,7 +139,7 @@ def seal_png(authority: str, purpose: str = "电子证照专用章") -> bytes:
         angle = -90 - span / 2 + span * (index + 0.5) / len(text)
         glyph = Image.new("RGBA", (60, 60), (0, 0, 0, 0))
         ImageDraw.Draw(glyph).text((30, 30), character, font=font, fill=red, anchor="mm")
-        glyph = glyph.rotate(-(angle + 90), resample=Image.BICUBIC)
+        glyph = glyph.rotate(-(angle + 90), resample=Image.Resampling.BICUBIC)
         x = centre + 170 * math.cos(math.radians(angle)) - 30
         y = centre + 170 * math.sin(math.radians(angle)) - 30
         image.alpha_composite(glyph, (int(x), int(y)))

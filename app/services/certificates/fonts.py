@@ -40,7 +40,7 @@ class GlyphSource:
         hhea = self._font["hhea"]
         self.ascent, self.descent = hhea.ascent, hhea.descent
         self._lock = threading.Lock()
-        self._glyph_cache: dict[str, tuple] = {}
+        self._glyph_cache: dict[str, CachedGlyph] = {}
 
     def has(self, character: str) -> bool:
         return ord(character) in self._cmap
@@ -49,14 +49,14 @@ class GlyphSource:
         name = self._cmap.get(ord(character))
         return self._metrics[name][0] if name else self.units_per_em
 
-    def glyph(self, character: str):
+    def glyph(self, character: str) -> "CachedGlyph":
         """The compiled TrueType glyph of ``character``, drawn once and cached."""
         cached = self._glyph_cache.get(character)
         if cached is None:
             cached = self._glyph_cache[character] = self._draw(self._cmap[ord(character)])
         return cached
 
-    def notdef(self):
+    def notdef(self) -> "CachedGlyph":
         cached = self._glyph_cache.get("")
         if cached is None:
             cached = self._glyph_cache[""] = self._draw(".notdef")

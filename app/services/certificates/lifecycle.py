@@ -151,6 +151,43 @@ def can_download(certificate: ElectronicCertificate, day: datetime.date | None =
     return status_of(certificate, day) == VALID and endorsement_state(certificate, day) == LIVE
 
 
+@dataclass(frozen=True)
+class Card:
+    """One certificate as 我的证照 shows it; each state is worked out once (the endorsement state is a query)."""
+
+    certificate: ElectronicCertificate
+    status: str
+    state: str
+    endorsement: CertificateEndorsement | None
+
+    @property
+    def title(self):
+        return KIND_TITLES[self.certificate.registration.qualification]
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+    @property
+    def state_label(self):
+        return ENDORSEMENT_LABELS[self.state]
+
+    @property
+    def can_download(self) -> bool:
+        return self.status == VALID and self.state == LIVE
+
+    @property
+    def can_endorse(self) -> bool:
+        return self.status == VALID and self.state != LIVE
+
+
+def cards_of(account: Account, day: datetime.date | None = None) -> list[Card]:
+    day = day or clock.today()
+    return [
+        Card(c, status_of(c, day), endorsement_state(c, day), latest_endorsement(c)) for c in certificates_of(account)
+    ]
+
+
 def certificate_data(certificate: ElectronicCertificate) -> dict:
     """The fields printed on the certificate and signed: what the public register says now."""
     registration = certificate.registration

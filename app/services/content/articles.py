@@ -17,7 +17,6 @@ import hashlib
 import os
 import re
 import uuid
-from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import filetype
@@ -29,6 +28,7 @@ from app import clock
 from app.extensions import db
 from app.models import Article, ArticleAttachment
 from app.services.errors import ServiceError
+from app.services.paging import Page
 from app.services.platform import storage
 from app.services.platform.storage import StoredFile, UploadRefused
 from app.services.unit_of_work import note_written
@@ -260,33 +260,6 @@ def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     return clock.china_midnight(datetime.date(year, 1, 1)), clock.china_midnight(datetime.date(year + 1, 1, 1))
 
 
-def _like_pattern(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-@dataclass
-class Page:
-    """One page of a list; only previous / next are known, never the total."""
-
-    items: list
-    page: int
-    per_page: int
-    has_next: bool
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self):
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def next_num(self):
-        return self.page + 1 if self.has_next else None
-
-
 def search(column: str, keyword=None, year=None, page=1, per_page=PER_PAGE) -> Page:
     """Published articles of ``column``, newest first, with every keyword word in the title or text.
 
@@ -300,9 +273,8 @@ def search(column: str, keyword=None, year=None, page=1, per_page=PER_PAGE) -> P
     query = published_query(column)
     if keyword:
         for term in keyword.split(" "):
-            pattern = _like_pattern(term)
             query = query.filter(
-                or_(Article.title.ilike(pattern, escape="\\"), Article.body_text.ilike(pattern, escape="\\"))
+                or_(Article.title.icontains(term, autoescape=True), Article.body_text.icontains(term, autoescape=True))
             )
     if year is not None:
         start, end = year_bounds(year)

@@ -16,6 +16,8 @@ The tool does not replace the background: the photo must be taken against white.
 Nothing here touches the request or stores anything.
 """
 
+import base64
+import binascii
 import io
 
 from flask_babel import lazy_gettext as _l
@@ -75,6 +77,25 @@ def process_photo(
         )
     image = _flatten(image.resize((width, height), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0))
     return _compress(image, max_bytes)
+
+
+def processed_photo(encoded: str) -> bytes:
+    """The bytes of a photo this tool produced, posted back from its page (base64); anything else is refused."""
+    refused = PhotoError("invalid", _l("The processed photo is missing or damaged; please process the photo again"))
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise refused from None
+    if not data or len(data) > MAX_OUTPUT_BYTES:
+        raise refused
+    try:
+        with Image.open(io.BytesIO(data), formats=("JPEG",)) as image:
+            size = image.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise refused from None
+    if size != (PHOTO_WIDTH, PHOTO_HEIGHT):
+        raise refused
+    return data
 
 
 def _open(data: bytes, width: int, height: int) -> Image.Image:
@@ -173,10 +194,11 @@ def _jpeg(image: Image.Image, quality: int) -> bytes:
 
 def _compress(image: Image.Image, max_bytes: int) -> bytes:
     """The best JPEG quality that fits (binary search); the size in pixels never changes."""
-    best = _jpeg(image, QUALITY_START)
-    if len(best) <= max_bytes:
-        return best
-    low, high, best = QUALITY_MIN, QUALITY_START - 1, None
+    first = _jpeg(image, QUALITY_START)
+    if len(first) <= max_bytes:
+        return first
+    best: bytes | None = None
+    low, high = QUALITY_MIN, QUALITY_START - 1
     while low <= high:
         quality = (low + high) // 2
         candidate = _jpeg(image, quality)

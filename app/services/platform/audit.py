@@ -1,6 +1,6 @@
 """The audit trail: one row per login attempt and per state change."""
 
-import json
+from typing import Any
 
 from app.extensions import db
 from app.models import AuditRecord
@@ -21,7 +21,14 @@ class AuditEvent:
     LEGAL_REP_CHECK_FAILED = "account.legal_rep_check_failed"
 
 
-def record(event: str, *, account=None, actor=None, subject: str = "", ip: str = "", **detail) -> AuditRecord:
+def _plain(value: Any) -> Any:
+    """A value the JSON column can hold; anything else (a date, a lazy string) as its text."""
+    if value is None or isinstance(value, (str, int, float, bool, list, dict)):
+        return value
+    return str(value)
+
+
+def record(event: str, *, account=None, actor=None, subject: str | None = "", ip: str = "", **detail) -> AuditRecord:
     """Add an audit row to the current session; it commits with the change it records."""
     if account is not None and account.id is None:
         db.session.flush()  # a new account needs its id on the record
@@ -29,9 +36,9 @@ def record(event: str, *, account=None, actor=None, subject: str = "", ip: str =
         event=event,
         account_id=getattr(account, "id", None),
         actor_id=getattr(actor, "id", None),
-        subject=subject[:100],
+        subject=(subject or "")[:100],
         ip_address=(ip or "")[:64],
-        detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else "",
+        detail={key: _plain(value) for key, value in detail.items()},
     )
     db.session.add(entry)
     return entry

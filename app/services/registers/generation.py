@@ -1,6 +1,6 @@
 """The registers' generation: a number that moves on whenever a public register changes.
 
-Cached query pages (views/portal/query_cache.py) are keyed by it, so a change to
+Cached query pages (app/platform/query_cache.py) are keyed by it, so a change to
 a register (a registration issued, renewed, changed or cancelled, an enterprise
 qualification added, a case of a registered person issued) retires every cached
 result at once, in every server process. The number lives in the shared store;
@@ -9,7 +9,8 @@ process's change shows within that time and this process's own at once.
 
 Changes are noticed in the ORM session (``before_flush``) and the number moves
 after the commit, never for a transaction that is rolled back. A register loaded
-by other means (a bulk import) calls ``bump()`` itself.
+by other means (a bulk import) calls ``bump()`` itself. The application factory
+calls ``install()``, which puts the listeners on SQLAlchemy's ``Session``.
 """
 
 import logging
@@ -75,13 +76,11 @@ def touches_registers(session) -> bool:
     return False
 
 
-@event.listens_for(Session, "before_flush")
 def _note_register_changes(session, _flush_context, _instances):
     if not session.info.get("registers_changed") and touches_registers(session):
         session.info["registers_changed"] = True
 
 
-@event.listens_for(Session, "after_commit")
 def _bump_after_commit(session):
     if session.info.pop("registers_changed", False) and has_app_context():
         try:
@@ -90,6 +89,19 @@ def _bump_after_commit(session):
             log.exception("could not move the registers' generation on")
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget_on_rollback(session):
     session.info.pop("registers_changed", None)
+
+
+_LISTENERS = (
+    ("before_flush", _note_register_changes),
+    ("after_commit", _bump_after_commit),
+    ("after_rollback", _forget_on_rollback),
+)
+
+
+def install() -> None:
+    """Listen to every ORM session (once per process, however many applications are built)."""
+    for name, listener in _LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

@@ -7,7 +7,7 @@
   ``QUERY_CAPTCHA_AFTER`` (default 5), every further query needs a picture code.
 
 One round trip counts both. Nothing here reads the request: the views and the
-fast path in front of Flask (views/portal/query_fast_path.py) pass the client's
+fast path in front of Flask (app/platform/query_fast_path.py) pass the client's
 address and the application's config.
 """
 

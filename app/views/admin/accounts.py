@@ -7,7 +7,7 @@ from flask_appbuilder.models.sqla.filters import FilterInFunction
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
-from app.formatting import beijing_time
+from app.formatting import beijing_time, json_text
 from app.models import Account, AccountKind, AuditRecord, Enterprise, EnterpriseRegisterEntry, SmsOutboxMessage
 from app.services.accounts.login import unlock_accounts
 from app.services.unit_of_work import unit_of_work
@@ -146,7 +146,7 @@ class AuditRecordAdminView(ModelView):
     list_columns = ["created_at", "event", "subject", "account_id", "actor_id", "ip_address"]
     show_columns = ["created_at", "event", "subject", "account_id", "actor_id", "ip_address", "detail"]
     search_columns = ["event", "subject", "ip_address", "created_at", "account_id"]
-    formatters_columns = DISPLAY
+    formatters_columns = DISPLAY | {"detail": json_text}
     base_order = ("created_at", "desc")
     label_columns = {
         "created_at": _l("Time"),

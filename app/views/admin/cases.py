@@ -10,6 +10,7 @@ from flask_appbuilder.models.sqla.filters import FilterInFunction, FilterNotEqua
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
+from app.formatting import json_text
 from app.models import Application
 from app.services.cases import handling as case_handling
 from app.services.cases import scope as case_scope
@@ -33,6 +34,7 @@ class ApplicationAdminView(ModelView):
     formatters_columns = DISPLAY | {
         "status": lambda value: STATUS_LABELS.get(value, value),
         "submitted_at": DISPLAY["created_at"],
+        "data": json_text,
     }
     label_columns = {
         "number": _l("Application number"),

@@ -1,7 +1,6 @@
 """The staff queue and case page: 受理, 审查, 审批, 制证 by role, on the statutory clock."""
 
 import io
-import json
 
 from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, ModelView, expose, has_access
@@ -83,7 +82,7 @@ class CaseWorkflowView(BaseView):
         possible = [a for a in self._allowed_actions() if workflow.can(application, a)]
         # The posted form keeps what was typed (and its errors); the other steps get empty ones.
         forms = {a: posted if posted.action.data == a else ActionForm(formdata=None, action=a) for a in possible}
-        events = [(e, json.loads(e.defects) if e.defects else []) for e in application.events]
+        events = [(e, e.defects or []) for e in application.events]
         return self.render_template(
             "admin/workflow_case.html",
             application=application,
@@ -96,7 +95,7 @@ class CaseWorkflowView(BaseView):
             action_labels=case_handling.ACTION_LABELS,
             clock=deadlines.case_clock(application, calendar),
             acceptance_overdue=deadlines.acceptance_overdue(application, calendar),
-            data=json.loads(application.data or "{}"),
+            data=application.data or {},
             needs_reason=case_handling.NEEDS_REASON,
         )
 

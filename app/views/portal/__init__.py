@@ -11,7 +11,6 @@ from app.views.portal.home import home_bp
 from app.views.portal.language import language_bp
 from app.views.portal.photo_tool import photo_tool_bp
 from app.views.portal.queries import queries_bp
-from app.views.portal.query_fast_path import QueryFastPath
 from app.views.portal.recovery import recovery_bp
 from app.views.portal.services import services_bp
 from app.views.portal.user_center import user_center_bp
@@ -39,4 +38,3 @@ def register_portal(app):
     for blueprint in PORTAL_BLUEPRINTS:
         app.register_blueprint(blueprint)
     install_security_headers(app, PORTAL_BLUEPRINTS)
-    QueryFastPath.install(app)

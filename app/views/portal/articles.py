@@ -4,6 +4,7 @@ from flask import Blueprint, abort, render_template, request, send_file, url_for
 
 from app.services.content import articles
 from app.services.platform import storage
+from app.views.portal.forms import ArticleSearchForm
 
 articles_bp = Blueprint("articles", __name__)
 
@@ -40,9 +41,9 @@ def articles_context():
 
 def column_list(path: str):
     column = PATH_COLUMNS[path]
-    raw_keyword = request.args.get("q", "")
-    raw_year = request.args.get("year", "")
-    page_number = articles.clean_page(request.args.get("page"))
+    search = ArticleSearchForm(formdata=request.args)
+    raw_keyword, raw_year = search.q.data or "", search.year.data or ""
+    page_number = articles.clean_page(search.page.data)
     error = None
     try:
         keyword = articles.clean_keyword(raw_keyword)

@@ -5,10 +5,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import db
 from app.models import AccountKind
 from app.services.accounts import login as login_service
-from app.services.accounts.identity_documents import period_end_for
 from app.services.accounts.registration import (
     LegalRegistration,
     PersonalRegistration,
@@ -16,9 +14,11 @@ from app.services.accounts.registration import (
     check_person,
     register_legal,
     register_personal,
+    validity_end,
 )
 from app.services.errors import ServiceError
-from app.views.portal.forms import LegalRegisterForm, LoginForm, PersonalRegisterForm
+from app.services.unit_of_work import unit_of_work
+from app.views.portal.forms import LegalRegisterForm, LoginForm, PersonalRegisterForm, show_errors
 from app.views.portal.session import client_ip, current_citizen, sign_in, sign_out
 from app.views.portal.verification_api import captcha_passed, sms_checker
 
@@ -34,30 +34,14 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-def apply_errors(form, errors: dict) -> None:
-    """Put service errors beside their fields; unknown keys go to the form as a whole."""
-    for name, message in errors.items():
-        if name in form:
-            form[name].errors = list(form[name].errors or []) + [message]
-        else:
-            flash(message, "danger")
-
-
 def person_from_form(form, prefix: str = "") -> PersonDetails:
     field = lambda name: form[prefix + name].data  # noqa: E731
-    valid_from = field("valid_from")
-    choice = field("validity")
-    valid_to = field("valid_to")
-    if choice == "long":
-        valid_to = None
-    elif choice in ("5", "10", "20") and valid_from:
-        valid_to = period_end_for(valid_from, int(choice))
     return PersonDetails(
         document_type=field("document_type"),
         document_number=field("document_number") or "",
         name=field("name") or "",
-        valid_from=valid_from,
-        valid_to=valid_to,
+        valid_from=field("valid_from"),
+        valid_to=validity_end(field("valid_from"), field("validity"), field("valid_to")),
         gender=form["gender"].data if "gender" in form else None,
         birth_date=form["birth_date"].data if "birth_date" in form else None,
         passport_country=(field("passport_country") or "").strip() or None,
@@ -104,16 +88,14 @@ def login():
     kind = AccountKind.LEGAL if form.kind.data == AccountKind.LEGAL else AccountKind.PERSONAL
     show_captcha = login_service.captcha_required(kind, form.identifier.data or "")
     if form.validate_on_submit():
-        outcome = login_service.authenticate(
-            kind,
-            form.identifier.data,
-            form.password.data,
-            captcha_passed=(
-                captcha_passed(request.form.get("captcha_id"), form.captcha.data) if show_captcha else None
-            ),
-            ip=client_ip(),
-        )
-        db.session.commit()
+        with unit_of_work():  # a failed attempt is counted too
+            outcome = login_service.authenticate(
+                kind,
+                form.identifier.data,
+                form.password.data,
+                captcha_passed=captcha_passed(form.captcha_id.data, form.captcha.data) if show_captcha else None,
+                ip=client_ip(),
+            )
         if outcome.account is not None:
             sign_in(outcome.account)
             return redirect(safe_next(request.args.get("next"), url_for("user_center.index")))
@@ -179,12 +161,11 @@ def register_legal_page():
 def _register(form, register, registration):
     """Run the registration service; sign in and redirect, or put its errors on the form."""
     try:
-        account = register(registration, sms_check=sms_checker("register", form.sms_code.data), ip=client_ip())
+        with unit_of_work():
+            account = register(registration, sms_check=sms_checker("register", form.sms_code.data), ip=client_ip())
     except ServiceError as refused:
-        db.session.rollback()
-        apply_errors(form, refused.errors)
+        show_errors(form, refused.errors)
         return None
-    db.session.commit()
     sign_in(account)
     flash(_l("Registration complete. Welcome!"), "success")
     return redirect(url_for("user_center.index"))

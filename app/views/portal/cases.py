@@ -1,18 +1,16 @@
 """用户中心: 我的办件, a case's progress (图 3-3-9), its attachments, 我的消息."""
 
 import io
-import json
 
-from flask import Blueprint, abort, render_template, send_file
-from sqlalchemy import func
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import lazy_gettext as _l
 
-from app import clock
-from app.extensions import db
-from app.models import Application, Attachment, InboxMessage
-from app.services.cases import applications, deadlines, notices
-from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS, Status
+from app.services.cases import deadlines, my_cases, notices
+from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS
 from app.services.cases.working_days import WorkingCalendar
 from app.services.platform import storage
+from app.services.unit_of_work import unit_of_work
+from app.views.portal.forms import MarkReadForm
 from app.views.portal.session import citizen_required, current_citizen
 
 cases_bp = Blueprint("cases", __name__, url_prefix="/user")
@@ -21,20 +19,13 @@ cases_bp = Blueprint("cases", __name__, url_prefix="/user")
 @cases_bp.route("/cases")
 @citizen_required
 def index():
-    account = current_citizen()
-    cases = (
-        db.session.query(Application)
-        .filter(Application.account_id == account.id, Application.status != Status.DRAFT)
-        .order_by(Application.submitted_at.desc())
-        .all()
-    )
+    cases = my_cases.cases_of(current_citizen())
     return render_template("portal/user/cases.html", cases=cases, status_labels=STATUS_LABELS, active_nav="user-center")
 
 
 def _own(number):
-    account = current_citizen()
-    application = db.session.query(Application).filter_by(number=number).one_or_none()
-    if not applications.visible_to(account, application):
+    application = my_cases.own_case(current_citizen(), number)
+    if application is None:
         abort(404)
     return application
 
@@ -43,11 +34,10 @@ def _own(number):
 @citizen_required
 def detail(number):
     application = _own(number)
-    events = [(event, json.loads(event.defects) if event.defects else []) for event in application.events]
     return render_template(
         "portal/user/case.html",
         application=application,
-        events=events,
+        events=my_cases.case_events(application),
         case_clock=deadlines.case_clock(application, WorkingCalendar.from_database()),
         status_labels=STATUS_LABELS,
         transitions=TRANSITIONS,
@@ -78,8 +68,8 @@ def notice(number, event_id):
 @cases_bp.route("/attachments/<int:attachment_id>")
 @citizen_required
 def attachment(attachment_id):
-    item = db.session.get(Attachment, attachment_id)
-    if item is None or not applications.visible_to(current_citizen(), item.application):
+    item = my_cases.own_attachment(current_citizen(), attachment_id)
+    if item is None:
         abort(404)
     return send_file(
         storage.path_of(item.stored_name),
@@ -92,22 +82,23 @@ def attachment(attachment_id):
 @cases_bp.route("/messages")
 @citizen_required
 def messages():
-    account = current_citizen()
-    rows = (
-        db.session.query(InboxMessage)
-        .filter_by(account_id=account.id)
-        .order_by(InboxMessage.id.desc())
-        .limit(200)
-        .all()
-    )
-    unread = [m for m in rows if m.read_at is None]
-    for message in unread:
-        message.read_at = clock.now()
-    db.session.commit()
+    rows = my_cases.inbox(current_citizen())
     return render_template(
-        "portal/user/messages.html", messages=rows, unread_ids={m.id for m in unread}, active_nav="user-center"
+        "portal/user/messages.html",
+        messages=rows,
+        unread_ids={m.id for m in rows if m.read_at is None},
+        form=MarkReadForm(),
+        active_nav="user-center",
     )
 
 
-def unread_count(account) -> int:
-    return db.session.query(func.count(InboxMessage.id)).filter_by(account_id=account.id, read_at=None).scalar()
+@cases_bp.route("/messages/read", methods=["POST"])
+@citizen_required
+def mark_read():
+    """Mark one message (``message_id``) or all of them read."""
+    form = MarkReadForm()
+    if form.validate_on_submit():
+        with unit_of_work():
+            my_cases.mark_read(current_citizen(), [form.message_id.data] if form.message_id.data else None)
+        flash(_l("Marked as read"), "success")
+    return redirect(url_for("cases.messages"))

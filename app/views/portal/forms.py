@@ -1,15 +1,37 @@
 """WTForms of the account pages. Formats and rules are checked by the services;
 the forms carry the fields, CSRF and what must not be empty."""
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, PasswordField, RadioField, SelectField, StringField
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
 from app.services.accounts.identity_documents import DOCUMENT_TYPE_LABELS, LEGAL_ENTITY_TYPE_LABELS
 
 REQUIRED = _l("This field is required")
+
+
+def show_errors(form, errors: dict) -> None:
+    """Put a service's errors beside their fields; the others are about the form as a whole
+    (``form.form_errors``) and are also said at the top of the page."""
+    for name, message in errors.items():
+        if name in form:
+            form[name].errors = list(form[name].errors or []) + [message]
+        else:
+            form.form_errors.append(message)
+            flash(message, "danger")
 
 
 def required():
@@ -96,6 +118,7 @@ class LoginForm(FlaskForm):
     identifier = StringField(_l("Document number or mobile phone number"), validators=[required(), Length(max=40)])
     password = PasswordField(_l("Password"), validators=[required(), Length(max=128)])
     captcha = StringField(_l("Verification code"), validators=[Optional(), Length(max=8)])
+    captcha_id = StringField(validators=[Optional(), Length(max=64)])  # the picture's id, set by the captcha macro
 
 
 class SecurityCheckForm(FlaskForm):
@@ -165,17 +188,60 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class SmsCodeForm(FlaskForm):
-    """The SMS code of a page whose other fields are not a WTForm (its CSRF is the page's)."""
+class MarkReadForm(FlaskForm):
+    """我的消息: mark one message (its id) or, without one, every message read."""
+
+    message_id = IntegerField(validators=[Optional()])
+
+
+class EndorseForm(FlaskForm):
+    """证照加注 (the dialog on 我的证照): the purpose is checked by the service, beside its field."""
+
+    certificate_id = IntegerField(validators=[Optional()])
+    purpose = RadioField(_l("Purpose"), choices=[], validators=[Optional()], validate_choice=False)
+    purpose_detail = StringField(_l("Other purpose"), validators=[Optional()])
+
+
+class CertificateFileForm(FlaskForm):
+    """证照核验 of a downloaded file (the service says what is wrong with it)."""
+
+    document = FileField(_l("Certificate file"))
+
+
+class ActionForm(FlaskForm):
+    """Which of a page's forms was sent (their hidden ``action``); each of those forms carries its CSRF."""
 
     class Meta:
         csrf = False
 
-    sms_code = StringField(_l("SMS verification code"), validators=[Length(max=6)])
+    action = StringField(validators=[Optional(), Length(max=20)])
 
 
-def sms_code_form(errors: dict) -> SmsCodeForm:
-    form = SmsCodeForm()
-    if errors.get("sms_code"):
-        form.sms_code.errors = [errors["sms_code"]]
-    return form
+class PhotoForm(FlaskForm):
+    """照片处理工具: a photo to process, or the processed one posted back for download (checked by the service)."""
+
+    photo = FileField()
+    photo_data = StringField(validators=[Optional()])
+
+
+class ArticleSearchForm(FlaskForm):
+    """The search of an article column (a GET form: nothing changes, no CSRF); the service cleans the terms."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField()
+    year = StringField()
+    page = StringField()
+
+
+class SmsRequestForm(FlaskForm):
+    """获取短信验证码 (posted by the pages' script; CSRFProtect checks its header token)."""
+
+    class Meta:
+        csrf = False
+
+    purpose = StringField()
+    phone = StringField()
+    captcha_id = StringField()
+    captcha = StringField()

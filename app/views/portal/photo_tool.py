@@ -7,15 +7,14 @@ back; nothing is stored on the server.
 """
 
 import base64
-import binascii
 import io
 
-from flask import Blueprint, make_response, render_template, request, send_file
+from flask import Blueprint, make_response, render_template, send_file
 from flask_babel import lazy_gettext as _l
-from PIL import Image, UnidentifiedImageError
 
 from app.services.content import photo_tool
 from app.services.content.photo_tool import PhotoError
+from app.views.portal.forms import PhotoForm
 
 photo_tool_bp = Blueprint("photo_tool", __name__, url_prefix="/tools/photo")
 
@@ -42,9 +41,9 @@ def _page(result: bytes | None = None, error=None, status: int = 200):
     return response
 
 
-def _uploaded() -> bytes:
+def _uploaded(form: PhotoForm) -> bytes:
     """The uploaded file's bytes, read no further than one byte past the size limit."""
-    upload = request.files.get("photo")
+    upload = form.photo.data
     if upload is None or not upload.filename:
         return b""
     return upload.stream.read(photo_tool.MAX_INPUT_BYTES + 1)
@@ -52,41 +51,26 @@ def _uploaded() -> bytes:
 
 @photo_tool_bp.route("/", methods=["GET", "POST"])
 def index():
-    if request.method == "GET":
+    form = PhotoForm()
+    if not form.validate_on_submit():
         return _page()
     try:
-        return _page(result=photo_tool.process_photo(_uploaded()))
+        return _page(result=photo_tool.process_photo(_uploaded(form)))
     except PhotoError as refused:
         return _page(error=refused.message, status=400)
-
-
-def _processed_photo(encoded: str) -> bytes:
-    """The bytes of a photo this tool produced, posted back from the page; anything else is refused."""
-    refused = PhotoError("invalid", _l("The processed photo is missing or damaged; please process the photo again"))
-    try:
-        data = base64.b64decode(encoded, validate=True)
-    except (binascii.Error, ValueError):
-        raise refused from None
-    if not data or len(data) > photo_tool.MAX_OUTPUT_BYTES:
-        raise refused
-    try:
-        with Image.open(io.BytesIO(data), formats=("JPEG",)) as image:
-            size = image.size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise refused from None
-    if size != (photo_tool.PHOTO_WIDTH, photo_tool.PHOTO_HEIGHT):
-        raise refused
-    return data
 
 
 @photo_tool_bp.route("/download", methods=["POST"])
 def download():
     """The processed JPEG as an attachment: from the page's hidden field, or straight from an upload."""
+    form = PhotoForm()
     try:
-        if request.form.get("photo_data"):
-            data = _processed_photo(request.form["photo_data"])
+        if not form.validate_on_submit():
+            raise PhotoError("invalid", _l("The processed photo is missing or damaged; please process the photo again"))
+        if form.photo_data.data:
+            data = photo_tool.processed_photo(form.photo_data.data)
         else:
-            data = photo_tool.process_photo(_uploaded())
+            data = photo_tool.process_photo(_uploaded(form))
     except PhotoError as refused:
         return _page(error=refused.message, status=400)
     response = send_file(

@@ -26,11 +26,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
+from app.platform import query_cache, query_fast_path
 from app.services.cases.applications import QUALIFICATION_NAMES
 from app.services.platform.shared_store import get_store
 from app.services.registers import queries as rq
 from app.services.registers import query_limits
-from app.views.portal import query_cache, query_fast_path
 from app.views.portal.session import client_ip
 from app.views.portal.verification_api import captcha_passed
 

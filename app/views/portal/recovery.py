@@ -1,25 +1,24 @@
 """忘记密码 → 安全验证, then reset, 账号注销 or 法人变更 (manual 二.3–二.5)."""
 
-import datetime
 import time
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import db
-from app.models import Account, AccountKind
+from app.models import AccountKind
 from app.services.accounts import recovery
-from app.services.accounts.identity_documents import validate_document
-from app.services.accounts.registration import PersonDetails
 from app.services.errors import ServiceError
-from app.views.portal.auth import apply_errors, form_is_complete, person_from_form
+from app.services.unit_of_work import unit_of_work
+from app.views.portal.auth import form_is_complete, person_from_form
 from app.views.portal.forms import (
+    ActionForm,
     CancelAccountForm,
     ConfirmForm,
     LegalRepApplyForm,
     LegalRepCheckForm,
     NewPasswordForm,
     SecurityCheckForm,
+    show_errors,
 )
 from app.views.portal.session import client_ip, sign_out
 from app.views.portal.verification_api import sms_checker
@@ -64,7 +63,7 @@ def forgot():
         try:
             account = _owner_with_sms(form, "reset_password")
         except ServiceError as refused:
-            apply_errors(form, refused.errors)
+            show_errors(form, refused.errors)
         else:
             _remember("reset", account_id=account.id)
             return redirect(url_for("recovery.reset"))
@@ -77,16 +76,15 @@ def reset():
     if state is None:
         flash(_l("Please complete the security check first"), "warning")
         return redirect(url_for("recovery.forgot"))
-    account = db.session.get(Account, state["account_id"])
+    account = recovery.account_by_id(state["account_id"])
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            recovery.reset_password(account, form.password.data, ip=client_ip())
+            with unit_of_work():
+                recovery.reset_password(account, form.password.data, ip=client_ip())
         except ServiceError as refused:
-            db.session.rollback()
-            apply_errors(form, refused.errors)
+            show_errors(form, refused.errors)
         else:
-            db.session.commit()
             session.pop("reset", None)
             sign_out()
             flash(_l("Your password has been reset. Please sign in with the new password."), "success")
@@ -101,12 +99,13 @@ def cancel():
         form.kind.data = AccountKind.LEGAL if request.args.get("tab") == "legal" else AccountKind.PERSONAL
     if form.validate_on_submit():
         try:
-            account = _owner_with_sms(form, "cancel_account")
+            with unit_of_work():
+                recovery.cancel_account(
+                    _owner_with_sms(form, "cancel_account"), ip=client_ip(), reason="holder_request"
+                )
         except ServiceError as refused:
-            apply_errors(form, refused.errors)
+            show_errors(form, refused.errors)
         else:
-            recovery.cancel_account(account, ip=client_ip(), reason="holder_request")
-            db.session.commit()
             sign_out()
             flash(_l("The account has been cancelled. Its cases and certificates are kept on record."), "success")
             return redirect(url_for("home.index"))
@@ -123,28 +122,19 @@ def legal_rep_check():
     if form_is_complete(form, "rep_"):
         rep = person_from_form(form, "rep_")
         try:
-            account, parsed = recovery.verify_new_legal_rep(
-                form.enterprise_name.data, form.uscc.data, rep, ip=client_ip()
-            )
-        except recovery.LegalRepCheckFailed:
-            db.session.commit()  # the failed check is on the audit trail
-            failed = True
+            with unit_of_work():  # a failed check is kept on the audit trail
+                confirmed = recovery.verify_new_legal_rep(
+                    form.enterprise_name.data, form.uscc.data, rep, ip=client_ip()
+                )
         except ServiceError as refused:
-            apply_errors(form, refused.errors)
+            show_errors(form, refused.errors)
         else:
-            _remember(
-                "legal_rep",
-                account_id=account.id,
-                rep={
-                    "document_type": parsed.type.value,
-                    "document_number": parsed.number,
-                    "name": rep.name.strip(),
-                    "valid_from": rep.valid_from.isoformat(),
-                    "valid_to": rep.valid_to.isoformat() if rep.valid_to else None,
-                    "passport_country": rep.passport_country,
-                },
-            )
-            return redirect(url_for("recovery.legal_rep_next"))
+            if confirmed is None:
+                failed = True
+            else:
+                account, parsed = confirmed
+                _remember("legal_rep", account_id=account.id, rep=recovery.rep_memo(rep, parsed))
+                return redirect(url_for("recovery.legal_rep_next"))
     return render_template("portal/account/legal_rep_check.html", form=form, failed=failed)
 
 
@@ -152,18 +142,8 @@ def _verified_rep():
     state = _recall("legal_rep")
     if state is None:
         return None, None, None
-    account = db.session.get(Account, state["account_id"])
-    data = state["rep"]
-    rep = PersonDetails(
-        document_type=data["document_type"],
-        document_number=data["document_number"],
-        name=data["name"],
-        valid_from=datetime.date.fromisoformat(data["valid_from"]),
-        valid_to=datetime.date.fromisoformat(data["valid_to"]) if data["valid_to"] else None,
-        passport_country=data.get("passport_country"),
-    )
-    parsed = validate_document(rep.document_type, rep.document_number, passport_country=rep.passport_country)
-    return account, rep, parsed
+    rep, parsed = recovery.rep_from_memo(state["rep"])
+    return recovery.account_by_id(state["account_id"]), rep, parsed
 
 
 @recovery_bp.route("/legal-rep/next", methods=["GET", "POST"])
@@ -174,27 +154,29 @@ def legal_rep_next():
         return redirect(url_for("recovery.legal_rep_check"))
     apply_form = LegalRepApplyForm(prefix="apply")
     cancel_form = ConfirmForm(prefix="cancel")
-    if request.method == "POST" and request.form.get("action") == "cancel" and cancel_form.validate_on_submit():
-        recovery.cancel_account(account, ip=client_ip(), reason="legal_rep_change")
-        db.session.commit()
+    action = ActionForm().action.data if request.method == "POST" else request.args.get("action")
+    if action == "cancel" and cancel_form.validate_on_submit():
+        with unit_of_work():
+            recovery.cancel_account(account, ip=client_ip(), reason="legal_rep_change")
         session.pop("legal_rep", None)
         sign_out()
         flash(_l("The account has been cancelled. Its cases and certificates are kept on record."), "success")
         return redirect(url_for("home.index"))
-    if request.method == "POST" and request.form.get("action") == "apply" and apply_form.validate_on_submit():
-        phone = apply_form.phone.data.strip()
+    if action == "apply" and apply_form.validate_on_submit():
         try:
-            errors = sms_checker("legal_rep_change", apply_form.sms_code.data)(phone)
-            if errors:
-                raise ServiceError(errors)
-            recovery.change_legal_rep(
-                account, rep, parsed, new_phone=phone, new_password=apply_form.password.data, ip=client_ip()
-            )
+            with unit_of_work():
+                recovery.change_legal_rep(
+                    account,
+                    rep,
+                    parsed,
+                    new_phone=apply_form.phone.data.strip(),
+                    new_password=apply_form.password.data,
+                    sms_check=sms_checker("legal_rep_change", apply_form.sms_code.data),
+                    ip=client_ip(),
+                )
         except ServiceError as refused:
-            db.session.rollback()
-            apply_errors(apply_form, refused.errors)
+            show_errors(apply_form, refused.errors)
         else:
-            db.session.commit()
             session.pop("legal_rep", None)
             sign_out()
             flash(_l("The legal representative has been changed. Please sign in with the new password."), "success")
@@ -206,5 +188,5 @@ def legal_rep_next():
         rep=rep,
         apply_form=apply_form,
         cancel_form=cancel_form,
-        chosen=request.form.get("action") or request.args.get("action"),
+        chosen=action,
     )

@@ -1,20 +1,16 @@
 """办事服务: the catalogue, 办事指南, and each item's online workspace (manual 三, 四)."""
 
-import json
-import secrets
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import db
 from app.models import ServiceItem
 from app.services.accounts.face_verification import ONLINE_SERVICE
-from app.services.cases import applications, catalogue
-from app.services.cases.applications import Upload
-from app.services.cases.workflow import STATUS_LABELS, Status
+from app.services.cases import application_form, applications, catalogue, my_cases
+from app.services.cases.workflow import STATUS_LABELS
 from app.services.errors import ServiceError
+from app.services.unit_of_work import unit_of_work
+from app.views.portal.application_forms import ApplicationForm, CorrectionForm
 from app.views.portal.face import face_verified_required
-from app.views.portal.forms import sms_code_form
 from app.views.portal.session import citizen_required, client_ip, current_citizen
 from app.views.portal.verification_api import sms_checker
 
@@ -22,7 +18,7 @@ services_bp = Blueprint("services", __name__, url_prefix="/services")
 
 
 def _item(code: str) -> ServiceItem:
-    item = db.session.query(ServiceItem).filter_by(code=code).one_or_none()
+    item = catalogue.item_by_code(code)
     if item is None:
         abort(404)
     return item
@@ -70,67 +66,49 @@ def workspace(code):
     )
 
 
-def _uploads(item: ServiceItem) -> dict:
-    uploads = {}
-    for material in item.materials:
-        storage_file = request.files.get(f"material_{material.id}")
-        if storage_file and storage_file.filename:
-            uploads[material.id] = Upload(storage_file.filename, storage_file.read())
-    return uploads
-
-
 @services_bp.route("/item/<code>/apply", methods=["GET", "POST"])
 @citizen_required
 @face_verified_required(ONLINE_SERVICE)
 def apply(code):
     item = _online_item(code)
     account = current_citizen()
-    known = applications.prefill(account, item)
-    draft = applications.draft_of(account, item)
-    data = json.loads(draft.data) if draft else {}
-    errors = {}
-    if request.method == "POST":
-        data = {
-            k: v
-            for k, v in request.form.items()
-            if k in applications.BASIC_FIELDS + applications.FORM_FIELDS[known.action]
-        }
-        uploads = _uploads(item)
+    page = application_form.apply_page(account, item)
+    form = ApplicationForm.build(item, page)
+    if form.validate_on_submit():
         try:
-            if request.form.get("action") == "draft":
-                applications.save_draft(account, item, data, uploads)
-                db.session.commit()
+            with unit_of_work():
+                if form.saving_draft():
+                    applications.save_draft(account, item, form.values(), form.uploads())
+                else:
+                    application = applications.submit_once(
+                        account,
+                        item,
+                        form.values(),
+                        form.uploads(),
+                        commitment=form.committed(),
+                        submit_token=form.token(),
+                        sms_check=sms_checker("application", form.sms_code.data or ""),
+                        ip=client_ip(),
+                    )
+        except ServiceError as refused:
+            form.show(refused.errors)
+        else:
+            if form.saving_draft():
                 flash(_l("Draft saved"), "success")
                 return redirect(url_for("services.apply", code=code))
-            application = applications.submit_once(
-                account,
-                item,
-                data,
-                uploads,
-                commitment=request.form.get("commitment") == "yes",
-                submit_token=request.form.get("submit_token", "")[:64] or secrets.token_hex(16),
-                sms_check=sms_checker("application", request.form.get("sms_code", "")),
-                ip=client_ip(),
-            )
-        except ServiceError as refused:
-            db.session.rollback()
-            errors = refused.errors
-        else:
             return redirect(url_for("services.submitted", code=code, number=application.number))
-    problems = applications.eligibility_problems(account, item)
     return render_template(
         "portal/services/apply.html",
         item=item,
         account=account,
-        known=known,
-        data=data,
-        errors=errors,
-        problems=problems,
-        draft=applications.draft_of(account, item),
-        fields=applications.FORM_FIELDS[known.action],
-        specialties=applications.specialty_choices(known),
-        submit_token=secrets.token_hex(16),
-        sms_form=sms_code_form(errors),
+        known=page.known,
+        form=form,
+        data=form.values(),
+        errors=form.error_map(),
+        problems=page.problems,
+        draft=page.draft,
+        fields=page.field_names,
+        specialties=page.specialties,
         active_nav="services",
     )
 
@@ -138,20 +116,12 @@ def apply(code):
 @services_bp.route("/item/<code>/submitted/<number>")
 @citizen_required
 def submitted(code, number):
-    account = current_citizen()
-    application = _own_case(account, number)
+    application = my_cases.own_case(current_citizen(), number)
+    if application is None:
+        abort(404)  # never confirm that someone else's case exists
     return render_template(
         "portal/services/submitted.html", item=application.item, application=application, active_nav="services"
     )
-
-
-def _own_case(account, number):
-    from app.models import Application
-
-    application = db.session.query(Application).filter_by(number=number).one_or_none()
-    if not applications.visible_to(account, application):
-        abort(404)  # never confirm that someone else's case exists
-    return application
 
 
 @services_bp.route("/item/<code>/correction", methods=["GET", "POST"])
@@ -160,37 +130,29 @@ def _own_case(account, number):
 def correction(code):
     item = _online_item(code)
     account = current_citizen()
-    case = applications.latest_case(account, item)
-    returned = case is not None and case.status == Status.RETURNED
-    information_change = not returned and applications.can_change_information(account, item)
-    flagged_fields = sorted(applications.flagged_fields(case)) if returned else []
-    field_values = {}
-    errors = {}
-    changes = {}
-    if request.method == "POST" and (returned or information_change):
-        changes = {k: request.form.get(k, "") for k in ("name", "document_number", "explanation")}
-        common = dict(
-            changes=changes,
-            uploads=_uploads(item),
-            commitment=request.form.get("commitment") == "yes",
-            sms_check=sms_checker("application", request.form.get("sms_code", "")),
-            ip=client_ip(),
-        )
-        field_values = {name: request.form.get(f"field_{name}", "") for name in flagged_fields}
+    page = application_form.correction_page(account, item)
+    form = CorrectionForm.build(item, page)
+    if page.open and form.validate_on_submit():
         try:
-            if returned:
-                submitted = applications.resubmit(account, case, field_values=field_values, **common)
-            else:
-                submitted = applications.request_information_change(account, item, **common)
-            db.session.commit()
+            with unit_of_work():
+                corrected = application_form.correct(
+                    account,
+                    item,
+                    page,
+                    field_values=form.field_values(),
+                    changes=form.changes(),
+                    uploads=form.uploads(),
+                    commitment=form.committed(),
+                    sms_check=sms_checker("application", form.sms_code.data or ""),
+                    ip=client_ip(),
+                )
         except ServiceError as refused:
-            db.session.rollback()
-            errors = refused.errors
+            form.show(refused.errors)
         else:
             flash(
                 _l("The corrected application has been resubmitted")
-                if returned
-                else _l("Your information correction has been submitted as case %(number)s", number=submitted.number),
+                if page.returned
+                else _l("Your information correction has been submitted as case %(number)s", number=corrected.number),
                 "success",
             )
             return redirect(url_for("services.progress", code=code))
@@ -198,19 +160,16 @@ def correction(code):
         "portal/services/correction.html",
         item=item,
         account=account,
-        case=case,
-        data=json.loads(case.data) if case else {},
-        changes=changes,
-        errors=errors,
-        request_info=applications.correction_request(case) if case else {},
-        flagged=applications.flagged_materials(case) if case else set(),
-        attachments=applications.current_attachments(case) if case else {},
-        returned=returned,
-        information_change=information_change,
-        flagged_fields=flagged_fields,
-        field_labels=applications.FIELD_LABELS,
-        field_values=field_values,
-        sms_form=sms_code_form(errors),
+        page=page,
+        form=form,
+        case=page.case,
+        data=page.data,
+        errors=form.error_map(),
+        request_info=page.request_info,
+        flagged=page.flagged,
+        attachments=page.attachments,
+        returned=page.returned,
+        information_change=page.information_change,
         status_labels=STATUS_LABELS,
         active_nav="services",
     )

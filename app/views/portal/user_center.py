@@ -3,11 +3,10 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import db
 from app.services.accounts import settings as account_settings
 from app.services.errors import ServiceError
-from app.views.portal.auth import apply_errors
-from app.views.portal.forms import ChangeEmailForm, ChangePasswordForm, ChangePhoneForm
+from app.services.unit_of_work import unit_of_work
+from app.views.portal.forms import ActionForm, ChangeEmailForm, ChangePasswordForm, ChangePhoneForm, show_errors
 from app.views.portal.session import citizen_required, client_ip, current_citizen
 from app.views.portal.verification_api import sms_checker
 
@@ -27,39 +26,34 @@ def settings():
     phone_form = ChangePhoneForm(prefix="phone")
     email_form = ChangeEmailForm(prefix="email")
     password_form = ChangePasswordForm(prefix="password")
-    action = request.form.get("action") if request.method == "POST" else request.args.get("edit")
-    if request.method == "POST":
-        form, change = {
-            "phone": (
-                phone_form,
-                lambda: account_settings.change_phone(
-                    account,
-                    phone_form.phone.data.strip(),
-                    sms_check=sms_checker("change_phone", phone_form.sms_code.data),
-                    ip=client_ip(),
-                ),
+    action = ActionForm().action.data if request.method == "POST" else request.args.get("edit")
+    form, change = {
+        "phone": (
+            phone_form,
+            lambda: account_settings.change_phone(
+                account,
+                phone_form.phone.data.strip(),
+                sms_check=sms_checker("change_phone", phone_form.sms_code.data),
+                ip=client_ip(),
             ),
-            "email": (
-                email_form,
-                lambda: account_settings.change_email(account, email_form.email.data, ip=client_ip()),
+        ),
+        "email": (email_form, lambda: account_settings.change_email(account, email_form.email.data, ip=client_ip())),
+        "password": (
+            password_form,
+            lambda: account_settings.change_password(
+                account, password_form.current_password.data, password_form.new_password.data, ip=client_ip()
             ),
-            "password": (
-                password_form,
-                lambda: account_settings.change_password(
-                    account, password_form.current_password.data, password_form.new_password.data, ip=client_ip()
-                ),
-            ),
-        }.get(action, (None, None))
-        if form is not None and form.validate_on_submit():
-            try:
+        ),
+    }.get(action, (None, None))
+    if form is not None and form.validate_on_submit():
+        try:
+            with unit_of_work():
                 change()
-            except ServiceError as refused:
-                db.session.rollback()
-                apply_errors(form, refused.errors)
-            else:
-                db.session.commit()
-                flash(_l("Saved"), "success")
-                return redirect(url_for("user_center.settings"))
+        except ServiceError as refused:
+            show_errors(form, refused.errors)
+        else:
+            flash(_l("Saved"), "success")
+            return redirect(url_for("user_center.settings"))
     for field in (password_form.current_password, password_form.new_password, password_form.password_confirm):
         field.data = ""
     return render_template(

@@ -7,11 +7,12 @@ set the cookie.
 
 import base64
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask_babel import lazy_gettext as _l
 
 from app.services.accounts.identity_documents import DocumentError, validate_mobile
 from app.services.platform import captcha, sms
+from app.views.portal.forms import SmsRequestForm
 from app.views.portal.session import current_citizen
 
 verification_bp = Blueprint("verification", __name__, url_prefix="/verify")
@@ -45,17 +46,18 @@ def captcha_passed(challenge_id: str | None, answer: str | None) -> bool:
 
 @verification_bp.route("/sms", methods=["POST"])
 def send_sms_code():
-    purpose = request.form.get("purpose", "")
+    form = SmsRequestForm()
+    purpose = form.purpose.data or ""
     if purpose not in SMS_PURPOSES:
         return jsonify(ok=False, field="phone", message=str(_l("This request is not allowed"))), 400
     citizen = current_citizen()
     if purpose in SIGNED_IN_PURPOSES and citizen is None:
         return jsonify(ok=False, field="phone", message=str(_l("Please sign in first"))), 401
     try:
-        phone = validate_mobile(citizen.phone if purpose == "application" else request.form.get("phone", ""))
+        phone = validate_mobile(citizen.phone if purpose == "application" else form.phone.data or "")
     except DocumentError as error:
         return jsonify(ok=False, field="phone", message=str(error.message)), 400
-    if not captcha_passed(request.form.get("captcha_id"), request.form.get("captcha")):
+    if not captcha_passed(form.captcha_id.data, form.captcha.data):
         return jsonify(
             ok=False,
             field="captcha",

@@ -5,15 +5,16 @@ The same 企业资质查询 / 人员资格查询 are asked again and again acros
 about ten times what the request around it does. The middle of a query page
 (its form with the conditions echoed and its results) is kept here, keyed by:
 
-* the registers' generation (services/register_generation.py): any change to a
+* the registers' generation (services/registers/generation.py): any change to a
   register retires every entry at once;
 * the interface language, the address prefix the portal is mounted at, the
   page, and the conditions as the visitor typed them.
 
 Entries also expire after ``QUERY_CACHE_SECONDS`` (default 300; 0 turns the cache
 off), which bounds how long a change made outside the portal takes to show.
-Redis (``REDIS_URL``) holds them for every process; without it each process
-keeps its own. Keys are hashes: no condition (a name) is stored in clear.
+They live in the shared cache (platform/cache.py: Redis for every process when
+configured, else each process's own). Keys are hashes: no condition (a name) is
+stored in clear.
 
 Only pages that are the same for every visitor are cached: never one with a
 picture code, an error, or an identity-number search.
@@ -28,37 +29,11 @@ retire together.
 import hashlib
 import json
 
-from cachelib import RedisCache, SimpleCache
 from flask import current_app, request
 from flask_babel import get_locale
 
+from app.platform.cache import cache, local_cache
 from app.services.registers import generation as register_generation
-
-_EXTENSION = "portal_query_cache"
-_PAGES_EXTENSION = "portal_query_page_cache"
-
-
-def _backend():
-    backend = current_app.extensions.get(_EXTENSION)
-    if backend is None:
-        seconds = _seconds()
-        url = current_app.config.get("REDIS_URL")
-        if url:
-            import redis
-
-            backend = RedisCache(redis.Redis.from_url(url), key_prefix="portal:query-page:", default_timeout=seconds)
-        else:
-            backend = SimpleCache(threshold=5000, default_timeout=seconds)
-        current_app.extensions[_EXTENSION] = backend
-    return backend
-
-
-def _pages():
-    pages = current_app.extensions.get(_PAGES_EXTENSION)
-    if pages is None:
-        entries = int(current_app.config.get("QUERY_PAGE_CACHE_ENTRIES", 1000))
-        pages = current_app.extensions[_PAGES_EXTENSION] = SimpleCache(threshold=entries, default_timeout=_seconds())
-    return pages
 
 
 def _seconds() -> int:
@@ -81,14 +56,14 @@ def key(page: str, conditions) -> str | None:
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+    return "query-page:" + hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
 def get(entry_key: str | None) -> dict | None:
     if entry_key is None:
         return None
     try:
-        return _backend().get(entry_key)
+        return cache.get(entry_key)
     except Exception:  # a cache that is down only makes pages slower
         current_app.logger.warning("query page cache unavailable", exc_info=True)
         return None
@@ -98,22 +73,14 @@ def put(entry_key: str | None, entry: dict) -> None:
     if entry_key is None:
         return
     try:
-        _backend().set(entry_key, entry)
+        cache.set(entry_key, entry, timeout=_seconds())
     except Exception:
         current_app.logger.warning("query page cache unavailable", exc_info=True)
 
 
 def get_page(page_key: str):
-    return _pages().get(page_key)
+    return local_cache.get("query-response:" + page_key)
 
 
 def put_page(page_key: str, response) -> None:
-    _pages().set(page_key, response)
-
-
-def clear() -> None:
-    """Forget every entry this process can reach (tests; operators use the generation)."""
-    current_app.extensions.pop(_PAGES_EXTENSION, None)
-    backend = current_app.extensions.pop(_EXTENSION, None)
-    if backend is not None:
-        backend.clear()
+    local_cache.set("query-response:" + page_key, response, timeout=_seconds())

@@ -1,0 +1,105 @@
+"""What the online application and correction pages ask and show, from the item's definition.
+
+The pages build their forms from ``FieldDefinition``s (the fields an item's kind of
+registration asks for); the rules stay in ``applications``.
+"""
+
+from dataclasses import dataclass, field
+
+from app.models import Application, ServiceItem
+from app.services.cases import applications
+from app.services.cases.applications import BASIC_FIELDS, FIELD_LABELS, FORM_FIELDS, Prefill
+from app.services.cases.workflow import Status
+
+DATE_FIELDS = {"graduation_date"}
+CHOICE_FIELDS = {"specialty"}
+
+
+@dataclass(frozen=True)
+class FieldDefinition:
+    name: str
+    label: object  # lazy message
+    kind: str = "text"  # text, date or choice
+    choices: tuple[str, ...] = ()
+
+
+def definition(name: str, choices=()) -> FieldDefinition:
+    kind = "date" if name in DATE_FIELDS else "choice" if name in CHOICE_FIELDS else "text"
+    return FieldDefinition(name, FIELD_LABELS[name], kind, tuple(choices) if kind == "choice" else ())
+
+
+def field_definitions(known: Prefill) -> list[FieldDefinition]:
+    """The basic fields, then those of this kind of registration."""
+    specialties = applications.specialty_choices(known)
+    return [definition(name, specialties) for name in BASIC_FIELDS + FORM_FIELDS[known.action]]
+
+
+@dataclass
+class ApplyPage:
+    known: Prefill
+    draft: Application | None
+    data: dict  # what the draft holds
+    problems: list  # why the person may not apply (empty: they may)
+    fields: list[FieldDefinition] = field(default_factory=list)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return FORM_FIELDS[self.known.action]
+
+    @property
+    def specialties(self) -> list[str]:
+        return applications.specialty_choices(self.known)
+
+
+def apply_page(account, item: ServiceItem) -> ApplyPage:
+    known = applications.prefill(account, item)
+    draft = applications.draft_of(account, item)
+    return ApplyPage(
+        known=known,
+        draft=draft,
+        data=draft.data if draft else {},
+        problems=applications.eligibility_problems(account, item),
+        fields=field_definitions(known),
+    )
+
+
+@dataclass
+class CorrectionPage:
+    case: Application | None
+    returned: bool  # the case waits for a correction (补正)
+    information_change: bool  # no case waits: the person may ask to correct their information
+    flagged_fields: list[FieldDefinition]  # the filled-in fields the return names
+    data: dict  # what the case holds
+    request_info: dict  # the return: reason and defects
+    flagged: set  # the material ids the return names
+    attachments: dict  # current attachment by material id
+
+    @property
+    def open(self) -> bool:
+        return self.returned or self.information_change
+
+
+def correction_page(account, item: ServiceItem) -> CorrectionPage:
+    case = applications.latest_case(account, item)
+    returned = bool(case is not None and case.status == Status.RETURNED)
+    flagged_names = sorted(applications.flagged_fields(case)) if case is not None and returned else []
+    return CorrectionPage(
+        case=case,
+        returned=returned,
+        information_change=not returned and applications.can_change_information(account, item),
+        flagged_fields=[definition(name) for name in flagged_names],
+        data=case.data if case else {},
+        request_info=applications.correction_request(case) if case else {},
+        flagged=applications.flagged_materials(case) if case else set(),
+        attachments=applications.current_attachments(case),
+    )
+
+
+def correct(account, item: ServiceItem, page: CorrectionPage, *, field_values: dict, **common) -> Application:
+    """Resubmit the returned case, or, when none waits, file an information change as a new case.
+
+    ``common``: changes, uploads, commitment, sms_check, ip (see ``applications``).
+    """
+    if page.returned and page.case is not None:
+        return applications.resubmit(account, page.case, field_values=field_values, **common)
+    return applications.request_information_change(account, item, **common)

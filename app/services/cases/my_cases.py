@@ -1,0 +1,69 @@
+"""用户中心 for the applicant: 我的办件, one case and its attachments, 我的消息 (the inbox)."""
+
+from sqlalchemy import func, select, update
+
+from app import clock
+from app.extensions import db
+from app.models import Application, Attachment, InboxMessage
+from app.services.cases.workflow import Status
+
+INBOX_SIZE = 200  # the newest messages shown; older ones stay on record
+
+
+def cases_of(account) -> list[Application]:
+    """The applicant's submitted cases, newest first (drafts are not cases yet)."""
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.account_id == account.id, Application.status != Status.DRAFT)
+            .order_by(Application.submitted_at.desc())
+        )
+    )
+
+
+def own_case(account, number: str) -> Application | None:
+    """The case with this number if it is the applicant's; None otherwise (never confirm someone else's)."""
+    application = db.session.scalars(select(Application).filter_by(number=number)).one_or_none()
+    if application is None or application.account_id != account.id:
+        return None
+    return application
+
+
+def own_attachment(account, attachment_id: int) -> Attachment | None:
+    item = db.session.get(Attachment, attachment_id)
+    if item is None or item.application.account_id != account.id:
+        return None
+    return item
+
+
+def case_events(application: Application) -> list[tuple]:
+    """Each step of the case with the per-material defects it named."""
+    return [(event, event.defects or []) for event in application.events]
+
+
+# --- 我的消息 -----------------------------------------------------------------------
+
+
+def inbox(account) -> list[InboxMessage]:
+    """The newest messages; reading the list changes nothing (marking read is its own action)."""
+    return list(
+        db.session.scalars(
+            select(InboxMessage).filter_by(account_id=account.id).order_by(InboxMessage.id.desc()).limit(INBOX_SIZE)
+        )
+    )
+
+
+def mark_read(account, message_ids: list[int] | None = None) -> int:
+    """Mark the applicant's unread messages read (all of them, or those named); how many changed."""
+    statement = (
+        update(InboxMessage)
+        .where(InboxMessage.account_id == account.id, InboxMessage.read_at.is_(None))
+        .values(read_at=clock.now())
+    )
+    if message_ids is not None:
+        statement = statement.where(InboxMessage.id.in_(message_ids))
+    return db.session.execute(statement, execution_options={"synchronize_session": False}).rowcount
+
+
+def unread_count(account) -> int:
+    return db.session.scalar(select(func.count(InboxMessage.id)).filter_by(account_id=account.id, read_at=None))

@@ -1,0 +1,259 @@
+"""人员资格查询: registered persons, and one holder with every registration and its history."""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
+from sqlalchemy.orm import selectinload
+
+from app import clock
+from app.extensions import db
+from app.models import Account, Application, ApplicationEvent, PersonRegistration, RegisteredSpecialty
+from app.services.accounts.identity_documents import DocumentError, validate_uscc
+from app.services.cases.applications import QUALIFICATION_NAMES
+from app.services.cases.workflow import TRANSITIONS, Status
+from app.services.paging import Page
+from app.services.registers.query_helpers import (
+    DEFAULT_PER_PAGE,
+    bounds,
+    masked_document,
+    registration_status,
+    starts_with,
+)
+from app.services.registers.vocabularies import (
+    PROVINCE_LABELS,
+    REGISTRATION_STATUS_LABELS,
+    SPECIALTY_LABELS,
+    label,
+)
+
+
+@dataclass(frozen=True)
+class SpecialtyLine:
+    specialty: str
+    label: object
+    valid_to: datetime.date
+
+
+@dataclass(frozen=True)
+class PersonHit:
+    name: str
+    document: str  # masked
+    qualification: str
+    qualification_label: object
+    registration_number: str
+    employer_name: str
+    employer_uscc: str
+    province: str
+    province_label: object
+    specialties: tuple
+    valid_from: datetime.date
+    valid_to: datetime.date
+    status: str  # valid / expired / cancelled
+    status_label: object
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    event: object  # translated label
+    detail: str
+    at: datetime.datetime | None = None  # naive UTC (an event of a case)
+    on: datetime.date | None = None  # a date of the register itself
+
+
+@dataclass(frozen=True)
+class PersonDetail:
+    name: str
+    document: str  # masked
+    registrations: tuple  # PersonHit
+    history: tuple = field(default=())
+
+
+def person_filters(
+    name=None,
+    document_number=None,
+    registration_number=None,
+    qualification=None,
+    specialty=None,
+    employer=None,
+    province=None,
+) -> list:
+    PR = PersonRegistration
+    clauses = []
+    if name:
+        clauses.append(starts_with(PR.holder_name, name.strip()))
+    if document_number:
+        clauses.append(PR.holder_document_number == re.sub(r"\s+", "", document_number).upper())
+    if registration_number:
+        clauses.append(PR.registration_number == re.sub(r"\s+", "", registration_number).upper())
+    if qualification:
+        clauses.append(PR.qualification == qualification)
+    if specialty:
+        clauses.append(
+            exists().where(RegisteredSpecialty.registration_id == PR.id, RegisteredSpecialty.specialty == specialty)
+        )
+    if employer:
+        employer = employer.strip()
+        try:
+            clauses.append(PR.employer_uscc == validate_uscc(employer.upper()))
+        except DocumentError:
+            clauses.append(starts_with(PR.employer_name, employer))
+    if province:
+        clauses.append(PR.province == province)
+    return clauses
+
+
+def person_search_statement(page: int = 1, per_page: int = DEFAULT_PER_PAGE, **filters):
+    """One page of matching registrations (and one row more, to know whether a next page exists).
+
+    The page's ids are found first, where the name indexes (which carry the
+    category) and the specialty index answer alone; only those rows are read.
+    A name with a specialty is looked up in the specialty rows, which carry the
+    holder's name and province: one index range in name order, however rare
+    the specialty is among people of that name.
+    """
+    PR = PersonRegistration
+    page, per_page = bounds(page, per_page)
+    if filters.get("name") and filters.get("specialty"):
+        RS = RegisteredSpecialty
+        rest = {key: value for key, value in filters.items() if key not in ("name", "specialty", "province")}
+        clauses = [RS.specialty == filters["specialty"], starts_with(RS.holder_name, filters["name"].strip())]
+        if filters.get("province"):
+            clauses.append(RS.province == filters["province"])
+        ids = select(RS.registration_id.label("id"), RS.holder_name.label("holder_name")).where(*clauses)
+        if any(rest.values()):
+            ids = ids.join(PR, PR.id == RS.registration_id).where(*person_filters(**rest))
+        ids = ids.order_by(RS.holder_name, RS.registration_id)
+    else:
+        ids = (
+            select(PR.id.label("id"), PR.holder_name.label("holder_name"))
+            .where(*person_filters(**filters))
+            .order_by(PR.holder_name, PR.id)
+        )
+    page_ids = ids.offset((page - 1) * per_page).limit(per_page + 1).subquery("page_ids")
+    return select(PR).join(page_ids, PR.id == page_ids.c.id).order_by(page_ids.c.holder_name, page_ids.c.id)
+
+
+def _person_hit(registration: PersonRegistration, today: datetime.date) -> PersonHit:
+    status = registration_status(registration, today)
+    return PersonHit(
+        name=registration.holder_name,
+        document=masked_document(registration.holder_document_type, registration.holder_document_number),
+        qualification=registration.qualification,
+        qualification_label=label(QUALIFICATION_NAMES, registration.qualification),
+        registration_number=registration.registration_number,
+        employer_name=registration.employer_name,
+        employer_uscc=registration.employer_uscc,
+        province=registration.province or "",
+        province_label=label(PROVINCE_LABELS, registration.province or ""),
+        specialties=tuple(
+            SpecialtyLine(s.specialty, label(SPECIALTY_LABELS, s.specialty), s.valid_to)
+            for s in registration.specialties
+        ),
+        valid_from=registration.valid_from,
+        valid_to=registration.valid_to,
+        status=status,
+        status_label=REGISTRATION_STATUS_LABELS[status],
+    )
+
+
+def search_people(
+    name=None,
+    document_number=None,
+    registration_number=None,
+    qualification=None,
+    specialty=None,
+    employer=None,
+    province=None,
+    page=1,
+    per_page=DEFAULT_PER_PAGE,
+) -> Page:
+    """Registered persons matching every given filter (name and employer name: prefix)."""
+    page, per_page = bounds(page, per_page)
+    statement = person_search_statement(
+        page,
+        per_page,
+        name=name,
+        document_number=document_number,
+        registration_number=registration_number,
+        qualification=qualification,
+        specialty=specialty,
+        employer=employer,
+        province=province,
+    ).options(selectinload(PersonRegistration.specialties))
+    rows = db.session.execute(statement).scalars().all()
+    today = clock.today()
+    return Page.of(rows, page, per_page, lambda registration: _person_hit(registration, today))
+
+
+def _history(registrations: list, today: datetime.date) -> tuple:
+    """The issued cases of the holder (their timelines), else the register's own dates."""
+    holder = registrations[0]
+    cases = (
+        db.session.query(Application)
+        .join(Account, Application.account_id == Account.id)
+        .filter(
+            Account.document_number == holder.holder_document_number,
+            Account.document_type == holder.holder_document_type,
+            Application.status == Status.ISSUED,
+        )
+        .order_by(Application.submitted_at, Application.id)
+        .all()
+    )
+    if cases:
+        events = (
+            db.session.query(ApplicationEvent)
+            .filter(ApplicationEvent.application_id.in_([case.id for case in cases]))
+            .order_by(ApplicationEvent.created_at, ApplicationEvent.id)
+            .all()
+        )
+        items = {case.id: case.item.name if case.item else "" for case in cases}
+        return tuple(
+            HistoryEntry(
+                event=TRANSITIONS[event.action].label if event.action in TRANSITIONS else event.action,
+                detail=items.get(event.application_id, ""),
+                at=event.created_at,
+            )
+            for event in events
+        )
+    entries = []
+    for registration in sorted(registrations, key=lambda r: (r.valid_from, r.id)):
+        what = f"{label(QUALIFICATION_NAMES, registration.qualification)} {registration.registration_number}"
+        entries.append(HistoryEntry(event=_l("Registration took effect"), detail=what, on=registration.valid_from))
+        if registration.status == "cancelled":
+            entries.append(HistoryEntry(event=_l("Registration cancelled"), detail=what, on=None))
+        elif registration.valid_to < today:
+            entries.append(HistoryEntry(event=_l("Registration expired"), detail=what, on=registration.valid_to))
+        else:
+            entries.append(HistoryEntry(event=_l("Registration valid until"), detail=what, on=registration.valid_to))
+    return tuple(entries)
+
+
+def person_detail(registration_number: str) -> PersonDetail | None:
+    """The holder of a registration number: every registration they hold, and its history."""
+    number = re.sub(r"\s+", "", registration_number or "").upper()
+    if not number or len(number) > 40:
+        return None
+    PR = PersonRegistration
+    registration = db.session.query(PR).filter(PR.registration_number == number).one_or_none()
+    if registration is None:
+        return None
+    registrations = (
+        db.session.query(PR)
+        .options(selectinload(PR.specialties))
+        .filter(
+            PR.holder_document_number == registration.holder_document_number,
+            PR.holder_document_type == registration.holder_document_type,
+        )
+        .order_by(PR.valid_from.desc(), PR.id)
+        .all()
+    )
+    today = clock.today()
+    return PersonDetail(
+        name=registration.holder_name,
+        document=masked_document(registration.holder_document_type, registration.holder_document_number),
+        registrations=tuple(_person_hit(r, today) for r in registrations),
+        history=_history(registrations, today),
+    )
