@@ -10,6 +10,7 @@ from app import clock
 from app.models import Account, Application, ApplicationEvent, ServiceItem
 from app.services.cases import queue
 from app.services.cases.workflow import Status
+from app.services.cases.working_days import WorkingCalendar
 
 REVIEW = ["start_review"]  # the reviewer's queue: accepted and resubmitted cases
 
@@ -199,3 +200,13 @@ def test_the_search_form_keeps_its_values_and_refuses_an_overlong_term(app, db, 
     assert '<option selected value="accepted">' in page
     page = client.get("/admin/workflow/?name=" + "张" * (queue.NAME_MAX + 1)).get_data(as_text=True)
     assert f"不能超过{queue.NAME_MAX}个字" in page and "has-error" in page
+
+
+def test_a_case_not_yet_accepted_waits_by_its_day_of_submission_in_beijing():
+    # 17:30 UTC on 2 December is already 3 December in Beijing, the calendar every deadline of the queue is in.
+    submitted = datetime.datetime(2026, 12, 2, 17, 30)
+    facts = queue._Facts(Status.SUBMITTED, submitted, queue._Item(20))
+    assert queue._urgency(facts, WorkingCalendar(), datetime.date(2026, 12, 3)) == (
+        datetime.date(2026, 12, 3),
+        submitted,
+    )

@@ -99,8 +99,12 @@ def _scoped(staff, statuses: list[str], filters: Filters):
 
 def _urgency(facts: _Facts, calendar: WorkingCalendar, today: datetime.date):
     statutory = deadlines.case_clock(facts, calendar, today)  # type: ignore[arg-type]
-    submitted = facts.submitted_at or datetime.datetime.min
-    return (statutory.deadline if statutory else submitted.date(), submitted)
+    if statutory:
+        return (statutory.deadline, facts.submitted_at or datetime.datetime.min)
+    if facts.submitted_at is None:
+        return (datetime.date.min, datetime.datetime.min)
+    # a case not yet accepted waits by its day of submission in Beijing, the calendar deadlines are in
+    return (clock.china_date(facts.submitted_at), facts.submitted_at)
 
 
 def ordered_ids(staff, actions, filters: Filters, calendar: WorkingCalendar, today: datetime.date) -> list[int]:
