@@ -22,6 +22,7 @@ PUBLIC_ENDPOINTS = {
     "StaffAuthView.logout",
 }
 ACTION_METHODS = {"action", "action_post"}
+FILE_COLUMN_DOWNLOAD = "/download/<string:filename>"  # FAB's FileColumn route: not found for everyone (below)
 STAFF_ROLES = [ADMIN, *[role for role in ROLE_PERMISSIONS if role not in ("Citizen", "LegalEntity")]]
 
 
@@ -32,6 +33,8 @@ def back_office_routes(app):
     for rule in app.url_map.iter_rules():
         view_name, _, method = rule.endpoint.partition(".")
         if view_name not in views or rule.endpoint in PUBLIC_ENDPOINTS or method in ACTION_METHODS:
+            continue
+        if rule.rule.endswith(FILE_COLUMN_DOWNLOAD):
             continue
         view = views[view_name]
         function = getattr(view, method)
@@ -70,7 +73,7 @@ def refused(response, signed_in=True) -> bool:
 
 def test_every_back_office_route_is_checked(app):
     routes = back_office_routes(app)
-    assert len(routes) > 100
+    assert len(routes) > 90
     endpoints = {endpoint for endpoint, *_ in routes}
     for expected in (
         "CaseWorkflowView.queue",
@@ -120,3 +123,20 @@ def test_the_jwt_login_api_is_not_offered(client, staff_factory):
         "/api/v1/security/login", json={"username": "boss", "password": "Staff@2026pass", "provider": "db"}
     )
     assert response.status_code == 404
+
+
+def test_the_file_column_download_routes_fab_adds_answer_not_found_to_everyone(app, db, client, staff_factory):
+    # No model of the portal has a FAB FileColumn; the route used to fail with a 500 for the administrator.
+    downloads = [rule.rule for rule in app.url_map.iter_rules() if rule.rule.endswith(FILE_COLUMN_DOWNLOAD)]
+    assert (
+        "/articleadminview/download/<string:filename>" in downloads and "/users/download/<string:filename>" in downloads
+    )
+    staff_factory(ADMIN, username="files-admin")
+    admin = app.test_client()
+    admin.post("/admin/login/", data={"username": "files-admin", "password": "Staff@2026pass"})
+    for rule in downloads:
+        url = rule.replace("<string:filename>", "x.csv")
+        for visitor in (admin, client):
+            response = visitor.get(url)
+            assert response.status_code == 404, url
+            assert "页面不存在" in response.get_data(as_text=True)

@@ -1,5 +1,6 @@
 """The staff back office (Flask-AppBuilder), under /admin."""
 
+from flask import abort
 from flask_babel import lazy_gettext as _l
 
 from app.views.admin.accounts import (
@@ -76,3 +77,17 @@ def register_admin_views(appbuilder):
     from app.views.admin.articles import register_article_views  # 公示公告, 政策发布, 制度法规
 
     register_article_views(appbuilder)
+    _refuse_file_column_downloads(appbuilder.app)
+
+
+def _refuse_file_column_downloads(app):
+    """FAB gives every model view ``/download/<filename>`` for its FileColumn fields, read from
+    ``UPLOAD_FOLDER``. No model of ours has one (files go through app.services.platform.storage), so the
+    route would only answer 500: it answers 404, the translated page, to everyone."""
+
+    def not_found(*_args, **_kwargs):
+        abort(404)
+
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.endswith(".download") and rule.rule.endswith("/download/<string:filename>"):
+            app.view_functions[rule.endpoint] = not_found
