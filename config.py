@@ -6,6 +6,8 @@ Secrets are never written here: ``SECRET_KEY`` comes from the environment,
 or from ``instance/secret_key`` generated on first start (see app.secrets).
 """
 
+import functools
+import json
 import os
 
 BASE_DIR = os.path.abspath(os.path.dirname(__file__))
@@ -29,7 +31,11 @@ class Config:
     # --- database -----------------------------------------------------------
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", "sqlite:///" + os.path.join(INSTANCE_DIR, "portal.db"))
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # JSON columns keep Chinese as characters, so a row read with psql or sqlite3 is legible.
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        "pool_pre_ping": True,
+        "json_serializer": functools.partial(json.dumps, ensure_ascii=False),
+    }
 
     # --- shared store (rate limits, SMS codes, face sessions) ----------------
     REDIS_URL = _env("REDIS_URL")

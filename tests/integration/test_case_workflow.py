@@ -5,6 +5,7 @@ import io
 from html import unescape
 
 import pytest
+import sqlalchemy as sa
 from PIL import Image
 
 from app.models import Account, Application, InboxMessage, PersonRegistration, SmsOutboxMessage
@@ -576,3 +577,10 @@ def test_a_refused_step_shows_the_message_in_its_own_form(db, submitted_case, st
     accept = re.search(r'<form method="post" class="workflow-action" id="action-accept">.*?</form>', page, re.S)
     assert "请填写理由" in refuse.group(0) and "has-error" in refuse.group(0)
     assert "请填写理由" not in accept.group(0)
+
+
+def test_json_columns_keep_chinese_legible_in_the_database(db, submitted_case):
+    raw = db.session.execute(
+        sa.text("SELECT CAST(data AS TEXT) FROM application WHERE id = :id"), {"id": submitted_case.id}
+    ).scalar_one()
+    assert "示范建设集团" in raw and "\\u" not in raw
