@@ -1,6 +1,6 @@
 """The staff back office (Flask-AppBuilder), under /admin."""
 
-from flask import abort
+from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 
 from app.views.admin.accounts import (
@@ -77,7 +77,7 @@ def register_admin_views(appbuilder):
     from app.views.admin.articles import register_article_views  # 公示公告, 政策发布, 制度法规
 
     register_article_views(appbuilder)
-    _refuse_file_column_downloads(appbuilder.app)
+    _refuse_file_column_downloads(current_app)
 
 
 def _refuse_file_column_downloads(app):
