@@ -10,7 +10,7 @@ it is not wrapped in gettext: staff maintain it in the back office.
 ``ITEMS``   ordered list of 事项, each a dict with the 31-character 事项编码
             (``code``), its group key, name, ``online_kind`` (None while online
             processing is not open; otherwise ``<profession>_<action>`` as
-            understood by ``app.services.cases.applications``), the 办事指南 texts
+            understood by ``app.services.cases.eligibility``), the 办事指南 texts
             (设定依据, 受理条件, 办理流程, 承诺/法定时限 in working days, 收费,
             咨询电话, 办理地点) and its 申请材料.
 

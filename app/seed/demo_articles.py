@@ -12,7 +12,7 @@ import datetime
 from app import clock
 from app.extensions import db
 from app.models import Article
-from app.services.content import articles
+from app.services.content import articles, attachments
 
 DEMO_NOTE = "<p><em>注：本文为政务服务门户演示数据，不具有任何效力。</em></p>"
 SUMMARY_NOTE = "<p><em>本页为要点摘编，便于查阅；具体内容以正式公布的文本为准。</em></p>"
@@ -425,7 +425,7 @@ def seed_demo_articles() -> int:
         db.session.add(article)
         if with_annex:
             name, data = _annex(title)
-            articles.add_attachment(article, name, data)
+            attachments.add_attachment(article, name, data)
         created += 1
     for column, title, department, status, days_ahead in DEMO_UNPUBLISHED:
         publish_at = None if days_ahead is None else _china_morning(-days_ahead, now)

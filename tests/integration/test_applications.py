@@ -428,7 +428,7 @@ def stored_names(monkeypatch):
 
 
 def _direct_submission(db, items, applicant, token):
-    from app.services.cases.applications import Upload
+    from app.services.cases.uploads import Upload
 
     item = items["initial"]
     account = db.session.get(Account, applicant["account_id"])
@@ -473,7 +473,7 @@ def test_submit_once_commits_only_through_the_unit_of_work(db, items, applicant,
 def test_a_racing_double_post_gives_the_case_that_won(db, items, applicant, stored_names, monkeypatch):
     """The second post got past the checks before the first committed: its savepoint fails on the
     unique submit_token, its own rows and files go, the unit commits, the winner is returned."""
-    from app.services.cases import applications
+    from app.services.cases import applications, eligibility
     from app.services.platform import storage
     from app.services.unit_of_work import unit_of_work
 
@@ -488,7 +488,7 @@ def test_a_racing_double_post_gives_the_case_that_won(db, items, applicant, stor
         return None if len(lookups) == 1 else real_lookup(account, token)
 
     monkeypatch.setattr(applications, "already_submitted", blind_first_lookup)
-    monkeypatch.setattr(applications, "eligibility_problems", lambda *a, **k: [])
+    monkeypatch.setattr(eligibility, "eligibility_problems", lambda *a, **k: [])
     with unit_of_work():
         returned = applications.submit_once(*args, **kwargs)
     loser_files = [name for name in stored_names if name not in winner_files]
@@ -508,7 +508,7 @@ def test_a_failing_submission_leaves_no_files_and_no_rows(
     def refuse(*args, **kwargs):  # after the files are stored and the rows added
         raise ServiceError({"__all__": "办件暂时无法登记"})
 
-    monkeypatch.setattr(applications, "_tell", refuse)
+    monkeypatch.setattr(applications, "tell", refuse)
     item = items["initial"]
     response = client.post(
         apply_url(item),

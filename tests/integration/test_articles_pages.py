@@ -9,7 +9,7 @@ from flask import render_template_string
 
 from app import clock
 from app.models import Article, ArticleAttachment
-from app.services.content import articles
+from app.services.content import articles, attachments
 from app.services.platform import storage
 from tests.factories import ArticleFactory
 
@@ -199,7 +199,7 @@ def test_unpublished_and_scheduled_articles_are_not_found(client, make):
 
 def test_attachment_download(client, db, make, uploads):
     article = make("附名单的公示")
-    attachment = articles.add_attachment(article, "名单.pdf", PDF)
+    attachment = attachments.add_attachment(article, "名单.pdf", PDF)
     db.session.commit()
     html = text(client.get(f"/notices/{article.id}"))
     assert f'href="/articles/attachments/{attachment.id}"' in html and "名单.pdf" in html
@@ -215,12 +215,12 @@ def test_attachment_download(client, db, make, uploads):
 def test_attachment_of_an_unpublished_article_is_refused(client, db, make, uploads):
     draft = make("草稿", status="draft")
     scheduled = make("定时", publish_at=clock.now() + datetime.timedelta(hours=3))
-    hidden = [articles.add_attachment(draft, "a.pdf", PDF), articles.add_attachment(scheduled, "b.pdf", PDF)]
+    hidden = [attachments.add_attachment(draft, "a.pdf", PDF), attachments.add_attachment(scheduled, "b.pdf", PDF)]
     db.session.commit()
     for attachment in hidden:
         assert client.get(f"/articles/attachments/{attachment.id}").status_code == 404
     published = make("已发布")
-    shown = articles.add_attachment(published, "c.pdf", PDF)
+    shown = attachments.add_attachment(published, "c.pdf", PDF)
     db.session.commit()
     assert client.get(f"/articles/attachments/{shown.id}").status_code == 200
     articles.unpublish(published)
@@ -386,7 +386,7 @@ def test_attachments_are_managed_in_the_back_office(editor, db, make, uploads):
 
 def test_deleting_an_article_deletes_its_files(editor, db, make, uploads):
     article = make("将被删除")
-    attachment = articles.add_attachment(article, "a.pdf", PDF)
+    attachment = attachments.add_attachment(article, "a.pdf", PDF)
     db.session.commit()
     path = storage.path_of(attachment.stored_name)
     response = editor.post(f"/articleadminview/delete/{article.id}")
@@ -416,7 +416,7 @@ def test_the_back_office_list_and_menu(editor, make):
 
 def test_an_account_officer_cannot_reach_the_article_views(client, db, staff_factory, login_staff, make, uploads):
     article = make("账号管理员不可见")
-    attachment = articles.add_attachment(article, "a.pdf", PDF)
+    attachment = attachments.add_attachment(article, "a.pdf", PDF)
     db.session.commit()
     staff_factory("AccountOfficer", username="officer")
     login_staff("officer")
@@ -466,7 +466,7 @@ def test_a_failed_upload_leaves_no_file_behind(app, editor, db, make, uploads, m
 
     article = make("上传失败")
     with pytest.raises(ServiceError), unit_of_work():
-        articles.add_attachment(article, "a.pdf", PDF)
+        attachments.add_attachment(article, "a.pdf", PDF)
         assert len(stored(uploads)) == 1  # written, not yet committed
         raise ServiceError(message="refused later in the same action")
     assert stored(uploads) == [] and db.session.query(ArticleAttachment).count() == 0
@@ -488,7 +488,7 @@ def test_a_deleted_attachment_keeps_its_file_until_the_deletion_is_committed(edi
     from app.services.unit_of_work import unit_of_work
 
     article = make("删除附件")
-    attachment = articles.add_attachment(article, "a.pdf", PDF)
+    attachment = attachments.add_attachment(article, "a.pdf", PDF)
     db.session.commit()
     name = attachment.stored_name
     attachment_id = attachment.id
@@ -501,7 +501,7 @@ def test_a_deleted_attachment_keeps_its_file_until_the_deletion_is_committed(edi
     assert db.session.get(ArticleAttachment, attachment_id) is not None and stored(uploads) == [name]
 
     with unit_of_work():
-        articles.delete_attachment(db.session.get(ArticleAttachment, attachment_id))
+        attachments.delete_attachment(db.session.get(ArticleAttachment, attachment_id))
         db.session.flush()
         assert stored(uploads) == [name]  # deleted in the transaction, the file still there
     assert stored(uploads) == []

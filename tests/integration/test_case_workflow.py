@@ -468,10 +468,10 @@ def test_a_return_can_name_filled_in_fields_and_only_those_change(client, db, su
 
 def test_the_service_refuses_changes_to_fields_that_were_not_returned(db, submitted_case, staff):
 
-    from app.services.cases import applications
+    from app.services.cases import corrections
 
     officer = db.session.query(Account).filter_by(username="acceptor").one()
-    applications.request_correction(
+    corrections.request_correction(
         submitted_case,
         actor=officer,
         reason="院校",
@@ -480,7 +480,7 @@ def test_the_service_refuses_changes_to_fields_that_were_not_returned(db, submit
     )
     db.session.commit()
     with pytest.raises(ServiceError) as refused:
-        applications.resubmit(
+        corrections.resubmit(
             submitted_case.account,
             submitted_case,
             changes={},

@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from app import clock
 from app.models import Article, ArticleAttachment
-from app.services.content import articles
+from app.services.content import articles, attachments
 from app.services.content.articles import BadQuery
 from app.services.platform import storage
 from app.services.platform.storage import UploadRefused
@@ -322,7 +322,7 @@ PDF = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
     ],
 )
 def test_accepted_attachment_formats(data, extension):
-    assert articles.check_attachment(data)[1] == extension
+    assert attachments.check_attachment(data)[1] == extension
 
 
 @pytest.mark.parametrize(
@@ -337,21 +337,21 @@ def test_accepted_attachment_formats(data, extension):
 )
 def test_other_files_are_refused_by_content(data):
     with pytest.raises(UploadRefused):
-        articles.check_attachment(data)
+        attachments.check_attachment(data)
 
 
 def test_empty_and_oversized_attachments_are_refused(monkeypatch):
     with pytest.raises(UploadRefused):
-        articles.check_attachment(b"")
-    monkeypatch.setattr(articles, "ATTACHMENT_MAX_MB", 1)
+        attachments.check_attachment(b"")
+    monkeypatch.setattr(attachments, "ATTACHMENT_MAX_MB", 1)
     with pytest.raises(UploadRefused) as refused:
-        articles.check_attachment(PDF + bytes(1024 * 1024))
+        attachments.check_attachment(PDF + bytes(1024 * 1024))
     assert "1" in str(refused.value.message)
 
 
 def test_an_attachment_is_stored_outside_the_web_root_with_a_random_name(app, db, uploads, frozen_now, make):
     article = make("附件测试")
-    attachment = articles.add_attachment(article, "C:\\Users\\me\\名单\x00.docx", PDF)
+    attachment = attachments.add_attachment(article, "C:\\Users\\me\\名单\x00.docx", PDF)
     db.session.commit()
     assert attachment.original_name == "名单.pdf", "folders and control characters dropped, real extension"
     assert attachment.content_type == "application/pdf"
@@ -359,11 +359,11 @@ def test_an_attachment_is_stored_outside_the_web_root_with_a_random_name(app, db
     assert attachment.stored_name.endswith(".pdf") and "名单" not in attachment.stored_name
     path = storage.path_of(attachment.stored_name)
     assert path.startswith(str(uploads)) and open(path, "rb").read() == PDF
-    assert articles.published_attachment(attachment.id) is attachment
-    second = articles.add_attachment(article, "", office_zip("xl"))
+    assert attachments.published_attachment(attachment.id) is attachment
+    second = attachments.add_attachment(article, "", office_zip("xl"))
     db.session.commit()
     assert second.original_name == "attachment.xlsx" and second.position > attachment.position
-    stored = articles.delete_attachment(attachment)
+    stored = attachments.delete_attachment(attachment)
     db.session.commit()
     storage.remove(stored)
     assert not os.path.exists(path)
@@ -373,9 +373,9 @@ def test_an_attachment_is_stored_outside_the_web_root_with_a_random_name(app, db
 def test_attachments_of_hidden_articles_are_not_published(app, db, uploads, frozen_now, make):
     draft = make("草稿", status="draft")
     scheduled = make("定时", publish_at=NOW + datetime.timedelta(days=1))
-    hidden = [articles.add_attachment(draft, "a.pdf", PDF), articles.add_attachment(scheduled, "b.pdf", PDF)]
+    hidden = [attachments.add_attachment(draft, "a.pdf", PDF), attachments.add_attachment(scheduled, "b.pdf", PDF)]
     db.session.commit()
-    assert [articles.published_attachment(a.id) for a in hidden] == [None, None]
+    assert [attachments.published_attachment(a.id) for a in hidden] == [None, None]
 
 
 # --- demonstration data --------------------------------------------------------------------------
@@ -399,7 +399,7 @@ def test_demo_articles(app, db, uploads):
     for attachment in with_files:
         data = open(storage.path_of(attachment.stored_name), "rb").read()
         assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
-        assert articles.check_attachment(data)[0] == "application/pdf"
+        assert attachments.check_attachment(data)[0] == "application/pdf"
     for article in db.session.query(Article):
         assert article.body_html == articles.sanitize(article.body_html)
         assert article.body_text and article.department

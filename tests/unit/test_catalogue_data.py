@@ -117,7 +117,7 @@ def test_every_constructor_and_architect_online_item_is_present():
 
 
 def test_online_kinds_split_into_profession_and_a_known_action():
-    from app.services.cases.applications import FORM_FIELDS
+    from app.services.cases.eligibility import FORM_FIELDS
 
     for item in ITEMS:
         if item["online_kind"]:

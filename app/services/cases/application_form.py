@@ -1,14 +1,15 @@
 """What the online application and correction pages ask and show, from the item's definition.
 
 The pages build their forms from ``FieldDefinition``s (the fields an item's kind of
-registration asks for); the rules stay in ``applications``.
+registration asks for); the rules stay in ``eligibility`` and ``corrections``.
 """
 
 from dataclasses import dataclass, field
 
 from app.models import Application, ServiceItem
-from app.services.cases import applications
-from app.services.cases.applications import BASIC_FIELDS, FIELD_LABELS, FORM_FIELDS, Prefill
+from app.services.cases import corrections, eligibility
+from app.services.cases.eligibility import BASIC_FIELDS, FIELD_LABELS, FORM_FIELDS, Prefill
+from app.services.cases.uploads import current_attachments
 from app.services.cases.workflow import Status
 
 DATE_FIELDS = {"graduation_date"}
@@ -30,7 +31,7 @@ def definition(name: str, choices=()) -> FieldDefinition:
 
 def field_definitions(known: Prefill) -> list[FieldDefinition]:
     """The basic fields, then those of this kind of registration."""
-    specialties = applications.specialty_choices(known)
+    specialties = eligibility.specialty_choices(known)
     return [definition(name, specialties) for name in BASIC_FIELDS + FORM_FIELDS[known.action]]
 
 
@@ -48,17 +49,17 @@ class ApplyPage:
 
     @property
     def specialties(self) -> list[str]:
-        return applications.specialty_choices(self.known)
+        return eligibility.specialty_choices(self.known)
 
 
 def apply_page(account, item: ServiceItem) -> ApplyPage:
-    known = applications.prefill(account, item)
-    draft = applications.draft_of(account, item)
+    known = eligibility.prefill(account, item)
+    draft = eligibility.draft_of(account, item)
     return ApplyPage(
         known=known,
         draft=draft,
         data=draft.data if draft else {},
-        problems=applications.eligibility_problems(account, item),
+        problems=eligibility.eligibility_problems(account, item),
         fields=field_definitions(known),
     )
 
@@ -80,26 +81,26 @@ class CorrectionPage:
 
 
 def correction_page(account, item: ServiceItem) -> CorrectionPage:
-    case = applications.latest_case(account, item)
+    case = eligibility.latest_case(account, item)
     returned = bool(case is not None and case.status == Status.RETURNED)
-    flagged_names = sorted(applications.flagged_fields(case)) if case is not None and returned else []
+    flagged_names = sorted(corrections.flagged_fields(case)) if case is not None and returned else []
     return CorrectionPage(
         case=case,
         returned=returned,
-        information_change=not returned and applications.can_change_information(account, item),
+        information_change=not returned and corrections.can_change_information(account, item),
         flagged_fields=[definition(name) for name in flagged_names],
         data=case.data if case else {},
-        request_info=applications.correction_request(case) if case else {},
-        flagged=applications.flagged_materials(case) if case else set(),
-        attachments=applications.current_attachments(case),
+        request_info=corrections.correction_request(case) if case else {},
+        flagged=corrections.flagged_materials(case) if case else set(),
+        attachments=current_attachments(case),
     )
 
 
 def correct(account, item: ServiceItem, page: CorrectionPage, *, field_values: dict, **common) -> Application:
     """Resubmit the returned case, or, when none waits, file an information change as a new case.
 
-    ``common``: changes, uploads, commitment, sms_check, ip (see ``applications``).
+    ``common``: changes, uploads, commitment, sms_check, ip (see ``corrections``).
     """
     if page.returned and page.case is not None:
-        return applications.resubmit(account, page.case, field_values=field_values, **common)
-    return applications.request_information_change(account, item, **common)
+        return corrections.resubmit(account, page.case, field_values=field_values, **common)
+    return corrections.request_information_change(account, item, **common)

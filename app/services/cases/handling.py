@@ -14,7 +14,7 @@ from app import clock
 from app.extensions import db
 from app.models import Application, InboxMessage, PersonRegistration, QualificationCertificate, RegisteredSpecialty
 from app.regions import PROVINCE_CHARACTERS
-from app.services.cases import applications, workflow
+from app.services.cases import corrections, eligibility, workflow
 from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS
 from app.services.certificates import lifecycle as certificates
 from app.services.errors import ServiceError
@@ -72,7 +72,7 @@ def handle(
         raise ServiceError({"reason": _l("Please give the reasons")})
     office = str(STAFF_ACTIONS[action])
     if action == "request_correction":
-        applications.request_correction(application, actor=actor, reason=reason, defects=defects or [], office=office)
+        corrections.request_correction(application, actor=actor, reason=reason, defects=defects or [], office=office)
     else:
         remarks = reason
         if action in ("refuse", "reject"):
@@ -101,7 +101,7 @@ DEFECT_MAX_LENGTH = 300
 def returnable_fields(application: Application) -> list[tuple[str, object, str]]:
     """(name, label, value) of the filled-in fields of the case that a correction request may name."""
     data = application.data or {}
-    return [(name, label, data[name]) for name, label in applications.FIELD_LABELS.items() if name in data]
+    return [(name, label, data[name]) for name, label in eligibility.FIELD_LABELS.items() if name in data]
 
 
 def material_key(material_id: int) -> str:
@@ -156,7 +156,7 @@ def return_for_correction(
         errors.update(refused.errors)
     if errors:
         raise ServiceError(errors)
-    applications.request_correction(
+    corrections.request_correction(
         application,
         actor=actor,
         reason=reason.strip(),
@@ -191,7 +191,7 @@ def _tell(application: Application, action: str, reason: str) -> None:
 
 def issue_registration(application: Application) -> PersonRegistration:
     """制证: write the public register for the kind of registration applied for."""
-    qualification, action = applications.kind_parts(application.item)
+    qualification, action = eligibility.kind_parts(application.item)
     account = application.account
     data = application.data or {}
     today = clock.today()

@@ -11,7 +11,7 @@ from app import clock
 from app.extensions import db
 from app.masking import mask_name
 from app.models import EnterpriseQualification, PersonRegistration
-from app.services.cases.applications import QUALIFICATION_NAMES
+from app.services.cases.eligibility import QUALIFICATION_NAMES
 from app.services.paging import Page
 from app.services.registers.query_helpers import DEFAULT_PER_PAGE, bounds, starts_with
 from app.services.registers.vocabularies import (

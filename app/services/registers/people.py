@@ -12,7 +12,7 @@ from app import clock
 from app.extensions import db
 from app.models import Account, Application, ApplicationEvent, PersonRegistration, RegisteredSpecialty
 from app.services.accounts.identity_documents import DocumentError, validate_uscc
-from app.services.cases.applications import QUALIFICATION_NAMES
+from app.services.cases.eligibility import QUALIFICATION_NAMES
 from app.services.cases.workflow import TRANSITIONS, Status
 from app.services.paging import Page
 from app.services.registers.query_helpers import (

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from app.extensions import db
 from app.masking import mask_name
 from app.models import Application, PersonRegistration
-from app.services.cases.applications import kind_parts
+from app.services.cases.eligibility import kind_parts
 from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS, Status
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from flask_babel import lazy_gettext as _l
 
 from app.services.accounts.identity_documents import DocumentError, validate_uscc
-from app.services.cases.applications import QUALIFICATION_NAMES
+from app.services.cases.eligibility import QUALIFICATION_NAMES
 from app.services.errors import ServiceError
 from app.services.registers.query_helpers import MAX_PAGE
 from app.services.registers.vocabularies import (

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from app import clock
 from app.formatting import beijing_time
 from app.models import Article
-from app.services.content import articles
+from app.services.content import articles, attachments
 from app.services.errors import ServiceError
 from app.services.platform import storage
 from app.services.unit_of_work import unit_of_work
@@ -179,7 +179,7 @@ class ArticleAdminView(ModelView):
 
     # FAB deletes and commits by itself; post_delete runs only once that has succeeded.
     def pre_delete(self, item):
-        g.article_files_to_remove = articles.stored_files(item)
+        g.article_files_to_remove = attachments.stored_files(item)
 
     def post_delete(self, item):
         for stored_name in g.pop("article_files_to_remove", []):
@@ -233,8 +233,8 @@ class ArticleAttachmentView(BaseView):
             "admin/article_attachments.html",
             article=article,
             form=form,
-            formats=", ".join(f.upper() for f in articles.ATTACHMENT_FORMATS),
-            max_mb=articles.ATTACHMENT_MAX_MB,
+            formats=", ".join(f.upper() for f in attachments.ATTACHMENT_FORMATS),
+            max_mb=attachments.ATTACHMENT_MAX_MB,
             file_size=_file_size,
         )
 
@@ -247,7 +247,7 @@ class ArticleAttachmentView(BaseView):
         upload = form.file.data
         try:
             with unit_of_work():
-                attachment = articles.add_attachment(article, upload.filename, upload.read())
+                attachment = attachments.add_attachment(article, upload.filename, upload.read())
         except ServiceError as refused:
             flash(refused.message, "danger")
         else:
@@ -256,12 +256,12 @@ class ArticleAttachmentView(BaseView):
     @expose("/attachments/<int:attachment_id>/delete", methods=["POST"])
     @has_access
     def delete_attachment(self, attachment_id):
-        attachment = articles.find_attachment(attachment_id)
+        attachment = attachments.find_attachment(attachment_id)
         if attachment is None:
             abort(404)
         article_id, name = attachment.article_id, attachment.original_name
         with unit_of_work():
-            articles.delete_attachment(attachment)  # the file goes once the deletion is committed
+            attachments.delete_attachment(attachment)  # the file goes once the deletion is committed
         flash(_l("Attachment %(name)s deleted", name=name), "success")
         return redirect(url_for("ArticleAttachmentView.attachments", article_id=article_id))
 
@@ -269,7 +269,7 @@ class ArticleAttachmentView(BaseView):
     @has_access
     def download_attachment(self, attachment_id):
         """Staff may open any attachment, also of drafts."""
-        attachment = articles.find_attachment(attachment_id)
+        attachment = attachments.find_attachment(attachment_id)
         if attachment is None:
             abort(404)
         try:

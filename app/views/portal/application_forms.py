@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from app.services.cases.application_form import ApplyPage, CorrectionPage, FieldDefinition
-from app.services.cases.applications import Upload
+from app.services.cases.uploads import Upload
 
 ALL = "__all__"  # the services' key of a message about the form as a whole
 COMMITMENT_CHOICES = [

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 
-from app.services.content import articles
+from app.services.content import articles, attachments
 from app.services.platform import storage
 from app.views.portal.forms import ArticleSearchForm
 
@@ -93,7 +93,7 @@ def detail(path, article_id):
 
 @articles_bp.route("/articles/attachments/<int:attachment_id>")
 def attachment(attachment_id):
-    item = articles.published_attachment(attachment_id)
+    item = attachments.published_attachment(attachment_id)
     if item is None:
         abort(404)
     try:

@@ -27,7 +27,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from app.platform import query_cache, query_fast_path
-from app.services.cases.applications import QUALIFICATION_NAMES
+from app.services.cases.eligibility import QUALIFICATION_NAMES
 from app.services.platform.shared_store import get_store
 from app.services.registers import queries as rq
 from app.services.registers import query_limits

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import ServiceItem
 from app.services.accounts.face_verification import ONLINE_SERVICE
-from app.services.cases import application_form, applications, catalogue, my_cases
+from app.services.cases import application_form, applications, catalogue, eligibility, my_cases
 from app.services.cases.workflow import STATUS_LABELS
 from app.services.errors import ServiceError
 from app.services.unit_of_work import unit_of_work
@@ -60,7 +60,7 @@ def workspace(code):
     return render_template(
         "portal/services/workspace.html",
         item=item,
-        case=applications.latest_case(account, item),
+        case=eligibility.latest_case(account, item),
         status_labels=STATUS_LABELS,
         active_nav="services",
     )
@@ -180,7 +180,7 @@ def correction(code):
 @face_verified_required(ONLINE_SERVICE)
 def progress(code):
     item = _online_item(code)
-    case = applications.latest_case(current_citizen(), item)
+    case = eligibility.latest_case(current_citizen(), item)
     if case is None:
         flash(_l("You have no case of this item yet"), "info")
         return redirect(url_for("services.workspace", code=code))
