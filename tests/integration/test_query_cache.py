@@ -145,6 +145,17 @@ def test_identity_number_searches_are_never_shared(client, registers, register_r
         assert len(register_reads) > reads
 
 
+@pytest.mark.parametrize(
+    "query_string",
+    ["name=陈立&qualification=constructor_1&x=1", "name=陈立&name=陈立&qualification=constructor_1"],
+)
+def test_addresses_with_unread_or_repeated_parameters_are_not_shared(client, registers, register_reads, query_string):
+    client.get("/query/people?" + query_string)
+    reads = len(register_reads)
+    again = client.get("/query/people?" + query_string)
+    assert "陈立新" in results(again) and len(register_reads) > reads
+
+
 def test_the_cache_can_be_turned_off(app, client, registers, register_reads, monkeypatch):
     monkeypatch.setitem(app.config, "QUERY_CACHE_SECONDS", 0)
     client.get("/query/people", query_string=QUERY)

@@ -264,6 +264,15 @@ def test_a_picture_code_is_needed_after_some_queries_and_accepted_when_right(
     assert again.status_code == 400 and result_section(page_text(again)) == ""  # a code is single use
 
 
+def test_a_further_page_held_for_a_picture_code_keeps_its_page_number(app, client, registers, monkeypatch):
+    monkeypatch.setitem(app.config, "QUERY_CAPTCHA_AFTER", 1)
+    client.get("/query/people", query_string={"name": "陈"})
+    held = page_text(client.get("/query/people", query_string={"name": "陈", "page": "2"}))
+    assert result_section(held) == "" and '<input type="hidden" name="page" value="2">' in held
+    first_page = page_text(client.get("/query/enterprises", query_string={"kind": KIND, "name": "青山"}))
+    assert result_section(first_page) == "" and 'name="page"' not in first_page
+
+
 def test_the_count_is_per_client_ip(app, client, registers, monkeypatch):
     monkeypatch.setitem(app.config, "QUERY_CAPTCHA_AFTER", 1)
     client.get("/query/people", query_string={"name": "陈"})
@@ -334,6 +343,18 @@ def test_bad_input_gets_a_message_beside_its_field(client, registers, path, quer
     response = client.get(path, query_string=query)
     assert response.status_code == 400
     assert message in field_error(page_text(response), field)
+
+
+def test_a_refused_value_is_shown_back_cut_and_an_identity_number_never(client, registers):
+    long_name = client.get("/query/people", query_string={"name": "陈" * 300})
+    assert long_name.status_code == 400
+    assert f'name="name" value="{"陈" * 100}"' in page_text(long_name)
+    wrong_number = page_text(client.get("/query/people", query_string={"document_number": "<script>", "name": "陈"}))
+    assert 'name="document_number" value=""' in wrong_number and "请输入完整的证件号码" in wrong_number
+    enterprise = page_text(
+        client.get("/query/enterprises", query_string={"kind": KIND, "uscc": "x" * 300, "name": "青山"})
+    )
+    assert f'name="uscc" value="{"x" * 100}"' in enterprise and 'name="name" value="青山"' in enterprise
 
 
 @pytest.mark.parametrize(

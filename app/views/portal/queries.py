@@ -4,7 +4,8 @@
 * ``queries.enterprises`` / ``queries.enterprise_detail``: 企业资质查询 (the kind first, 图 5-3-2)
 * ``queries.people`` / ``queries.person_detail``: 人员资格查询
 
-Plain GET forms. Anti-scraping, counted per client IP in the shared store (so
+Plain GET forms (query_forms.py: the rules are services/registers/query_input.py's).
+Each view reads its form, calls one register query, renders. Anti-scraping, counted per client IP in the shared store (so
 that every server process agrees):
 
 * after ``QUERY_CAPTCHA_AFTER`` queries (default 5) within
@@ -18,7 +19,6 @@ page are. Bad input gets a message beside its field (400), never a server error.
 """
 
 import re
-import secrets
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
@@ -29,8 +29,9 @@ from markupsafe import Markup
 from app.platform import query_cache, query_fast_path
 from app.services.cases.eligibility import QUALIFICATION_NAMES
 from app.services.platform.shared_store import get_store
+from app.services.registers import document_searches, query_limits
 from app.services.registers import queries as rq
-from app.services.registers import query_limits
+from app.views.portal.query_forms import DetailForm, EnterpriseQueryForm, PeopleQueryForm, ProgressQueryForm
 from app.views.portal.session import client_ip
 from app.views.portal.verification_api import captcha_passed
 
@@ -41,7 +42,6 @@ TITLES = {
     "enterprises": _l("Enterprise qualification query"),
     "people": _l("Personnel qualification query"),
 }
-ECHO_MAX = 100  # what a refused value shows back in its field
 
 
 # --- counting queries per client (services/query_limits.py) ----------------------------------
@@ -82,16 +82,31 @@ def picture_needed() -> bool:
     return query_limits.picture_due(current_app.config, _queries_so_far())
 
 
-def _gate():
+def _gate(form):
     """None to answer this (counted) query, or (message, status) when a picture code is missing or wrong."""
     if not query_limits.picture_required(current_app.config, g.query_count):
         return None
-    challenge, answer = request.args.get("captcha_id", ""), request.args.get("captcha", "").strip()
+    challenge, answer = form.picture_answer()
     if len(challenge) <= 64 and len(answer) <= 8 and captcha_passed(challenge, answer):
         return None
     if not answer:
         return _l("You have made many queries: enter the characters in the picture to see the results"), 200
     return _l("The characters in the picture are wrong; a new picture is shown"), 400
+
+
+def _refused(form, template: str, context: dict):
+    """The response when this query may not be answered (over the limit, bad input, picture code); else None."""
+    valid = form.validate()
+    if _over_rate_limit(valid_query=valid):
+        return _too_many()
+    if not valid:
+        return _render(template, 400, **context)
+    blocked = _gate(form)
+    if blocked:
+        message, status = blocked
+        form.refuse_picture(message)
+        return _render(template, status, **context)
+    return None
 
 
 @queries_bp.context_processor
@@ -103,15 +118,6 @@ def queries_context():
 def query_options(values, labels) -> list:
     """(stored value, translated label) pairs for a select."""
     return [(value, rq.label(labels, value)) for value in values]
-
-
-def _echo(names) -> dict:
-    return {name: request.args.get(name, "")[:ECHO_MAX] for name in names}
-
-
-def _page_args(values: dict, names) -> dict:
-    """The cleaned criteria a pager link repeats (never the picture code)."""
-    return {name: values[name] for name in names if values.get(name)}
 
 
 def _body(template: str, **context) -> str:
@@ -147,22 +153,19 @@ def _answer(key: str, entry_key: str | None, produce, counted: bool = True):
     return html
 
 
-def _cache_key(page: str, names, *extra) -> str | None:
+def _cache_key(page: str, conditions, *extra) -> str | None:
     """The shared cache entry of this page as asked; None when it is not shared.
 
-    Not shared: a page with a picture code, and an address with parameters the
-    page does not read or repeats (endless variants of one page would only push
-    the pages people ask for out of the cache).
+    Not shared: a page with a picture code, and one whose address the form
+    would not share (``conditions`` None: see ``QueryForm.conditions``).
     """
-    if picture_needed() or not _only_parameters(names):
+    if picture_needed() or conditions is None:
         return None
-    conditions = [(name, request.args.get(name, "")[:ECHO_MAX]) for name in names]
     return query_cache.key(page, conditions + list(extra))
 
 
-def _only_parameters(names) -> bool:
-    given = [name for name, _value in request.args.items(multi=True)]
-    return len(given) == len(set(given)) and set(names).issuperset(given)
+def _entry(template: str, context: dict) -> dict:
+    return {"title": context["title"], "body": _body(template, **context)}
 
 
 # --- 申请事项办理进度查询（受理发证信息查询） ------------------------------------------------
@@ -171,111 +174,55 @@ def _only_parameters(names) -> bool:
 @queries_bp.route("/progress")
 def progress():
     """Never cached: the answer is one applicant's case, as it stands now."""
-    context = {
-        "title": TITLES["progress"],
-        "key": "progress",
-        "values": _echo(("number", "name")),
-        "errors": {},
-        "result": None,
-        "searched": False,
-        "captcha_error": None,
-    }
-    status = 200
-    if "number" in request.args or "name" in request.args:
-        values, errors = rq.clean_progress_query(request.args)
-        if _over_rate_limit(valid_query=not errors):
-            return _too_many()
-        if errors:
-            context["errors"], status = errors, 400
-        else:
-            blocked = _gate()
-            if blocked:
-                context["captcha_error"], status = blocked
-            else:
-                context["result"] = rq.progress_lookup(values["number"], values["name"])
-                context["searched"] = True
-    return _render("progress.html", status, **context)
+    form = ProgressQueryForm(request.args)
+    context = {"title": TITLES["progress"], "key": "progress", "form": form, "result": None, "searched": False}
+    if form.asked():
+        refused = _refused(form, "progress.html", context)
+        if refused is not None:
+            return refused
+        context["result"] = rq.progress_lookup(form.values["number"], form.values["name"])
+        context["searched"] = True
+    return _render("progress.html", **context)
 
 
 # --- 企业资质查询 --------------------------------------------------------------------------
 
-ENTERPRISE_FIELDS = ("name", "uscc", "certificate_number", "qualification", "grade", "province")
-
 
 @queries_bp.route("/enterprises")
 def enterprises():
-    args = request.args
-    kind = args.get("kind", "")
-    is_query = any(name in args for name in ENTERPRISE_FIELDS + ("page",))
-    title = TITLES["enterprises"]
+    form = EnterpriseQueryForm(request.args)
     context = {
-        "title": title,
+        "title": TITLES["enterprises"],
         "key": "enterprises",
+        "form": form,
         "kinds": rq.ENTERPRISE_KINDS,
-        "kind": None,
-        "values": _echo(ENTERPRISE_FIELDS),
-        "errors": {},
         "results": None,
-        "captcha_error": None,
-        "page_args": {},
-        "hidden_page": None,
     }
-    if not is_query:
-        if kind and kind not in rq.ENTERPRISE_KINDS:
-            context["errors"] = {"kind": _l("Please choose from the list")}
+    if not form.asked():
+        if not form.choose_kind():
             return _render("enterprises.html", 400, **context)
-        context["kind"] = kind or None
-        return _answer(
-            "enterprises",
-            _cache_key("enterprises-form", ("kind",)),
-            lambda: {"title": title, "body": _body("enterprises.html", **context)},
-            counted=False,
-        )
-    values, errors = rq.clean_enterprise_query(args)
-    if _over_rate_limit(valid_query=not errors):
-        return _too_many()
-    context["kind"] = values.get("kind") or None
-    if errors:
-        context["errors"] = errors
-        return _render("enterprises.html", 400, **context)
-    blocked = _gate()
-    if blocked:
-        context["captcha_error"], status = blocked
-        context["hidden_page"] = values["page"] if values["page"] > 1 else None
-        return _render("enterprises.html", status, **context)
+        entry_key = _cache_key("enterprises-form", form.conditions(("kind",)))
+        return _answer("enterprises", entry_key, lambda: _entry("enterprises.html", context), counted=False)
+    refused = _refused(form, "enterprises.html", context)
+    if refused is not None:
+        return refused
 
     def produce():
-        filters = {name: values[name] or None for name in ("kind",) + ENTERPRISE_FIELDS}
-        context["results"] = rq.search_enterprises(**filters, page=values["page"])
-        context["page_args"] = _page_args(values, ("kind",) + ENTERPRISE_FIELDS)
-        return {"title": title, "body": _body("enterprises.html", **context)}
+        context["results"] = rq.search_enterprises(**form.filters(), page=form.values["page"])
+        return _entry("enterprises.html", context)
 
-    return _answer("enterprises", _cache_key("enterprises", ("kind", "page") + ENTERPRISE_FIELDS), produce)
+    return _answer("enterprises", _cache_key("enterprises", form.conditions()), produce)
 
 
-def _detail_page_number():
-    try:
-        return rq.clean_page(request.args.get("page", "")[:ECHO_MAX]), None
-    except rq.QueryInputError as error:
-        return 1, error.message
-
-
-def _gated_detail(key):
+def _gated_detail(key, form):
     """A detail page is a query too: a response when it may not be shown yet, else None."""
     if _over_rate_limit(valid_query=True):
         return _too_many()
-    blocked = _gate()
+    blocked = _gate(form)
     if blocked:
         message, status = blocked
-        return _render(
-            "captcha_gate.html",
-            status,
-            title=TITLES[key],
-            key=key,
-            captcha_error=message,
-            picture_needed=True,
-            page=request.args.get("page", "")[:4],
-        )
+        form.refuse_picture(message)
+        return _render("captcha_gate.html", status, title=TITLES[key], key=key, form=form, picture_needed=True)
     return None
 
 
@@ -283,123 +230,56 @@ def _gated_detail(key):
 def enterprise_detail(uscc):
     if len(uscc) > 18 or not uscc.isascii() or not uscc.isalnum():
         abort(404)
-    stop = _gated_detail("enterprises")
+    form = DetailForm(request.args)
+    stop = _gated_detail("enterprises", form)
     if stop is not None:
         return stop
-    page, page_error = _detail_page_number()
+    page, page_error = form.page_number()
 
     def produce():
         detail = rq.enterprise_detail(uscc, page=page)
         if detail is None:
             abort(404)
-        return {
-            "title": detail.name,
-            "crumb": detail.name,
-            "body": _body(
-                "enterprise_detail.html", title=detail.name, key="enterprises", detail=detail, page_error=page_error
-            ),
-        }
+        body = _body(
+            "enterprise_detail.html", title=detail.name, key="enterprises", detail=detail, page_error=page_error
+        )
+        return {"title": detail.name, "crumb": detail.name, "body": body}
 
     if page_error:
         entry = produce()
         return _page("enterprises", entry["title"], entry["body"], 400, crumb=entry["crumb"])
-    return _answer("enterprises", _cache_key("enterprise-detail", ("page",), ("uscc", uscc)), produce)
+    return _answer("enterprises", _cache_key("enterprise-detail", form.conditions(("page",)), ("uscc", uscc)), produce)
 
 
 # --- 人员资格查询 ---------------------------------------------------------------------------
 
-PEOPLE_FIELDS = ("name", "document_number", "registration_number", "qualification", "specialty", "employer", "province")
-DOCUMENT_TOKEN_SECONDS = 1800
-
-
-def _document_token_redirect():
-    """An identity number never stays in a URL or a page: it is swapped for a short-lived token (303).
-
-    The results page (its address, the language links, the pager) then carries
-    ``doc=<token>``; the shared store holds the number for half an hour.
-    """
-    raw = request.args.get("document_number", "")
-    if not raw.strip():
-        return None
-    try:
-        number = rq.clean_document_number(raw)
-    except rq.QueryInputError:
-        return None  # refused beside the field by the page itself
-    token = secrets.token_urlsafe(12)
-    get_store().set(f"query:document:{token}", number, DOCUMENT_TOKEN_SECONDS)
-    args = {name: value for name, value in request.args.items() if name != "document_number"}
-    args["doc"] = token
-    return redirect(url_for("queries.people", **args), 303)
-
 
 @queries_bp.route("/people")
 def people():
-    moved = _document_token_redirect()
-    if moved is not None:
-        return moved
-    query = {name: value for name, value in request.args.items() if name != "document_number"}
-    is_query = any(name in request.args for name in PEOPLE_FIELDS + ("page", "doc"))
-    values = _echo(PEOPLE_FIELDS)
-    values["document_number"] = ""  # never shown back, not even a wrong one
-    title = TITLES["people"]
+    form = PeopleQueryForm(request.args)
+    number = form.number_typed()
+    if number is not None:  # never in an address or a page: swapped for a token (303)
+        return redirect(url_for("queries.people", **form.address_with(document_searches.remember(number))), 303)
     context = {
-        "title": title,
+        "title": TITLES["people"],
         "key": "people",
-        "values": values,
-        "errors": {},
+        "form": form,
         "results": None,
-        "captcha_error": None,
-        "page_args": {},
-        "hidden_page": None,
         "qualifications": QUALIFICATION_NAMES,
-        "document_token": None,
-        "document_searched": None,
     }
-    if not is_query:
-        return _answer(
-            "people",
-            _cache_key("people-form", ()),
-            lambda: {"title": title, "body": _body("people.html", **context)},
-            counted=False,
-        )
-    token_errors = {}
-    if request.args.get("document_number", "").strip():
-        query["document_number"] = request.args["document_number"]  # malformed: refused below
-    elif request.args.get("doc"):
-        token = request.args["doc"][:32]
-        number = get_store().get(f"query:document:{token}") if re.fullmatch(r"[\w-]+", token) else None
-        if number is None:
-            token_errors["document_number"] = _l("This search has expired: enter the document number again")
-        else:
-            query["document_number"] = number
-            context["document_token"] = token
-            context["document_searched"] = rq.mask_document_number(number)
-    values, errors = rq.clean_people_query(query)
-    if token_errors and errors.get("name") is rq.KEY_FILTER_MESSAGE:
-        del errors["name"]  # the expired number is the problem, not a missing condition
-    errors.update(token_errors)
-    if _over_rate_limit(valid_query=not errors):
-        return _too_many()
-    if errors:
-        context["errors"] = errors
-        return _render("people.html", 400, **context)
-    blocked = _gate()
-    if blocked:
-        context["captcha_error"], status = blocked
-        context["hidden_page"] = values["page"] if values["page"] > 1 else None
-        return _render("people.html", status, **context)
+    if not form.asked():
+        entry_key = _cache_key("people-form", form.conditions(()))
+        return _answer("people", entry_key, lambda: _entry("people.html", context), counted=False)
+    refused = _refused(form, "people.html", context)
+    if refused is not None:
+        return refused
 
     def produce():
-        context["results"] = rq.search_people(
-            **{name: values[name] or None for name in PEOPLE_FIELDS}, page=values["page"]
-        )
-        context["page_args"] = _page_args(values, tuple(name for name in PEOPLE_FIELDS if name != "document_number"))
-        if context["document_token"]:
-            context["page_args"]["doc"] = context["document_token"]
-        return {"title": title, "body": _body("people.html", **context)}
+        context["results"] = rq.search_people(**form.filters(), page=form.values["page"])
+        return _entry("people.html", context)
 
     # A search by identity number is the searcher's own: its page is never shared.
-    entry_key = None if context["document_token"] else _cache_key("people", PEOPLE_FIELDS + ("page",))
+    entry_key = None if form.document_token else _cache_key("people", form.conditions())
     return _answer("people", entry_key, produce)
 
 
@@ -407,7 +287,8 @@ def people():
 def person_detail(registration_number):
     if not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]{1,40}", registration_number):
         abort(404)
-    stop = _gated_detail("people")
+    form = DetailForm(request.args)
+    stop = _gated_detail("people", form)
     if stop is not None:
         return stop
 
@@ -415,16 +296,14 @@ def person_detail(registration_number):
         detail = rq.person_detail(registration_number)
         if detail is None:
             abort(404)
-        return {
-            "title": detail.name,
-            "crumb": detail.name,
-            "body": _body(
-                "person_detail.html",
-                title=detail.name,
-                key="people",
-                detail=detail,
-                registration_number=registration_number,
-            ),
-        }
+        body = _body(
+            "person_detail.html",
+            title=detail.name,
+            key="people",
+            detail=detail,
+            registration_number=registration_number,
+        )
+        return {"title": detail.name, "crumb": detail.name, "body": body}
 
-    return _answer("people", _cache_key("person-detail", (), ("registration_number", registration_number)), produce)
+    entry_key = _cache_key("person-detail", form.conditions(()), ("registration_number", registration_number))
+    return _answer("people", entry_key, produce)
