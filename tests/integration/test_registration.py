@@ -80,6 +80,8 @@ def test_personal_registration_end_to_end(client, db, request_sms, personal_form
         ({"phone": "12345678901"}, "phone", "手机号"),
         ({"password": "abcdefgh", "password_confirm": "abcdefgh"}, "password", "字母和数字"),
         ({"password": "Ab1", "password_confirm": "Ab1"}, "password", "8"),
+        ({"password": "password1", "password_confirm": "password1"}, "password", "过于常见"),
+        ({"password": "a1a1a1a1", "password_confirm": "a1a1a1a1"}, "password", "过于常见"),
         ({"password_confirm": "Different2026"}, "password_confirm", "两次"),
         ({"agree": ""}, None, "用户协议"),
         ({"email": "not-an-email"}, "email", "邮箱"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import generate_password_hash
+from zxcvbn import zxcvbn
 
 from app.clock import now  # noqa: F401  (re-exported for the account services)
 from app.extensions import db
@@ -26,6 +27,9 @@ from app.services.platform import audit
 from app.services.platform.audit import AuditEvent
 
 PASSWORD_MIN_LENGTH = 8
+# zxcvbn's score (0-4): below 2, the password is in the common-password lists or a pattern
+# (repeats, sequences, keyboard rows, dates) that a guessing attack tries first.
+PASSWORD_MIN_STRENGTH = 2
 
 
 @dataclass
@@ -95,6 +99,8 @@ def password_problem(password: str, *, document_number: str = "", phone: str = "
         return _l("The password must have at least %(n)s characters", n=PASSWORD_MIN_LENGTH)
     if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
         return _l("The password must contain both letters and digits")
+    if zxcvbn(password, user_inputs=[document_number, phone])["score"] < PASSWORD_MIN_STRENGTH:
+        return _l("This password is too common or too regular (like password1 or a1a1a1a1); please choose another")
     return None
 
 
