@@ -174,12 +174,20 @@ def email_problem(email: str):
 
 def _check_phone(phone: str) -> tuple[dict, str]:
     try:
-        normalized = docs.validate_mobile(phone)
+        return {}, docs.validate_mobile(phone)
     except docs.DocumentError as error:
         return {"phone": error.message}, phone
-    if phone_is_taken(normalized):
-        return {"phone": _l("This phone number is already bound to another account")}, normalized
-    return {}, normalized
+
+
+def _verified_then_taken(errors: dict, phone: str, sms_check, taken) -> None:
+    """The SMS code last (a refusal for another reason does not burn it); whether the phone, document or
+    USCC is already registered only after it, so that nobody learns that without holding the phone."""
+    if not errors:
+        errors.update(sms_check(phone))
+    if not errors:
+        if phone_is_taken(phone):
+            errors["phone"] = _l("This phone number is already bound to another account")
+        errors.update(taken())
 
 
 # --- registration --------------------------------------------------------------
@@ -197,22 +205,25 @@ def register_personal(form: PersonalRegistration, *, sms_check, ip: str = "") ->
     email = form.email.strip()
     if (problem := email_problem(email)) is not None:
         errors["email"] = problem
-    if parsed is not None and "document_number" not in errors:
-        taken = live_accounts().filter(
-            Account.kind == AccountKind.PERSONAL,
-            Account.document_type == parsed.type.value,
-            Account.document_number == parsed.number,
-        )
-        if db.session.query(taken.exists()).scalar():
-            errors["document_number"] = _l("An account is already registered with this document")
     if (
         problem := password_problem(form.password, document_number=form.person.document_number, phone=phone)
     ) is not None:
         errors["password"] = problem
     if not errors and parsed is not None:
         errors.update(_verify_real_name(parsed, form.person.name))
-    if not errors:
-        errors.update(sms_check(phone))
+
+    def document_taken() -> dict:
+        assert parsed is not None
+        taken = live_accounts().filter(
+            Account.kind == AccountKind.PERSONAL,
+            Account.document_type == parsed.type.value,
+            Account.document_number == parsed.number,
+        )
+        if db.session.query(taken.exists()).scalar():
+            return {"document_number": _l("An account is already registered with this document")}
+        return {}
+
+    _verified_then_taken(errors, phone, sms_check, document_taken)
     if errors:
         raise ServiceError(errors)
     assert parsed is not None  # no errors: the document was read
@@ -260,14 +271,17 @@ def register_legal(form: LegalRegistration, *, sms_check, ip: str = "") -> Accou
     email = form.email.strip()
     if (problem := email_problem(email)) is not None:
         errors["email"] = problem
-    if uscc and find_live_legal_account(uscc) is not None:
-        errors["uscc"] = _l("An account is already registered with this unified social credit code")
     if (problem := password_problem(form.password, document_number=uscc or "", phone=phone)) is not None:
         errors["password"] = problem
     if not errors and parsed is not None:
         errors.update(_verify_real_name(parsed, form.legal_rep.name, prefix="rep_"))
-    if not errors:
-        errors.update(sms_check(phone))
+
+    def uscc_taken() -> dict:
+        if uscc and find_live_legal_account(uscc) is not None:
+            return {"uscc": _l("An account is already registered with this unified social credit code")}
+        return {}
+
+    _verified_then_taken(errors, phone, sms_check, uscc_taken)
     if errors:
         raise ServiceError(errors)
     assert parsed is not None  # no errors: the document was read
