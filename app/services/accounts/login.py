@@ -1,4 +1,4 @@
-"""Signing in to the portal (二.2): passwords, captcha after failures, lock-out.
+"""Signing in to the portal (二.2) and to the back office: passwords, captcha after failures, lock-out.
 
 A captcha is required once an identifier has failed ``LOGIN_CAPTCHA_AFTER_FAILURES``
 times (counted in the shared store, so unknown identifiers count too); the
@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
 from app.formatting import beijing_time
+from app.models import AccountKind
 from app.services.accounts.registration import find_account_for_login, mask_identifier, now
 from app.services.platform import audit
 from app.services.platform.audit import AuditEvent
@@ -37,6 +38,19 @@ def _failure_key(kind: str, identifier: str) -> str:
     return f"login:fail:{kind}:{identifier.strip().upper()}"
 
 
+def _address_key(ip: str) -> str:
+    return f"login:fail-address:{ip}"
+
+
+def _address_blocked(ip: str) -> bool:
+    """Staff sign-in: an address with too many recent failures waits (successful sign-ins never count, so
+    an office behind one address is not locked out by its own work)."""
+    if not ip:
+        return False
+    failures = int(get_store().get(_address_key(ip)) or 0)
+    return failures >= current_app.config["LOGIN_ADDRESS_FAILURE_LIMIT"]
+
+
 def captcha_required(kind: str, identifier: str) -> bool:
     if not identifier:
         return False
@@ -50,6 +64,15 @@ def authenticate(
     """Check the credentials; ``captcha_passed`` None means no captcha was shown."""
     config = current_app.config
     subject = mask_identifier(identifier)
+    if kind == AccountKind.STAFF and _address_blocked(ip):
+        audit.record(AuditEvent.LOGIN_FAILURE, subject=subject, ip=ip, reason="address_blocked")
+        return LoginOutcome(
+            error=_l(
+                "Too many failed sign-ins from this address; please try again in %(minutes)s minutes",
+                minutes=config["LOGIN_ADDRESS_FAILURE_MINUTES"],
+            ),
+            captcha_required=captcha_required(kind, identifier),
+        )
     if captcha_required(kind, identifier) and not captcha_passed:
         return LoginOutcome(
             error=_l("Please enter the characters shown in the picture"), field="captcha", captcha_required=True
@@ -66,6 +89,8 @@ def authenticate(
     stored_hash = account.password if account is not None and account.password else _dummy_hash()
     if not check_password_hash(stored_hash, password) or account is None or not account.password:
         failures = get_store().incr(_failure_key(kind, identifier), FAILURE_WINDOW_SECONDS)
+        if kind == AccountKind.STAFF and ip:
+            get_store().incr(_address_key(ip), config["LOGIN_ADDRESS_FAILURE_MINUTES"] * 60)
         audit.record(
             AuditEvent.LOGIN_FAILURE,
             account=account,

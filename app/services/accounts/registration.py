@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
 from werkzeug.security import generate_password_hash
 from zxcvbn import zxcvbn
 
@@ -362,6 +363,11 @@ def find_live_personal_account(identifier: str) -> Account | None:
 
 def find_account_for_login(kind: str, identifier: str) -> Account | None:
     identifier = (identifier or "").strip().upper()
+    if kind == AccountKind.STAFF:  # by user name, as FAB does (case-insensitive); a deactivated one is unknown
+        query = live_accounts().filter(
+            Account.kind == AccountKind.STAFF, func.upper(Account.username) == identifier, Account.active.is_(True)
+        )
+        return query.first()
     if kind == AccountKind.LEGAL:
         return find_live_legal_account(identifier)
     return find_live_personal_account(identifier)
