@@ -124,6 +124,10 @@ def _load_config(app: Flask, config) -> None:
     from app.roles import ROLE_PERMISSIONS
 
     app.config.setdefault("FAB_ROLES", ROLE_PERMISSIONS)
+    from app.security import staff_password_policy
+
+    app.config.setdefault("FAB_PASSWORD_COMPLEXITY_ENABLED", True)
+    app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", staff_password_policy)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):

@@ -2,6 +2,7 @@
 
 from flask import g, redirect, request, session
 from flask_appbuilder import expose
+from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.decorators import no_cache
@@ -104,6 +105,15 @@ class StaffUserView(UserDBModelView):
         "case_groups": _l("Item groups handled"),
         "case_province": _l("Province handled"),
     }
+
+
+def staff_password_policy(password: str) -> None:
+    """FAB's password forms (a staff member's own, an administrator's reset, a new user) apply the portal's policy."""
+    from app.services.accounts.registration import password_problem
+
+    problem = password_problem(password or "")
+    if problem is not None:
+        raise PasswordComplexityValidationError(str(problem))
 
 
 class NoSecurityApi(SecurityApi):

@@ -150,3 +150,12 @@ def test_every_staff_member_can_change_their_own_password(app, client, db, staff
     assert response.status_code == 302
     db.session.expire_all()
     assert app.appbuilder.sm.auth_user_db("self-service", "Changed2026pass") is not None
+
+
+def test_a_staff_password_follows_the_portal_policy(app, client, db, staff_factory, login_staff):
+    staff_factory("Statistician", username="self-service")
+    login_staff("self-service")
+    response = client.post("/resetmypassword/form", data={"password": "password1", "conf_password": "password1"})
+    assert response.status_code == 200 and "过于常见" in unescape(response.get_data(as_text=True))
+    db.session.expire_all()
+    assert app.appbuilder.sm.auth_user_db("self-service", "password1") is None
