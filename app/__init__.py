@@ -100,7 +100,7 @@ def _refuse_demo_passwords(app: Flask) -> None:
 def _serving_command() -> bool:
     import sys
 
-    return len(sys.argv) > 1 and sys.argv[1] == "run"
+    return "run" in sys.argv[1:]  # ``flask run``, ``flask --app run.py run``
 
 
 def _trust_proxies(app: Flask) -> None:

@@ -51,9 +51,10 @@ def test_flask_commands_only_warn_so_that_an_operator_can_fix_the_accounts(
     with caplog.at_level(logging.WARNING):
         assert create_app(production_config) is not None
     assert "admin" in caplog.text
-    monkeypatch.setattr(sys, "argv", ["flask", "run"])
-    with pytest.raises(DemoPasswordsActive):
-        create_app(production_config)
+    for serving in (["flask", "run"], ["flask", "--app", "run.py", "run", "--port", "5000"]):
+        monkeypatch.setattr(sys, "argv", serving)
+        with pytest.raises(DemoPasswordsActive):
+            create_app(production_config)
 
 
 def test_seed_demo_refuses_to_run_in_production(app, db, monkeypatch):
