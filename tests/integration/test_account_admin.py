@@ -115,6 +115,8 @@ def test_the_unlock_action_cannot_reach_a_staff_account(client, db, staff_factor
     staff_factory("AccountOfficer", username="officer")
     login_staff("officer")
     assert client.post(f"/portalaccountadminview/action/unlock/{admin.id}").status_code == 404
+    for too_big in (2**31, 2**63):
+        assert client.post(f"/portalaccountadminview/action/unlock/{too_big}").status_code == 404
     response = client.post("/portalaccountadminview/action_post", data={"action": "unlock", "rowid": [str(admin.id)]})
     assert response.status_code == 404
     db.session.expire_all()

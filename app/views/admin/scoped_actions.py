@@ -6,6 +6,7 @@ row of the table, e.g. unlock a staff account through the portal-accounts view.
 
 from flask import abort, request
 from flask_appbuilder import expose
+from sqlalchemy.exc import DBAPIError
 
 
 class ScopedActionsMixin:
@@ -16,6 +17,9 @@ class ScopedActionsMixin:
             pk = self._deserialize_pk_if_composite(pk)
             return self.datamodel.get(pk, self._base_filters) is not None
         except (TypeError, ValueError, OverflowError):
+            return False
+        except DBAPIError:  # an id beyond the column's range (PostgreSQL's integer)
+            self.datamodel.session.rollback()
             return False
 
     @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
