@@ -61,7 +61,46 @@ def create_app(config=None) -> Flask:
 
     register_cli(app)
     _trust_proxies(app)
+    if app.config.get("ENV_NAME") == "production":
+        _refuse_demo_passwords(app)
     return app
+
+
+class DemoPasswordsActive(RuntimeError):
+    """Production does not start while anyone can sign in with a password printed in the README."""
+
+
+def _refuse_demo_passwords(app: Flask) -> None:
+    """Serving stops here; ``flask`` commands only warn, so that an operator can still migrate and fix the accounts."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.seed.demo_data import accounts_with_demo_passwords
+
+    with app.app_context():
+        try:
+            accounts = accounts_with_demo_passwords()
+        except SQLAlchemyError:  # no schema yet (before the first ``flask db upgrade``): no accounts either
+            accounts = []
+        finally:
+            db.session.remove()
+    if not accounts:
+        return
+    message = (
+        "PORTAL_ENV=production, but these demonstration accounts still have their published passwords: "
+        + ", ".join(accounts)
+        + ". Change their passwords or cancel them (e.g. `flask fab reset-password`), then start again."
+    )
+    if os.environ.get("FLASK_RUN_FROM_CLI") == "true" and not _serving_command():
+        logging.getLogger(__name__).warning(message)
+        return
+    logging.getLogger(__name__).critical(message)
+    raise DemoPasswordsActive(message)
+
+
+def _serving_command() -> bool:
+    import sys
+
+    return "run" in sys.argv[1:]  # ``flask run``, ``flask --app run.py run``
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -85,6 +124,10 @@ def _load_config(app: Flask, config) -> None:
     from app.roles import ROLE_PERMISSIONS
 
     app.config.setdefault("FAB_ROLES", ROLE_PERMISSIONS)
+    from app.security import staff_password_policy
+
+    app.config.setdefault("FAB_PASSWORD_COMPLEXITY_ENABLED", True)
+    app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", staff_password_policy)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):

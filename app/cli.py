@@ -38,8 +38,13 @@ def bootstrap_command():
 
 @portal_cli.command("seed-demo")
 def seed_demo_command():
-    """Load the demonstration data (idempotent: safe to run on every start)."""
+    """Load the demonstration data (idempotent: safe to run on every start); never in production."""
     from app.seed.demo_data import seed_demo_data
+
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException(
+            "PORTAL_ENV=production: the demonstration data (with its published passwords) is not loaded here"
+        )
 
     report = seed_demo_data(current_app.appbuilder)
     db.session.commit()

@@ -26,6 +26,14 @@ CASE_READER = [
     ["AdminIndexView", "can_index"],
 ]
 
+# Every staff member may see their own profile and change their own password (the links of
+# the user menu); FAB grants these to no role but Admin by itself.
+STAFF_SELF_SERVICE = [
+    ["StaffUserView", "^(can_userinfo|resetmypassword|userinfoedit)$"],
+    ["ResetMyPasswordView", "^can_this_form_(get|post)$"],
+    ["UserInfoEditView", "^can_this_form_(get|post)$"],
+]
+
 ROLE_PERMISSIONS = {
     CONTENT_EDITOR: [
         ["FaqEntryAdminView", "can_(list|show|add|edit|delete)"],
@@ -73,3 +81,13 @@ ROLE_PERMISSIONS = {
     CITIZEN: [],
     LEGAL_ENTITY: [],
 }
+for _role in (
+    CONTENT_EDITOR,
+    ACCOUNT_OFFICER,
+    ACCEPTANCE_OFFICER,
+    REVIEW_OFFICER,
+    DECISION_OFFICER,
+    ISSUING_OFFICER,
+    STATISTICIAN,
+):
+    ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *STAFF_SELF_SERVICE]

@@ -1,12 +1,17 @@
 """The portal's security manager: FAB's, with the parts a ministry cannot use removed."""
 
-from flask import session
+from flask import g, redirect, request, session
+from flask_appbuilder import expose
+from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.security.api import SecurityApi
+from flask_appbuilder.security.decorators import no_cache
+from flask_appbuilder.security.forms import LoginForm_db
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import AuthDBView, UserDBModelView
+from flask_appbuilder.utils.base import get_safe_redirect
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, ValidationError
+from wtforms import HiddenField, SelectField, StringField, ValidationError
 
 from app.models import Account, AccountKind
 from app.regions import PROVINCES
@@ -14,11 +19,51 @@ from app.regions import PROVINCES
 SESSION_VERSION_KEY = "_sv"
 
 
+class StaffLoginForm(LoginForm_db):
+    captcha = StringField(_l("Picture code"))
+    captcha_id = HiddenField()
+
+
 class StaffAuthView(AuthDBView):
-    """Staff sign in to the back office at /admin/login/, apart from citizens."""
+    """Staff sign in to the back office at /admin/login/, apart from citizens, under the citizens' rules:
+    picture code after failures, per-account lock-out, audit (app/services/accounts/login.py)."""
 
     route_base = "/admin"
     login_template = "admin/login.html"
+
+    @expose("/login/", methods=["GET", "POST"])
+    @no_cache
+    def login(self):
+        from app.services.accounts import login as login_service
+        from app.services.platform import captcha
+        from app.services.unit_of_work import unit_of_work
+        from app.views.portal.session import sign_in
+
+        if g.user is not None and g.user.is_authenticated:
+            return redirect(self._get_safe_next_url())
+        form = StaffLoginForm()
+        username = form.username.data or ""
+        show_captcha = login_service.captcha_required(AccountKind.STAFF, username)
+        if form.validate_on_submit():
+            answered = bool(form.captcha_id.data and form.captcha.data)
+            with unit_of_work():  # a failed attempt is counted too
+                outcome = login_service.authenticate(
+                    AccountKind.STAFF,
+                    username,
+                    form.password.data,
+                    captcha_passed=answered and captcha.check(form.captcha_id.data, form.captcha.data),
+                    ip=request.remote_addr or "",
+                )
+            if outcome.account is not None:
+                sign_in(outcome.account)
+                return redirect(get_safe_redirect(request.args.get("next", "")))
+            form[outcome.field].errors = [outcome.error]
+            show_captcha = outcome.captcha_required
+        form.password.data = ""
+        form.captcha.data = ""
+        return self.render_template(
+            self.login_template, title=self.title, form=form, appbuilder=self.appbuilder, show_captcha=show_captcha
+        )
 
 
 def _known_groups(form, field):
@@ -60,6 +105,15 @@ class StaffUserView(UserDBModelView):
         "case_groups": _l("Item groups handled"),
         "case_province": _l("Province handled"),
     }
+
+
+def staff_password_policy(password: str) -> None:
+    """FAB's password forms (a staff member's own, an administrator's reset, a new user) apply the portal's policy."""
+    from app.services.accounts.registration import password_problem
+
+    problem = password_problem(password or "")
+    if problem is not None:
+        raise PasswordComplexityValidationError(str(problem))
 
 
 class NoSecurityApi(SecurityApi):

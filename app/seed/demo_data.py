@@ -3,11 +3,13 @@
 import datetime
 
 from flask import current_app
+from werkzeug.security import check_password_hash
 
 from app import clock
 from app.extensions import db
 from app.models import (
     Account,
+    AccountKind,
     ElectronicCertificate,
     EnterpriseQualification,
     EnterpriseRegisterEntry,
@@ -33,6 +35,7 @@ from app.services.accounts.registration import (
     LegalRegistration,
     PersonalRegistration,
     PersonDetails,
+    find_account_for_login,
     register_legal,
     register_personal,
 )
@@ -126,6 +129,25 @@ DEMO_REGISTER = (
         docs.make_resident_id("310115", datetime.date(1983, 7, 1), 28),
     ),
 )
+
+
+def accounts_with_demo_passwords() -> list[str]:
+    """The demonstration accounts that still sign in with their published password."""
+    candidates = [
+        (db.session.query(Account).filter_by(username=username).first(), username, password)
+        for username, _first, _last, _email, _role, password in DEMO_STAFF
+    ]
+    candidates.append(
+        (find_account_for_login(AccountKind.PERSONAL, DEMO_PERSON_ID), DEMO_PERSON_ID, DEMO_PERSON_PASSWORD)
+    )
+    candidates.append(
+        (find_account_for_login(AccountKind.LEGAL, DEMO_COMPANY_USCC), DEMO_COMPANY_USCC, DEMO_COMPANY_PASSWORD)
+    )
+    return [
+        name
+        for account, name, password in candidates
+        if account is not None and account.password and check_password_hash(account.password, password)
+    ]
 
 
 def seed_faq() -> int:

@@ -105,3 +105,59 @@ def test_unlocking_several_accounts_is_one_unit_of_work(db, staff_factory):
     records = db.session.query(AuditRecord).filter_by(event="account.unlocked").all()
     assert sorted(r.account_id for r in records) == sorted(ids)
     assert {(r.actor_id, r.ip_address) for r in records} == {(officer.id, "10.0.0.1")}
+
+
+def test_the_unlock_action_cannot_reach_a_staff_account(client, db, staff_factory, login_staff):
+    """FAB's single-record and list actions load by id; the view's filter (portal accounts only) must hold."""
+    admin = staff_factory("Admin", username="chief")
+    admin.locked_until = clock.now() + datetime.timedelta(minutes=30)
+    db.session.commit()
+    staff_factory("AccountOfficer", username="officer")
+    login_staff("officer")
+    assert client.post(f"/portalaccountadminview/action/unlock/{admin.id}").status_code == 404
+    for too_big in (2**31, 2**63):
+        assert client.post(f"/portalaccountadminview/action/unlock/{too_big}").status_code == 404
+    response = client.post("/portalaccountadminview/action_post", data={"action": "unlock", "rowid": [str(admin.id)]})
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Account, admin.id).locked_until is not None
+    assert db.session.query(AuditRecord).filter_by(event="account.unlocked").count() == 0
+
+
+def test_the_unlock_action_still_unlocks_a_portal_account_by_id(
+    client, db, register_person, staff_factory, login_staff
+):
+    person = register_person()
+    account = db.session.query(Account).filter_by(phone=person["phone"]).one()
+    account.locked_until = clock.now() + datetime.timedelta(minutes=30)
+    db.session.commit()
+    staff_factory("AccountOfficer", username="officer")
+    login_staff("officer")
+    assert client.post(f"/portalaccountadminview/action/unlock/{account.id}").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Account, account.id).locked_until is None
+
+
+@pytest.mark.parametrize("role", ["AccountOfficer", "ContentEditor", "ReviewOfficer", "Statistician"])
+def test_every_staff_member_can_change_their_own_password(app, client, db, staff_factory, login_staff, role):
+    user = staff_factory(role, username="self-service")
+    login_staff("self-service")
+    assert client.get("/users/userinfo/").status_code == 200
+    response = client.post(f"/users/action/resetmypassword/{user.id}")
+    assert response.status_code == 302 and "/resetmypassword/form" in response.headers["Location"]
+    assert client.get("/resetmypassword/form").status_code == 200
+    response = client.post(
+        "/resetmypassword/form", data={"password": "Changed2026pass", "conf_password": "Changed2026pass"}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert app.appbuilder.sm.auth_user_db("self-service", "Changed2026pass") is not None
+
+
+def test_a_staff_password_follows_the_portal_policy(app, client, db, staff_factory, login_staff):
+    staff_factory("Statistician", username="self-service")
+    login_staff("self-service")
+    response = client.post("/resetmypassword/form", data={"password": "password1", "conf_password": "password1"})
+    assert response.status_code == 200 and "过于常见" in unescape(response.get_data(as_text=True))
+    db.session.expire_all()
+    assert app.appbuilder.sm.auth_user_db("self-service", "password1") is None

@@ -158,3 +158,44 @@ def test_login_next_never_leaves_the_site(client, db, register_person):
         data={"kind": "personal", "identifier": person["phone"], "password": person["password"]},
     )
     assert response.headers["Location"] == "/user/"
+
+
+def _error_of(response) -> str:
+    """The form's answer (the page without the attributes, e.g. the identifier typed)."""
+    assert response.status_code == 200
+    return text(response)
+
+
+def test_an_unknown_account_gets_the_same_answers_as_a_wrong_password(
+    app, db, register_person, known_captcha, new_captcha_id
+):
+    """Issue 14, item 6: message by message up to and after the lock, nothing tells whether the account exists."""
+    import time_machine
+
+    from app.services.accounts.identity_documents import make_resident_id
+
+    person = register_person()
+    unknown = make_resident_id("110105", datetime.date(1991, 2, 3), 21)
+    known_client, unknown_client = app.test_client(), app.test_client()
+    with time_machine.travel(datetime.datetime(2026, 12, 3, 2, 0, tzinfo=datetime.UTC), tick=False):
+        for attempt in range(7):
+            answers = []
+            for client, identifier in ((known_client, person["document_number"]), (unknown_client, unknown)):
+                extra = {"captcha": known_captcha, "captcha_id": new_captcha_id(client)} if attempt >= 3 else {}
+                answers.append(_error_of(login(client, identifier, "Wrong2026pass", **extra)))
+            assert answers[0] == answers[1], f"attempt {attempt + 1}"
+            assert "账号或密码错误" in answers[0] or "锁定" in answers[0]
+    assert "锁定" in answers[0]
+
+
+def test_an_unknown_account_costs_the_same_password_hash(client, db, register_person, monkeypatch):
+    from app.services.accounts import login as login_service
+
+    calls = []
+    real = login_service.check_password_hash
+    monkeypatch.setattr(login_service, "check_password_hash", lambda *args: calls.append(args) or real(*args))
+    person = register_person()
+    login(client, person["document_number"], "Wrong2026pass")
+    login(client, "110105199102030213", "Wrong2026pass")
+    assert len(calls) == 2
+    assert calls[1][0].startswith(calls[0][0].split("$")[0]), "the dummy hash uses the accounts' method"

@@ -80,6 +80,8 @@ def test_personal_registration_end_to_end(client, db, request_sms, personal_form
         ({"phone": "12345678901"}, "phone", "手机号"),
         ({"password": "abcdefgh", "password_confirm": "abcdefgh"}, "password", "字母和数字"),
         ({"password": "Ab1", "password_confirm": "Ab1"}, "password", "8"),
+        ({"password": "password1", "password_confirm": "password1"}, "password", "过于常见"),
+        ({"password": "a1a1a1a1", "password_confirm": "a1a1a1a1"}, "password", "过于常见"),
         ({"password_confirm": "Different2026"}, "password_confirm", "两次"),
         ({"agree": ""}, None, "用户协议"),
         ({"email": "not-an-email"}, "email", "邮箱"),
@@ -152,7 +154,30 @@ def test_duplicate_phone_is_refused(client, db, register_person, request_sms, pe
     )
     data["sms_code"] = "123456"
     response = client.post("/account/register/personal", data=data)
+    assert "该手机号已被其他账号绑定" not in page_text(response), "said before the SMS code was verified"
+    data["sms_code"] = request_sms(client, data["phone"], "register")
+    response = client.post("/account/register/personal", data=data)
     assert "该手机号已被其他账号绑定" in (field_error(response, "phone") or "")
+
+
+def test_a_registered_document_or_uscc_is_not_revealed_without_the_sms_code(
+    client, db, register_person, request_sms, personal_form, legal_form
+):
+    """Without the phone's code, a registered number gets the same answer as a free one (issue 14, item 6)."""
+    register_person()
+    taken = personal_form(phone="13611112222", email="other@example.cn", sms_code="000000")
+    response = client.post("/account/register/personal", data=taken)
+    assert "该证件已注册账号" not in page_text(response)
+    assert "验证码已失效或未获取" in page_text(response)
+
+    company = legal_form()
+    company["sms_code"] = request_sms(client, company["phone"], "register")
+    assert client.post("/account/register/legal", data=company).status_code == 302
+    client.post("/account/logout")
+    again = legal_form(phone="13655556666", email="x@example.cn", sms_code="000000")
+    response = client.post("/account/register/legal", data=again)
+    assert "统一社会信用代码已注册" not in page_text(response)
+    assert "验证码已失效或未获取" in page_text(response)
 
 
 def test_national_database_refusal_shows_faq5_advice(app, client, db, request_sms, personal_form):

@@ -11,7 +11,9 @@ import uuid
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
 from werkzeug.security import generate_password_hash
+from zxcvbn import zxcvbn
 
 from app.clock import now  # noqa: F401  (re-exported for the account services)
 from app.extensions import db
@@ -26,6 +28,9 @@ from app.services.platform import audit
 from app.services.platform.audit import AuditEvent
 
 PASSWORD_MIN_LENGTH = 8
+# zxcvbn's score (0-4): below 2, the password is in the common-password lists or a pattern
+# (repeats, sequences, keyboard rows, dates) that a guessing attack tries first.
+PASSWORD_MIN_STRENGTH = 2
 
 
 @dataclass
@@ -95,6 +100,8 @@ def password_problem(password: str, *, document_number: str = "", phone: str = "
         return _l("The password must have at least %(n)s characters", n=PASSWORD_MIN_LENGTH)
     if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
         return _l("The password must contain both letters and digits")
+    if zxcvbn(password, user_inputs=[document_number, phone])["score"] < PASSWORD_MIN_STRENGTH:
+        return _l("This password is too common or too regular (like password1 or a1a1a1a1); please choose another")
     return None
 
 
@@ -168,12 +175,20 @@ def email_problem(email: str):
 
 def _check_phone(phone: str) -> tuple[dict, str]:
     try:
-        normalized = docs.validate_mobile(phone)
+        return {}, docs.validate_mobile(phone)
     except docs.DocumentError as error:
         return {"phone": error.message}, phone
-    if phone_is_taken(normalized):
-        return {"phone": _l("This phone number is already bound to another account")}, normalized
-    return {}, normalized
+
+
+def _verified_then_taken(errors: dict, phone: str, sms_check, taken) -> None:
+    """The SMS code last (a refusal for another reason does not burn it); whether the phone, document or
+    USCC is already registered only after it, so that nobody learns that without holding the phone."""
+    if not errors:
+        errors.update(sms_check(phone))
+    if not errors:
+        if phone_is_taken(phone):
+            errors["phone"] = _l("This phone number is already bound to another account")
+        errors.update(taken())
 
 
 # --- registration --------------------------------------------------------------
@@ -191,22 +206,25 @@ def register_personal(form: PersonalRegistration, *, sms_check, ip: str = "") ->
     email = form.email.strip()
     if (problem := email_problem(email)) is not None:
         errors["email"] = problem
-    if parsed is not None and "document_number" not in errors:
-        taken = live_accounts().filter(
-            Account.kind == AccountKind.PERSONAL,
-            Account.document_type == parsed.type.value,
-            Account.document_number == parsed.number,
-        )
-        if db.session.query(taken.exists()).scalar():
-            errors["document_number"] = _l("An account is already registered with this document")
     if (
         problem := password_problem(form.password, document_number=form.person.document_number, phone=phone)
     ) is not None:
         errors["password"] = problem
     if not errors and parsed is not None:
         errors.update(_verify_real_name(parsed, form.person.name))
-    if not errors:
-        errors.update(sms_check(phone))
+
+    def document_taken() -> dict:
+        assert parsed is not None
+        taken = live_accounts().filter(
+            Account.kind == AccountKind.PERSONAL,
+            Account.document_type == parsed.type.value,
+            Account.document_number == parsed.number,
+        )
+        if db.session.query(taken.exists()).scalar():
+            return {"document_number": _l("An account is already registered with this document")}
+        return {}
+
+    _verified_then_taken(errors, phone, sms_check, document_taken)
     if errors:
         raise ServiceError(errors)
     assert parsed is not None  # no errors: the document was read
@@ -254,14 +272,17 @@ def register_legal(form: LegalRegistration, *, sms_check, ip: str = "") -> Accou
     email = form.email.strip()
     if (problem := email_problem(email)) is not None:
         errors["email"] = problem
-    if uscc and find_live_legal_account(uscc) is not None:
-        errors["uscc"] = _l("An account is already registered with this unified social credit code")
     if (problem := password_problem(form.password, document_number=uscc or "", phone=phone)) is not None:
         errors["password"] = problem
     if not errors and parsed is not None:
         errors.update(_verify_real_name(parsed, form.legal_rep.name, prefix="rep_"))
-    if not errors:
-        errors.update(sms_check(phone))
+
+    def uscc_taken() -> dict:
+        if uscc and find_live_legal_account(uscc) is not None:
+            return {"uscc": _l("An account is already registered with this unified social credit code")}
+        return {}
+
+    _verified_then_taken(errors, phone, sms_check, uscc_taken)
     if errors:
         raise ServiceError(errors)
     assert parsed is not None  # no errors: the document was read
@@ -342,6 +363,11 @@ def find_live_personal_account(identifier: str) -> Account | None:
 
 def find_account_for_login(kind: str, identifier: str) -> Account | None:
     identifier = (identifier or "").strip().upper()
+    if kind == AccountKind.STAFF:  # by user name, as FAB does (case-insensitive); a deactivated one is unknown
+        query = live_accounts().filter(
+            Account.kind == AccountKind.STAFF, func.upper(Account.username) == identifier, Account.active.is_(True)
+        )
+        return query.first()
     if kind == AccountKind.LEGAL:
         return find_live_legal_account(identifier)
     return find_live_personal_account(identifier)

@@ -11,6 +11,7 @@ from app.formatting import beijing_time, json_text
 from app.models import Account, AccountKind, AuditRecord, Enterprise, EnterpriseRegisterEntry, SmsOutboxMessage
 from app.services.accounts.login import unlock_accounts
 from app.services.unit_of_work import unit_of_work
+from app.views.admin.scoped_actions import ScopedActionsMixin
 
 READ_ONLY = ["can_list", "can_show"]
 
@@ -37,7 +38,7 @@ def _portal_kinds():
     return [AccountKind.PERSONAL, AccountKind.LEGAL]
 
 
-class PortalAccountAdminView(ModelView):
+class PortalAccountAdminView(ScopedActionsMixin, ModelView):
     datamodel = SQLAInterface(Account)
     base_filters = [["kind", FilterInFunction, _portal_kinds]]
     base_permissions = READ_ONLY + ["unlock"]  # FAB names action permissions after the action
