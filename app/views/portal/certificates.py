@@ -13,6 +13,7 @@ from app.services.errors import ServiceError
 from app.services.unit_of_work import unit_of_work
 from app.views.portal.face import face_verified_required
 from app.views.portal.forms import CertificateFileForm, EndorseForm, show_errors
+from app.views.portal.rate_limit import limited_per_client
 from app.views.portal.session import citizen_required, client_ip, current_citizen
 
 certificates_bp = Blueprint("certificates", __name__)
@@ -105,6 +106,7 @@ def verify(code):
 
 
 @certificates_bp.route("/certificates/verify", methods=["GET", "POST"])
+@limited_per_client("certificate-check", "CERTIFICATE_CHECK_RATE_LIMIT_PER_MINUTE", 20)
 def verify_upload():
     """Check a downloaded PDF or OFD: the signed data it carries, then the register."""
     form = CertificateFileForm()
