@@ -7,11 +7,8 @@ import zipfile
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from app.extensions import db
-from app.models import CertificateEndorsement
-from app.services.certificates import lifecycle
+from app.services.certificates import issued_files, lifecycle
 from app.services.certificates.documents import SIGNATURE_ATTACHMENT
 from app.services.errors import ServiceError
 
@@ -23,7 +20,7 @@ PDF_STREAM_MAX_BYTES = 8 * 1024 * 1024  # no stream of a certificate PDF decodes
 @dataclass(frozen=True)
 class FileVerification:
     result: lifecycle.Verification
-    file_matches: bool | None = None  # the file carries exactly what the portal signed for this code
+    file_matches: bool | None = None  # authentic data: is this byte for byte a file the portal issued?
 
 
 def verify_file(data: bytes) -> FileVerification:
@@ -44,12 +41,7 @@ def verify_file(data: bytes) -> FileVerification:
         return FileVerification(lifecycle.Verification(found=True, authentic=False, verdict=lifecycle.FORGED))
     code = json.loads(signed["payload"])["endorsement"]["code"]
     result = lifecycle.verify_code(code)
-    return FileVerification(result, file_matches=result.found and _stored_payload(code) == signed["payload"])
-
-
-def _stored_payload(code: str) -> str | None:
-    endorsement = db.session.scalars(select(CertificateEndorsement).filter_by(public_code=code)).first()
-    return endorsement.payload if endorsement else None
+    return FileVerification(result, file_matches=result.found and issued_files.issued_code(data) == code)
 
 
 def embedded_signature(data: bytes) -> dict | None:

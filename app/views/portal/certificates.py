@@ -78,7 +78,8 @@ def download(certificate_id, fmt):
         flash(_l("Please endorse the certificate first (证照加注)"), "error")
         return redirect(url_for("certificates.index"))
     endorsement = certificates.latest_endorsement(certificate)
-    data = certificate_documents.document(endorsement, fmt)
+    with unit_of_work():
+        data = certificate_documents.issue(endorsement, fmt)
     response = send_file(
         io.BytesIO(data),
         mimetype=certificate_documents.FORMATS[fmt],
