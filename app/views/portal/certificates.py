@@ -63,7 +63,7 @@ def index():
 def preview(certificate_id):
     certificate = _own(certificate_id)
     response = send_file(io.BytesIO(certificate_documents.preview_png(certificate)), mimetype="image/png")
-    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
