@@ -35,6 +35,9 @@ def create_app(config=None) -> Flask:
     )
     _load_config(app, config)
     app.session_interface = PortalSessionInterface()
+    from app.views.input_guard import install_input_guard
+
+    install_input_guard(app)  # before any route exists: it bounds <int:...>
 
     from app import models  # noqa: F401  (register every table on Model.metadata)
     from app.services.registers import generation as register_generation

@@ -4,9 +4,13 @@ The portal's own pages run only the portal's script files (no inline script);
 the back office keeps Flask-AppBuilder's inline scripts, so its policy allows
 those, but neither loads anything from another host. Headers a view set itself
 (e.g. the face page's ``Referrer-Policy: no-referrer``) are kept.
+
+Whatever is served to a signed-in citizen or officer (but the static files)
+carries ``Cache-Control: no-store``: no browser, shared computer or proxy keeps
+a copy of a personal page after sign-out.
 """
 
-from flask import request
+from flask import request, session
 
 PORTAL_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -31,4 +35,12 @@ def install_security_headers(app, portal_blueprints) -> None:
         )
         if hsts:
             headers.setdefault("Strict-Transport-Security", hsts)
+        static = (request.endpoint or "").rpartition(".")[2] == "static"
+        if not static and "no-store" not in headers.get("Cache-Control", "") and _signed_in():
+            headers["Cache-Control"] = "no-store"
         return response
+
+
+def _signed_in() -> bool:
+    """Flask-Login's mark in the session (citizens and staff alike); read without loading the account."""
+    return bool(session.get("_user_id"))

@@ -61,3 +61,26 @@ class CertificateEndorsement(Model):
     key_id: Mapped[str] = mapped_column(String(16), nullable=False)  # which installation key signed it
 
     certificate: Mapped[ElectronicCertificate] = relationship(ElectronicCertificate, back_populates="endorsements")
+    issued_files: Mapped[list["IssuedCertificateFile"]] = relationship(
+        "IssuedCertificateFile", back_populates="endorsement", cascade="all, delete-orphan"
+    )
+
+
+class IssuedCertificateFile(Model):
+    """The SHA-256 of a certificate file the portal handed out (a PDF or OFD, byte for byte as downloaded).
+
+    证照核验 calls an uploaded file "the one the portal issued" only when its digest is here: the signed
+    data a file carries proves the data, not the visible page around it.
+    """
+
+    __tablename__ = "issued_certificate_file"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    endorsement_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("certificate_endorsement.id"), nullable=False, index=True
+    )
+    format: Mapped[str] = mapped_column(String(8), nullable=False)  # pdf / ofd
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=clock.now)
+
+    endorsement: Mapped[CertificateEndorsement] = relationship(CertificateEndorsement, back_populates="issued_files")

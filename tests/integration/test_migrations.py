@@ -195,3 +195,20 @@ def test_json_kept_as_text_reads_back_as_json_after_the_upgrade(empty_database_u
     assert details == [{}, {"reason": "wrong_password"}]
     assert correction_text == "" and detail_text == ""
     assert json.loads(defects_text) == [{"material_id": 3, "label": "身份证", "problem": "模糊"}]
+
+
+def test_issued_certificate_files_come_and_go_with_their_revision(empty_database_url):
+    from flask_migrate import downgrade
+    from sqlalchemy import inspect
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="07248d0cc977")
+        engine = create_engine(empty_database_url)
+        assert "issued_certificate_file" not in inspect(engine).get_table_names()
+        upgrade()
+        columns = {c["name"] for c in inspect(engine).get_columns("issued_certificate_file")}
+        assert columns == {"id", "endorsement_id", "format", "sha256", "created_at"}
+        downgrade(revision="07248d0cc977")
+        assert "issued_certificate_file" not in inspect(engine).get_table_names()
+        engine.dispose()

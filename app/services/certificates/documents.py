@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from app import clock
 from app.models import CertificateEndorsement
+from app.services.certificates import issued_files
 from app.services.certificates import lifecycle as certificates
 from app.services.certificates.file_cache import cached_bytes
 from app.services.certificates.fonts import FAMILY_NAME, FONT_PATH, build_font
@@ -47,6 +48,13 @@ def document(endorsement: CertificateEndorsement, fmt: str) -> bytes:
         raise ValueError(fmt)
     path = cache_dir() / f"{endorsement.id}-{endorsement.public_code}-v{LAYOUT_VERSION}.{fmt}"
     return cached_bytes(path, lambda: render(endorsement, fmt))
+
+
+def issue(endorsement: CertificateEndorsement, fmt: str) -> bytes:
+    """The file handed to the holder: ``document``, its digest recorded (the caller commits)."""
+    data = document(endorsement, fmt)
+    issued_files.record(endorsement, fmt, data)
+    return data
 
 
 def file_name(endorsement: CertificateEndorsement, fmt: str) -> str:

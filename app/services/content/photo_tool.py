@@ -29,7 +29,10 @@ PHOTO_WIDTH = 295  # 一寸照片 at 300 dpi: 25 mm × 35 mm
 PHOTO_HEIGHT = 413
 MAX_OUTPUT_BYTES = 100 * 1024
 MAX_INPUT_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # e.g. 8000 × 5000; far beyond any phone camera's default photo
+# Pixel budgets, checked from the header before anything is decoded. A JPEG is decoded at a reduced scale
+# (``draft``), so a large one costs little; any other format is decoded in full (~4-7 bytes a pixel at each step).
+MAX_PIXELS = 50_000_000  # JPEG: e.g. 8660 × 5774, a 50-megapixel camera
+MAX_DECODED_PIXELS = 12_000_000  # PNG, WEBP, BMP, GIF: e.g. 4000 × 3000
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "BMP", "GIF")
 ACCEPTED_LABEL = "JPG, PNG, WEBP, BMP, GIF"
 TOP_SHARE = 0.25  # when the picture is too tall, a quarter of the excess is cut from the top, the rest below
@@ -111,27 +114,28 @@ def _open(data: bytes, width: int, height: int) -> Image.Image:
             "not_an_image", _l("This is not a picture in an accepted format (%(formats)s)", formats=ACCEPTED_LABEL)
         ) from None
     except Image.DecompressionBombError:
-        raise _too_many_pixels() from None
+        raise _too_many_pixels(MAX_DECODED_PIXELS) from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise PhotoError("unreadable", _l("The picture is damaged or incomplete and cannot be read")) from None
-    if image.width * image.height > MAX_PIXELS:  # checked before anything is decoded
-        raise _too_many_pixels()
+    budget = MAX_PIXELS if image.format == "JPEG" else MAX_DECODED_PIXELS
+    if image.width * image.height > budget:  # checked before anything is decoded
+        raise _too_many_pixels(budget)
     try:
         if image.format == "JPEG":
             # Decode a JPEG at a reduced scale when it is much larger than needed (fast, little memory).
             image.draft("RGB", (max(width, height) * 2, max(width, height) * 2))
         image.load()
     except Image.DecompressionBombError:
-        raise _too_many_pixels() from None
+        raise _too_many_pixels(budget) from None
     except (OSError, SyntaxError, ValueError, EOFError):
         # Truncated or corrupt files fail here, with whatever error the decoder raises.
         raise PhotoError("unreadable", _l("The picture is damaged or incomplete and cannot be read")) from None
     return image
 
 
-def _too_many_pixels() -> PhotoError:
+def _too_many_pixels(budget: int) -> PhotoError:
     return PhotoError(
-        "too_many_pixels", _l("The picture has too many pixels (at most %(mp)s million)", mp=MAX_PIXELS // 1_000_000)
+        "too_many_pixels", _l("The picture has too many pixels (at most %(mp)s million)", mp=budget // 1_000_000)
     )
 
 

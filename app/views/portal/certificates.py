@@ -13,6 +13,7 @@ from app.services.errors import ServiceError
 from app.services.unit_of_work import unit_of_work
 from app.views.portal.face import face_verified_required
 from app.views.portal.forms import CertificateFileForm, EndorseForm, show_errors
+from app.views.portal.rate_limit import limited_per_client
 from app.views.portal.session import citizen_required, client_ip, current_citizen
 
 certificates_bp = Blueprint("certificates", __name__)
@@ -62,7 +63,7 @@ def index():
 def preview(certificate_id):
     certificate = _own(certificate_id)
     response = send_file(io.BytesIO(certificate_documents.preview_png(certificate)), mimetype="image/png")
-    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -77,7 +78,8 @@ def download(certificate_id, fmt):
         flash(_l("Please endorse the certificate first (证照加注)"), "error")
         return redirect(url_for("certificates.index"))
     endorsement = certificates.latest_endorsement(certificate)
-    data = certificate_documents.document(endorsement, fmt)
+    with unit_of_work():
+        data = certificate_documents.issue(endorsement, fmt)
     response = send_file(
         io.BytesIO(data),
         mimetype=certificate_documents.FORMATS[fmt],
@@ -105,6 +107,7 @@ def verify(code):
 
 
 @certificates_bp.route("/certificates/verify", methods=["GET", "POST"])
+@limited_per_client("certificate-check", "CERTIFICATE_CHECK_RATE_LIMIT_PER_MINUTE", 20)
 def verify_upload():
     """Check a downloaded PDF or OFD: the signed data it carries, then the register."""
     form = CertificateFileForm()

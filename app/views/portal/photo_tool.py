@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from app.services.content import photo_tool
 from app.services.content.photo_tool import PhotoError
 from app.views.portal.forms import PhotoForm
+from app.views.portal.rate_limit import limited_per_client
 
 photo_tool_bp = Blueprint("photo_tool", __name__, url_prefix="/tools/photo")
 
@@ -49,7 +50,11 @@ def _uploaded(form: PhotoForm) -> bytes:
     return upload.stream.read(photo_tool.MAX_INPUT_BYTES + 1)
 
 
+_limited = limited_per_client("photo", "PHOTO_TOOL_RATE_LIMIT_PER_MINUTE", 10)
+
+
 @photo_tool_bp.route("/", methods=["GET", "POST"])
+@_limited
 def index():
     form = PhotoForm()
     if not form.validate_on_submit():
@@ -61,6 +66,7 @@ def index():
 
 
 @photo_tool_bp.route("/download", methods=["POST"])
+@_limited
 def download():
     """The processed JPEG as an attachment: from the page's hidden field, or straight from an upload."""
     form = PhotoForm()

@@ -1,0 +1,53 @@
+"""Input no view should ever see, refused in one place before any view runs.
+
+* A NUL byte in the path, a query or form parameter (name or value) or an upload's file name: no database
+  text column takes one (PostgreSQL raises), and no legitimate form sends one → 400.
+* An id past the database's INTEGER (32-bit signed) in a route: ``<int:...>`` matches only up to it (the
+  converter below), and Flask-AppBuilder's ``<pk>`` must be such an integer → 404, as for any unknown id.
+
+The public queries (blueprint ``queries``) check every field themselves (``registers.query_input``): a
+control character gets its message beside the field, an unknown number in the path a 404.
+"""
+
+import re
+
+from flask import abort, request
+from werkzeug.routing import IntegerConverter
+
+DATABASE_INT_MAX = 2**31 - 1
+_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` bounded to the database's integer range: a larger number matches no route (404)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002 - werkzeug's names
+        super().__init__(map, fixed_digits, min, DATABASE_INT_MAX if max is None else max, signed)
+
+
+def _texts():
+    yield request.path
+    for source in (request.args, request.form):
+        for name, values in source.lists():
+            yield name
+            yield from values
+    for name, upload in request.files.items(multi=True):
+        yield name
+        yield upload.filename or ""
+
+
+CHECKS_ITS_OWN_INPUT = frozenset({"queries"})
+
+
+def refuse_bad_input():
+    if request.blueprint not in CHECKS_ITS_OWN_INPUT and any("\x00" in value for value in _texts()):
+        abort(400)
+    pk = (request.view_args or {}).get("pk")
+    if pk is not None and not (_DIGITS.fullmatch(str(pk)) and int(pk) <= DATABASE_INT_MAX):
+        abort(404)
+
+
+def install_input_guard(app) -> None:
+    """Before any route is added (the converter) and before every other request hook (the check)."""
+    app.url_map.converters["int"] = DatabaseIntConverter
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_bad_input)
