@@ -7,7 +7,8 @@ Used for SMS codes and their limits, picture codes and login-failure counts.
 import datetime
 
 from flask import current_app
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import String, delete, insert, select, update
+from sqlalchemy import cast as sa_cast
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
@@ -36,6 +37,10 @@ class SharedStore:
 
     def incr(self, key: str, ttl_seconds: int) -> int:
         """Atomic counter; the expiry is fixed when the counter is created."""
+        raise NotImplementedError
+
+    def decr(self, key: str) -> None:
+        """Take one back from a live counter (a refund); an absent or expired counter stays absent."""
         raise NotImplementedError
 
     def incr_many(self, counters: list[tuple[str, int]]) -> list[int]:
@@ -75,6 +80,13 @@ class RedisStore(SharedStore):
         pipe.expire(self._k(key), max(int(ttl_seconds), 1), nx=True)
         count, _ = pipe.execute()
         return int(count)
+
+    _DECR = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end return 0"
+
+    def decr(self, key):
+        if not hasattr(self, "_decr_script"):
+            self._decr_script = self.client.register_script(self._DECR)
+        self._decr_script(keys=[self._k(key)])
 
     # INCR each key, giving a new counter its expiry: one command and one reply for them all.
     _INCR_MANY = """
@@ -191,6 +203,14 @@ class DatabaseStore(SharedStore):
                 except IntegrityError:
                     continue  # another process created it first: count on it
         raise RuntimeError(f"could not increment {key}")
+
+    def decr(self, key):
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(_TABLE)
+                .where(_TABLE.c.key == key, _TABLE.c.expires_at > _now())
+                .values(counter=_TABLE.c.counter - 1, value=sa_cast(_TABLE.c.counter - 1, String))
+            )
 
     def ttl(self, key):
         with self.engine.begin() as conn:
