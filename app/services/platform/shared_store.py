@@ -1,6 +1,7 @@
 """A small key/value store shared by every server process.
 
-Redis when ``REDIS_URL`` is set; otherwise the ``shared_store_entry`` table.
+Redis when ``REDIS_URL`` is set (see store_fallback.py for when it is down);
+otherwise the ``shared_store_entry`` table.
 Used for SMS codes and their limits, picture codes and login-failure counts.
 """
 
@@ -224,17 +225,27 @@ class DatabaseStore(SharedStore):
             return conn.execute(delete(_TABLE).where(_TABLE.c.expires_at <= _now())).rowcount
 
 
-def get_store() -> SharedStore:
+def get_store(strict: bool = False) -> SharedStore:
+    """The store; with Redis, one that makes do in memory while Redis is down.
+
+    ``strict=True`` is for what must not make do (SMS codes): while Redis is
+    down it raises ``store_fallback.StoreUnavailable``.
+    """
     store = current_app.extensions.get("portal_shared_store")
     if store is None:
         url = current_app.config.get("REDIS_URL")
         if url:
             import redis
 
-            store = RedisStore(redis.Redis.from_url(url, decode_responses=True))
+            from app.services.platform.store_fallback import FallbackStore
+
+            client = redis.Redis.from_url(url, decode_responses=True, socket_connect_timeout=1, socket_timeout=2)
+            store = FallbackStore(RedisStore(client))
         else:
             from app.extensions import db
 
             store = DatabaseStore(db.engine)
         current_app.extensions["portal_shared_store"] = store
+    if strict and hasattr(store, "strict"):
+        return store.strict()
     return store

@@ -26,6 +26,7 @@ from app import clock
 from app.extensions import db
 from app.models import SmsOutboxMessage
 from app.services.platform.shared_store import get_store
+from app.services.platform.store_fallback import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -122,13 +123,28 @@ def _refused(error: str, message, retry_after: int = 0) -> SendResult:
     return SendResult(False, retry_after=retry_after, error=error, message=message)
 
 
+UNAVAILABLE = _l("The SMS service is temporarily unavailable; please try again later")
+
+
 def send_code(phone: str, purpose: str, client: str | None = None) -> SendResult:
     """Send a code to ``phone``; ``client`` (the requester's address or IPv6 /64) has its own limits.
 
-    A request that is refused or fails uses up nothing: the phone's wait and the
-    counters it took are given back.
+    Without the shared store (Redis down) or the gateway, no code is sent: the
+    limits and the code cannot be kept apart per process. A request that is
+    refused or fails uses up nothing: the phone's wait and the counters it
+    took are given back.
     """
-    store = get_store()
+    try:
+        return _send_code(phone, purpose, client)
+    except StoreUnavailable as error:
+        log.warning("SMS code not sent, the shared store is unavailable: %s", error)
+    except Exception:
+        log.exception("SMS code not sent: the gateway failed")
+    return _refused("unavailable", UNAVAILABLE)
+
+
+def _send_code(phone: str, purpose: str, client: str | None) -> SendResult:
+    store = get_store(strict=True)
     resend = _setting("SMS_RESEND_SECONDS")
     cooldown_key = f"sms:cooldown:{phone}"
     if resend > 0 and not store.add(cooldown_key, "1", resend):
@@ -148,10 +164,13 @@ def send_code(phone: str, purpose: str, client: str | None = None) -> SendResult
     taken: list[str] = []
 
     def give_back() -> None:
-        for key in taken:
-            store.decr(key)
-        if resend > 0:
-            store.delete(cooldown_key)
+        try:
+            for key in taken:
+                store.decr(key)
+            if resend > 0:
+                store.delete(cooldown_key)
+        except StoreUnavailable:
+            log.warning("Could not give back the SMS limits of a failed request: the shared store is unavailable")
 
     try:
         counts = store.incr_many(counters)
@@ -191,7 +210,15 @@ def verify_code(phone: str, purpose: str, code: str | None) -> VerifyResult:
     code = (code or "").strip()
     if not code:
         return VerifyResult(False, "missing", _l("Please enter the SMS verification code"))
-    store = get_store()
+    try:
+        return _verify_code(phone, purpose, code)
+    except StoreUnavailable as error:
+        log.warning("SMS code not checked, the shared store is unavailable: %s", error)
+        return VerifyResult(False, "unavailable", UNAVAILABLE)
+
+
+def _verify_code(phone: str, purpose: str, code: str) -> VerifyResult:
+    store = get_store(strict=True)
     key = _code_key(phone, purpose)
     raw = store.get(key)
     if raw is None:

@@ -65,7 +65,7 @@ def send_sms_code():
             message=str(_l("The characters in the picture are wrong; a new picture is shown")),
         ), 400
     result = sms.send_code(phone, purpose, client=query_limits.client_key(client_ip()))
-    status = 200 if result.sent else 429
+    status = 200 if result.sent else 503 if result.error == "unavailable" else 429
     return jsonify(
         ok=result.sent,
         field="sms_code",
