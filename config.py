@@ -113,6 +113,8 @@ class Config:
     AUTH_RATE_LIMITED = False
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = _env("REDIS_URL") or "memory://"
+    # With Redis down, Flask-Limiter counts in memory instead of failing every limited request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
 
     # --- languages ----------------------------------------------------------
