@@ -63,6 +63,9 @@ class Config:
     IDENTITY_VERIFIER = _env("IDENTITY_VERIFIER", "app.services.accounts.verification.BuiltinIdentityVerifier")
     ENTERPRISE_VERIFIER = _env("ENTERPRISE_VERIFIER", "app.services.accounts.verification.BuiltinEnterpriseVerifier")
     SMS_GATEWAY = _env("SMS_GATEWAY", "app.services.platform.sms.OutboxGateway")
+    # Codes one client (an address, an IPv6 /64) may ask for, whatever the numbers.
+    SMS_PER_CLIENT_PER_HOUR = int(_env("SMS_PER_CLIENT_PER_HOUR", "5"))
+    SMS_PER_CLIENT_PER_DAY = int(_env("SMS_PER_CLIENT_PER_DAY", "20"))
     # Numbers the built-in identity verifier's "national database" refuses, so that
     # the manual's FAQ 5 failure (身份证信息效验失败) can be shown and tested.
     IDENTITY_VERIFIER_REJECTED_NUMBERS = ("110101199003070134",)
@@ -110,6 +113,8 @@ class Config:
     AUTH_RATE_LIMITED = False
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = _env("REDIS_URL") or "memory://"
+    # With Redis down, Flask-Limiter counts in memory instead of failing every limited request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
 
     # --- languages ----------------------------------------------------------
@@ -153,3 +158,6 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     # Tests send several codes to one phone in a row; the 60-second rule has its own test.
     SMS_RESEND_SECONDS = 0
+    # Tests ask many codes from one test client; the per-client limit has its own test.
+    SMS_PER_CLIENT_PER_HOUR = 1000
+    SMS_PER_CLIENT_PER_DAY = 1000

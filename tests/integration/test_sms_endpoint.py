@@ -66,3 +66,33 @@ def test_picture_code_is_a_png(client, db):
 def test_pages_carry_their_picture_code(client, db):
     html = client.get("/account/register/personal").get_data(as_text=True)
     assert 'name="captcha_id"' in html and 'src="data:image/png;base64,' in html
+
+
+def test_one_client_cannot_send_codes_to_many_numbers(app, client, db, known_captcha, monkeypatch, post_sms):
+    monkeypatch.setitem(app.config, "SMS_PER_CLIENT_PER_HOUR", 5)
+    for n in range(5):
+        assert post_sms(client, f"1371234000{n}", "register", known_captcha).status_code == 200
+    response = post_sms(client, "13712340009", "register", known_captcha)
+    assert response.status_code == 429
+    assert response.get_json()["message"] == "本网络申请验证码过于频繁，请稍后再试"
+    assert db.session.query(SmsOutboxMessage).count() == 5
+    # The refusal used up nothing of that phone: from another address it gets its code.
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "203.0.113.7"
+    assert post_sms(other, "13712340009", "register", known_captcha).status_code == 200
+
+
+def test_an_ipv6_client_counts_as_its_64_network(app, client, db, known_captcha, monkeypatch, post_sms):
+    monkeypatch.setitem(app.config, "SMS_PER_CLIENT_PER_HOUR", 2)
+    for n, address in enumerate(("2001:db8:1:2::1", "2001:db8:1:2::ffff", "2001:db8:1:2:abcd::9")):
+        client.environ_base["REMOTE_ADDR"] = address
+        response = post_sms(client, f"1371234000{n}", "register", known_captcha)
+    assert response.status_code == 429
+    client.environ_base["REMOTE_ADDR"] = "2001:db8:1:3::1"
+    assert post_sms(client, "13712340008", "register", known_captcha).status_code == 200
+
+
+def test_the_daily_bound_per_client(app, client, db, known_captcha, monkeypatch, post_sms):
+    monkeypatch.setitem(app.config, "SMS_PER_CLIENT_PER_DAY", 3)
+    statuses = [post_sms(client, f"1371234000{n}", "register", known_captcha).status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]

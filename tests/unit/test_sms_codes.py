@@ -119,3 +119,41 @@ def test_parallel_guesses_cannot_exceed_five_tries(app, ctx):
     results = _verify_in_parallel(app, wrong)
     assert sum(r.error == "wrong" for r in results) <= 4
     assert not sms.verify_code(PHONE, "register", code).ok, "the code is burnt after five tries"
+
+
+class BrokenGateway(sms.SmsGateway):
+    def send(self, phone, purpose, text):
+        raise ConnectionError("gateway down")
+
+
+def test_a_failed_send_uses_up_neither_the_wait_nor_the_allowance(app, ctx, monkeypatch):
+    monkeypatch.setitem(app.config, "SMS_RESEND_SECONDS", 60)
+    monkeypatch.setitem(app.config, "SMS_DAILY_LIMIT", 1)
+    monkeypatch.setitem(app.config, "SMS_PER_CLIENT_PER_HOUR", 1)
+    monkeypatch.setattr(sms, "gateway", BrokenGateway)
+    failed = sms.send_code(PHONE, "register", client="198.51.100.1")
+    assert not failed.sent and failed.error == "unavailable"
+    assert str(failed.message) == "短信服务暂时不可用，请稍后再试"
+    monkeypatch.undo()
+    monkeypatch.setitem(app.config, "SMS_RESEND_SECONDS", 60)
+    monkeypatch.setitem(app.config, "SMS_DAILY_LIMIT", 1)
+    monkeypatch.setitem(app.config, "SMS_PER_CLIENT_PER_HOUR", 1)
+    assert sms.send_code(PHONE, "register", client="198.51.100.1").sent
+
+
+def test_a_client_refusal_leaves_the_phone_free(app, ctx, monkeypatch):
+    monkeypatch.setitem(app.config, "SMS_RESEND_SECONDS", 60)
+    monkeypatch.setitem(app.config, "SMS_PER_CLIENT_PER_HOUR", 1)
+    assert sms.send_code("13812345670", "register", client="198.51.100.1").sent
+    refused = sms.send_code(PHONE, "register", client="198.51.100.1")
+    assert refused.error == "client_limit"
+    assert sms.send_code(PHONE, "register", client="198.51.100.2").sent
+
+
+def test_counters_can_be_given_back(ctx):
+    store = get_store()
+    assert store.incr("refund:test", 60) == 1
+    store.decr("refund:test")
+    assert store.incr("refund:test", 60) == 1
+    store.decr("refund:absent")
+    assert store.get("refund:absent") is None

@@ -91,3 +91,12 @@ def test_database_store_never_commits_the_callers_session(app, db):
     store.incr("c", 60)
     assert db.session.query(FaqEntry).filter_by(question="未提交的问题").count() == 0
     assert db.session.query(FaqEntry).count() == before - 1
+
+
+def test_decr_gives_one_back_and_never_creates(store):
+    assert store.incr("n", 60) == 1
+    assert store.incr("n", 60) == 2
+    store.decr("n")
+    assert store.get("n") == "1" and store.incr("n", 60) == 2
+    store.decr("absent")
+    assert store.get("absent") is None and store.ttl("absent") is None

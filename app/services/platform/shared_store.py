@@ -1,13 +1,15 @@
 """A small key/value store shared by every server process.
 
-Redis when ``REDIS_URL`` is set; otherwise the ``shared_store_entry`` table.
+Redis when ``REDIS_URL`` is set (see store_fallback.py for when it is down);
+otherwise the ``shared_store_entry`` table.
 Used for SMS codes and their limits, picture codes and login-failure counts.
 """
 
 import datetime
 
 from flask import current_app
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import String, delete, insert, select, update
+from sqlalchemy import cast as sa_cast
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
@@ -36,6 +38,10 @@ class SharedStore:
 
     def incr(self, key: str, ttl_seconds: int) -> int:
         """Atomic counter; the expiry is fixed when the counter is created."""
+        raise NotImplementedError
+
+    def decr(self, key: str) -> None:
+        """Take one back from a live counter (a refund); an absent or expired counter stays absent."""
         raise NotImplementedError
 
     def incr_many(self, counters: list[tuple[str, int]]) -> list[int]:
@@ -75,6 +81,13 @@ class RedisStore(SharedStore):
         pipe.expire(self._k(key), max(int(ttl_seconds), 1), nx=True)
         count, _ = pipe.execute()
         return int(count)
+
+    _DECR = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end return 0"
+
+    def decr(self, key):
+        if not hasattr(self, "_decr_script"):
+            self._decr_script = self.client.register_script(self._DECR)
+        self._decr_script(keys=[self._k(key)])
 
     # INCR each key, giving a new counter its expiry: one command and one reply for them all.
     _INCR_MANY = """
@@ -192,6 +205,14 @@ class DatabaseStore(SharedStore):
                     continue  # another process created it first: count on it
         raise RuntimeError(f"could not increment {key}")
 
+    def decr(self, key):
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(_TABLE)
+                .where(_TABLE.c.key == key, _TABLE.c.expires_at > _now())
+                .values(counter=_TABLE.c.counter - 1, value=sa_cast(_TABLE.c.counter - 1, String))
+            )
+
     def ttl(self, key):
         with self.engine.begin() as conn:
             row = self._live_row(conn, key)
@@ -204,17 +225,27 @@ class DatabaseStore(SharedStore):
             return conn.execute(delete(_TABLE).where(_TABLE.c.expires_at <= _now())).rowcount
 
 
-def get_store() -> SharedStore:
+def get_store(strict: bool = False) -> SharedStore:
+    """The store; with Redis, one that makes do in memory while Redis is down.
+
+    ``strict=True`` is for what must not make do (SMS codes): while Redis is
+    down it raises ``store_fallback.StoreUnavailable``.
+    """
     store = current_app.extensions.get("portal_shared_store")
     if store is None:
         url = current_app.config.get("REDIS_URL")
         if url:
             import redis
 
-            store = RedisStore(redis.Redis.from_url(url, decode_responses=True))
+            from app.services.platform.store_fallback import FallbackStore
+
+            client = redis.Redis.from_url(url, decode_responses=True, socket_connect_timeout=1, socket_timeout=2)
+            store = FallbackStore(RedisStore(client))
         else:
             from app.extensions import db
 
             store = DatabaseStore(db.engine)
         current_app.extensions["portal_shared_store"] = store
+    if strict and hasattr(store, "strict"):
+        return store.strict()
     return store

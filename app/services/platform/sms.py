@@ -2,7 +2,8 @@
 
 Six digits, valid ``SMS_CODE_TTL`` seconds, single use, burnt after
 ``SMS_MAX_ATTEMPTS`` wrong tries; one send per ``SMS_RESEND_SECONDS`` and
-``SMS_DAILY_LIMIT`` sends a day per phone. Codes are kept only as HMACs, in
+``SMS_DAILY_LIMIT`` sends a day per phone; one client (address, IPv6 /64) may
+ask ``SMS_PER_CLIENT_PER_HOUR`` codes an hour and ``SMS_PER_CLIENT_PER_DAY`` a day. Codes are kept only as HMACs, in
 the shared store so that every server process agrees.
 """
 
@@ -25,10 +26,18 @@ from app import clock
 from app.extensions import db
 from app.models import SmsOutboxMessage
 from app.services.platform.shared_store import get_store
+from app.services.platform.store_fallback import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-DEFAULTS = {"SMS_CODE_TTL": 300, "SMS_MAX_ATTEMPTS": 5, "SMS_RESEND_SECONDS": 60, "SMS_DAILY_LIMIT": 10}
+DEFAULTS = {
+    "SMS_CODE_TTL": 300,
+    "SMS_MAX_ATTEMPTS": 5,
+    "SMS_RESEND_SECONDS": 60,
+    "SMS_DAILY_LIMIT": 10,
+    "SMS_PER_CLIENT_PER_HOUR": 5,
+    "SMS_PER_CLIENT_PER_DAY": 20,
+}
 
 
 def _setting(name: str) -> int:
@@ -110,39 +119,90 @@ def _tries_key(phone, purpose):
     return f"sms:tries:{purpose}:{phone}"
 
 
-def send_code(phone: str, purpose: str) -> SendResult:
-    store = get_store()
+def _refused(error: str, message, retry_after: int = 0) -> SendResult:
+    return SendResult(False, retry_after=retry_after, error=error, message=message)
+
+
+UNAVAILABLE = _l("The SMS service is temporarily unavailable; please try again later")
+
+
+def send_code(phone: str, purpose: str, client: str | None = None) -> SendResult:
+    """Send a code to ``phone``; ``client`` (the requester's address or IPv6 /64) has its own limits.
+
+    Without the shared store (Redis down) or the gateway, no code is sent: the
+    limits and the code cannot be kept apart per process. A request that is
+    refused or fails uses up nothing: the phone's wait and the counters it
+    took are given back.
+    """
+    try:
+        return _send_code(phone, purpose, client)
+    except StoreUnavailable as error:
+        log.warning("SMS code not sent, the shared store is unavailable: %s", error)
+    except Exception:
+        log.exception("SMS code not sent: the gateway failed")
+    return _refused("unavailable", UNAVAILABLE)
+
+
+def _send_code(phone: str, purpose: str, client: str | None) -> SendResult:
+    store = get_store(strict=True)
     resend = _setting("SMS_RESEND_SECONDS")
-    if resend > 0 and not store.add(f"sms:cooldown:{phone}", "1", resend):
-        wait = store.ttl(f"sms:cooldown:{phone}") or resend
-        return SendResult(
-            False,
+    cooldown_key = f"sms:cooldown:{phone}"
+    if resend > 0 and not store.add(cooldown_key, "1", resend):
+        wait = store.ttl(cooldown_key) or resend
+        return _refused(
+            "cooldown",
+            _l("Please wait %(seconds)s seconds before requesting another code", seconds=wait),
             retry_after=wait,
-            error="cooldown",
-            message=_l("Please wait %(seconds)s seconds before requesting another code", seconds=wait),
         )
     moment = _now()
-    day = clock.china_date(moment)
-    sent_today = store.incr(
-        f"sms:daily:{phone}:{day.isoformat()}", int((clock.china_midnight_after(moment) - moment).total_seconds()) + 1
-    )
-    if sent_today > _setting("SMS_DAILY_LIMIT"):
-        return SendResult(
-            False,
-            error="daily_limit",
-            message=_l("Too many codes were requested for this phone number today; please try again tomorrow"),
+    until_midnight = int((clock.china_midnight_after(moment) - moment).total_seconds()) + 1
+    day = clock.china_date(moment).isoformat()
+    counters = [(f"sms:daily:{phone}:{day}", until_midnight)]
+    if client:
+        hour = int(moment.timestamp() // 3600)
+        counters += [(f"sms:client:{client}:h{hour}", 3600), (f"sms:client:{client}:d{day}", until_midnight)]
+    taken: list[str] = []
+
+    def give_back() -> None:
+        try:
+            for key in taken:
+                store.decr(key)
+            if resend > 0:
+                store.delete(cooldown_key)
+        except StoreUnavailable:
+            log.warning("Could not give back the SMS limits of a failed request: the shared store is unavailable")
+
+    try:
+        counts = store.incr_many(counters)
+        taken = [key for key, _ttl in counters]
+        if counts[0] > _setting("SMS_DAILY_LIMIT"):
+            give_back()
+            return _refused(
+                "daily_limit",
+                _l("Too many codes were requested for this phone number today; please try again tomorrow"),
+            )
+        if client and (
+            counts[1] > _setting("SMS_PER_CLIENT_PER_HOUR") or counts[2] > _setting("SMS_PER_CLIENT_PER_DAY")
+        ):
+            give_back()
+            return _refused(
+                "client_limit",
+                _l("Too many verification codes were requested from this network; please try again later"),
+            )
+        code = f"{secrets.randbelow(10**6):06d}"
+        ttl = _setting("SMS_CODE_TTL")
+        # The nonce names this code's one possible use; tries are counted apart, atomically.
+        store.set(_code_key(phone, purpose), json.dumps({"hash": _digest(code), "nonce": secrets.token_hex(8)}), ttl)
+        store.delete(_tries_key(phone, purpose))
+        text = _l(
+            "[MOHURD portal] Your verification code is %(code)s, valid for %(minutes)s minutes. Do not share it.",
+            code=code,
+            minutes=ttl // 60,
         )
-    code = f"{secrets.randbelow(10**6):06d}"
-    ttl = _setting("SMS_CODE_TTL")
-    # The nonce names this code's one possible use; tries are counted apart, atomically.
-    store.set(_code_key(phone, purpose), json.dumps({"hash": _digest(code), "nonce": secrets.token_hex(8)}), ttl)
-    store.delete(_tries_key(phone, purpose))
-    text = _l(
-        "[MOHURD portal] Your verification code is %(code)s, valid for %(minutes)s minutes. Do not share it.",
-        code=code,
-        minutes=ttl // 60,
-    )
-    gateway().send(phone, purpose, str(text))
+        gateway().send(phone, purpose, str(text))
+    except Exception:
+        give_back()
+        raise
     return SendResult(True, message=_l("The verification code has been sent"))
 
 
@@ -150,7 +210,15 @@ def verify_code(phone: str, purpose: str, code: str | None) -> VerifyResult:
     code = (code or "").strip()
     if not code:
         return VerifyResult(False, "missing", _l("Please enter the SMS verification code"))
-    store = get_store()
+    try:
+        return _verify_code(phone, purpose, code)
+    except StoreUnavailable as error:
+        log.warning("SMS code not checked, the shared store is unavailable: %s", error)
+        return VerifyResult(False, "unavailable", UNAVAILABLE)
+
+
+def _verify_code(phone: str, purpose: str, code: str) -> VerifyResult:
+    store = get_store(strict=True)
     key = _code_key(phone, purpose)
     raw = store.get(key)
     if raw is None:

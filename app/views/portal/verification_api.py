@@ -12,8 +12,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.services.accounts.identity_documents import DocumentError, validate_mobile
 from app.services.platform import captcha, sms
+from app.services.registers import query_limits
 from app.views.portal.forms import SmsRequestForm
-from app.views.portal.session import current_citizen
+from app.views.portal.session import client_ip, current_citizen
 
 verification_bp = Blueprint("verification", __name__, url_prefix="/verify")
 
@@ -63,8 +64,8 @@ def send_sms_code():
             field="captcha",
             message=str(_l("The characters in the picture are wrong; a new picture is shown")),
         ), 400
-    result = sms.send_code(phone, purpose)
-    status = 200 if result.sent else 429
+    result = sms.send_code(phone, purpose, client=query_limits.client_key(client_ip()))
+    status = 200 if result.sent else 503 if result.error == "unavailable" else 429
     return jsonify(
         ok=result.sent,
         field="sms_code",
