@@ -8,6 +8,7 @@ from app.extensions import db
 from app.masking import mask_document, mask_phone, mask_uscc
 from app.models import Account, AccountKind, AccountStatus, LegalRepChange
 from app.services.accounts import identity_documents as docs
+from app.services.accounts.login import end_all_sessions
 from app.services.accounts.registration import (
     PersonDetails,
     check_person,
@@ -60,10 +61,6 @@ def reset_password(account, new_password: str, *, ip: str = "") -> None:
     account.locked_until = None
     account.fail_login_count = 0
     audit.record(AuditEvent.PASSWORD_RESET, account=account, ip=ip)
-
-
-def end_all_sessions(account) -> None:
-    account.session_version = (account.session_version or 0) + 1
 
 
 def cancel_account(account, *, ip: str = "", reason: str = "") -> None:

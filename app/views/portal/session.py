@@ -26,7 +26,13 @@ def sign_in(account) -> None:
     session.permanent = True
 
 
+def keep_signed_in(account) -> None:
+    """This browser stays signed in after the account's other sessions were ended (a password change)."""
+    session[SESSION_VERSION_KEY] = account.session_version or 0
+
+
 def sign_out() -> None:
+    """Forget this browser's session (the views that end every session call ``login.sign_out`` first)."""
     locale = session.get("locale")
     logout_user()
     session.clear()
