@@ -1,5 +1,6 @@
 """Signing a citizen in and out of the portal, and pages that need it."""
 
+import secrets
 from functools import wraps
 
 from flask import redirect, request, session, url_for
@@ -9,6 +10,7 @@ from app.models import AccountKind
 from app.security import SESSION_VERSION_KEY
 
 PORTAL_KINDS = (AccountKind.PERSONAL, AccountKind.LEGAL)
+SESSION_ID_KEY = "_sid"
 
 
 def client_ip() -> str:
@@ -38,6 +40,14 @@ def sign_out() -> None:
     session.clear()
     if locale:
         session["locale"] = locale
+
+
+def session_id() -> str:
+    """A random id of this sign-in session (what a passed face check belongs to); sign-in and sign-out clear
+    the session, so each sign-in gets a new one."""
+    if SESSION_ID_KEY not in session:
+        session[SESSION_ID_KEY] = secrets.token_urlsafe(24)
+    return session[SESSION_ID_KEY]
 
 
 def current_citizen():
