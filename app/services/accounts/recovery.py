@@ -108,9 +108,19 @@ def verify_new_legal_rep(enterprise_name: str, uscc: str, rep: PersonDetails, *,
     return account, parsed
 
 
-def account_by_id(account_id: int):
-    """The account a finished security check (kept in the browser's session) was about."""
-    return db.session.get(Account, account_id)
+def check_memo(account) -> dict:
+    """What the browser's session keeps of a passed security check (or 实名认证): the account, and its
+    session version, which every use of the check bumps (reset, change, cancellation)."""
+    return {"account_id": account.id, "version": account.session_version or 0}
+
+
+def account_of_check(memo: dict):
+    """The live account a passed check was about, or None once the check was used (one verification, one
+    reset: a copy of the browser's cookie cannot use it again) or the account cancelled."""
+    account = db.session.get(Account, memo.get("account_id"))
+    if account is None or account.is_cancelled or (account.session_version or 0) != memo.get("version"):
+        return None
+    return account
 
 
 def rep_memo(rep: PersonDetails, parsed) -> dict:
