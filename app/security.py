@@ -1,6 +1,6 @@
 """The portal's security manager: FAB's, with the parts a ministry cannot use removed."""
 
-from flask import g, redirect, request, session
+from flask import g, has_request_context, redirect, request, session
 from flask_appbuilder import expose
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.models.sqla.filters import FilterEqual
@@ -159,7 +159,8 @@ class PortalSecurityManager(SecurityManager):
 
     def reset_password(self, userid, password):
         """A staff password set through FAB's forms ends the account's other sessions (and any session,
-        when an administrator sets someone else's); the staff member who changed their own stays signed in."""
+        when an administrator sets someone else's, or `flask fab reset-password` does); the staff member who changed
+        their own stays signed in."""
         from flask_login import current_user
 
         from app.services.accounts.login import end_all_sessions
@@ -167,7 +168,7 @@ class PortalSecurityManager(SecurityManager):
         user = self.get_user_by_id(userid)
         end_all_sessions(user)
         super().reset_password(userid, password)  # commits
-        if current_user.is_authenticated and current_user.id == user.id:
+        if has_request_context() and current_user.is_authenticated and current_user.id == user.id:
             session[SESSION_VERSION_KEY] = user.session_version
 
     def auth_user_db(self, username, password):
