@@ -93,6 +93,8 @@ class Config:
     # Staff sign-in (/admin/login/): failed attempts from one address before it waits; successes never count.
     LOGIN_ADDRESS_FAILURE_LIMIT = 10
     LOGIN_ADDRESS_FAILURE_MINUTES = 5
+    # A passed 人脸识别 opens its purpose's pages (在线办理 or 我的证照) in the sign-in session that passed it, this long.
+    FACE_CHECK_VALID_MINUTES = 5
 
     # --- Flask-AppBuilder (staff back office) --------------------------------
     APP_NAME = "住房和城乡建设部政务服务门户"

@@ -1,6 +1,6 @@
 """The portal's security manager: FAB's, with the parts a ministry cannot use removed."""
 
-from flask import abort, g, redirect, request, session
+from flask import abort, g, has_request_context, redirect, request, session
 from flask_appbuilder import expose
 from flask_appbuilder.actions import action
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
@@ -65,6 +65,19 @@ class StaffAuthView(AuthDBView):
         return self.render_template(
             self.login_template, title=self.title, form=form, appbuilder=self.appbuilder, show_captcha=show_captcha
         )
+
+    @expose("/logout/", methods=["POST"])
+    def logout(self):
+        """A POST (CSRF-checked) that ends every session of the staff member; a GET or a link does nothing."""
+        from app.services.accounts import login as login_service
+        from app.services.unit_of_work import unit_of_work
+        from app.views.portal.session import sign_out
+
+        if g.user is not None and g.user.is_authenticated:
+            with unit_of_work():
+                login_service.sign_out(g.user)
+        sign_out()
+        return redirect(self.appbuilder.get_url_for_login)
 
 
 def _known_groups(form, field):
@@ -152,6 +165,20 @@ class PortalSecurityManager(SecurityManager):
         if session.get(SESSION_VERSION_KEY, 0) != (user.session_version or 0):
             return None
         return user
+
+    def reset_password(self, userid, password):
+        """A staff password set through FAB's forms ends the account's other sessions (and any session,
+        when an administrator sets someone else's, or `flask fab reset-password` does); the staff member who changed
+        their own stays signed in."""
+        from flask_login import current_user
+
+        from app.services.accounts.login import end_all_sessions
+
+        user = self.get_user_by_id(userid)
+        end_all_sessions(user)
+        super().reset_password(userid, password)  # commits
+        if has_request_context() and current_user.is_authenticated and current_user.id == user.id:
+            session[SESSION_VERSION_KEY] = user.session_version
 
     def auth_user_db(self, username, password):
         """Only staff sign in to the back office; citizens use the portal's login."""

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
@@ -140,6 +140,14 @@ Index(
     postgresql_where=text(_LIVE + " AND enterprise_id IS NOT NULL"),
 )
 Index("ix_account_document_number", Account.document_number)
+
+
+@event.listens_for(Account.active, "set")
+def _deactivation_ends_sessions(account, value, previous, initiator):
+    """An administrator's lock (``active`` off) ends the account's sessions for good: unlocking it later
+    does not bring a copied cookie back."""
+    if value is False and previous is not False:
+        account.session_version = (account.session_version or 0) + 1
 
 
 class EnterpriseRegisterEntry(Model):

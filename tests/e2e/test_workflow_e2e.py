@@ -9,7 +9,6 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from app.models import Application
-from app.services.accounts import face_verification as face
 from app.services.platform.sms import latest_outbox_code
 
 pytestmark = pytest.mark.e2e
@@ -71,7 +70,17 @@ def press(page, action, reason=""):
 
 
 def test_case_goes_from_submission_through_a_correction_round_to_issue(
-    browser, page, live_server, app, db, staff_factory, submitted, known_captcha, screenshot, tmp_path
+    browser,
+    page,
+    live_server,
+    app,
+    db,
+    staff_factory,
+    submitted,
+    known_captcha,
+    screenshot,
+    tmp_path,
+    pass_face_check_on_phone,
 ):
     person, case, item = submitted
     for username, role in STAFF.items():
@@ -101,9 +110,10 @@ def test_case_goes_from_submission_through_a_correction_round_to_issue(
     expect(page.locator("#timeline")).to_contain_text("请上传清晰的身份证正反面扫描件")
     expect(page.get_by_role("link", name=re.compile("行政许可补正材料通知书"))).to_be_visible()
     screenshot("workflow-applicant-returned")
-    with app.app_context():
-        face.complete(face.start(person["account_id"], face.ONLINE_SERVICE, "/user/").token)
     page.goto(f"{live_server}/services/item/{item.code}/correction")
+    expect(page).to_have_url(re.compile(r"/face/online_service"))  # a new sign-in: the face check again
+    pass_face_check_on_phone(page)
+    expect(page).to_have_url(re.compile(r"/services/item/[^/?]+/correction$"))
     expect(page.locator("#defects")).to_contain_text("请上传清晰的身份证正反面扫描件")
     page.set_input_files(
         f"#material_{flagged.id}",
@@ -151,7 +161,8 @@ def test_case_goes_from_submission_through_a_correction_round_to_issue(
     text = PdfReader(decision.value.path()).pages[0].extract_text().replace("\n", "")
     assert "准予行政许可决定书" in text and case.number in text
     screenshot("workflow-applicant-issued")
-    with app.app_context():
-        face.complete(face.start(person["account_id"], face.MY_CERTIFICATES, "/user/").token)
     page.goto(live_server + "/user/certificates")
+    expect(page).to_have_url(re.compile(r"/face/my_certificates"))  # 在线办理's check does not open 我的证照
+    pass_face_check_on_phone(page)
+    expect(page).to_have_url(re.compile(r"/user/certificates$"))
     expect(page.locator(".certificate-card").first).to_contain_text("中华人民共和国一级建造师注册证书")

@@ -13,6 +13,7 @@ from app import clock
 from app.models import Account, CertificateEndorsement, ElectronicCertificate, PersonRegistration, RegisteredSpecialty
 from app.services.accounts import face_verification as face
 from app.services.certificates import lifecycle as certificates
+from tests.face_checks import pass_face_check
 
 
 def text(response):
@@ -48,8 +49,8 @@ def holder(client, db, register_person):
     return {"person": person, "account": account, "certificate": certificate, "registration": registration}
 
 
-def face_ok(account):
-    face.complete(face.start(account.id, face.MY_CERTIFICATES, "/user/certificates").token)
+def face_ok(client, account):
+    pass_face_check(client, account.id, face.MY_CERTIFICATES, "/user/certificates")
 
 
 def endorse(client, certificate, purpose="bidding", detail=""):
@@ -62,9 +63,9 @@ def test_my_certificates_needs_face_verification_of_its_own_purpose(client, hold
     response = client.get("/user/certificates")
     assert response.status_code == 302 and "/face/my_certificates" in response.headers["Location"]
     # Passing face recognition for online services does not open the certificates.
-    face.complete(face.start(holder["account"].id, face.ONLINE_SERVICE, "/user/").token)
+    pass_face_check(client, holder["account"].id, face.ONLINE_SERVICE)
     assert client.get("/user/certificates").status_code == 302
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     page = text(client.get("/user/certificates"))
     assert "电子证照管理" in page and "京1112015202600001" in page and "未加注" in page
 
@@ -79,14 +80,14 @@ def test_not_signed_in_is_sent_to_login(client, db):
 
 
 def test_no_download_before_endorsement(client, holder):
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     response = client.get(f"/user/certificates/{holder['certificate'].id}/download.pdf")
     assert response.status_code == 302 and response.headers["Location"].endswith("/user/certificates")
     assert "请先进行证照加注" in text(client.get("/user/certificates"))
 
 
 def test_endorsing_gives_180_days_and_records_it(client, db, holder):
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     response = endorse(client, holder["certificate"], "bidding")
     assert response.status_code == 302
     page = text(client.get("/user/certificates"))
@@ -100,7 +101,7 @@ def test_endorsing_gives_180_days_and_records_it(client, db, holder):
 
 
 def test_endorsing_twice_while_live_is_refused(client, db, holder):
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     endorse(client, holder["certificate"])
     response = endorse(client, holder["certificate"], "own_record")
     assert response.status_code == 422 and "该证照已加注" in text(response)
@@ -118,7 +119,7 @@ def test_endorsing_twice_while_live_is_refused(client, db, holder):
 def test_a_bad_endorsement_form_says_why_beside_the_field_and_keeps_the_input(
     client, db, holder, purpose, detail, message
 ):
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     response = endorse(client, holder["certificate"], purpose, detail)
     assert response.status_code == 422
     assert message in text(response)
@@ -128,7 +129,7 @@ def test_a_bad_endorsement_form_says_why_beside_the_field_and_keeps_the_input(
 
 
 def test_pdf_download_holds_the_name_and_registration_number_and_its_signature(client, db, holder):
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     endorse(client, holder["certificate"])
     response = client.get(f"/user/certificates/{holder['certificate'].id}/download.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -145,7 +146,7 @@ def test_pdf_download_holds_the_name_and_registration_number_and_its_signature(c
 
 
 def test_ofd_download_is_an_ofd_package(client, holder):
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     endorse(client, holder["certificate"], "other", "资质申报")
     response = client.get(f"/user/certificates/{holder['certificate'].id}/download.ofd")
     assert response.status_code == 200 and response.mimetype == "application/ofd"
@@ -155,7 +156,7 @@ def test_ofd_download_is_an_ofd_package(client, holder):
 
 
 def test_downloads_are_cached_per_endorsement(client, app, holder):
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     endorse(client, holder["certificate"])
     url = f"/user/certificates/{holder['certificate'].id}/download.ofd"
     first = client.get(url).data
@@ -167,7 +168,7 @@ def test_downloads_are_cached_per_endorsement(client, app, holder):
 
 
 def test_another_citizen_cannot_see_or_download_my_certificate(client, db, holder, register_person):
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     endorse(client, holder["certificate"])
     certificate_id = holder["certificate"].id
     client.post("/account/logout")
@@ -182,7 +183,7 @@ def test_another_citizen_cannot_see_or_download_my_certificate(client, db, holde
         "/account/login", data={"kind": "personal", "identifier": stranger["phone"], "password": stranger["password"]}
     )
     account = db.session.query(Account).filter_by(phone=stranger["phone"]).one()
-    face_ok(account)
+    face_ok(client, account)
     assert client.get(f"/user/certificates/{certificate_id}/download.pdf").status_code == 404
     assert client.get(f"/user/certificates/{certificate_id}/preview.png").status_code == 404
     assert endorse(client, holder["certificate"]).status_code == 404
@@ -190,7 +191,7 @@ def test_another_citizen_cannot_see_or_download_my_certificate(client, db, holde
 
 
 def test_a_cancelled_registration_cannot_be_endorsed_or_downloaded(client, db, holder):
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     endorse(client, holder["certificate"])
     holder["registration"].status = "cancelled"
     db.session.commit()
@@ -204,7 +205,7 @@ def code_of(db):
 
 
 def test_the_qr_page_shows_a_valid_certificate_to_anyone(client, db, holder):
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     endorse(client, holder["certificate"])
     code = code_of(db)
     client.post("/account/logout")
@@ -215,7 +216,7 @@ def test_the_qr_page_shows_a_valid_certificate_to_anyone(client, db, holder):
 
 
 def test_a_changed_byte_in_the_signed_data_shows_as_not_authentic(client, db, holder):
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     endorse(client, holder["certificate"])
     endorsement = db.session.query(CertificateEndorsement).one()
     endorsement.payload = endorsement.payload.replace(endorsement.valid_to.isoformat(), "2099-12-31")
@@ -225,7 +226,7 @@ def test_a_changed_byte_in_the_signed_data_shows_as_not_authentic(client, db, ho
 
 
 def test_a_revoked_registration_shows_as_not_valid(client, db, holder):
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     endorse(client, holder["certificate"])
     holder["registration"].status = "cancelled"
     db.session.commit()
@@ -233,7 +234,7 @@ def test_a_revoked_registration_shows_as_not_valid(client, db, holder):
 
 
 def test_an_expired_endorsement_shows_as_not_valid(client, db, holder):
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     endorse(client, holder["certificate"])
     verification = certificates.verify_code(code_of(db), clock.today() + datetime.timedelta(days=180))
     assert verification.authentic and verification.verdict == certificates.ENDORSEMENT_EXPIRED
@@ -241,7 +242,7 @@ def test_an_expired_endorsement_shows_as_not_valid(client, db, holder):
 
 
 def test_an_expired_registration_shows_as_not_valid(client, db, holder):
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     endorse(client, holder["certificate"])
     holder["registration"].valid_to = clock.today() - datetime.timedelta(days=1)
     db.session.commit()
@@ -249,7 +250,7 @@ def test_an_expired_registration_shows_as_not_valid(client, db, holder):
 
 
 def test_a_change_in_the_register_makes_the_copy_outdated_and_asks_for_a_new_endorsement(client, db, holder):
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     endorse(client, holder["certificate"])
     holder["registration"].employer_name = "另一家示范建设有限公司"
     db.session.commit()
@@ -265,7 +266,7 @@ def test_an_unknown_code_is_a_clear_404(client, db):
 
 
 def test_an_uploaded_pdf_or_ofd_is_checked(client, db, holder):
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     endorse(client, holder["certificate"])
     pdf = client.get(f"/user/certificates/{holder['certificate'].id}/download.pdf").data
     ofd = client.get(f"/user/certificates/{holder['certificate'].id}/download.ofd").data
@@ -309,7 +310,7 @@ def test_verify_file_refuses_what_is_not_a_certificate(db):
 def test_verify_file_finds_a_forged_payload_and_a_foreign_copy(client, db, holder):
     from app.services.certificates import documents, verification
 
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     endorse(client, holder["certificate"])
     ofd = client.get(f"/user/certificates/{holder['certificate'].id}/download.ofd").data
     checked = verification.verify_file(ofd)

@@ -13,6 +13,7 @@ from app.services.accounts import face_verification as face
 from app.services.accounts.identity_documents import make_resident_id
 from app.services.platform.shared_store import get_store
 from app.views.portal.face import face_verified_required, local_target, qr_data_url
+from app.views.portal.session import SESSION_ID_KEY, session_id
 
 FACE_PAGE = "/face/online_service?next=/user/"
 
@@ -182,10 +183,11 @@ def test_the_phone_flow_verifies_and_the_desktop_moves_on(app, desktop, person, 
     }
     response = desktop.get(f"/face/continue/{token}")
     assert response.status_code == 302 and response.headers["Location"] == "/user/"
-    account = db.session.query(Account).filter_by(phone=person["phone"]).one()
-    assert face.is_verified(account.id, face.ONLINE_SERVICE)
-    assert not face.is_verified(account.id, face.MY_CERTIFICATES)
-    # Verified for half an hour: the face page goes straight on.
+    with desktop.session_transaction() as browser_session:
+        session_id = browser_session[SESSION_ID_KEY]
+    assert face.is_verified(session_id, face.ONLINE_SERVICE)
+    assert not face.is_verified(session_id, face.MY_CERTIFICATES)
+    # Verified for a few minutes, in this session and for this purpose: the face page goes straight on.
     again = desktop.get("/face/online_service?next=/user/settings")
     assert again.status_code == 302 and again.headers["Location"] == "/user/settings"
     assert desktop.get("/face/my_certificates?next=/user/").status_code == 200
@@ -305,8 +307,50 @@ def test_face_verified_required_sends_unverified_citizens_to_the_face_page(app, 
         location = urlsplit(response.headers["Location"])
         assert location.path == "/face/my_certificates"
         assert parse_qs(location.query)["next"] == ["/user/certificates?page=2"]
-        session = face.start(account.id, face.MY_CERTIFICATES, "/user/certificates?page=2")
+        session = face.start(account.id, face.MY_CERTIFICATES, "/user/certificates?page=2", session_id=session_id())
         face.complete(session.token)
         assert certificates() == "certificates"
     with pytest.raises(ValueError):
         face_verified_required("anything")
+
+
+def pass_on_desktop(app, desktop, url=FACE_PAGE):
+    _, token = open_face_page(desktop, url)
+    verify_on_phone(app, token)
+    assert desktop.get(f"/face/continue/{token}").status_code == 302
+
+
+def test_a_passed_check_is_forgotten_at_sign_out(app, desktop, person):
+    pass_on_desktop(app, desktop)
+    assert desktop.get(FACE_PAGE).status_code == 302, "passed: the face page goes straight on"
+    desktop.post("/account/logout")
+    signed_in(desktop, person)
+    assert desktop.get(FACE_PAGE).status_code == 200, "signed in again: the check is asked again"
+    elsewhere = new_client(app)
+    signed_in(elsewhere, person)
+    assert elsewhere.get(FACE_PAGE).status_code == 200, "another browser: asked again"
+
+
+def test_a_passed_check_belongs_to_its_browser_session(app, desktop, person):
+    elsewhere = new_client(app)
+    signed_in(elsewhere, person)
+    pass_on_desktop(app, desktop)
+    assert elsewhere.get(FACE_PAGE).status_code == 200
+
+
+def test_a_check_for_one_purpose_does_not_open_the_other(app, desktop):
+    pass_on_desktop(app, desktop, "/face/my_certificates?next=/user/")
+    assert desktop.get("/face/my_certificates?next=/user/").status_code == 302
+    assert desktop.get(FACE_PAGE).status_code == 200
+
+
+def test_a_passed_check_lasts_the_configured_minutes(app, desktop, monkeypatch):
+    pass_on_desktop(app, desktop)
+    with desktop.session_transaction() as browser_session:
+        session_id = browser_session[SESSION_ID_KEY]
+    with app.app_context():
+        assert 0 < get_store().ttl(f"face:ok:{session_id}:online_service") <= 5 * 60
+    monkeypatch.setitem(app.config, "FACE_CHECK_VALID_MINUTES", 2)
+    pass_on_desktop(app, desktop, "/face/my_certificates?next=/user/")
+    with app.app_context():
+        assert 0 < get_store().ttl(f"face:ok:{session_id}:my_certificates") <= 2 * 60

@@ -192,3 +192,39 @@ def test_legal_rep_change_can_cancel_the_account(app, client, db):
 
 def test_legal_rep_next_needs_verification(client):
     assert client.get("/account/legal-rep/next").status_code == 302
+
+
+def _copy_of(app, client):
+    other = app.test_client()
+    other.set_cookie("session", client.get_cookie("session").value)
+    return other
+
+
+def test_one_verification_one_reset_a_copied_cookie_cannot_reset_again(app, client, db, register_person, request_sms):
+    person = register_person()
+    code = request_sms(client, person["phone"], "reset_password")
+    client.post(
+        "/account/forgot",
+        data={"kind": "personal", "identifier": person["document_number"], "phone": person["phone"], "sms_code": code},
+    )
+    copy = _copy_of(app, client)
+    response = client.post(
+        "/account/forgot/reset", data={"password": "Renewed2026pass", "password_confirm": "Renewed2026pass"}
+    )
+    assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+    replay = copy.post(
+        "/account/forgot/reset", data={"password": "Hijacked2026pass", "password_confirm": "Hijacked2026pass"}
+    )
+    assert replay.status_code == 302 and replay.headers["Location"].endswith("/account/forgot")
+    assert copy.get("/account/forgot/reset").headers["Location"].endswith("/account/forgot")
+    assert login(client, person["phone"], "Hijacked2026pass").status_code == 200
+    assert login(client, person["phone"], "Renewed2026pass").status_code == 302
+    assert db.session.query(AuditRecord).filter_by(event="account.password_reset").count() == 1
+
+
+def test_a_copied_legal_rep_verification_cannot_be_used_again(app, client, db):
+    _seed_company(app, db)
+    client.post("/account/legal-rep", data=_rep_form())
+    copy = _copy_of(app, client)
+    assert client.post("/account/legal-rep/next", data={"action": "cancel", "cancel-confirm": "y"}).status_code == 302
+    assert copy.get("/account/legal-rep/next").headers["Location"].endswith("/account/legal-rep")

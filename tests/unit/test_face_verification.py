@@ -11,6 +11,7 @@ from app.services.platform import shared_store
 from app.services.platform.shared_store import DatabaseStore, get_store
 
 ACCOUNT, OTHER = 101, 202
+SESSION, OTHER_SESSION = "session-of-101", "another-session"
 
 
 @pytest.fixture
@@ -39,19 +40,25 @@ class RefusingProvider(face.FaceProvider):
         return False
 
 
-def verified_token(account_id=ACCOUNT, purpose=face.ONLINE_SERVICE, target="/user/"):
-    session = face.start(account_id, purpose, target)
+def verified_token(account_id=ACCOUNT, purpose=face.ONLINE_SERVICE, target="/user/", session_id=SESSION):
+    session = face.start(account_id, purpose, target, session_id=session_id)
     face.scan(session.token)
     face.complete(session.token)
     return session.token
 
 
 def test_start_stores_a_random_token_bound_to_account_purpose_and_target(ctx):
-    first = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/?tab=1")
-    second = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/?tab=1")
+    first = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/?tab=1", session_id=SESSION)
+    second = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/?tab=1", session_id=SESSION)
     assert first.token != second.token and len(first.token) >= 40
     entry = json.loads(get_store().get(f"face:token:{first.token}"))
-    assert entry == {"account_id": ACCOUNT, "purpose": "online_service", "target": "/user/?tab=1", "state": "pending"}
+    assert entry == {
+        "account_id": ACCOUNT,
+        "session_id": SESSION,
+        "purpose": "online_service",
+        "target": "/user/?tab=1",
+        "state": "pending",
+    }
     assert 290 <= get_store().ttl(f"face:token:{first.token}") <= 300
     assert first.state == "pending" and first.expires_in == 300
 
@@ -59,11 +66,11 @@ def test_start_stores_a_random_token_bound_to_account_purpose_and_target(ctx):
 def test_purposes_are_the_two_of_the_manual(ctx):
     assert (face.ONLINE_SERVICE, face.MY_CERTIFICATES) == ("online_service", "my_certificates")
     with pytest.raises(face.FaceError):
-        face.start(ACCOUNT, "anything", "/user/")
+        face.start(ACCOUNT, "anything", "/user/", session_id=SESSION)
 
 
 def test_states_go_pending_scanned_verified(ctx):
-    session = face.start(ACCOUNT, face.MY_CERTIFICATES, "/user/")
+    session = face.start(ACCOUNT, face.MY_CERTIFICATES, "/user/", session_id=SESSION)
     assert face.status(session.token, ACCOUNT) == "pending"
     assert face.scan(session.token).state == "scanned"
     assert face.status(session.token, ACCOUNT) == "scanned"
@@ -83,7 +90,7 @@ def test_scan_refuses_unknown_and_used_tokens(ctx):
 
 
 def test_a_late_scan_never_undoes_verified(ctx):
-    session = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/")
+    session = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/", session_id=SESSION)
     face.complete(session.token)
     with pytest.raises(face.FaceError):
         face.scan(session.token)
@@ -91,21 +98,21 @@ def test_a_late_scan_never_undoes_verified(ctx):
 
 
 def test_a_deleted_or_garbled_token_is_expired(ctx):
-    session = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/")
+    session = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/", session_id=SESSION)
     get_store().delete(f"face:token:{session.token}")
     assert face.status(session.token, ACCOUNT) == "expired"
     with pytest.raises(face.FaceError):
         face.scan(session.token)
     with pytest.raises(face.FaceError):
         face.complete(session.token)
-    other = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/")
+    other = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/", session_id=SESSION)
     get_store().set(f"face:token:{other.token}", "not json", 300)
     assert face.status(other.token, ACCOUNT) == "expired"
     assert face.status("", ACCOUNT) == "expired" and face.status("x" * 500, ACCOUNT) == "expired"
 
 
 def test_a_token_lives_five_minutes(ctx, later):
-    session = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/")
+    session = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/", session_id=SESSION)
     later(299)
     assert face.status(session.token, ACCOUNT) == "pending"
     later(301)
@@ -113,19 +120,31 @@ def test_a_token_lives_five_minutes(ctx, later):
     with pytest.raises(face.FaceError) as expired:
         face.complete(session.token)
     assert expired.value.reason == "expired"
-    assert not face.is_verified(ACCOUNT, face.ONLINE_SERVICE)
+    assert not face.is_verified(SESSION, face.ONLINE_SERVICE)
 
 
-def test_verification_lasts_thirty_minutes(ctx, later):
+def test_verification_lasts_the_configured_few_minutes(app, ctx, later, monkeypatch):
+    assert app.config["FACE_CHECK_VALID_MINUTES"] == 5
     verified_token()
-    later(29 * 60)
-    assert face.is_verified(ACCOUNT, face.ONLINE_SERVICE)
-    later(31 * 60)
-    assert not face.is_verified(ACCOUNT, face.ONLINE_SERVICE)
+    later(4 * 60)
+    assert face.is_verified(SESSION, face.ONLINE_SERVICE)
+    later(5 * 60 + 1)
+    assert not face.is_verified(SESSION, face.ONLINE_SERVICE)
+    monkeypatch.setitem(app.config, "FACE_CHECK_VALID_MINUTES", 1)
+    verified_token(purpose=face.MY_CERTIFICATES)
+    later(5 * 60 + 62)
+    assert not face.is_verified(SESSION, face.MY_CERTIFICATES)
+
+
+def test_a_token_needs_a_sign_in_session(ctx):
+    with pytest.raises(face.FaceError) as refused:
+        face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/", session_id="")
+    assert refused.value.reason == "session"
+    assert not face.is_verified("", face.ONLINE_SERVICE)
 
 
 def test_complete_is_single_use(ctx):
-    session = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/")
+    session = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/", session_id=SESSION)
     face.scan(session.token)
     face.complete(session.token)
     with pytest.raises(face.FaceError) as again:
@@ -134,7 +153,7 @@ def test_complete_is_single_use(ctx):
 
 
 def test_parallel_completes_succeed_once(app, ctx):
-    session = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/")
+    session = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/", session_id=SESSION)
     face.scan(session.token)
 
     def complete(_):
@@ -156,22 +175,22 @@ def test_another_accounts_token_is_forbidden(ctx):
     assert face.status(token, OTHER) == "forbidden"
     assert face.consume_target(token, OTHER) is None
     assert face.session_for(token, OTHER) is None
-    assert not face.is_verified(OTHER, face.ONLINE_SERVICE)
+    assert not face.is_verified(OTHER_SESSION, face.ONLINE_SERVICE)
 
 
-def test_is_verified_is_for_that_account_and_purpose_only(ctx):
-    assert not face.is_verified(ACCOUNT, face.ONLINE_SERVICE)
+def test_is_verified_is_for_that_session_and_purpose_only(ctx):
+    assert not face.is_verified(SESSION, face.ONLINE_SERVICE)
     verified_token(ACCOUNT, face.ONLINE_SERVICE)
-    assert face.is_verified(ACCOUNT, face.ONLINE_SERVICE)
-    assert not face.is_verified(ACCOUNT, face.MY_CERTIFICATES)
-    assert not face.is_verified(OTHER, face.ONLINE_SERVICE)
-    assert not face.is_verified(ACCOUNT, "anything")
-    face.forget(ACCOUNT)
-    assert not face.is_verified(ACCOUNT, face.ONLINE_SERVICE)
+    assert face.is_verified(SESSION, face.ONLINE_SERVICE)
+    assert not face.is_verified(SESSION, face.MY_CERTIFICATES)
+    assert not face.is_verified(OTHER_SESSION, face.ONLINE_SERVICE)
+    assert not face.is_verified(SESSION, "anything")
+    face.forget(SESSION)
+    assert not face.is_verified(SESSION, face.ONLINE_SERVICE)
 
 
 def test_consume_target_only_once_verified(ctx):
-    session = face.start(ACCOUNT, face.MY_CERTIFICATES, "/user/certificates?page=2")
+    session = face.start(ACCOUNT, face.MY_CERTIFICATES, "/user/certificates?page=2", session_id=SESSION)
     assert face.consume_target(session.token, ACCOUNT) is None
     face.scan(session.token)
     assert face.consume_target(session.token, ACCOUNT) is None
@@ -185,12 +204,12 @@ def test_consume_target_only_once_verified(ctx):
 def test_the_provider_is_pluggable(app, ctx, monkeypatch):
     assert isinstance(face.provider(), face.SimulatedFaceProvider)
     monkeypatch.setitem(app.config, "FACE_PROVIDER", f"{__name__}.RefusingProvider")
-    session = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/")
+    session = face.start(ACCOUNT, face.ONLINE_SERVICE, "/user/", session_id=SESSION)
     with pytest.raises(face.FaceError) as refused:
         face.complete(session.token)
     assert refused.value.reason == "failed"
     assert face.status(session.token, ACCOUNT) == "pending"
-    assert not face.is_verified(ACCOUNT, face.ONLINE_SERVICE)
+    assert not face.is_verified(SESSION, face.ONLINE_SERVICE)
     monkeypatch.setitem(app.config, "FACE_PROVIDER", "app.services.accounts.face_verification.SimulatedFaceProvider")
     face.complete(session.token)  # a refused check can be tried again with the same code
-    assert face.is_verified(ACCOUNT, face.ONLINE_SERVICE)
+    assert face.is_verified(SESSION, face.ONLINE_SERVICE)

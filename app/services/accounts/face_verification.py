@@ -1,24 +1,27 @@
 """人脸识别 before 在线办理 and 我的证照 (manual 三.1, figures 3-1-2 to 3-1-5; chapter 六).
 
 A desktop page starts a face session for the signed-in account: a random token,
-bound to the account, the purpose and the page to go to afterwards, valid five
-minutes. The phone opens the token's page (``scan``) and, once the provider's
-liveness check passes, ``complete`` marks the token verified and remembers for
-thirty minutes that this account passed face recognition for this purpose.
+bound to the account, the browser's sign-in session, the purpose and the page to
+go to afterwards, valid five minutes. The phone opens the token's page (``scan``)
+and, once the provider's liveness check passes, ``complete`` marks the token
+verified and remembers, for ``FACE_CHECK_VALID_MINUTES``, that THAT sign-in
+session passed face recognition for THAT purpose: signing out (or in elsewhere)
+asks again, and a check for 在线办理 does not open 我的证照.
 
 Everything lives in the shared store, so every server process sees it:
 
-* ``face:token:{token}`` - JSON {account_id, purpose, target, state}; state is
+* ``face:token:{token}`` - JSON {account_id, session_id, purpose, target, state}; state is
   "pending" until the token is verified, then "verified".
 * ``face:scan:{token}`` - present once the phone opened the page. A key of its
   own, so a late scan can never overwrite "verified".
 * ``face:claim:{token}`` - taken with ``add`` by the one ``complete`` that wins.
-* ``face:ok:{account_id}:{purpose}`` - the account passed, for 30 minutes.
+* ``face:ok:{session_id}:{purpose}`` - the sign-in session passed, for a few minutes.
 
 The provider is pluggable (``FACE_PROVIDER``, a dotted path); the built-in
 ``SimulatedFaceProvider`` stands in for the WeChat/Alipay mini-program.
 """
 
+import dataclasses
 import json
 import secrets
 from dataclasses import dataclass
@@ -34,7 +37,7 @@ MY_CERTIFICATES = "my_certificates"
 PURPOSES = (ONLINE_SERVICE, MY_CERTIFICATES)
 
 TOKEN_TTL_SECONDS = 5 * 60
-VERIFIED_TTL_SECONDS = 30 * 60
+DEFAULT_VALID_MINUTES = 5
 # A token verified just before it expires still lets the desktop page move on.
 VERIFIED_TOKEN_MIN_TTL_SECONDS = 2 * 60
 
@@ -46,7 +49,7 @@ DEFAULT_PROVIDER = "app.services.accounts.face_verification.SimulatedFaceProvide
 
 class FaceError(ServiceError):
     """A token that cannot be used: ``reason`` is "expired" (unknown or too old),
-    "used" (already verified), "failed" (liveness refused) or "purpose"."""
+    "used" (already verified), "failed" (liveness refused), "purpose" or "session" (no sign-in session)."""
 
     def __init__(self, reason: str):
         super().__init__(code=reason)
@@ -61,6 +64,7 @@ class FaceSession:
     target: str
     state: str
     expires_in: int
+    session_id: str = ""
 
 
 class FaceProvider:
@@ -112,8 +116,13 @@ def _claim_key(token: str) -> str:
     return f"face:claim:{token}"
 
 
-def _ok_key(account_id: int, purpose: str) -> str:
-    return f"face:ok:{int(account_id)}:{purpose}"
+def _ok_key(session_id: str, purpose: str) -> str:
+    return f"face:ok:{session_id}:{purpose}"
+
+
+def valid_seconds() -> int:
+    """How long a passed check opens its purpose's pages in the session that passed it."""
+    return int(current_app.config.get("FACE_CHECK_VALID_MINUTES", DEFAULT_VALID_MINUTES)) * 60
 
 
 def _valid_token_text(token) -> bool:
@@ -131,25 +140,35 @@ def _load(token: str) -> FaceSession | None:
         entry = json.loads(raw)
         account_id = int(entry["account_id"])
         purpose, target, state = entry["purpose"], entry["target"], entry["state"]
+        session_id = str(entry.get("session_id") or "")
     except (ValueError, KeyError, TypeError):
         return None
     if state == PENDING and store.get(_scan_key(token)) is not None:
         state = SCANNED
-    return FaceSession(token, account_id, purpose, target, state, store.ttl(_token_key(token)) or 0)
+    return FaceSession(token, account_id, purpose, target, state, store.ttl(_token_key(token)) or 0, session_id)
 
 
 def _dump(session: FaceSession, state: str) -> str:
     return json.dumps(
-        {"account_id": session.account_id, "purpose": session.purpose, "target": session.target, "state": state}
+        {
+            "account_id": session.account_id,
+            "session_id": session.session_id,
+            "purpose": session.purpose,
+            "target": session.target,
+            "state": state,
+        }
     )
 
 
-def start(account_id: int, purpose: str, target: str) -> FaceSession:
-    """A new token for ``account_id``: valid five minutes, for ``purpose``, going to ``target``."""
+def start(account_id: int, purpose: str, target: str, *, session_id: str) -> FaceSession:
+    """A new token for ``account_id`` signed in as ``session_id``: valid five minutes, for ``purpose``,
+    going to ``target``."""
     if purpose not in PURPOSES:
         raise FaceError("purpose")
+    if not session_id:
+        raise FaceError("session")
     token = secrets.token_urlsafe(32)
-    session = FaceSession(token, int(account_id), purpose, target, PENDING, TOKEN_TTL_SECONDS)
+    session = FaceSession(token, int(account_id), purpose, target, PENDING, TOKEN_TTL_SECONDS, session_id)
     get_store().set(_token_key(token), _dump(session, PENDING), TOKEN_TTL_SECONDS)
     provider().begin(session)
     return session
@@ -163,7 +182,7 @@ def scan(token: str) -> FaceSession:
     if session.state == VERIFIED:
         raise FaceError("used")
     get_store().add(_scan_key(token), "1", max(session.expires_in, 1))
-    return FaceSession(session.token, session.account_id, session.purpose, session.target, SCANNED, session.expires_in)
+    return dataclasses.replace(session, state=SCANNED)
 
 
 def check_usable(token: str) -> FaceSession:
@@ -186,8 +205,9 @@ def complete(token: str, evidence: dict | None = None) -> FaceSession:
         store.delete(_claim_key(token))  # the person may try again with the same code
         raise FaceError("failed")
     store.set(_token_key(token), _dump(session, VERIFIED), max(session.expires_in, VERIFIED_TOKEN_MIN_TTL_SECONDS))
-    store.set(_ok_key(session.account_id, session.purpose), "1", VERIFIED_TTL_SECONDS)
-    return FaceSession(session.token, session.account_id, session.purpose, session.target, VERIFIED, session.expires_in)
+    if session.session_id:
+        store.set(_ok_key(session.session_id, session.purpose), "1", valid_seconds())
+    return dataclasses.replace(session, state=VERIFIED)
 
 
 def session_for(token: str, account_id: int) -> FaceSession | None:
@@ -208,11 +228,11 @@ def status(token: str, account_id: int) -> str:
     return session.state
 
 
-def is_verified(account_id: int, purpose: str) -> bool:
-    """The account passed face recognition for ``purpose`` in the last thirty minutes."""
-    if purpose not in PURPOSES:
+def is_verified(session_id: str, purpose: str) -> bool:
+    """The sign-in session passed face recognition for ``purpose`` in the last few minutes."""
+    if purpose not in PURPOSES or not session_id:
         return False
-    return get_store().get(_ok_key(account_id, purpose)) is not None
+    return get_store().get(_ok_key(session_id, purpose)) is not None
 
 
 def consume_target(token: str, account_id: int) -> str | None:
@@ -226,8 +246,8 @@ def consume_target(token: str, account_id: int) -> str | None:
     return session.target
 
 
-def forget(account_id: int, purpose: str | None = None) -> None:
-    """Drop the account's face verification (one purpose, or all), e.g. on sign-out."""
+def forget(session_id: str, purpose: str | None = None) -> None:
+    """Drop the session's face verification (one purpose, or all), e.g. on sign-out."""
     store = get_store()
     for name in (purpose,) if purpose else PURPOSES:
-        store.delete(_ok_key(account_id, name))
+        store.delete(_ok_key(session_id, name))

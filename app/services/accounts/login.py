@@ -181,3 +181,14 @@ def unlock_accounts(accounts, *, actor=None, ip: str = "") -> int:
     for account in accounts:
         unlock(account, actor=actor, ip=ip)
     return len(accounts)
+
+
+def end_all_sessions(account) -> None:
+    """Every session of the account, copied cookies included, is signed out at its next request:
+    sessions carry the version they were signed in at (app/security.py ``load_user``)."""
+    account.session_version = (account.session_version or 0) + 1
+
+
+def sign_out(account) -> None:
+    """Signing out ends the account's sessions in every browser, not only this one's cookie."""
+    end_all_sessions(account)

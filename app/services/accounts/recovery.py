@@ -8,6 +8,7 @@ from app.extensions import db
 from app.masking import mask_document, mask_phone, mask_uscc
 from app.models import Account, AccountKind, AccountStatus, LegalRepChange
 from app.services.accounts import identity_documents as docs
+from app.services.accounts.login import end_all_sessions
 from app.services.accounts.registration import (
     PersonDetails,
     check_person,
@@ -62,10 +63,6 @@ def reset_password(account, new_password: str, *, ip: str = "") -> None:
     audit.record(AuditEvent.PASSWORD_RESET, account=account, ip=ip)
 
 
-def end_all_sessions(account) -> None:
-    account.session_version = (account.session_version or 0) + 1
-
-
 def cancel_account(account, *, ip: str = "", reason: str = "") -> None:
     """账号注销: the login stops working; cases and certificates stay for the record."""
     account.status = AccountStatus.CANCELLED
@@ -111,9 +108,19 @@ def verify_new_legal_rep(enterprise_name: str, uscc: str, rep: PersonDetails, *,
     return account, parsed
 
 
-def account_by_id(account_id: int):
-    """The account a finished security check (kept in the browser's session) was about."""
-    return db.session.get(Account, account_id)
+def check_memo(account) -> dict:
+    """What the browser's session keeps of a passed security check (or 实名认证): the account, and its
+    session version, which every use of the check bumps (reset, change, cancellation)."""
+    return {"account_id": account.id, "version": account.session_version or 0}
+
+
+def account_of_check(memo: dict):
+    """The live account a passed check was about, or None once the check was used (one verification, one
+    reset: a copy of the browser's cookie cannot use it again) or the account cancelled."""
+    account = db.session.get(Account, memo.get("account_id"))
+    if account is None or account.is_cancelled or (account.session_version or 0) != memo.get("version"):
+        return None
+    return account
 
 
 def rep_memo(rep: PersonDetails, parsed) -> dict:

@@ -5,6 +5,7 @@ from werkzeug.security import check_password_hash
 
 from app.masking import mask_phone
 from app.services.accounts import identity_documents as docs
+from app.services.accounts.login import end_all_sessions
 from app.services.accounts.registration import (
     email_problem,
     login_identifier,
@@ -61,4 +62,5 @@ def change_password(account, current_password: str, new_password: str, *, ip: st
     if problem is not None:
         raise ServiceError({"new_password": problem})
     set_password(account, new_password)
+    end_all_sessions(account)  # the caller keeps its own session signed in (session.keep_signed_in)
     audit.record(AuditEvent.PASSWORD_CHANGED, account=account, actor=account, ip=ip)

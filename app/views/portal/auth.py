@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from app.models import AccountKind
 from app.services.accounts import login as login_service
@@ -108,6 +109,9 @@ def login():
 
 @auth_bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        with unit_of_work():
+            login_service.sign_out(current_user._get_current_object())
     sign_out()
     flash(_l("You have signed out"), "success")
     return redirect(url_for("home.index"))

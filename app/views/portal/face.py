@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from qrcode.image.svg import SvgPathFillImage
 
 from app.services.accounts import face_verification as face
-from app.views.portal.session import citizen_required, current_citizen
+from app.views.portal.session import citizen_required, current_citizen, session_id
 
 face_bp = Blueprint("face", __name__, url_prefix="/face")
 
@@ -49,7 +49,7 @@ def face_verified_required(purpose: str):
             here = request.full_path.rstrip("?")
             if account is None:
                 return redirect(url_for("auth.login", next=here))
-            if not face.is_verified(account.id, purpose):
+            if not face.is_verified(session_id(), purpose):
                 return redirect(url_for("face.verify", purpose=purpose, next=here))
             return view(*args, **kwargs)
 
@@ -94,9 +94,9 @@ def verify(purpose):
         abort(404)
     account = current_citizen()
     target = local_target(request.args.get("next"))
-    if face.is_verified(account.id, purpose):
+    if face.is_verified(session_id(), purpose):
         return redirect(target)
-    session = face.start(account.id, purpose, target)
+    session = face.start(account.id, purpose, target, session_id=session_id())
     provider = face.provider()
     mini_programs = []
     for channel in CHANNELS:

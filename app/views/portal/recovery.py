@@ -65,7 +65,7 @@ def forgot():
         except ServiceError as refused:
             show_errors(form, refused.errors)
         else:
-            _remember("reset", account_id=account.id)
+            _remember("reset", **recovery.check_memo(account))
             return redirect(url_for("recovery.reset"))
     return render_template("portal/account/forgot.html", form=form, kind=_kind(form))
 
@@ -73,10 +73,11 @@ def forgot():
 @recovery_bp.route("/forgot/reset", methods=["GET", "POST"])
 def reset():
     state = _recall("reset")
-    if state is None:
+    account = recovery.account_of_check(state) if state is not None else None
+    if account is None:
+        session.pop("reset", None)
         flash(_l("Please complete the security check first"), "warning")
         return redirect(url_for("recovery.forgot"))
-    account = recovery.account_by_id(state["account_id"])
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
@@ -133,17 +134,19 @@ def legal_rep_check():
                 failed = True
             else:
                 account, parsed = confirmed
-                _remember("legal_rep", account_id=account.id, rep=recovery.rep_memo(rep, parsed))
+                _remember("legal_rep", **recovery.check_memo(account), rep=recovery.rep_memo(rep, parsed))
                 return redirect(url_for("recovery.legal_rep_next"))
     return render_template("portal/account/legal_rep_check.html", form=form, failed=failed)
 
 
 def _verified_rep():
     state = _recall("legal_rep")
-    if state is None:
+    account = recovery.account_of_check(state) if state is not None else None
+    if account is None:
+        session.pop("legal_rep", None)
         return None, None, None
     rep, parsed = recovery.rep_from_memo(state["rep"])
-    return recovery.account_by_id(state["account_id"]), rep, parsed
+    return account, rep, parsed
 
 
 @recovery_bp.route("/legal-rep/next", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from app.services.accounts import settings as account_settings
 from app.services.errors import ServiceError
 from app.services.unit_of_work import unit_of_work
 from app.views.portal.forms import ActionForm, ChangeEmailForm, ChangePasswordForm, ChangePhoneForm, show_errors
-from app.views.portal.session import citizen_required, client_ip, current_citizen
+from app.views.portal.session import citizen_required, client_ip, current_citizen, keep_signed_in
 from app.views.portal.verification_api import sms_checker
 
 user_center_bp = Blueprint("user_center", __name__, url_prefix="/user")
@@ -52,6 +52,7 @@ def settings():
         except ServiceError as refused:
             show_errors(form, refused.errors)
         else:
+            keep_signed_in(account)  # a new password ended the account's other sessions, not this one
             flash(_l("Saved"), "success")
             return redirect(url_for("user_center.settings"))
     for field in (password_form.current_password, password_form.new_password, password_form.password_confirm):
