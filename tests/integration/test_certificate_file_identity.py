@@ -20,7 +20,7 @@ def text(response):
 
 
 def downloaded(client, holder, fmt):  # noqa: F811
-    face_ok(holder["account"])
+    face_ok(client, holder["account"])
     endorse(client, holder["certificate"])
     return client.get(f"/user/certificates/{holder['certificate'].id}/download.{fmt}").data
 
