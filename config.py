@@ -95,6 +95,11 @@ class Config:
     LOGIN_ADDRESS_FAILURE_MINUTES = 5
     # A passed 人脸识别 opens its purpose's pages (在线办理 or 我的证照) in the sign-in session that passed it, this long.
     FACE_CHECK_VALID_MINUTES = 5
+    # 法人变更 (二.5): failed 实名认证 per USCC and per address before they wait LEGAL_REP_CHECK_LOCK_MINUTES
+    # (counted in the shared store from the first failure on).
+    LEGAL_REP_CHECK_FAILURES_PER_USCC = int(_env("LEGAL_REP_CHECK_FAILURES_PER_USCC", "5"))
+    LEGAL_REP_CHECK_FAILURES_PER_ADDRESS = int(_env("LEGAL_REP_CHECK_FAILURES_PER_ADDRESS", "10"))
+    LEGAL_REP_CHECK_LOCK_MINUTES = int(_env("LEGAL_REP_CHECK_LOCK_MINUTES", "60"))
 
     # --- Flask-AppBuilder (staff back office) --------------------------------
     APP_NAME = "住房和城乡建设部政务服务门户"

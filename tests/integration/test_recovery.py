@@ -2,8 +2,7 @@
 
 import re
 
-from app.models import Account, AccountStatus, AuditRecord, LegalRepChange
-from app.seed import demo_data
+from app.models import Account, AccountStatus, AuditRecord
 
 
 def text(response):
@@ -126,74 +125,6 @@ def test_cancellation_with_wrong_sms_code_is_refused(client, db, register_person
     assert db.session.query(Account).filter_by(phone=person["phone"]).one().status == AccountStatus.ACTIVE
 
 
-def _seed_company(app, db):
-    with app.app_context():
-        demo_data.seed_register()
-        demo_data.seed_portal_users()
-        db.session.commit()
-
-
-def _rep_form(**overrides):
-    data = {
-        "enterprise_name": demo_data.DEMO_COMPANY_NAME,
-        "uscc": demo_data.DEMO_COMPANY_USCC,
-        "rep_document_type": "resident_id",
-        "rep_name": demo_data.DEMO_NEW_REP_NAME,
-        "rep_document_number": demo_data.DEMO_NEW_REP_ID,
-        "rep_valid_from": "2019-01-01",
-        "rep_validity": "20",
-        "rep_valid_to": "",
-    }
-    data.update(overrides)
-    return data
-
-
-def test_legal_rep_change_failure_shows_the_manual_advice(app, client, db):
-    _seed_company(app, db)
-    response = client.post("/account/legal-rep", data=_rep_form(rep_name="赵六"))
-    page = text(response)
-    assert "实名认证失败" in page
-    assert "010-58934213/010-58934446" in page and "地方主管部门" in page
-    assert db.session.query(AuditRecord).filter_by(event="account.legal_rep_check_failed").count() == 1
-
-
-def test_legal_rep_change_success_records_before_and_after(app, client, db, request_sms):
-    _seed_company(app, db)
-    response = client.post("/account/legal-rep", data=_rep_form())
-    assert response.headers["Location"].endswith("/account/legal-rep/next")
-    page = text(client.get("/account/legal-rep/next"))
-    assert "更换法人信息" in page and "注销账号" in page
-    code = request_sms(client, "13911112222", "legal_rep_change")
-    response = client.post(
-        "/account/legal-rep/next",
-        data={
-            "action": "apply",
-            "apply-phone": "13911112222",
-            "apply-sms_code": code,
-            "apply-password": "NewBoss2026",
-            "apply-password_confirm": "NewBoss2026",
-        },
-    )
-    assert response.status_code == 302, text(response)[:1500]
-    change = db.session.query(LegalRepChange).one()
-    assert change.before["legal_rep_name"] == "李明华"
-    assert change.after["legal_rep_name"] == demo_data.DEMO_NEW_REP_NAME
-    assert login(client, demo_data.DEMO_COMPANY_USCC, "NewBoss2026", kind="legal").status_code == 302
-
-
-def test_legal_rep_change_can_cancel_the_account(app, client, db):
-    _seed_company(app, db)
-    client.post("/account/legal-rep", data=_rep_form())
-    response = client.post("/account/legal-rep/next", data={"action": "cancel", "cancel-confirm": "y"})
-    assert response.status_code == 302
-    account = db.session.query(Account).filter_by(phone=demo_data.DEMO_COMPANY_PHONE).one()
-    assert account.status == AccountStatus.CANCELLED
-
-
-def test_legal_rep_next_needs_verification(client):
-    assert client.get("/account/legal-rep/next").status_code == 302
-
-
 def _copy_of(app, client):
     other = app.test_client()
     other.set_cookie("session", client.get_cookie("session").value)
@@ -220,11 +151,3 @@ def test_one_verification_one_reset_a_copied_cookie_cannot_reset_again(app, clie
     assert login(client, person["phone"], "Hijacked2026pass").status_code == 200
     assert login(client, person["phone"], "Renewed2026pass").status_code == 302
     assert db.session.query(AuditRecord).filter_by(event="account.password_reset").count() == 1
-
-
-def test_a_copied_legal_rep_verification_cannot_be_used_again(app, client, db):
-    _seed_company(app, db)
-    client.post("/account/legal-rep", data=_rep_form())
-    copy = _copy_of(app, client)
-    assert client.post("/account/legal-rep/next", data={"action": "cancel", "cancel-confirm": "y"}).status_code == 302
-    assert copy.get("/account/legal-rep/next").headers["Location"].endswith("/account/legal-rep")

@@ -213,3 +213,28 @@ def test_the_provider_is_pluggable(app, ctx, monkeypatch):
     monkeypatch.setitem(app.config, "FACE_PROVIDER", "app.services.accounts.face_verification.SimulatedFaceProvider")
     face.complete(session.token)  # a refused check can be tried again with the same code
     assert face.is_verified(SESSION, face.ONLINE_SERVICE)
+
+
+# --- 法人变更: the face of the new legal representative, in a browser that is not signed in ---------
+
+NEW_REP = {"name": "王志强", "document_type": "resident_id", "document_number": "110102197811200176", "check": "c1"}
+
+
+def test_a_legal_rep_check_needs_whose_face_to_check(ctx):
+    with pytest.raises(face.FaceError):
+        face.start(ACCOUNT, face.LEGAL_REP_CHANGE, "/account/legal-rep/next", session_id=SESSION)
+    session = face.start(ACCOUNT, face.LEGAL_REP_CHANGE, "/account/legal-rep/next", session_id=SESSION, subject=NEW_REP)
+    assert json.loads(get_store().get(f"face:token:{session.token}"))["subject"] == NEW_REP
+
+
+def test_a_passed_legal_rep_check_says_what_was_checked_for_its_session_only(ctx):
+    session = face.start(ACCOUNT, face.LEGAL_REP_CHANGE, "/account/legal-rep/next", session_id=SESSION, subject=NEW_REP)
+    assert face.status_for_session(session.token, OTHER_SESSION, face.LEGAL_REP_CHANGE) == "forbidden"
+    assert face.status_for_session(session.token, SESSION, face.ONLINE_SERVICE) == "forbidden"
+    assert face.passed_for(SESSION, face.LEGAL_REP_CHANGE) is None
+    face.complete(session.token)
+    assert face.status_for_session(session.token, SESSION, face.LEGAL_REP_CHANGE) == "verified"
+    assert face.passed_for(SESSION, face.LEGAL_REP_CHANGE) == {"account_id": ACCOUNT, "subject": NEW_REP}
+    assert face.passed_for(OTHER_SESSION, face.LEGAL_REP_CHANGE) is None
+    # It opens neither 在线办理 nor 我的证照.
+    assert not face.is_verified(SESSION, face.ONLINE_SERVICE) and not face.is_verified(SESSION, face.LEGAL_REP_CHANGE)

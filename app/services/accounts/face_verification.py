@@ -15,7 +15,13 @@ Everything lives in the shared store, so every server process sees it:
 * ``face:scan:{token}`` - present once the phone opened the page. A key of its
   own, so a late scan can never overwrite "verified".
 * ``face:claim:{token}`` - taken with ``add`` by the one ``complete`` that wins.
-* ``face:ok:{session_id}:{purpose}`` - the sign-in session passed, for a few minutes.
+* ``face:ok:{session_id}:{purpose}`` - the sign-in session passed, for a few minutes. Its value is
+  JSON {account_id, subject}: what was checked.
+
+法人变更 (二.5) has no signed-in account: its face check (``LEGAL_REP_CHANGE``) is started by the
+recovery pages for the anonymous browser session, on the identity of the NEW legal representative
+(``subject``: name, document type and number, and the id of the 实名认证 it follows), and
+``passed_for`` returns what was checked so that the pages use it only for that 实名认证.
 
 The provider is pluggable (``FACE_PROVIDER``, a dotted path); the built-in
 ``SimulatedFaceProvider`` stands in for the WeChat/Alipay mini-program.
@@ -35,6 +41,10 @@ from app.services.platform.shared_store import get_store
 ONLINE_SERVICE = "online_service"
 MY_CERTIFICATES = "my_certificates"
 PURPOSES = (ONLINE_SERVICE, MY_CERTIFICATES)
+# Face checks of a browser that is not signed in (法人变更): never started by the /face/<purpose> pages.
+LEGAL_REP_CHANGE = "legal_rep_change"
+ANONYMOUS_PURPOSES = (LEGAL_REP_CHANGE,)
+ALL_PURPOSES = PURPOSES + ANONYMOUS_PURPOSES
 
 TOKEN_TTL_SECONDS = 5 * 60
 DEFAULT_VALID_MINUTES = 5
@@ -65,6 +75,8 @@ class FaceSession:
     state: str
     expires_in: int
     session_id: str = ""
+    # Whose face is checked when it is not the account holder's own (法人变更: the new representative).
+    subject: dict | None = None
 
 
 class FaceProvider:
@@ -141,34 +153,40 @@ def _load(token: str) -> FaceSession | None:
         account_id = int(entry["account_id"])
         purpose, target, state = entry["purpose"], entry["target"], entry["state"]
         session_id = str(entry.get("session_id") or "")
+        subject = entry.get("subject")
     except (ValueError, KeyError, TypeError):
         return None
     if state == PENDING and store.get(_scan_key(token)) is not None:
         state = SCANNED
-    return FaceSession(token, account_id, purpose, target, state, store.ttl(_token_key(token)) or 0, session_id)
+    expires_in = store.ttl(_token_key(token)) or 0
+    return FaceSession(token, account_id, purpose, target, state, expires_in, session_id, subject)
 
 
 def _dump(session: FaceSession, state: str) -> str:
-    return json.dumps(
-        {
-            "account_id": session.account_id,
-            "session_id": session.session_id,
-            "purpose": session.purpose,
-            "target": session.target,
-            "state": state,
-        }
-    )
+    entry = {
+        "account_id": session.account_id,
+        "session_id": session.session_id,
+        "purpose": session.purpose,
+        "target": session.target,
+        "state": state,
+    }
+    if session.subject:
+        entry["subject"] = session.subject
+    return json.dumps(entry)
 
 
-def start(account_id: int, purpose: str, target: str, *, session_id: str) -> FaceSession:
+def start(account_id: int, purpose: str, target: str, *, session_id: str, subject: dict | None = None) -> FaceSession:
     """A new token for ``account_id`` signed in as ``session_id``: valid five minutes, for ``purpose``,
-    going to ``target``."""
-    if purpose not in PURPOSES:
+    going to ``target``. ``subject`` names the person to check when it is not the account holder
+    (required for the anonymous purposes)."""
+    if purpose not in ALL_PURPOSES or (purpose in ANONYMOUS_PURPOSES and not subject):
         raise FaceError("purpose")
     if not session_id:
         raise FaceError("session")
     token = secrets.token_urlsafe(32)
-    session = FaceSession(token, int(account_id), purpose, target, PENDING, TOKEN_TTL_SECONDS, session_id)
+    session = FaceSession(
+        token, int(account_id), purpose, target, PENDING, TOKEN_TTL_SECONDS, session_id, dict(subject or {}) or None
+    )
     get_store().set(_token_key(token), _dump(session, PENDING), TOKEN_TTL_SECONDS)
     provider().begin(session)
     return session
@@ -206,7 +224,8 @@ def complete(token: str, evidence: dict | None = None) -> FaceSession:
         raise FaceError("failed")
     store.set(_token_key(token), _dump(session, VERIFIED), max(session.expires_in, VERIFIED_TOKEN_MIN_TTL_SECONDS))
     if session.session_id:
-        store.set(_ok_key(session.session_id, session.purpose), "1", valid_seconds())
+        passed = json.dumps({"account_id": session.account_id, "subject": session.subject})
+        store.set(_ok_key(session.session_id, session.purpose), passed, valid_seconds())
     return dataclasses.replace(session, state=VERIFIED)
 
 
@@ -235,6 +254,31 @@ def is_verified(session_id: str, purpose: str) -> bool:
     return get_store().get(_ok_key(session_id, purpose)) is not None
 
 
+def passed_for(session_id: str, purpose: str) -> dict | None:
+    """What the browser session ``session_id`` passed face recognition for (``purpose``) in the last few
+    minutes: {"account_id", "subject"}; None if it did not."""
+    if purpose not in ALL_PURPOSES or not session_id:
+        return None
+    raw = get_store().get(_ok_key(session_id, purpose))
+    if raw is None:
+        return None
+    try:
+        passed = json.loads(raw)
+    except ValueError:
+        return None
+    return passed if isinstance(passed, dict) else None
+
+
+def status_for_session(token: str, session_id: str, purpose: str) -> str:
+    """``status`` for a browser that is not signed in: the token must belong to its session and purpose."""
+    session = _load(token)
+    if session is None:
+        return EXPIRED
+    if not session_id or session.session_id != session_id or session.purpose != purpose:
+        return FORBIDDEN
+    return session.state
+
+
 def consume_target(token: str, account_id: int) -> str | None:
     """Where to go once verified: the token's target, for its own account only.
 
@@ -249,5 +293,5 @@ def consume_target(token: str, account_id: int) -> str | None:
 def forget(session_id: str, purpose: str | None = None) -> None:
     """Drop the session's face verification (one purpose, or all), e.g. on sign-out."""
     store = get_store()
-    for name in (purpose,) if purpose else PURPOSES:
+    for name in (purpose,) if purpose else ALL_PURPOSES:
         store.delete(_ok_key(session_id, name))

@@ -1,10 +1,14 @@
 """忘记密码 and what hangs off it: password reset, cancellation, 法人变更 (二.3–二.5)."""
 
 import datetime
+import secrets
+from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.formatting import beijing_time
 from app.masking import mask_document, mask_phone, mask_uscc
 from app.models import Account, AccountKind, AccountStatus, LegalRepChange
 from app.services.accounts import identity_documents as docs
@@ -21,9 +25,10 @@ from app.services.accounts.registration import (
     set_password,
 )
 from app.services.accounts.verification import enterprise_verifier
-from app.services.errors import ServiceError
-from app.services.platform import audit
+from app.services.errors import FORM, ServiceError
+from app.services.platform import audit, sms
 from app.services.platform.audit import AuditEvent
+from app.services.platform.shared_store import get_store
 
 
 def find_owner(kind: str, identifier: str, phone: str):
@@ -73,14 +78,72 @@ def cancel_account(account, *, ip: str = "", reason: str = "") -> None:
 
 
 # --- 法人变更 -------------------------------------------------------------------
+#
+# 实名认证 (enterprise name, USCC and the NEW representative as the register lists them, with a picture
+# code and failure limits per USCC and per address) → 人脸识别 of that new representative, in this
+# browser → either 更换法人信息 (the new phone proven by an SMS code; the old phone is told) or 注销账号
+# (a code sent to the account's CURRENT bound phone). One 实名认证 allows one change.
+
+FAILURE_LIMIT_DEFAULTS = {
+    "LEGAL_REP_CHECK_FAILURES_PER_USCC": 5,
+    "LEGAL_REP_CHECK_FAILURES_PER_ADDRESS": 10,
+    "LEGAL_REP_CHECK_LOCK_MINUTES": 60,
+}
+CHECK_USED_SECONDS = 24 * 60 * 60
+
+PASSED, FAILED, LOCKED = "passed", "failed", "locked"
 
 
-def verify_new_legal_rep(enterprise_name: str, uscc: str, rep: PersonDetails, *, ip: str = ""):
+def _limit(name: str) -> int:
+    return int(current_app.config.get(name, FAILURE_LIMIT_DEFAULTS[name]))
+
+
+@dataclass
+class RepCheck:
+    """The outcome of a 实名认证: ``status`` passed (with account, parsed document and the check's id),
+    failed (the same answer whether the company has no account or the details do not match) or locked
+    (too many failures for this USCC or from this address; ``minutes`` to wait)."""
+
+    status: str
+    account: Account | None = None
+    parsed: docs.ParsedDocument | None = None
+    check_id: str = ""
+    minutes: int = 0
+
+
+def _failure_keys(uscc: str, ip: str) -> list[tuple[str, str]]:
+    keys = [(f"legal-rep:fail:uscc:{uscc}", "LEGAL_REP_CHECK_FAILURES_PER_USCC")]
+    if ip:
+        keys.append((f"legal-rep:fail:ip:{ip}", "LEGAL_REP_CHECK_FAILURES_PER_ADDRESS"))
+    return keys
+
+
+def _locked_minutes(store, uscc: str, ip: str) -> int:
+    """Minutes left of the lock on this USCC or address, 0 when neither is locked."""
+    wait = 0
+    for key, limit in _failure_keys(uscc, ip):
+        if int(store.get(key) or 0) >= _limit(limit):
+            seconds = store.ttl(key) or _limit("LEGAL_REP_CHECK_LOCK_MINUTES") * 60
+            wait = max(wait, -(-seconds // 60))
+    return wait
+
+
+def locked_message(minutes: int):
+    return _l(
+        "Too many failed real-name verifications for this enterprise or from this network; "
+        "please try again in %(minutes)s minutes",
+        minutes=minutes,
+    )
+
+
+def verify_new_legal_rep(
+    enterprise_name: str, uscc: str, rep: PersonDetails, *, captcha_passed: bool, ip: str = ""
+) -> RepCheck:
     """实名认证 of the enterprise with its new legal representative.
 
-    Returns the account and the parsed document of the new representative, or None when the register
-    does not confirm them: that failed check is recorded on the audit trail, so it is an outcome to
-    commit, not a refusal to roll back. Incomplete or malformed input raises ServiceError.
+    Incomplete or malformed input, or a wrong picture code, raises ServiceError (nothing is counted).
+    Otherwise the attempt is recorded on the audit trail (commit it): a failure counts against the
+    USCC and the address, and an unknown company fails exactly like wrong details.
     """
     errors, parsed = check_person(rep, prefix="rep_")
     try:
@@ -89,23 +152,34 @@ def verify_new_legal_rep(enterprise_name: str, uscc: str, rep: PersonDetails, *,
         errors["uscc"] = error.message
     if not enterprise_name.strip():
         errors["enterprise_name"] = _l("Please enter the name of the organisation")
+    if not captcha_passed:
+        errors["captcha"] = _l("The characters in the picture are wrong; a new picture is shown")
     if errors:
         raise ServiceError(errors)
     assert parsed is not None  # no errors: the document was read
+    store = get_store(strict=True)
+    subject = mask_uscc(uscc)
+    masked_rep = mask_document(parsed.type.value, parsed.number)
+    wait = _locked_minutes(store, uscc, ip)
+    if wait:
+        audit.record(AuditEvent.LEGAL_REP_CHECK_FAILED, ip=ip, subject=subject, rep=masked_rep, reason="locked")
+        return RepCheck(LOCKED, minutes=wait)
     account = find_live_legal_account(uscc)
+    reason: str | None
     if account is None:
-        raise ServiceError({"uscc": _l("No legal-entity account is registered with this code")})
-    result = enterprise_verifier().verify(uscc, enterprise_name, rep.name, parsed.type.value, parsed.number)
-    if not result.ok:
+        reason = "unknown_account"
+    else:
+        result = enterprise_verifier().verify(uscc, enterprise_name, rep.name, parsed.type.value, parsed.number)
+        reason = None if result.ok else (result.reason or "mismatch")
+    if reason is not None:
+        window = _limit("LEGAL_REP_CHECK_LOCK_MINUTES") * 60
+        store.incr_many([(key, window) for key, _limit_name in _failure_keys(uscc, ip)])
         audit.record(
-            AuditEvent.LEGAL_REP_CHECK_FAILED,
-            account=account,
-            ip=ip,
-            subject=mask_uscc(uscc),
-            reason=result.reason,
+            AuditEvent.LEGAL_REP_CHECK_FAILED, account=account, ip=ip, subject=subject, rep=masked_rep, reason=reason
         )
-        return None
-    return account, parsed
+        return RepCheck(FAILED)
+    audit.record(AuditEvent.LEGAL_REP_CHECK_PASSED, account=account, ip=ip, subject=subject, rep=masked_rep)
+    return RepCheck(PASSED, account=account, parsed=parsed, check_id=secrets.token_urlsafe(16))
 
 
 def check_memo(account) -> dict:
@@ -148,14 +222,98 @@ def rep_from_memo(data: dict):
     return rep, docs.validate_document(rep.document_type, rep.document_number, passport_country=rep.passport_country)
 
 
+def face_subject(rep: PersonDetails, parsed, check_id: str) -> dict:
+    """Whose face the 人脸识别 after a 实名认证 checks: the new representative, for that 实名认证 only."""
+    return {
+        "name": rep.name.strip(),
+        "document_type": parsed.type.value,
+        "document_number": parsed.number,
+        "check": check_id,
+    }
+
+
+def face_check_matches(passed: dict | None, account, parsed, check_id: str) -> bool:
+    """Whether a passed face check (``face_verification.passed_for``) was of this new representative,
+    for this account and this 实名认证."""
+    if not passed or not check_id:
+        return False
+    subject = passed.get("subject") or {}
+    return (
+        passed.get("account_id") == account.id
+        and subject.get("check") == check_id
+        and subject.get("document_number") == parsed.number
+        and subject.get("document_type") == parsed.type.value
+    )
+
+
+def record_face_passed(account, parsed, *, ip: str = "") -> None:
+    audit.record(
+        AuditEvent.LEGAL_REP_FACE_PASSED,
+        account=account,
+        ip=ip,
+        subject=mask_uscc(account.enterprise.uscc),
+        rep=mask_document(parsed.type.value, parsed.number),
+    )
+
+
+# SMS codes of the flow: to the new phone (更换法人信息), to the account's bound phone (注销账号).
+NEW_PHONE, BOUND_PHONE = "new_phone", "bound_phone"
+SMS_PURPOSES = {NEW_PHONE: "legal_rep_change", BOUND_PHONE: "legal_rep_cancel"}
+
+
+def send_flow_code(account, target: str, typed_phone: str, *, client: str | None, ip: str = "") -> sms.SendResult:
+    """Send the flow's SMS code: to ``typed_phone`` for the new phone, or to the account's CURRENT bound
+    phone for a cancellation (whatever was typed). A phone number already bound elsewhere is only said
+    after its code (as registration does). Sent codes are audited."""
+    if target == BOUND_PHONE:
+        phone = account.phone or ""
+        if not phone:
+            raise ServiceError({"sms_code": _l("The account has no bound phone; please call technical support")})
+    else:
+        try:
+            phone = docs.validate_mobile(typed_phone or "")
+        except docs.DocumentError as error:
+            raise ServiceError({"phone": error.message}) from None
+    purpose = SMS_PURPOSES[target]
+    result = sms.send_code(phone, purpose, client=client)
+    if result.sent:
+        audit.record(
+            AuditEvent.LEGAL_REP_SMS_SENT,
+            account=account,
+            ip=ip,
+            subject=mask_uscc(account.enterprise.uscc),
+            phone=mask_phone(phone),
+            purpose=purpose,
+        )
+    return result
+
+
+def _use_check(check_id: str) -> None:
+    """Claim the 实名认证 ``check_id`` for its one change: a second claim (a copied cookie racing the
+    first) is refused."""
+    if not check_id or not get_store(strict=True).add(f"legal-rep:used:{check_id}", "1", CHECK_USED_SECONDS):
+        raise ServiceError(
+            {FORM: _l("This real-name verification has already been used; please verify again")}, code="used"
+        )
+
+
 def change_legal_rep(
-    account, rep: PersonDetails, parsed, *, new_phone: str, new_password: str, sms_check=None, ip: str = ""
+    account,
+    rep: PersonDetails,
+    parsed,
+    *,
+    new_phone: str,
+    new_password: str,
+    sms_check,
+    check_id: str,
+    ip: str = "",
 ) -> LegalRepChange:
     """更换法人信息: new representative, phone and password; before/after recorded.
 
-    ``sms_check(phone)`` (the code sent to the new phone) is checked first.
+    ``sms_check(phone)`` (the code sent to the new phone) is checked first. The old bound phone is told
+    (after the commit), every session of the account ends, and the 实名认证 ``check_id`` is used up.
     """
-    errors = sms_check(new_phone) if sms_check is not None else {}
+    errors = sms_check(new_phone)
     if errors:
         raise ServiceError(errors)
     if phone_is_taken(new_phone, except_account=account):
@@ -165,7 +323,9 @@ def change_legal_rep(
         errors["password"] = problem
     if errors:
         raise ServiceError(errors)
+    _use_check(check_id)
     enterprise = account.enterprise
+    old_phone = account.phone
     before = _rep_snapshot(enterprise, account)
     enterprise.legal_rep_name = rep.name.strip()
     enterprise.legal_rep_document_type = parsed.type.value
@@ -192,7 +352,30 @@ def change_legal_rep(
         before=_masked(before),
         after=_masked(after),
     )
+    if old_phone:
+        sms.notify_after_commit(
+            old_phone,
+            "legal_rep_changed",
+            str(
+                _l(
+                    "[MOHURD portal] The legal representative and the bound phone of the legal-entity account "
+                    "of %(name)s were changed at %(time)s. If this was not expected, call %(support)s.",
+                    name=enterprise.name,
+                    time=beijing_time(now()),
+                    support=current_app.config["PORTAL_SITE"]["support_phone"],
+                )
+            ),
+        )
     return change
+
+
+def cancel_by_new_rep(account, *, sms_check, check_id: str, ip: str = "") -> None:
+    """注销账号 after 法人变更's 实名认证 and 人脸识别: the code sent to the account's CURRENT bound phone."""
+    errors = sms_check(account.phone or "")
+    if errors:
+        raise ServiceError(errors)
+    _use_check(check_id)
+    cancel_account(account, ip=ip, reason="legal_rep_change")
 
 
 def _rep_snapshot(enterprise, account) -> dict:

@@ -19,6 +19,9 @@ class AuditEvent:
     EMAIL_CHANGED = "account.email_changed"
     LEGAL_REP_CHANGED = "account.legal_rep_changed"
     LEGAL_REP_CHECK_FAILED = "account.legal_rep_check_failed"
+    LEGAL_REP_CHECK_PASSED = "account.legal_rep_check_passed"
+    LEGAL_REP_FACE_PASSED = "account.legal_rep_face_passed"
+    LEGAL_REP_SMS_SENT = "account.legal_rep_sms_sent"
 
 
 def _plain(value: Any) -> Any:

@@ -97,6 +97,19 @@ def verify(purpose):
     if face.is_verified(session_id(), purpose):
         return redirect(target)
     session = face.start(account.id, purpose, target, session_id=session_id())
+    return desktop_page(
+        session,
+        purpose_label=PURPOSE_LABELS[purpose],
+        status_url=url_for("face.status_json", token=session.token),
+        continue_action=url_for("face.continue_to", token=session.token),
+        continue_url=url_for("face.continue_to", token=session.token, purpose=purpose, next=target),
+        active_nav=PURPOSE_NAV[purpose],
+    )
+
+
+def desktop_page(session, *, purpose_label, status_url, continue_action, continue_url, active_nav=None, who=None):
+    """The desktop page of a started face session: the mini-program codes, the phone's code, the poll;
+    ``who`` says whose face is checked when it is not the signed-in holder's (法人变更)."""
     provider = face.provider()
     mini_programs = []
     for channel in CHANNELS:
@@ -106,19 +119,20 @@ def verify(purpose):
     return _no_store(
         render_template(
             "portal/face/verify.html",
-            purpose=purpose,
-            purpose_label=PURPOSE_LABELS[purpose],
+            purpose=session.purpose,
+            purpose_label=purpose_label,
             mini_programs=mini_programs,
             mobile_url=mobile_url,
             mobile_qr=qr_data_url(mobile_url),
-            status_url=url_for("face.status_json", token=session.token),
-            target=target,
-            continue_action=url_for("face.continue_to", token=session.token),
-            continue_url=url_for("face.continue_to", token=session.token, purpose=purpose, next=target),
+            status_url=status_url,
+            target=session.target,
+            continue_action=continue_action,
+            continue_url=continue_url,
             manual_seconds=MANUAL_JUMP_SECONDS,
             poll_seconds=POLL_SECONDS,
             expires_in=session.expires_in,
-            active_nav=PURPOSE_NAV[purpose],
+            active_nav=active_nav,
+            who=who,
         )
     )
 

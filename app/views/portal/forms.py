@@ -152,6 +152,8 @@ LegalRepCheckForm = type(
         "enterprise_name": StringField(_l("Name of the organisation"), validators=[required(), Length(max=200)]),
         "uscc": StringField(_l("Unified social credit code"), validators=[required(), Length(max=18)]),
         **_person_fields("rep_"),
+        "captcha": StringField(_l("Picture code"), validators=[required(), Length(max=8)]),
+        "captcha_id": StringField(validators=[Optional(), Length(max=64)]),
     },
 )
 
@@ -168,6 +170,12 @@ class ConfirmForm(FlaskForm):
         _l("I understand that after cancellation I can no longer sign in with this account"),
         validators=[DataRequired(message=_l("Please confirm that you want to cancel the account"))],
     )
+
+
+class LegalRepCancelForm(ConfirmForm):
+    """注销账号 after 法人变更: the code sent to the account's bound phone, and the confirmation."""
+
+    sms_code = StringField(_l("SMS verification code"), validators=[required(), Length(max=6)])
 
 
 class ChangePhoneForm(FlaskForm):

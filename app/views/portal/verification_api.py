@@ -20,7 +20,8 @@ verification_bp = Blueprint("verification", __name__, url_prefix="/verify")
 
 # Purposes a visitor may ask a code for; change_phone and application need a signed-in
 # citizen, and an application's code always goes to the account's bound phone.
-SMS_PURPOSES = {"register", "reset_password", "cancel_account", "legal_rep_change", "change_phone", "application"}
+# 法人变更 sends its codes itself, after 实名认证 and 人脸识别 (recovery.legal_rep_sms).
+SMS_PURPOSES = {"register", "reset_password", "cancel_account", "change_phone", "application"}
 SIGNED_IN_PURPOSES = {"change_phone", "application"}
 
 
