@@ -74,3 +74,45 @@ def test_company_changes_its_legal_representative(
     expect(page).to_have_url(re.compile(r"/user/$"))
     expect(page.locator("#user-welcome")).to_contain_text(demo_data.DEMO_COMPANY_NAME)
     screenshot("legal-rep-signed-in")
+
+
+def test_company_cancels_its_account_with_the_code_of_the_bound_phone(
+    page, live_server, app, db, known_captcha, pass_face_check_on_phone, screenshot
+):
+    with app.app_context():
+        demo_data.seed_register()
+        demo_data.seed_portal_users()
+        db.session.commit()
+
+    page.goto(live_server + "/account/legal-rep")
+    page.fill("#enterprise_name", demo_data.DEMO_COMPANY_NAME)
+    page.fill("#uscc", demo_data.DEMO_COMPANY_USCC)
+    page.fill("#rep_name", demo_data.DEMO_NEW_REP_NAME)
+    page.fill("#rep_document_number", demo_data.DEMO_NEW_REP_ID)
+    page.fill("#rep_valid_from", "2019-01-01")
+    page.locator('[data-validity-for="rep_"][value="long"]').check()
+    page.fill("#captcha", known_captcha)
+    page.get_by_role("button", name="实名认证").click()
+    expect(page).to_have_url(re.compile(r"/account/legal-rep/face$"))
+    pass_face_check_on_phone(page)
+    expect(page).to_have_url(re.compile(r"/account/legal-rep/next$"))
+
+    page.locator("#choose-cancel").click()
+    expect(page.locator("#legal-rep-bound-phone")).to_have_text("短信验证码将发送至账号当前绑定的手机：139****9000")
+    form = page.locator("#legal-rep-cancel-form")
+    form.locator(".captcha-input").fill(known_captcha)
+    form.locator(".sms-button").click()
+    expect(form.locator('[data-ok-for="sms"]')).to_have_text("验证码已发送，请注意查收")
+    with app.app_context():
+        code = latest_outbox_code(demo_data.DEMO_COMPANY_PHONE, "legal_rep_cancel")
+    page.fill("#cancel-sms_code", code)
+    page.check("#cancel-confirm")
+    screenshot("legal-rep-cancel")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_contain_text("账号已注销")
+
+    page.goto(live_server + "/account/login?tab=legal")
+    page.fill("#identifier", demo_data.DEMO_COMPANY_USCC)
+    page.fill("#password", demo_data.DEMO_COMPANY_PASSWORD)
+    page.locator("#login-form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/account/login"))

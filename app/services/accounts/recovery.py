@@ -29,6 +29,7 @@ from app.services.errors import FORM, ServiceError
 from app.services.platform import audit, sms
 from app.services.platform.audit import AuditEvent
 from app.services.platform.shared_store import get_store
+from app.services.registers import query_limits
 
 
 def find_owner(kind: str, identifier: str, phone: str):
@@ -112,9 +113,10 @@ class RepCheck:
 
 
 def _failure_keys(uscc: str, ip: str) -> list[tuple[str, str]]:
+    """The failure counters of an attempt; an IPv6 client counts as its /64 network."""
     keys = [(f"legal-rep:fail:uscc:{uscc}", "LEGAL_REP_CHECK_FAILURES_PER_USCC")]
     if ip:
-        keys.append((f"legal-rep:fail:ip:{ip}", "LEGAL_REP_CHECK_FAILURES_PER_ADDRESS"))
+        keys.append((f"legal-rep:fail:ip:{query_limits.client_key(ip)}", "LEGAL_REP_CHECK_FAILURES_PER_ADDRESS"))
     return keys
 
 
