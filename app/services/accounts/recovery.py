@@ -29,6 +29,7 @@ from app.services.errors import FORM, ServiceError
 from app.services.platform import audit, sms
 from app.services.platform.audit import AuditEvent
 from app.services.platform.shared_store import get_store
+from app.services.platform.store_fallback import StoreUnavailable
 from app.services.registers import query_limits
 
 
@@ -159,7 +160,7 @@ def verify_new_legal_rep(
     if errors:
         raise ServiceError(errors)
     assert parsed is not None  # no errors: the document was read
-    store = get_store(strict=True)
+    store = get_store()  # like the sign-in counters: while Redis is down, each process counts on its own
     subject = mask_uscc(uscc)
     masked_rep = mask_document(parsed.type.value, parsed.number)
     wait = _locked_minutes(store, uscc, ip)
@@ -293,7 +294,11 @@ def send_flow_code(account, target: str, typed_phone: str, *, client: str | None
 def _use_check(check_id: str) -> None:
     """Claim the 实名认证 ``check_id`` for its one change: a second claim (a copied cookie racing the
     first) is refused."""
-    if not check_id or not get_store(strict=True).add(f"legal-rep:used:{check_id}", "1", CHECK_USED_SECONDS):
+    try:
+        claimed = bool(check_id) and get_store(strict=True).add(f"legal-rep:used:{check_id}", "1", CHECK_USED_SECONDS)
+    except StoreUnavailable:
+        raise ServiceError({FORM: sms.UNAVAILABLE}) from None
+    if not claimed:
         raise ServiceError(
             {FORM: _l("This real-name verification has already been used; please verify again")}, code="used"
         )
