@@ -358,3 +358,16 @@ def test_a_signed_in_citizen_cannot_start_a_legal_rep_face_check_of_their_own(cl
     person = register_person()
     assert login(client, person["phone"], person["password"], kind="personal").status_code == 302
     assert client.get("/face/legal_rep_change?next=/account/legal-rep/next").status_code == 404
+
+
+def test_the_whole_change_must_happen_within_the_verifications_validity(
+    app, client, db, company, verified, monkeypatch
+):
+    from app.views.portal import recovery as recovery_pages
+
+    verified(client)
+    assert client.get("/account/legal-rep/next").status_code == 200
+    monkeypatch.setattr(recovery_pages, "VERIFIED_FOR_SECONDS", 0)
+    response = client.get("/account/legal-rep/next")
+    assert response.headers["Location"].endswith("/account/legal-rep")
+    assert client.get("/account/legal-rep/face").headers["Location"].endswith("/account/legal-rep")

@@ -175,14 +175,16 @@ def _verified_rep():
 
 
 def _face_passed(account, parsed, state) -> bool:
-    """The new representative passed 人脸识别 in this browser, for this 实名认证 (audited once)."""
+    """The new representative passed 人脸识别 in this browser, for this 实名认证 (audited once). Once
+    seen, the pass is kept with the 实名认证, which lasts ``VERIFIED_FOR_SECONDS`` in all."""
+    if state.get("face_recorded"):
+        return True
     passed = face.passed_for(session_id(), face.LEGAL_REP_CHANGE)
     if not recovery.face_check_matches(passed, account, parsed, state["check"]):
         return False
-    if not state.get("face_recorded"):
-        with unit_of_work():
-            recovery.record_face_passed(account, parsed, ip=client_ip())
-        session[LEGAL_REP_KEY] = {**state, "face_recorded": True}
+    with unit_of_work():
+        recovery.record_face_passed(account, parsed, ip=client_ip())
+    session[LEGAL_REP_KEY] = {**state, "face_recorded": True}
     return True
 
 
