@@ -78,6 +78,21 @@ def register_admin_views(appbuilder):
 
     register_article_views(appbuilder)
     _refuse_file_column_downloads(current_app)
+    _case_page_helpers(current_app)
+
+
+def _case_page_helpers(app):
+    """What the case pages show of a case: its fields under the form's labels, its materials with versions."""
+    from flask import g
+
+    from app.services.cases import application_form
+    from app.services.cases import scope as case_scope
+
+    app.jinja_env.globals.update(
+        case_fields=application_form.filled_in_fields,
+        case_materials=application_form.materials_with_versions,
+        visible_case=lambda case_id: case_scope.visible_case(case_id, g.user),
+    )
 
 
 def _refuse_file_column_downloads(app):
