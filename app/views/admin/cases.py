@@ -80,7 +80,7 @@ class CaseCorrectionView(BaseView):
                 general = apply_errors(form, refused.errors)
             else:
                 flash(_l("Case %(number)s returned for correction", number=application.number), "success")
-                return redirect(url_for("ApplicationAdminView.list"))
+                return redirect(url_for("CaseWorkflowView.queue"))
         return self.render_template(
             "admin/case_return.html",
             application=application,
