@@ -13,6 +13,8 @@ REVIEW_OFFICER = "ReviewOfficer"  # 审查员
 DECISION_OFFICER = "DecisionOfficer"  # 审批员
 ISSUING_OFFICER = "IssuingOfficer"  # 制证员
 STATISTICIAN = "Statistician"  # 统计员: reports, read-only
+CATALOGUE_ADMIN = "CatalogueAdmin"  # 事项管理员: 事项, 办事指南, 申请材料
+REGISTER_ADMIN = "RegisterAdmin"  # 登记管理员: search, read and correct the registers (with a reason)
 # Portal users hold these roles; they grant nothing in the back office.
 CITIZEN = "Citizen"
 LEGAL_ENTITY = "LegalEntity"
@@ -78,6 +80,22 @@ ROLE_PERMISSIONS = {
         ["Statistics", "menu_access"],
         ["AdminIndexView", "can_index"],
     ],
+    CATALOGUE_ADMIN: [
+        ["ServiceItemAdminView", "can_(list|show|add|edit)$"],
+        ["ServiceMaterialAdminView", "can_(list|show|add|edit)$"],
+        ["Service catalogue", "menu_access"],
+        ["Service items", "menu_access"],
+        ["Application materials", "menu_access"],
+        ["AdminIndexView", "can_index"],
+    ],
+    REGISTER_ADMIN: [
+        ["PersonRegistrationAdminView", "can_(list|show|edit)$"],
+        ["EnterpriseQualificationAdminView", "can_(list|show|edit)$"],
+        ["Registers", "menu_access"],
+        ["Registered persons", "menu_access"],
+        ["Enterprise qualifications", "menu_access"],
+        ["AdminIndexView", "can_index"],
+    ],
     CITIZEN: [],
     LEGAL_ENTITY: [],
 }
@@ -89,5 +107,7 @@ for _role in (
     DECISION_OFFICER,
     ISSUING_OFFICER,
     STATISTICIAN,
+    CATALOGUE_ADMIN,
+    REGISTER_ADMIN,
 ):
     ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *STAFF_SELF_SERVICE]
