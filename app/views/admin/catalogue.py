@@ -75,7 +75,14 @@ class ServiceMaterialAdminView(_Audited, PlainValuesMixin, ModelView):
     description_columns = {
         "formats": _l("jpg, jpeg, png or pdf, separated by commas; checked by the file's content"),
         "max_size_mb": _l("At most 20 MB"),
-        "description": _l("Shown under the upload field of the application form"),
+    }
+    # Requirements may be left empty (FAB would make the NOT NULL column a required field).
+    add_form_extra_fields = edit_form_extra_fields = {
+        "description": TextAreaField(
+            MATERIAL_LABELS["description"],
+            description=_l("Shown under the upload field of the application form"),
+            filters=[lambda value: value or ""],
+        ),
     }
     validators_columns = {
         "formats": [DataRequired(), _formats],
