@@ -212,3 +212,30 @@ def test_an_enterprise_qualification_correction_is_audited(db, officer):
     record = db.session.query(AuditRecord).filter_by(event="register.corrected").one()
     assert record.detail["reason"] == "资质证书换发"
     assert set(record.detail["changes"]) == {"enterprise_name", "grade", "valid_to"}
+
+
+def test_an_item_the_portal_could_not_serve_is_refused_and_nothing_is_saved(db, officer):
+    item = db.session.query(ServiceItem).filter_by(online_kind="constructor_renewal").one()
+    before = (item.time_limit_days, item.name)
+    catalogue_admin = officer("CatalogueAdmin", "sxgly01")
+    data = {
+        "code": item.code,
+        "name": "改名后的事项",
+        "category": item.category,
+        "group": item.group,
+        "position": str(item.position),
+        "online_kind": item.online_kind,
+        "time_limit_days": str(item.legal_time_limit_days + 5),  # beyond the legal time limit
+        "legal_time_limit_days": str(item.legal_time_limit_days),
+        "fee": item.fee,
+        "legal_basis": item.legal_basis,
+        "conditions": item.conditions,
+        "handling_process": item.process,
+        "phone": item.phone,
+        "location": item.location,
+    }
+    response = catalogue_admin.post(f"/serviceitemadminview/edit/{item.id}", data=data, follow_redirects=True)
+    assert "承诺时限不能超过法定时限" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (item.time_limit_days, item.name) == before
+    assert db.session.query(AuditRecord).filter_by(event="catalogue.changed").count() == 0
