@@ -4,6 +4,8 @@ Each role maps to (view-name regex, permission regex) pairs that FAB evaluates
 at request time (``FAB_ROLES``), so a deployment never edits them by hand.
 """
 
+from flask_babel import lazy_gettext as _l
+
 ADMIN = "Admin"
 PUBLIC = "Public"
 CONTENT_EDITOR = "ContentEditor"  # 信息发布员
@@ -18,6 +20,23 @@ REGISTER_ADMIN = "RegisterAdmin"  # 登记管理员: search, read and correct th
 # Portal users hold these roles; they grant nothing in the back office.
 CITIZEN = "Citizen"
 LEGAL_ENTITY = "LegalEntity"
+
+# How a role is named to staff (the role's own name is a code).
+ROLE_LABELS = {
+    ADMIN: _l("System administrator"),
+    PUBLIC: _l("Anonymous visitor"),
+    CONTENT_EDITOR: _l("Content editor"),
+    ACCOUNT_OFFICER: _l("Account officer"),
+    ACCEPTANCE_OFFICER: _l("Acceptance officer"),
+    REVIEW_OFFICER: _l("Review officer"),
+    DECISION_OFFICER: _l("Decision officer"),
+    ISSUING_OFFICER: _l("Certificate issuing officer"),
+    STATISTICIAN: _l("Statistician"),
+    CATALOGUE_ADMIN: _l("Service catalogue administrator"),
+    REGISTER_ADMIN: _l("Register administrator"),
+    CITIZEN: _l("Personal user"),
+    LEGAL_ENTITY: _l("Legal-entity user"),
+}
 
 # What every case-handling role may read.
 CASE_READER = [

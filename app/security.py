@@ -9,6 +9,7 @@ from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.decorators import no_cache
 from flask_appbuilder.security.forms import LoginForm_db
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.sqla.models import Role
 from flask_appbuilder.security.views import (
     AuthDBView,
     PermissionViewModelView,
@@ -192,6 +193,17 @@ class NoSecurityApi(SecurityApi):
 
     def refresh(self):
         raise NotImplementedError
+
+
+def _role_label(role) -> str:
+    """A role as staff read it in the forms' lists (事项管理员), its code name kept in the role list."""
+    from app.roles import ROLE_LABELS
+
+    label = ROLE_LABELS.get(role.name)
+    return str(label) if label is not None else role.name
+
+
+Role.__str__ = _role_label  # type: ignore[method-assign]
 
 
 class PortalSecurityManager(SecurityManager):

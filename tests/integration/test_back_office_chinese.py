@@ -224,3 +224,12 @@ def test_the_enterprise_register_form_offers_its_types_as_choices(client, db, st
     assert (entry.entity_type, entry.legal_rep_document_type) == ("enterprise", "resident_id")
     shown = client.get(f"/enterpriseregisteradminview/show/{entry.id}").get_data(as_text=True)
     assert "企业法人" in shown and "居民身份证" in shown
+
+
+def test_the_staff_form_names_the_roles_in_chinese(client, staff_factory, login_staff):
+    staff_factory("Admin", username="gly001")
+    login_staff("gly001")
+    form = client.get("/users/add").get_data(as_text=True)
+    roles = re.search(r'<select[^>]*name="roles".*?</select>', form, re.S).group(0)
+    assert ">事项管理员</option>" in roles and ">登记管理员</option>" in roles and ">受理员</option>" in roles
+    assert ">CatalogueAdmin</option>" not in roles
