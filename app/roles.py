@@ -4,6 +4,8 @@ Each role maps to (view-name regex, permission regex) pairs that FAB evaluates
 at request time (``FAB_ROLES``), so a deployment never edits them by hand.
 """
 
+from flask_babel import lazy_gettext as _l
+
 ADMIN = "Admin"
 PUBLIC = "Public"
 CONTENT_EDITOR = "ContentEditor"  # 信息发布员
@@ -13,9 +15,28 @@ REVIEW_OFFICER = "ReviewOfficer"  # 审查员
 DECISION_OFFICER = "DecisionOfficer"  # 审批员
 ISSUING_OFFICER = "IssuingOfficer"  # 制证员
 STATISTICIAN = "Statistician"  # 统计员: reports, read-only
+CATALOGUE_ADMIN = "CatalogueAdmin"  # 事项管理员: 事项, 办事指南, 申请材料
+REGISTER_ADMIN = "RegisterAdmin"  # 登记管理员: search, read and correct the registers (with a reason)
 # Portal users hold these roles; they grant nothing in the back office.
 CITIZEN = "Citizen"
 LEGAL_ENTITY = "LegalEntity"
+
+# How a role is named to staff (the role's own name is a code).
+ROLE_LABELS = {
+    ADMIN: _l("System administrator"),
+    PUBLIC: _l("Anonymous visitor"),
+    CONTENT_EDITOR: _l("Content editor"),
+    ACCOUNT_OFFICER: _l("Account officer"),
+    ACCEPTANCE_OFFICER: _l("Acceptance officer"),
+    REVIEW_OFFICER: _l("Review officer"),
+    DECISION_OFFICER: _l("Decision officer"),
+    ISSUING_OFFICER: _l("Certificate issuing officer"),
+    STATISTICIAN: _l("Statistician"),
+    CATALOGUE_ADMIN: _l("Service catalogue administrator"),
+    REGISTER_ADMIN: _l("Register administrator"),
+    CITIZEN: _l("Personal user"),
+    LEGAL_ENTITY: _l("Legal-entity user"),
+}
 
 # What every case-handling role may read.
 CASE_READER = [
@@ -78,6 +99,22 @@ ROLE_PERMISSIONS = {
         ["Statistics", "menu_access"],
         ["AdminIndexView", "can_index"],
     ],
+    CATALOGUE_ADMIN: [
+        ["ServiceItemAdminView", "can_(list|show|add|edit)$"],
+        ["ServiceMaterialAdminView", "can_(list|show|add|edit)$"],
+        ["Service catalogue", "menu_access"],
+        ["Service items", "menu_access"],
+        ["Application materials", "menu_access"],
+        ["AdminIndexView", "can_index"],
+    ],
+    REGISTER_ADMIN: [
+        ["PersonRegistrationAdminView", "can_(list|show|edit)$"],
+        ["EnterpriseQualificationAdminView", "can_(list|show|edit)$"],
+        ["Registers", "menu_access"],
+        ["Registered persons", "menu_access"],
+        ["Enterprise qualifications", "menu_access"],
+        ["AdminIndexView", "can_index"],
+    ],
     CITIZEN: [],
     LEGAL_ENTITY: [],
 }
@@ -89,5 +126,7 @@ for _role in (
     DECISION_OFFICER,
     ISSUING_OFFICER,
     STATISTICIAN,
+    CATALOGUE_ADMIN,
+    REGISTER_ADMIN,
 ):
     ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *STAFF_SELF_SERVICE]

@@ -9,13 +9,22 @@ from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.decorators import no_cache
 from flask_appbuilder.security.forms import LoginForm_db
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.security.views import AuthDBView, UserDBModelView
+from flask_appbuilder.security.sqla.models import Role
+from flask_appbuilder.security.views import (
+    AuthDBView,
+    PermissionViewModelView,
+    RoleModelView,
+    UserDBModelView,
+    UserGroupModelView,
+)
 from flask_appbuilder.utils.base import get_safe_redirect
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField, ValidationError
 
+from app.formatting import beijing_time
 from app.models import Account, AccountKind
 from app.regions import PROVINCES
+from app.views.admin.display import PlainValuesMixin
 
 SESSION_VERSION_KEY = "_sv"
 
@@ -102,7 +111,7 @@ SCOPE_FIELDS = {
 }
 
 
-class StaffUserView(UserDBModelView):
+class StaffUserView(PlainValuesMixin, UserDBModelView):
     """FAB's user list, for staff only (citizens are managed under 门户账号), with each officer's data scope."""
 
     base_filters = [["kind", FilterEqual, AccountKind.STAFF]]
@@ -119,6 +128,19 @@ class StaffUserView(UserDBModelView):
         "case_groups": _l("Item groups handled"),
         "case_province": _l("Province handled"),
     }
+    # FAB's own descriptions are English only in its Chinese catalogue.
+    description_columns = {
+        **UserDBModelView.description_columns,
+        "username": _l("The name the staff member signs in with"),
+        "password": _l("The staff member's password"),
+        "active": _l("Do not delete a staff account: make it inactive instead"),
+        "email": _l("The staff member's e-mail address"),
+        "roles": _l("The roles decide what the staff member may see and do"),
+        "groups": _l("A group gives its members the roles of the group"),
+        "first_name": _l("The surname"),
+        "last_name": _l("The given name"),
+    }
+    formatters_columns = {"created_on": beijing_time, "changed_on": beijing_time, "last_login": beijing_time}
 
     @action("resetpasswords", _l("Reset Password"), "", "fa-lock", multiple=False)
     def resetpasswords(self, item):
@@ -138,6 +160,30 @@ def staff_password_policy(password: str) -> None:
         raise PasswordComplexityValidationError(str(problem))
 
 
+class StaffPermissionPairView(PermissionViewModelView):
+    """FAB's permissions on views, in the page's language."""
+
+    label_columns = {**PermissionViewModelView.label_columns, "role": _l("Role")}
+
+
+class StaffRoleView(PlainValuesMixin, RoleModelView):
+    """FAB's role list, in the page's language."""
+
+    label_columns = {**RoleModelView.label_columns, "user": _l("Staff"), "groups": _l("Groups")}
+
+
+class StaffGroupView(UserGroupModelView):
+    """FAB's user groups, in the page's language."""
+
+    label_columns = {
+        "name": _l("Name"),
+        "label": _l("Label"),
+        "description": _l("Description"),
+        "users": _l("Staff"),
+        "roles": _l("Roles"),
+    }
+
+
 class NoSecurityApi(SecurityApi):
     """FAB's JWT login API is not offered: it would sign staff in without the picture code, the lock-out and
     the audit trail of the login page. (Methods without ``@expose`` are not routed.)"""
@@ -149,11 +195,25 @@ class NoSecurityApi(SecurityApi):
         raise NotImplementedError
 
 
+def _role_label(role) -> str:
+    """A role as staff read it in the forms' lists (事项管理员), its code name kept in the role list."""
+    from app.roles import ROLE_LABELS
+
+    label = ROLE_LABELS.get(role.name)
+    return str(label) if label is not None else role.name
+
+
+Role.__str__ = _role_label  # type: ignore[method-assign]
+
+
 class PortalSecurityManager(SecurityManager):
     user_model = Account
     authdbview = StaffAuthView
     security_api = NoSecurityApi
     userdbmodelview = StaffUserView
+    rolemodelview = StaffRoleView
+    groupmodelview = StaffGroupView
+    permissionviewmodelview = StaffPermissionPairView
     # FAB's statistics chart loads Google Charts from the internet.
     userstatschartview = None
 

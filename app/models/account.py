@@ -107,6 +107,16 @@ class Account(User):
     def masked_phone(self) -> str:
         return mask_phone(self.phone) if self.phone else ""
 
+    def get_full_name(self) -> str:
+        """姓 and 名 joined as Chinese names are written (FAB puts a space between them)."""
+        first, last = self.first_name or "", self.last_name or ""
+        if first.isascii() and last.isascii():
+            return f"{first} {last}".strip()
+        return f"{first}{last}"
+
+    def __repr__(self) -> str:
+        return self.get_full_name()
+
     @property
     def display_name(self) -> str:
         if self.kind == AccountKind.LEGAL and self.enterprise is not None:

@@ -30,6 +30,15 @@ class ServiceItem(Model):
         "ServiceMaterial", back_populates="item", order_by="ServiceMaterial.position", cascade="all, delete-orphan"
     )
 
+    @property
+    def handling_process(self) -> str:
+        """``process`` under a name a form can use (a WTForms form has a method called ``process``)."""
+        return self.process
+
+    @handling_process.setter
+    def handling_process(self, value: str) -> None:
+        self.process = value
+
     def __repr__(self) -> str:
         return self.name
 

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import render_template, request
+from flask import current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -27,8 +27,31 @@ ERROR_TEXTS = {
 }
 
 
+def _signed_in_staff() -> bool:
+    from app.models import AccountKind
+
+    user = getattr(g, "user", None)
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.kind == AccountKind.STAFF)
+
+
 def _render(code: int, title=None, message=None):
     default_title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    if _signed_in_staff():
+        # An officer stays in the back office: its menu, their name, a way back to the desk.
+        try:
+            return (
+                render_template(
+                    "admin/error.html",
+                    appbuilder=current_app.appbuilder,
+                    base_template=current_app.appbuilder.base_template,
+                    code=code,
+                    title=title or default_title,
+                    message=message or default_message,
+                ),
+                code,
+            )
+        except Exception:  # the back office's shell itself failed: the portal's page still answers
+            log.exception("The back-office error page failed on %s", request.path)
     return (
         render_template(
             "errors/error.html",

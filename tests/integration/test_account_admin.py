@@ -47,7 +47,7 @@ def test_audit_and_outbox_are_visible_to_the_account_officer(client, db, registe
     staff_factory("AccountOfficer", username="officer")
     login_staff("officer")
     audit = client.get("/auditrecordadminview/list/").get_data(as_text=True)
-    assert "account.registered" in audit
+    assert "账号注册" in audit  # the event in words, not its code (account.registered)
     outbox = client.get("/smsoutboxadminview/list/").get_data(as_text=True)
     assert "验证码" in outbox
 

@@ -207,7 +207,36 @@ def test_a_search_by_identity_number_keeps_the_number_out_of_the_address_and_the
 def test_person_detail_shows_the_case_history_once_issued(client, issued_case):
     html = page_text(client.get(f"/query/people/{quote('京111152600077')}"))
     assert "刘德明" in html and "一级建造师执业资格认定（初始注册）" in html
-    assert html.count('class="timeline-step') == 5 and "2026-03-05 10:00" in html
+    history = re.search(r'<section class="panel" id="person-history">.*?</section>', html, re.S).group(0)
+    # what was registered and when (issued 2026-03-05 10:00 Beijing time), and until when it is valid
+    assert history.count('class="timeline-step') == 2 and "2026-03-05 10:00" in history
+    assert "已登记" in history and "2029-03-05" in history
+
+
+def test_the_public_history_holds_register_facts_not_the_handling_of_cases(client, db, issued_case):
+    """退回补正, 补正后重新提交, 受理, 审查 are the applicant's business, not the public's."""
+    from app.models import ApplicationEvent
+
+    for action, source, target, remarks in (
+        ("request_correction", "accepted", "returned", "劳动合同缺少签字页"),
+        ("resubmit", "returned", "resubmitted", ""),
+    ):
+        db.session.add(
+            ApplicationEvent(
+                application=issued_case,
+                action=action,
+                from_status=source,
+                to_status=target,
+                remarks=remarks,
+                created_at=datetime.datetime(2026, 3, 2, 6, 0),
+            )
+        )
+    db.session.commit()
+    html = page_text(client.get(f"/query/people/{quote('京111152600077')}"))
+    history = re.search(r'<section class="panel" id="person-history">.*?</section>', html, re.S).group(0)
+    for internal in ("退回补正", "补正后重新提交", "重新提交", "劳动合同缺少签字页", "受理", "审查", "审批"):
+        assert internal not in history, internal
+    assert "已登记" in history and "一级建造师执业资格认定（初始注册）" in history
 
 
 def test_no_full_identity_number_appears_on_any_query_page(client, registers, issued_case):

@@ -104,3 +104,58 @@ def correct(account, item: ServiceItem, page: CorrectionPage, *, field_values: d
     if page.returned and page.case is not None:
         return corrections.resubmit(account, page.case, field_values=field_values, **common)
     return corrections.request_information_change(account, item, **common)
+
+
+# --- what an officer reads of a case: the form's own labels, the materials with their versions ---
+
+# Every field a form of ours asks, in the order the forms ask them.
+FIELD_ORDER = BASIC_FIELDS + tuple(dict.fromkeys(name for names in FORM_FIELDS.values() for name in names))
+
+
+@dataclass(frozen=True)
+class FilledField:
+    name: str
+    label: object  # the application form's label (lazy)
+    value: str
+
+
+@dataclass(frozen=True)
+class MaterialVersions:
+    name: str
+    required: bool
+    versions: tuple  # Attachment, newest first; empty: nothing uploaded
+
+
+def filled_in_fields(application: Application) -> list[FilledField]:
+    """The fields the applicant filled in, under the labels the application form showed them."""
+    data = application.data or {}
+    return [
+        FilledField(name, FIELD_LABELS[name], data[name])
+        for name in FIELD_ORDER
+        if isinstance(data.get(name), str) and data[name]
+    ]
+
+
+def materials_with_versions(application: Application) -> list[MaterialVersions]:
+    """Each material of the item by its name, with every version uploaded for this case (历史附件)."""
+    by_material: dict[int, list] = {}
+    for attachment in application.attachments:
+        by_material.setdefault(attachment.material_id, []).append(attachment)
+    materials = list(application.item.materials) if application.item else []
+    known = {material.id for material in materials}
+    rows = [
+        MaterialVersions(
+            material.name,
+            material.required,
+            tuple(sorted(by_material.get(material.id, []), key=lambda a: a.version, reverse=True)),
+        )
+        for material in materials
+    ]
+    # a material since removed from the catalogue still shows what was uploaded for it
+    for material_id, attachments in by_material.items():
+        if material_id not in known:
+            name = attachments[0].material.name if attachments[0].material else ""
+            rows.append(
+                MaterialVersions(name, False, tuple(sorted(attachments, key=lambda a: a.version, reverse=True)))
+            )
+    return rows

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from app.extensions import db
 from app.models import AuditRecord
 
@@ -22,6 +24,33 @@ class AuditEvent:
     LEGAL_REP_CHECK_PASSED = "account.legal_rep_check_passed"
     LEGAL_REP_FACE_PASSED = "account.legal_rep_face_passed"
     LEGAL_REP_SMS_SENT = "account.legal_rep_sms_sent"
+    REGISTER_CORRECTED = "register.corrected"
+    CATALOGUE_CHANGED = "catalogue.changed"
+
+
+EVENT_LABELS = {
+    AuditEvent.LOGIN_SUCCESS: _l("Signed in"),
+    AuditEvent.LOGIN_FAILURE: _l("Sign-in failed"),
+    AuditEvent.LOGIN_LOCKED: _l("Account locked after failed sign-ins"),
+    AuditEvent.ACCOUNT_REGISTERED: _l("Account registered"),
+    AuditEvent.ACCOUNT_UNLOCKED: _l("Account unlocked"),
+    AuditEvent.ACCOUNT_CANCELLED: _l("Account cancelled"),
+    AuditEvent.PASSWORD_RESET: _l("Password reset"),
+    AuditEvent.PASSWORD_CHANGED: _l("Password changed"),
+    AuditEvent.PHONE_CHANGED: _l("Mobile phone number changed"),
+    AuditEvent.EMAIL_CHANGED: _l("E-mail address changed"),
+    AuditEvent.LEGAL_REP_CHANGED: _l("Legal representative changed"),
+    AuditEvent.LEGAL_REP_CHECK_FAILED: _l("Legal representative check failed"),
+    AuditEvent.LEGAL_REP_CHECK_PASSED: _l("Legal representative check passed"),
+    AuditEvent.LEGAL_REP_FACE_PASSED: _l("New legal representative passed the face check"),
+    AuditEvent.LEGAL_REP_SMS_SENT: _l("Legal representative change: SMS code sent"),
+    AuditEvent.REGISTER_CORRECTED: _l("Register entry corrected"),
+    AuditEvent.CATALOGUE_CHANGED: _l("Service catalogue changed"),
+    "application.submitted": _l("Application submitted"),
+    "application.resubmitted": _l("Corrected and resubmitted"),
+    "application.information_change": _l("Information change requested"),
+    "certificate.endorsed": _l("Certificate endorsed"),
+}
 
 
 def _plain(value: Any) -> Any:

@@ -10,10 +10,10 @@ from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db
-from app.models import Account, Application, ApplicationEvent, PersonRegistration, RegisteredSpecialty
+from app.models import Account, Application, ApplicationEvent, PersonRegistration, RegisteredSpecialty, ServiceItem
 from app.services.accounts.identity_documents import DocumentError, validate_uscc
 from app.services.cases.eligibility import QUALIFICATION_NAMES
-from app.services.cases.workflow import TRANSITIONS, Status
+from app.services.cases.workflow import Status
 from app.services.paging import Page
 from app.services.registers.query_helpers import (
     DEFAULT_PER_PAGE,
@@ -189,39 +189,28 @@ def search_people(
 
 
 def _history(registrations: list, today: datetime.date) -> tuple:
-    """The issued cases of the holder (their timelines), else the register's own dates."""
+    """The register's own facts, for anyone to read: what was registered (each issued case, when it
+    was issued), and when each registration ends or ended. Nothing of how a case was handled
+    (returns for correction, resubmissions, reviews) is published."""
     holder = registrations[0]
-    cases = (
-        db.session.query(Application)
+    issued = db.session.execute(
+        select(ApplicationEvent.created_at, ServiceItem.name)
+        .join(Application, ApplicationEvent.application_id == Application.id)
         .join(Account, Application.account_id == Account.id)
-        .filter(
+        .outerjoin(ServiceItem, Application.item_id == ServiceItem.id)
+        .where(
             Account.document_number == holder.holder_document_number,
             Account.document_type == holder.holder_document_type,
             Application.status == Status.ISSUED,
+            ApplicationEvent.action == "issue",
         )
-        .order_by(Application.submitted_at, Application.id)
-        .all()
-    )
-    if cases:
-        events = (
-            db.session.query(ApplicationEvent)
-            .filter(ApplicationEvent.application_id.in_([case.id for case in cases]))
-            .order_by(ApplicationEvent.created_at, ApplicationEvent.id)
-            .all()
-        )
-        items = {case.id: case.item.name if case.item else "" for case in cases}
-        return tuple(
-            HistoryEntry(
-                event=TRANSITIONS[event.action].label if event.action in TRANSITIONS else event.action,
-                detail=items.get(event.application_id, ""),
-                at=event.created_at,
-            )
-            for event in events
-        )
-    entries = []
+        .order_by(ApplicationEvent.created_at, ApplicationEvent.id)
+    ).all()
+    entries = [HistoryEntry(event=_l("Registered"), detail=name or "", at=at) for at, name in issued]
     for registration in sorted(registrations, key=lambda r: (r.valid_from, r.id)):
         what = f"{label(QUALIFICATION_NAMES, registration.qualification)} {registration.registration_number}"
-        entries.append(HistoryEntry(event=_l("Registration took effect"), detail=what, on=registration.valid_from))
+        if not issued:
+            entries.append(HistoryEntry(event=_l("Registration took effect"), detail=what, on=registration.valid_from))
         if registration.status == "cancelled":
             entries.append(HistoryEntry(event=_l("Registration cancelled"), detail=what, on=None))
         elif registration.valid_to < today:

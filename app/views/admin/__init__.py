@@ -75,9 +75,59 @@ def register_admin_views(appbuilder):
 
     appbuilder.add_view(StatisticsView, "Statistics", label=_l("Statistics"), icon="fa-bar-chart", category="Cases")
     from app.views.admin.articles import register_article_views  # 公示公告, 政策发布, 制度法规
+    from app.views.admin.catalogue import ServiceItemAdminView, ServiceMaterialAdminView
+    from app.views.admin.registers import EnterpriseQualificationAdminView, PersonRegistrationAdminView
+
+    appbuilder.add_view(
+        ServiceItemAdminView,
+        "Service items",
+        label=_l("Service items"),
+        icon="fa-list",
+        category="Service catalogue",
+        category_label=_l("Service catalogue"),
+        category_icon="fa-sitemap",
+    )
+    appbuilder.add_view(
+        ServiceMaterialAdminView,
+        "Application materials",
+        label=_l("Application materials"),
+        icon="fa-paperclip",
+        category="Service catalogue",
+    )
+    appbuilder.add_view(
+        PersonRegistrationAdminView,
+        "Registered persons",
+        label=_l("Registered persons"),
+        icon="fa-id-badge",
+        category="Registers",
+        category_label=_l("Registers"),
+        category_icon="fa-book",
+    )
+    appbuilder.add_view(
+        EnterpriseQualificationAdminView,
+        "Enterprise qualifications",
+        label=_l("Enterprise qualifications"),
+        icon="fa-certificate",
+        category="Registers",
+    )
 
     register_article_views(appbuilder)
     _refuse_file_column_downloads(current_app)
+    _case_page_helpers(current_app)
+
+
+def _case_page_helpers(app):
+    """What the case pages show of a case: its fields under the form's labels, its materials with versions."""
+    from flask import g
+
+    from app.services.cases import application_form
+    from app.services.cases import scope as case_scope
+
+    app.jinja_env.globals.update(
+        case_fields=application_form.filled_in_fields,
+        case_materials=application_form.materials_with_versions,
+        visible_case=lambda case_id: case_scope.visible_case(case_id, g.user),
+    )
 
 
 def _refuse_file_column_downloads(app):

@@ -6,11 +6,15 @@ from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterInFunction
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+from wtforms.validators import DataRequired
 
 from app.formatting import beijing_time, json_text
 from app.models import Account, AccountKind, AuditRecord, Enterprise, EnterpriseRegisterEntry, SmsOutboxMessage
 from app.services.accounts.login import unlock_accounts
 from app.services.unit_of_work import unit_of_work
+from app.views.admin import display
+from app.views.admin.display import PlainValuesMixin
 from app.views.admin.scoped_actions import ScopedActionsMixin
 
 READ_ONLY = ["can_list", "can_show"]
@@ -38,7 +42,7 @@ def _portal_kinds():
     return [AccountKind.PERSONAL, AccountKind.LEGAL]
 
 
-class PortalAccountAdminView(ScopedActionsMixin, ModelView):
+class PortalAccountAdminView(ScopedActionsMixin, PlainValuesMixin, ModelView):
     datamodel = SQLAInterface(Account)
     base_filters = [["kind", FilterInFunction, _portal_kinds]]
     base_permissions = READ_ONLY + ["unlock"]  # FAB names action permissions after the action
@@ -65,7 +69,7 @@ class PortalAccountAdminView(ScopedActionsMixin, ModelView):
         "enterprise",
     ]
     search_columns = ["real_name", "document_number", "phone", "status", "kind"]
-    formatters_columns = DISPLAY
+    formatters_columns = DISPLAY | {"needs_manual_check": display.yes_no}
     order_columns = ["real_name", "created_on", "status"]
     base_order = ("created_on", "desc")
     label_columns = {
@@ -98,7 +102,7 @@ class PortalAccountAdminView(ScopedActionsMixin, ModelView):
         return redirect(self.get_redirect())
 
 
-class EnterpriseAdminView(ModelView):
+class EnterpriseAdminView(PlainValuesMixin, ModelView):
     datamodel = SQLAInterface(Enterprise)
     base_permissions = READ_ONLY
     list_title = _l("Enterprises")
@@ -114,7 +118,7 @@ class EnterpriseAdminView(ModelView):
         "created_at",
     ]
     search_columns = ["name", "uscc", "legal_rep_name"]
-    formatters_columns = DISPLAY
+    formatters_columns = DISPLAY | {"entity_type": display.entity_type}
     label_columns = {
         "name": _l("Name of the organisation"),
         "uscc": _l("Unified social credit code"),
@@ -127,27 +131,56 @@ class EnterpriseAdminView(ModelView):
     }
 
 
-class EnterpriseRegisterAdminView(ModelView):
+def _choices(labels):
+    return [(code, label) for code, label in labels.items()]
+
+
+class EnterpriseRegisterAdminView(PlainValuesMixin, ModelView):
     """The demonstration national register that the built-in enterprise verifier reads."""
 
     datamodel = SQLAInterface(EnterpriseRegisterEntry)
     list_title = _l("Enterprise register (demonstration)")
+    show_title = _l("Enterprise register entry")
+    add_title = _l("Add an enterprise register entry")
+    edit_title = _l("Edit an enterprise register entry")
     list_columns = ["name", "uscc", "entity_type", "legal_rep_name"]
+    show_columns = add_columns = edit_columns = [
+        "name",
+        "uscc",
+        "entity_type",
+        "legal_rep_name",
+        "legal_rep_document_type",
+        "legal_rep_document_number",
+    ]
     search_columns = ["name", "uscc", "legal_rep_name"]
+    formatters_columns = {
+        "entity_type": display.entity_type,
+        "legal_rep_document_type": display.document_type,
+    }
+    # The types are codes the verifier compares: chosen from the list, never typed.
+    add_form_extra_fields = edit_form_extra_fields = {
+        "entity_type": SelectField(
+            _l("Legal-entity type"), choices=_choices(display.ENTITY_TYPES), validators=[DataRequired()]
+        ),
+        "legal_rep_document_type": SelectField(
+            _l("Document type"), choices=_choices(display.DOCUMENT_TYPES), validators=[DataRequired()]
+        ),
+    }
     label_columns = EnterpriseAdminView.label_columns | {
         "legal_rep_document_type": _l("Document type"),
         "legal_rep_document_number": _l("Document number"),
     }
 
 
-class AuditRecordAdminView(ModelView):
+class AuditRecordAdminView(PlainValuesMixin, ModelView):
     datamodel = SQLAInterface(AuditRecord)
     base_permissions = READ_ONLY
     list_title = _l("Audit trail")
+    show_title = _l("Audit record")
     list_columns = ["created_at", "event", "subject", "account_id", "actor_id", "ip_address"]
     show_columns = ["created_at", "event", "subject", "account_id", "actor_id", "ip_address", "detail"]
     search_columns = ["event", "subject", "ip_address", "created_at", "account_id"]
-    formatters_columns = DISPLAY | {"detail": json_text}
+    formatters_columns = DISPLAY | {"detail": json_text, "event": display.audit_event}
     base_order = ("created_at", "desc")
     label_columns = {
         "created_at": _l("Time"),
@@ -160,13 +193,15 @@ class AuditRecordAdminView(ModelView):
     }
 
 
-class SmsOutboxAdminView(ModelView):
+class SmsOutboxAdminView(PlainValuesMixin, ModelView):
     datamodel = SQLAInterface(SmsOutboxMessage)
     base_permissions = READ_ONLY
     list_title = _l("SMS outbox")
+    show_title = _l("SMS message")
+    show_columns = ["created_at", "masked_phone", "purpose", "content"]
     list_columns = ["created_at", "masked_phone", "purpose", "content"]
     search_columns = ["phone", "purpose", "created_at"]
-    formatters_columns = DISPLAY
+    formatters_columns = DISPLAY | {"purpose": display.sms_purpose}
     base_order = ("created_at", "desc")
     label_columns = {
         "created_at": _l("Time"),

@@ -10,7 +10,6 @@ from flask_appbuilder.models.sqla.filters import FilterInFunction, FilterNotEqua
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
-from app.formatting import json_text
 from app.models import Application
 from app.services.cases import handling as case_handling
 from app.services.cases import scope as case_scope
@@ -28,13 +27,13 @@ class ApplicationAdminView(ModelView):
     list_title = _l("Cases")
     show_title = _l("Case")
     list_columns = ["number", "item", "applicant_name", "status", "submitted_at"]
-    show_columns = ["number", "item", "applicant_name", "status", "submitted_at", "data"]
+    # The form's fields and the materials follow, under the form's own labels (admin/case_show.html).
+    show_columns = ["number", "item", "applicant_name", "status", "submitted_at"]
     search_columns = ["number", "status", "item"]
     base_order = ("submitted_at", "desc")
     formatters_columns = DISPLAY | {
         "status": lambda value: STATUS_LABELS.get(value, value),
         "submitted_at": DISPLAY["created_at"],
-        "data": json_text,
     }
     label_columns = {
         "number": _l("Application number"),
@@ -81,7 +80,7 @@ class CaseCorrectionView(BaseView):
                 general = apply_errors(form, refused.errors)
             else:
                 flash(_l("Case %(number)s returned for correction", number=application.number), "success")
-                return redirect(url_for("ApplicationAdminView.list"))
+                return redirect(url_for("CaseWorkflowView.queue"))
         return self.render_template(
             "admin/case_return.html",
             application=application,

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.formatting import beijing_time
 from app.models import FaqEntry, SiteSetting
+from app.views.admin.display import yes_no
 from app.views.context import forget_site_settings
 
 
@@ -21,7 +22,7 @@ class FaqEntryAdminView(ModelView):
     search_columns = ["question", "answer", "published"]
     order_columns = ["position", "question"]
     base_order = ("position", "asc")
-    formatters_columns = {"updated_at": beijing_time}
+    formatters_columns = {"updated_at": beijing_time, "published": yes_no}
     label_columns = {
         "position": _l("No."),
         "question": _l("Question"),

@@ -18,6 +18,7 @@ from app.services.cases.working_days import WorkingCalendar
 from app.services.errors import ServiceError
 from app.services.platform import storage
 from app.services.unit_of_work import unit_of_work
+from app.views.admin.display import yes_no
 from app.views.admin.forms import ActionForm, QueueSearchForm, apply_errors
 
 ACTION_PERMISSIONS = [f"can_{action}" for action in case_handling.STAFF_ACTIONS]
@@ -133,6 +134,10 @@ class CalendarOverrideAdminView(ModelView):
 
     datamodel = SQLAInterface(CalendarOverride)
     list_title = _l("Working-day calendar corrections")
+    show_title = _l("Working-day calendar correction")
+    add_title = _l("Add a working-day calendar correction")
+    edit_title = _l("Edit a working-day calendar correction")
+    formatters_columns = {"is_workday": yes_no}
     list_columns = ["day", "is_workday", "note"]
     add_columns = edit_columns = ["day", "is_workday", "note"]
     base_order = ("day", "desc")
