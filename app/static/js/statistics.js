@@ -35,18 +35,18 @@
     if (!block || !window.echarts) { return; }
     var data = JSON.parse(block.textContent);
     var t = data.texts;
-    var grid = { left: 48, right: 24, top: 56, bottom: 48, containLabel: true };
+    var grid = { left: 24, right: 32, top: 60, bottom: 36, containLabel: true };
     var instances = [
       chart("chart-intake-output", {
         title: { text: t.intakeOutput, left: "center", textStyle: { fontSize: 14 } },
         tooltip: { trigger: "axis" },
-        legend: { top: 24, data: [t.intake, t.output, t.issued] },
+        legend: { bottom: 0, data: [t.intake, t.output, t.issued] },
         grid: grid,
         xAxis: { type: "category", data: data.months },
         yAxis: { type: "value", minInterval: 1 },
         series: [
-          { name: t.intake, type: "bar", data: data.intake },
-          { name: t.output, type: "bar", data: data.output },
+          { name: t.intake, type: "bar", barMaxWidth: 48, data: data.intake },
+          { name: t.output, type: "bar", barMaxWidth: 48, data: data.output },
           { name: t.issued, type: "line", data: data.issued }
         ]
       }),
@@ -56,7 +56,7 @@
         grid: grid,
         xAxis: { type: "value", minInterval: 1 },
         yAxis: { type: "category", inverse: true, data: data.statuses.map(function (s) { return s.name; }) },
-        series: [{ name: t.cases, type: "bar", data: data.statuses.map(function (s) { return s.value; }), label: { show: true, position: "right" } }]
+        series: [{ name: t.cases, type: "bar", barMaxWidth: 48, data: data.statuses.map(function (s) { return s.value; }), label: { show: true, position: "right" } }]
       }),
       chart("chart-days", {
         title: { text: t.daysToDecision, left: "center", textStyle: { fontSize: 14 } },
@@ -64,7 +64,7 @@
         grid: grid,
         xAxis: { type: "category", data: data.daysToDecision.bands },
         yAxis: { type: "value", minInterval: 1 },
-        series: [{ name: t.decisions, type: "bar", data: data.daysToDecision.counts, label: { show: true, position: "top" } }]
+        series: [{ name: t.decisions, type: "bar", barMaxWidth: 48, data: data.daysToDecision.counts, label: { show: true, position: "top" } }]
       }),
       chart("chart-overdue", {
         title: { text: t.overdue, left: "center", textStyle: { fontSize: 14 },
@@ -73,7 +73,7 @@
         grid: grid,
         xAxis: { type: "category", data: data.overdue.groups, axisLabel: { interval: 0 } },
         yAxis: { type: "value", minInterval: 1 },
-        series: [{ name: t.cases, type: "bar", color: "#c9302c", data: data.overdue.counts, label: { show: true, position: "top" } }]
+        series: [{ name: t.cases, type: "bar", barMaxWidth: 48, color: "#c9302c", data: data.overdue.counts, label: { show: true, position: "top" } }]
       })
     ];
     window.addEventListener("resize", function () {
