@@ -13,17 +13,18 @@ an item group, within the statistician's own data scope (``scope.condition``):
 
 Counting is done by the database (GROUP BY on indexed columns, by Beijing day); working
 days are counted once per distinct day through a cumulative index, never per case, so the
-page stays quick at a million cases (``bench/statistics.py``). Only the open cases that
+page stays quick at a million cases (``bench/reports.py``). Only the open cases that
 had a correction request (their clock was paused) have their timelines read one by one.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Date, and_, func, select
+from sqlalchemy import ColumnElement, Date, and_, func, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -192,16 +193,24 @@ class Report:
         return self.period.start
 
 
+@functools.lru_cache(maxsize=16384)
+def _statutory_workday(day: datetime.date) -> bool:
+    """The published calendar's answer (no staff overrides), asked once per day per process."""
+    return WorkingCalendar().is_workday(day)
+
+
 class WorkdayIndex:
     """Working days counted once per day of a span: ``between`` in O(1) for any two days of it."""
 
     def __init__(self, calendar: WorkingCalendar, first: datetime.date, last: datetime.date):
         self.first = first
         self.cumulative = [0]
+        overrides = calendar.overrides
         day = first
         while day < last:
             day += datetime.timedelta(days=1)
-            self.cumulative.append(self.cumulative[-1] + (1 if calendar.is_workday(day) else 0))
+            workday = overrides[day] if day in overrides else _statutory_workday(day)
+            self.cumulative.append(self.cumulative[-1] + (1 if workday else 0))
 
     def between(self, start: datetime.date, end: datetime.date) -> int:
         """Working days in (start, end], like ``WorkingCalendar.between``."""
@@ -239,6 +248,9 @@ def build_report(
     in_scope = _scope(staff, province, group)
     filtered = _filtered(staff, province, group)
     session = db.session
+    if session.get_bind().dialect.name == "postgresql":
+        # These are a dozen short aggregates: compiling them (JIT) costs more than it saves.
+        session.execute(text("SET LOCAL jit = off"))
     since, until = period.since, period.until
 
     # Intake: the cases submitted in the period, by item and by their status now.
@@ -338,40 +350,38 @@ def build_report(
     )
 
 
-def _first_accept():
-    """Each accepted case's first acceptance (a correlated subquery: one index lookup per case)."""
-    accept = ApplicationEvent.__table__.alias("accept_event")
-    return (
-        select(func.min(accept.c.created_at))
-        .where(accept.c.application_id == Application.id, accept.c.action == "accept")
-        .scalar_subquery()
-    )
-
-
 def _days_to_decision(calendar, in_scope, filtered, since, until) -> dict[int, int]:
-    """Working days from acceptance to decision → number of the period's decisions that took them."""
+    """Working days from acceptance to decision → number of the period's decisions that took them.
+
+    Each decision of the period is joined to its case's acceptances (index on application_id,
+    action, created_at); the first acceptance counts. Then decisions are counted per pair of
+    Beijing days, and the working days worked out once per pair.
+    """
     accept = ApplicationEvent.__table__.alias("accept_event")
     decision = ApplicationEvent.__table__.alias("decision_event")
-    accepted_day = (
-        select(func.min(accept.c.created_at))
-        .where(accept.c.application_id == decision.c.application_id, accept.c.action == "accept")
-        .scalar_subquery()
-    )
-    pairs = select(
-        china_day(accepted_day).label("accepted"),
-        china_day(decision.c.created_at).label("decided"),
-        func.count().label("n"),
-    ).where(
-        decision.c.action.in_(REVIEW_DECISIONS),
-        decision.c.created_at >= since,
-        decision.c.created_at < until,
+    each = (
+        select(
+            decision.c.id,
+            decision.c.created_at.label("decided_at"),
+            func.min(accept.c.created_at).label("accepted_at"),
+        )
+        .join(accept, and_(accept.c.application_id == decision.c.application_id, accept.c.action == "accept"))
+        .where(
+            decision.c.action.in_(REVIEW_DECISIONS),
+            decision.c.created_at >= since,
+            decision.c.created_at < until,
+        )
+        .group_by(decision.c.id, decision.c.created_at)
     )
     if filtered:
-        pairs = pairs.join(Application, Application.id == decision.c.application_id).where(in_scope)
+        each = each.join(Application, Application.id == decision.c.application_id).where(in_scope)
+    each_decision = each.subquery()
+    accepted_day, decided_day = china_day(each_decision.c.accepted_at), china_day(each_decision.c.decided_at)
     rows = [
         (_as_date(accepted), _as_date(decided), n)
-        for accepted, decided, n in db.session.execute(pairs.group_by("accepted", "decided")).all()
-        if accepted is not None
+        for accepted, decided, n in db.session.execute(
+            select(accepted_day, decided_day, func.count()).group_by(accepted_day, decided_day)
+        ).all()
     ]
     if not rows:
         return {}
@@ -389,53 +399,73 @@ def _overdue(calendar, in_scope, today) -> tuple[int, dict[str, int]]:
     A case is over its limit when more working days than the limit (plus the working days its
     clock was paused for corrections) have passed since its acceptance (``deadlines.case_clock``).
     Cases that never had a correction request are counted by (acceptance day, limit, group);
-    the others have their timelines read.
+    the others have their timelines read (acceptances, correction requests, resubmissions).
     """
     session = db.session
     open_cases = session.scalar(
         select(func.count(Application.id)).where(Application.status.in_(OPEN_STATUSES), in_scope)
     )
+    correction = ApplicationEvent.__table__.alias("correction_event")
     corrected = (
-        select(ApplicationEvent.application_id)
-        .where(ApplicationEvent.application_id == Application.id, ApplicationEvent.action == "request_correction")
+        select(correction.c.id)
+        .where(correction.c.application_id == Application.id, correction.c.action == "request_correction")
         .exists()
     )
-    accepted_at = _first_accept()
+    accept = ApplicationEvent.__table__.alias("accept_event")
+    each = (
+        select(
+            func.min(accept.c.created_at).label("accepted_at"),
+            ServiceItem.time_limit_days.label("limit"),
+            ServiceItem.group.label("group"),
+        )
+        .select_from(Application)
+        .join(ServiceItem, ServiceItem.id == Application.item_id)
+        .join(accept, and_(accept.c.application_id == Application.id, accept.c.action == "accept"))
+        .where(Application.status.in_(OPEN_STATUSES), in_scope, ~corrected)
+        .group_by(Application.id, ServiceItem.time_limit_days, ServiceItem.group)
+        .subquery()
+    )
+    accepted_day = china_day(each.c.accepted_at)
     plain = session.execute(
-        select(china_day(accepted_at), ServiceItem.time_limit_days, ServiceItem.group, func.count(Application.id))
-        .join(ServiceItem, ServiceItem.id == Application.item_id)
-        .where(Application.status.in_(OPEN_STATUSES), in_scope, ~corrected, accepted_at.is_not(None))
-        .group_by(china_day(accepted_at), ServiceItem.time_limit_days, ServiceItem.group)
+        select(accepted_day, each.c.limit, each.c.group, func.count()).group_by(
+            accepted_day, each.c.limit, each.c.group
+        )
     ).all()
-    paused = session.execute(
-        select(Application.id, ServiceItem.time_limit_days, ServiceItem.group)
+    timelines: dict[int, list] = {}
+    limits: dict[int, tuple[int, str]] = {}
+    for event in session.execute(
+        select(
+            ApplicationEvent.application_id,
+            ApplicationEvent.action,
+            ApplicationEvent.created_at,
+            ServiceItem.time_limit_days,
+            ServiceItem.group,
+        )
+        .join(Application, Application.id == ApplicationEvent.application_id)
         .join(ServiceItem, ServiceItem.id == Application.item_id)
-        .where(Application.status.in_(OPEN_STATUSES), in_scope, corrected)
-    ).all()
-    timelines: dict[int, list] = {case_id: [] for case_id, _limit, _group in paused}
-    for chunk_start in range(0, len(paused), 5000):
-        ids = [case_id for case_id, _limit, _group in paused[chunk_start : chunk_start + 5000]]
-        for event in session.execute(
-            select(ApplicationEvent.application_id, ApplicationEvent.action, ApplicationEvent.created_at)
-            .where(
-                ApplicationEvent.application_id.in_(ids),
-                ApplicationEvent.action.in_(("accept", "request_correction", "resubmit")),
-            )
-            .order_by(ApplicationEvent.application_id, ApplicationEvent.id)
-        ).all():
-            timelines[event.application_id].append(event)
+        .where(
+            Application.status.in_(OPEN_STATUSES),
+            in_scope,
+            corrected,
+            ApplicationEvent.action.in_(("accept", "request_correction", "resubmit")),
+        )
+        .order_by(ApplicationEvent.application_id, ApplicationEvent.id)
+    ).all():
+        timelines.setdefault(event.application_id, []).append(event)
+        limits[event.application_id] = (event.time_limit_days, event.group)
 
-    days = [_as_date(day) for day, *_rest in plain if day is not None]
-    days += [clock.china_date(event.created_at) for events in timelines.values() for event in events]
+    days = [_as_date(day) for day, *_rest in plain]
+    days += [clock.china_date(events[0].created_at) for events in timelines.values()]  # each case's earliest
     overdue: dict[str, int] = {}
     if not days:
         return open_cases, overdue
     index = WorkdayIndex(calendar, min([*days, today]), max([*days, today]))
     for day, limit, key, count in plain:
-        if day is not None and index.between(_as_date(day), today) > limit:
+        if index.between(_as_date(day), today) > limit:
             overdue[key] = overdue.get(key, 0) + count
-    for case_id, limit, key in paused:
-        case: Any = SimpleNamespace(events=timelines[case_id])  # what deadlines reads of a case
+    for case_id, events in timelines.items():
+        limit, key = limits[case_id]
+        case: Any = SimpleNamespace(events=events)  # what deadlines reads of a case
         started = deadlines.accepted_on(case)
         if started is None:
             continue
