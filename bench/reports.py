@@ -164,8 +164,9 @@ def generate(app, count: int, account_id: int) -> None:
                 run(
                     "INSERT INTO application_event (application_id, created_at, action, from_status, to_status, "
                     "office, remarks, defects) "
-                    f"SELECT id, {at}, '{action}', '{source}', '{target}', '', '', '[]'::json FROM bench_case "
-                    f"WHERE {where}"
+                    f"SELECT id, LEAST({at}, :latest), '{action}', '{source}', '{target}', '', '', '[]'::json "
+                    f"FROM bench_case WHERE {where}",
+                    latest=now - datetime.timedelta(hours=1),  # nothing in the future
                 )
 
             day = "interval '1 day'"

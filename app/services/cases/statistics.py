@@ -455,7 +455,9 @@ def _overdue(calendar, in_scope, today) -> tuple[int, dict[str, int]]:
         limits[event.application_id] = (event.time_limit_days, event.group)
 
     days = [_as_date(day) for day, *_rest in plain]
-    days += [clock.china_date(events[0].created_at) for events in timelines.values()]  # each case's earliest
+    moments = [event.created_at for events in timelines.values() for event in events]
+    if moments:
+        days += [clock.china_date(min(moments)), clock.china_date(max(moments))]
     overdue: dict[str, int] = {}
     if not days:
         return open_cases, overdue
