@@ -4,7 +4,7 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_appbuilder import Model
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
@@ -32,7 +32,8 @@ class Application(Model):
     correction: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
     commitment: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=clock.now)
-    submitted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)
+    # 统计报表 counts the cases submitted in a period (app/services/cases/statistics.py)
+    submitted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, index=True)
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime, nullable=False, default=clock.now, onupdate=clock.now
     )
@@ -58,6 +59,11 @@ class ApplicationEvent(Model):
     """One step of the timeline: who moved the case from what to what, and why."""
 
     __tablename__ = "application_event"
+    __table_args__ = (
+        # 统计报表: the decisions and certificates of a period; each case's first acceptance (index only).
+        Index("ix_application_event_action_created_at", "action", "created_at"),
+        Index("ix_application_event_case_action", "application_id", "action", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     application_id: Mapped[int] = mapped_column(Integer, ForeignKey("application.id"), nullable=False, index=True)
