@@ -13,6 +13,7 @@ REVIEW_OFFICER = "ReviewOfficer"  # 审查员
 DECISION_OFFICER = "DecisionOfficer"  # 审批员
 ISSUING_OFFICER = "IssuingOfficer"  # 制证员
 STATISTICIAN = "Statistician"  # 统计员: reports, read-only
+SECTION_HEAD = "SectionHead"  # 科长: sees every open case of the scope, assigns (指派) and reassigns (改派) them
 # Portal users hold these roles; they grant nothing in the back office.
 CITIZEN = "Citizen"
 LEGAL_ENTITY = "LegalEntity"
@@ -33,6 +34,19 @@ STAFF_SELF_SERVICE = [
     ["ResetMyPasswordView", "^can_this_form_(get|post)$"],
     ["UserInfoEditView", "^can_this_form_(get|post)$"],
 ]
+
+# The steps of each case-handling role (the permission can_<step> of CaseWorkflowView).
+ROLE_ACTIONS = {
+    ACCEPTANCE_OFFICER: ("accept", "refuse", "request_correction"),
+    REVIEW_OFFICER: ("start_review", "review_correction", "submit_opinion"),
+    DECISION_OFFICER: ("approve", "reject"),
+    ISSUING_OFFICER: ("issue",),
+}
+
+
+def _steps(role: str) -> list:
+    return ["CaseWorkflowView", "can_({})$".format("|".join(ROLE_ACTIONS[role]))]
+
 
 ROLE_PERMISSIONS = {
     CONTENT_EDITOR: [
@@ -62,16 +76,19 @@ ROLE_PERMISSIONS = {
     ],
     ACCEPTANCE_OFFICER: [
         *CASE_READER,
-        ["CaseWorkflowView", "can_(accept|refuse|request_correction)"],
+        _steps(ACCEPTANCE_OFFICER),
+        ["CaseWorkflowView", "can_claim$"],
         ["CaseCorrectionView", "can_correction"],
     ],
     REVIEW_OFFICER: [
         *CASE_READER,
-        ["CaseWorkflowView", "can_(start_review|request_correction)"],
+        _steps(REVIEW_OFFICER),
+        ["CaseWorkflowView", "can_claim$"],
         ["CaseCorrectionView", "can_correction"],
     ],
-    DECISION_OFFICER: [*CASE_READER, ["CaseWorkflowView", "can_(approve|reject)"]],
-    ISSUING_OFFICER: [*CASE_READER, ["CaseWorkflowView", "can_issue"]],
+    DECISION_OFFICER: [*CASE_READER, _steps(DECISION_OFFICER), ["CaseWorkflowView", "can_claim$"]],
+    ISSUING_OFFICER: [*CASE_READER, _steps(ISSUING_OFFICER), ["CaseWorkflowView", "can_claim$"]],
+    SECTION_HEAD: [*CASE_READER, ["CaseWorkflowView", "can_assign$"]],
     STATISTICIAN: [
         ["StatisticsView", "can_(index|export)"],
         ["Cases", "menu_access"],
@@ -89,5 +106,6 @@ for _role in (
     DECISION_OFFICER,
     ISSUING_OFFICER,
     STATISTICIAN,
+    SECTION_HEAD,
 ):
     ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *STAFF_SELF_SERVICE]
