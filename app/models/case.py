@@ -47,7 +47,9 @@ class Application(Model):
     granted_from: Mapped[datetime.date | None] = mapped_column(Date)
     granted_to: Mapped[datetime.date | None] = mapped_column(Date)
 
-    __table_args__ = (Index("ix_application_queue", "status", "due_on", "submitted_at", "id"),)
+    # The queue walks this index in its own order (NULL due dates, the finished cases, come last) and
+    # keeps the rows of the officer's statuses until a page is full: no sort of the open cases.
+    __table_args__ = (Index("ix_application_queue", "due_on", "submitted_at", "id"),)
 
     item: Mapped["ServiceItem"] = relationship("ServiceItem")
     account: Mapped["Account"] = relationship("Account", foreign_keys=[account_id])

@@ -32,7 +32,7 @@ def upgrade():
         batch_op.add_column(sa.Column("granted_to", sa.Date(), nullable=True))
         batch_op.create_foreign_key("fk_application_claimed_by_id_ab_user", "ab_user", ["claimed_by_id"], ["id"])
         batch_op.create_index(batch_op.f("ix_application_claimed_by_id"), ["claimed_by_id"], unique=False)
-        batch_op.create_index("ix_application_queue", ["status", "due_on", "submitted_at", "id"], unique=False)
+        batch_op.create_index("ix_application_queue", ["due_on", "submitted_at", "id"], unique=False)
     with op.batch_alter_table("application_event", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("recommendation", sa.String(length=16), nullable=False, server_default="")

@@ -3,8 +3,8 @@
 Urgency is the deadline of the stage the case is in: five working days to accept
 or refuse, then the promised time limit stopped while a correction is open. The
 workflow keeps that day on the case (``Application.due_on``) at every move, so the
-queue sorts and pages in SQL (index ``ix_application_queue``: status, due_on,
-submitted_at, id) and computes the exact working days left only for the page shown,
+queue sorts and pages in SQL (index ``ix_application_queue``: due_on, submitted_at,
+id, walked in order until a page of the officer's statuses is found) and computes the exact working days left only for the page shown,
 loading its item, applicant, holder and events in a fixed number of queries.
 """
 
@@ -95,7 +95,7 @@ def page_of(staff, actions, filters: Filters, page: int = 1, per_page: int = PER
     calendar = WorkingCalendar.from_database()
     today = today or clock.today()
     scoped = _scoped(staff, statuses_for(actions), filters)
-    total = scoped.with_entities(func.count(Application.id)).scalar() or 0
+    total = scoped.with_entities(func.count()).scalar() or 0
     pages = max((total + per_page - 1) // per_page, 1)
     page = min(max(page, 1), pages)
     shown = list(
