@@ -17,6 +17,7 @@ ISSUING_OFFICER = "IssuingOfficer"  # 制证员
 STATISTICIAN = "Statistician"  # 统计员: reports, read-only
 CATALOGUE_ADMIN = "CatalogueAdmin"  # 事项管理员: 事项, 办事指南, 申请材料
 REGISTER_ADMIN = "RegisterAdmin"  # 登记管理员: search, read and correct the registers (with a reason)
+SECTION_HEAD = "SectionHead"  # 科长: sees every open case of the scope, assigns (指派) and reassigns (改派) them
 # Portal users hold these roles; they grant nothing in the back office.
 CITIZEN = "Citizen"
 LEGAL_ENTITY = "LegalEntity"
@@ -34,6 +35,7 @@ ROLE_LABELS = {
     STATISTICIAN: _l("Statistician"),
     CATALOGUE_ADMIN: _l("Service catalogue administrator"),
     REGISTER_ADMIN: _l("Register administrator"),
+    SECTION_HEAD: _l("Section head"),
     CITIZEN: _l("Personal user"),
     LEGAL_ENTITY: _l("Legal-entity user"),
 }
@@ -54,6 +56,19 @@ STAFF_SELF_SERVICE = [
     ["ResetMyPasswordView", "^can_this_form_(get|post)$"],
     ["UserInfoEditView", "^can_this_form_(get|post)$"],
 ]
+
+# The steps of each case-handling role (the permission can_<step> of CaseWorkflowView).
+ROLE_ACTIONS = {
+    ACCEPTANCE_OFFICER: ("accept", "refuse", "request_correction"),
+    REVIEW_OFFICER: ("start_review", "review_correction", "submit_opinion"),
+    DECISION_OFFICER: ("approve", "reject"),
+    ISSUING_OFFICER: ("issue",),
+}
+
+
+def _steps(role: str) -> list:
+    return ["CaseWorkflowView", "can_({})$".format("|".join(ROLE_ACTIONS[role]))]
+
 
 ROLE_PERMISSIONS = {
     CONTENT_EDITOR: [
@@ -83,16 +98,19 @@ ROLE_PERMISSIONS = {
     ],
     ACCEPTANCE_OFFICER: [
         *CASE_READER,
-        ["CaseWorkflowView", "can_(accept|refuse|request_correction)"],
+        _steps(ACCEPTANCE_OFFICER),
+        ["CaseWorkflowView", "can_claim$"],
         ["CaseCorrectionView", "can_correction"],
     ],
     REVIEW_OFFICER: [
         *CASE_READER,
-        ["CaseWorkflowView", "can_(start_review|request_correction)"],
+        _steps(REVIEW_OFFICER),
+        ["CaseWorkflowView", "can_claim$"],
         ["CaseCorrectionView", "can_correction"],
     ],
-    DECISION_OFFICER: [*CASE_READER, ["CaseWorkflowView", "can_(approve|reject)"]],
-    ISSUING_OFFICER: [*CASE_READER, ["CaseWorkflowView", "can_issue"]],
+    DECISION_OFFICER: [*CASE_READER, _steps(DECISION_OFFICER), ["CaseWorkflowView", "can_claim$"]],
+    ISSUING_OFFICER: [*CASE_READER, _steps(ISSUING_OFFICER), ["CaseWorkflowView", "can_claim$"]],
+    SECTION_HEAD: [*CASE_READER, ["CaseWorkflowView", "can_assign$"]],
     STATISTICIAN: [
         ["StatisticsView", "can_(index|export)"],
         ["Cases", "menu_access"],
@@ -128,5 +146,6 @@ for _role in (
     STATISTICIAN,
     CATALOGUE_ADMIN,
     REGISTER_ADMIN,
+    SECTION_HEAD,
 ):
     ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *STAFF_SELF_SERVICE]

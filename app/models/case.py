@@ -4,7 +4,7 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_appbuilder import Model
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
@@ -37,9 +37,24 @@ class Application(Model):
     updated_at: Mapped[datetime.datetime] = mapped_column(
         DateTime, nullable=False, default=clock.now, onupdate=clock.now
     )
+    # 领取 / 指派: the officer who works the case in its present stage (None: in the stage's pool).
+    claimed_by_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("ab_user.id"), index=True)
+    claimed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)
+    # The deadline of the present stage (acceptance: 5 working days; then the promised limit), kept at
+    # every move so that the queue sorts in SQL; None when no clock runs (draft, returned, finished).
+    due_on: Mapped[datetime.date | None] = mapped_column(Date)
+    # What the 准予行政许可决定书 grants (the register is written on issuing, with these).
+    granted_number: Mapped[str | None] = mapped_column(String(32))
+    granted_from: Mapped[datetime.date | None] = mapped_column(Date)
+    granted_to: Mapped[datetime.date | None] = mapped_column(Date)
+
+    # The queue walks this index in its own order (NULL due dates, the finished cases, come last) and
+    # keeps the rows of the officer's statuses until a page is full: no sort of the open cases.
+    __table_args__ = (Index("ix_application_queue", "due_on", "submitted_at", "id"),)
 
     item: Mapped["ServiceItem"] = relationship("ServiceItem")
-    account: Mapped["Account"] = relationship("Account")
+    account: Mapped["Account"] = relationship("Account", foreign_keys=[account_id])
+    claimed_by: Mapped["Account | None"] = relationship("Account", foreign_keys=[claimed_by_id])
     events: Mapped[list["ApplicationEvent"]] = relationship(
         "ApplicationEvent", back_populates="application", order_by="ApplicationEvent.id", cascade="all, delete-orphan"
     )
@@ -75,6 +90,9 @@ class ApplicationEvent(Model):
     office: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     remarks: Mapped[str] = mapped_column(Text, nullable=False, default="")
     defects: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False, default=list)  # per material / field
+    # 审查意见 (submit_opinion): "grant" or "refuse", and the reasons; for the back office only.
+    recommendation: Mapped[str] = mapped_column(String(16), nullable=False, default="", server_default="")
+    recommendation_reasons: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
 
     application: Mapped[Application] = relationship(Application, back_populates="events")
 

@@ -1,5 +1,6 @@
-"""A case in Chromium from submission to issue: four staff roles in the back office, a correction round
-by the applicant on 信息修改或材料补充, notices on the progress page, the certificate in 我的证照."""
+"""A case in Chromium from submission to issue: submit → claim → accept → review with a correction round
+(the reviewer's return comes back to the reviewer) → review opinion → decision → issue; the applicant
+corrects on 信息修改或材料补充, finds the notices on the progress page and the certificate in 我的证照."""
 
 import io
 import re
@@ -60,6 +61,16 @@ def open_from_queue(page, live_server, number):
     expect(page.locator("#case-status")).to_be_visible()
 
 
+def claim_from_queue(page, live_server, number):
+    """领取 from the queue's row; the case page then names the officer as its holder."""
+    page.goto(live_server + "/admin/workflow/")
+    row = page.locator(f'#queue-table tr[data-case="{number}"]')
+    expect(row.locator(".claimant")).to_have_text("未领取")
+    row.locator(".claim-form button").click()
+    expect(page.locator(".alert-success")).to_contain_text(f"已领取办件{number}")
+    expect(page.locator("#case-holder")).not_to_have_text("未领取")
+
+
 def press(page, action, reason=""):
     form = page.locator(f"#action-{action}")
     if reason:
@@ -87,18 +98,29 @@ def test_case_goes_from_submission_through_a_correction_round_to_issue(
         staff_factory(role, username=username)
     flagged = next(m for m in item.materials if m.required)
 
-    # 受理员: the case is in the queue; it goes back for correction, the defect named per material.
+    # 受理员: the case is in the queue with its submission day and acceptance countdown; they claim and accept it.
     acceptor = staff_page(browser, live_server, "acceptor")
-    open_from_queue(acceptor, live_server, case.number)
+    acceptor.goto(live_server + "/admin/workflow/")
+    row = acceptor.locator(f'#queue-table tr[data-case="{case.number}"]')
+    expect(row.locator(".days-left")).to_contain_text("受理期限剩余")
+    screenshot("workflow-queue", target=acceptor)
+    claim_from_queue(acceptor, live_server, case.number)
     expect(acceptor.locator("#case-status")).to_have_text("已提交，待受理")
-    screenshot("workflow-acceptor-case", target=acceptor)
-    acceptor.get_by_role("link", name="退回补正").click()
-    acceptor.fill("#reason", "身份证扫描件不清晰")
-    acceptor.check(f"#flag_{flagged.id}")
-    acceptor.fill(f"#defect_{flagged.id}", "请上传清晰的身份证正反面扫描件")
-    screenshot("workflow-return-form", target=acceptor)
-    acceptor.locator("#case-return-form button[type=submit]").click()
-    expect(acceptor.locator(".alert-success")).to_contain_text(f"办件{case.number}已退回补正")
+    press(acceptor, "accept")
+
+    # 审查员: claims it, starts the review and returns it for correction, the defect named per material.
+    reviewer = staff_page(browser, live_server, "reviewer")
+    claim_from_queue(reviewer, live_server, case.number)
+    press(reviewer, "start_review")
+    open_from_queue(reviewer, live_server, case.number)
+    expect(reviewer.locator("#case-status")).to_have_text("审查中")
+    reviewer.get_by_role("link", name="退回补正").click()
+    reviewer.fill("#reason", "身份证扫描件不清晰")
+    reviewer.check(f"#flag_{flagged.id}")
+    reviewer.fill(f"#defect_{flagged.id}", "请上传清晰的身份证正反面扫描件")
+    screenshot("workflow-return-form", target=reviewer)
+    reviewer.locator("#case-return-form button[type=submit]").click()
+    expect(reviewer.locator(".alert-success")).to_contain_text(f"办件{case.number}已退回补正")
 
     # The applicant: the progress page names the defect and offers the 补正材料通知书; only that material is open.
     page.goto(live_server + "/account/login")
@@ -108,6 +130,7 @@ def test_case_goes_from_submission_through_a_correction_round_to_issue(
     expect(page).to_have_url(re.compile(r"/user/$"))
     page.goto(f"{live_server}/user/cases/{case.number}")
     expect(page.locator("#timeline")).to_contain_text("请上传清晰的身份证正反面扫描件")
+    expect(page.locator("#timeline")).to_contain_text("审查处室")
     expect(page.get_by_role("link", name=re.compile("行政许可补正材料通知书"))).to_be_visible()
     screenshot("workflow-applicant-returned")
     page.goto(f"{live_server}/services/item/{item.code}/correction")
@@ -132,34 +155,50 @@ def test_case_goes_from_submission_through_a_correction_round_to_issue(
     expect(page).to_have_url(re.compile(rf"/user/cases/{case.number}$"))
     expect(page.get_by_text("补正材料已重新提交")).to_be_visible()
 
-    # 受理员 accepts the corrected case; 审查员, 审批员 and 制证员 take it to the end.
-    open_from_queue(acceptor, live_server, case.number)
-    expect(acceptor.locator("#case-status")).to_have_text("补正后重新提交")
-    press(acceptor, "accept")
-    reviewer = staff_page(browser, live_server, "reviewer")
+    # The corrected case comes back to the reviewer who asked (still theirs), who records the opinion.
     open_from_queue(reviewer, live_server, case.number)
-    press(reviewer, "start_review")
+    expect(reviewer.locator("#case-status")).to_have_text("审查中")
+    expect(reviewer.locator("#case-holder")).not_to_have_text("未领取")
+    form = reviewer.locator("#action-submit_opinion")
+    form.locator("textarea#reason-submit_opinion").fill(
+        "申请材料齐全，补正后的身份证明清晰，符合一级建造师初始注册条件"
+    )
+    form.locator("#recommendation-grant").check()
+    screenshot("workflow-review-opinion", target=reviewer)
+    press(reviewer, "submit_opinion")
+    # The acceptance office has nothing left to do on it.
+    acceptor.goto(f"{live_server}/admin/workflow/case/{case.id}")
+    expect(acceptor.locator("form.workflow-action")).to_have_count(0)
+
+    # 审批员 reads the opinion and grants; 制证员 issues.
     approver = staff_page(browser, live_server, "approver")
-    open_from_queue(approver, live_server, case.number)
+    claim_from_queue(approver, live_server, case.number)
+    expect(approver.locator("#review-opinion")).to_contain_text("建议准予许可")
+    screenshot("workflow-approver-case", target=approver)
     press(approver, "approve", "符合注册条件")
     issuer = staff_page(browser, live_server, "issuer")
     open_from_queue(issuer, live_server, case.number)
     screenshot("workflow-issuer-case", target=issuer)
     press(issuer, "issue")
+    issuer.goto(f"{live_server}/admin/workflow/case/{case.id}")
+    expect(issuer.locator("#case-finished")).to_contain_text("已办结")
     for staff in (acceptor, reviewer, approver, issuer):
         staff.context.close()
 
     # The applicant sees every step, downloads the decision, and finds the certificate in 我的证照.
     page.goto(f"{live_server}/user/cases/{case.number}")
     expect(page.locator("#current-status")).to_contain_text("已制证")
-    for step in ("退回补正", "补正后重新提交", "已受理", "开始审查", "准予许可", "已制证"):
+    expect(page.locator("#finished")).to_contain_text("已办结")
+    expect(page.locator("#finished")).to_contain_text("按期办结")
+    for step in ("已受理", "开始审查", "审查中退回补正", "补正后重新提交", "审查完毕", "准予许可", "已制证"):
         expect(page.locator("#timeline")).to_contain_text(step)
+    expect(page.locator("#timeline")).not_to_contain_text("符合一级建造师初始注册条件")  # the opinion stays inside
     with page.expect_download() as decision:
         page.get_by_role("link", name=re.compile("准予行政许可决定书")).click()
     from pypdf import PdfReader
 
     text = PdfReader(decision.value.path()).pages[0].extract_text().replace("\n", "")
-    assert "准予行政许可决定书" in text and case.number in text
+    assert "准予行政许可决定书" in text and case.number in text and "注册编号：京11115" in text
     screenshot("workflow-applicant-issued")
     page.goto(live_server + "/user/certificates")
     expect(page).to_have_url(re.compile(r"/face/my_certificates"))  # 在线办理's check does not open 我的证照

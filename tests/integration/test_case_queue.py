@@ -8,11 +8,11 @@ from sqlalchemy import event
 
 from app import clock
 from app.models import Account, Application, ApplicationEvent, ServiceItem
-from app.services.cases import queue
+from app.services.cases import deadlines, queue
 from app.services.cases.workflow import Status
 from app.services.cases.working_days import WorkingCalendar
 
-REVIEW = ["start_review"]  # the reviewer's queue: accepted and resubmitted cases
+REVIEW = ["start_review", "review_correction", "submit_opinion"]  # the reviewer's queue: accepted and under review
 
 
 @pytest.fixture
@@ -63,6 +63,7 @@ def make_case(db):
             )
         )
         db.session.add(case)
+        case.due_on = deadlines.due_on(case, WorkingCalendar())  # what the workflow keeps at every move
         return case
 
     return make
@@ -132,13 +133,13 @@ def test_search_terms_are_taken_literally(db, make_case, reviewer, term):
 
 def test_filters_by_number_and_status(db, make_case, reviewer):
     cases = [make_case() for _ in range(3)]
-    cases[1].status = Status.RESUBMITTED
+    cases[1].status = Status.UNDER_REVIEW
     db.session.commit()
     assert [r.case.id for r in queue.page_of(reviewer, REVIEW, queue.Filters(number=cases[2].number)).items] == [
         cases[2].id
     ]
-    resubmitted = queue.page_of(reviewer, REVIEW, queue.Filters(status=Status.RESUBMITTED)).items
-    assert [r.case.id for r in resubmitted] == [cases[1].id]
+    under_review = queue.page_of(reviewer, REVIEW, queue.Filters(status=Status.UNDER_REVIEW)).items
+    assert [r.case.id for r in under_review] == [cases[1].id]
     # A status outside the officer's steps is ignored, not obeyed.
     assert queue.page_of(reviewer, REVIEW, queue.Filters(status=Status.ISSUED)).total == 3
 
@@ -202,11 +203,9 @@ def test_the_search_form_keeps_its_values_and_refuses_an_overlong_term(app, db, 
     assert f"不能超过{queue.NAME_MAX}个字" in page and "has-error" in page
 
 
-def test_a_case_not_yet_accepted_waits_by_its_day_of_submission_in_beijing():
-    # 17:30 UTC on 2 December is already 3 December in Beijing, the calendar every deadline of the queue is in.
+def test_a_case_not_yet_accepted_is_due_five_working_days_after_its_day_of_submission_in_beijing():
+    # 17:30 UTC on 2 December is already 3 December (a Thursday) in Beijing, the calendar every deadline is in.
     submitted = datetime.datetime(2026, 12, 2, 17, 30)
-    facts = queue._Facts(Status.SUBMITTED, submitted, queue._Item(20))
-    assert queue._urgency(facts, WorkingCalendar(), datetime.date(2026, 12, 3)) == (
-        datetime.date(2026, 12, 3),
-        submitted,
-    )
+    case = Application(status=Status.SUBMITTED, submitted_at=submitted)
+    assert deadlines.acceptance_deadline(case, WorkingCalendar()) == datetime.date(2026, 12, 10)
+    assert deadlines.due_on(case, WorkingCalendar()) == datetime.date(2026, 12, 10)

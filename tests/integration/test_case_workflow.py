@@ -46,8 +46,20 @@ def staff(app, db, staff_factory):
     return clients
 
 
-def act(client, case, action, reason=""):
-    return client.post(f"/admin/workflow/case/{case.id}", data={"action": action, "reason": reason})
+def act(client, case, action, reason="", **fields):
+    return client.post(f"/admin/workflow/case/{case.id}", data={"action": action, "reason": reason, **fields})
+
+
+def review(client, case, opinion="材料齐全，符合注册条件", recommendation="grant", reasons=""):
+    """The reviewer's 审查意见: the opinion, the recommendation and its reasons."""
+    return act(
+        client,
+        case,
+        "submit_opinion",
+        opinion,
+        recommendation=recommendation,
+        recommendation_reasons=reasons,
+    )
 
 
 def test_registration_number_scheme():
@@ -61,6 +73,7 @@ def test_submission_to_issue_with_four_roles(db, submitted_case, staff):
     assert case.number not in staff["approver"].get("/admin/workflow/").get_data(as_text=True)
     assert act(staff["acceptor"], case, "accept").status_code == 302
     assert act(staff["reviewer"], case, "start_review").status_code == 302
+    assert review(staff["reviewer"], case).status_code == 302
     assert act(staff["approver"], case, "approve").status_code == 302
     assert act(staff["issuer"], case, "issue").status_code == 302
     db.session.expire_all()
@@ -75,8 +88,9 @@ def test_submission_to_issue_with_four_roles(db, submitted_case, staff):
     )
     assert [s.specialty for s in registration.specialties] == ["建筑工程"]
     messages = db.session.query(InboxMessage).filter_by(account_id=case.account_id).count()
-    assert messages == 5  # submitted + 4 steps
-    assert db.session.query(SmsOutboxMessage).filter_by(purpose="case_notice").count() == 4
+    assert messages == 5  # submitted + accepted, review started, approved, issued (the opinion is internal)
+    # An SMS on every decision: accepted, approved, issued (not on the start of the review or the opinion).
+    assert db.session.query(SmsOutboxMessage).filter_by(purpose="case_notice").count() == 3
 
 
 @pytest.mark.parametrize(
@@ -216,6 +230,7 @@ def test_each_decision_gives_the_applicant_its_formal_notice(client, db, submitt
     assert "行政许可受理通知书" in text and case.number in text and "予以受理" in text
     assert f"{case.item.time_limit_days}个工作日" in text and "预计办结日期" in text
     act(staff["reviewer"], case, "start_review")
+    review(staff["reviewer"], case)
     act(staff["approver"], case, "approve", "符合注册条件")
     links = notice_links(client, case)
     assert len(links) == 2  # 受理通知书 and 准予行政许可决定书 (start of review has none)
@@ -282,6 +297,7 @@ def test_staff_download_notices_from_the_case_and_strangers_cannot(
 def test_the_statistician_sees_the_figures_and_nothing_else(app, db, submitted_case, staff, staff_factory):
     act(staff["acceptor"], submitted_case, "accept")
     act(staff["reviewer"], submitted_case, "start_review")
+    review(staff["reviewer"], submitted_case)
     act(staff["approver"], submitted_case, "approve", "符合条件")
     staff_factory("Statistician", username="counter")
     statistician = app.test_client()
@@ -382,10 +398,11 @@ def issue_all_steps(staff, case):
     for username, action in (
         ("acceptor", "accept"),
         ("reviewer", "start_review"),
+        ("reviewer", "submit_opinion"),
         ("approver", "approve"),
         ("issuer", "issue"),
     ):
-        assert act(staff[username], case, action, "同意").status_code == 302
+        assert act(staff[username], case, action, "同意", recommendation="grant").status_code == 302
 
 
 def test_personal_information_is_corrected_without_a_returned_case(client, db, submitted_case, staff, request_sms):

@@ -212,3 +212,69 @@ def test_issued_certificate_files_come_and_go_with_their_revision(empty_database
         downgrade(revision="07248d0cc977")
         assert "issued_certificate_file" not in inspect(engine).get_table_names()
         engine.dispose()
+
+
+def test_cases_returned_or_corrected_after_acceptance_move_to_the_review_stage_with_their_due_dates(
+    empty_database_url,
+):
+    """Issue 15: a case returned during review comes back to review; open cases get the queue's due date."""
+    from flask_migrate import downgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="e4b8c2a7d915")  # the revision before the strict workflow
+        engine = create_engine(empty_database_url)
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    'INSERT INTO service_item (id, code, category, "group", position, name, legal_basis, '
+                    "conditions, process, time_limit_days, legal_time_limit_days, fee, phone, location) "
+                    "VALUES (1, 'X1', 'personal', 'constructor', 0, '事项', '', '', '', 20, 20, '', '', '')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO ab_user (id, first_name, last_name, username, email, active, kind, status, "
+                    "session_version, needs_manual_check, case_groups, case_province) VALUES "
+                    "(1, 'a', 'b', 'u1', 'u1@x.cn', true, 'personal', 'active', 0, false, '', '')"
+                )
+            )
+            # 1: returned after acceptance; 2: corrected after acceptance; 3: returned before it; 4: waiting.
+            timelines = {
+                1: ("returned", ["submit", "accept", "start_review", "request_correction"]),
+                2: ("resubmitted", ["submit", "accept", "request_correction", "resubmit"]),
+                3: ("returned", ["submit", "request_correction"]),
+                4: ("submitted", ["submit"]),
+            }
+            event_id = 0
+            for case_id, (status, actions) in timelines.items():
+                conn.execute(
+                    text(
+                        "INSERT INTO application (id, number, account_id, item_id, status, province, data, "
+                        "correction, commitment, created_at, submitted_at, updated_at) VALUES "
+                        f"({case_id}, 'N{case_id}', 1, 1, '{status}', '', '{{}}', '{{}}', true, "
+                        "'2026-11-02 02:00:00', '2026-11-02 02:00:00', '2026-11-02 02:00:00')"
+                    )
+                )
+                for day, action in enumerate(actions):
+                    event_id += 1
+                    conn.execute(
+                        text(
+                            "INSERT INTO application_event (id, application_id, created_at, action, from_status, "
+                            f"to_status, office, remarks, defects) VALUES ({event_id}, {case_id}, "
+                            f"'2026-11-0{2 + day} 02:00:00', '{action}', 'x', 'y', '', '', '[]')"
+                        )
+                    )
+        upgrade()
+        with engine.connect() as conn:
+            rows = {
+                row.id: (row.status, row.due_on)
+                for row in conn.execute(text("SELECT id, status, due_on FROM application"))
+            }
+        engine.dispose()
+        downgrade(revision="e4b8c2a7d915")
+    assert rows[1][0] == "returned_in_review" and rows[2][0] == "under_review"
+    assert rows[3] == ("returned", None)
+    # five working days after Monday 2 November (SQLite reads the date back as text)
+    assert rows[4][0] == "submitted" and str(rows[4][1]) == "2026-11-09"
+    assert rows[2][1] is not None  # the review's promised limit

@@ -34,8 +34,8 @@ def test_every_action_from_every_status(case, db, action, status):
     if status in transition.sources:
         event = workflow.apply(application, action, remarks="理由")
         db.session.flush()
-        assert application.status == transition.target
-        assert (event.from_status, event.to_status, event.action) == (status, transition.target, action)
+        assert application.status == transition.target(status)
+        assert (event.from_status, event.to_status, event.action) == (status, transition.target(status), action)
     else:
         with pytest.raises(workflow.TransitionRefused):
             workflow.apply(application, action)
@@ -45,11 +45,44 @@ def test_every_action_from_every_status(case, db, action, status):
 
 def test_correction_round_trip(case, db):
     application = case(Status.SUBMITTED)
-    for action in ("accept", "start_review", "request_correction", "resubmit", "start_review", "approve", "issue"):
+    steps = ("accept", "start_review", "review_correction", "resubmit", "submit_opinion", "approve", "issue")
+    statuses = []
+    for action in steps:
         workflow.apply(application, action)
+        statuses.append(application.status)
     db.session.flush()
-    assert application.status == Status.ISSUED
+    assert statuses == [
+        Status.ACCEPTED,
+        Status.UNDER_REVIEW,
+        Status.RETURNED_IN_REVIEW,
+        Status.UNDER_REVIEW,  # the correction comes back to the review that asked for it
+        Status.REVIEWED,
+        Status.APPROVED,
+        Status.ISSUED,
+    ]
     assert [e.action for e in application.events][-1] == "issue"
+
+
+def test_a_correction_before_acceptance_goes_back_to_the_acceptance_office(case, db):
+    application = case(Status.SUBMITTED)
+    for action in ("request_correction", "resubmit"):
+        workflow.apply(application, action)
+    assert application.status == Status.RESUBMITTED
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.apply(application, "start_review")  # not accepted yet
+    workflow.apply(application, "refuse")
+    assert application.status == Status.NOT_ACCEPTED
+
+
+def test_after_acceptance_the_acceptance_office_has_no_step(case, db):
+    """Issue 15: 受理 → 开始审查 → 退回补正 → corrected: 不予受理 must be impossible."""
+    application = case(Status.SUBMITTED)
+    for action in ("accept", "start_review", "review_correction", "resubmit"):
+        workflow.apply(application, action)
+    for action in ("accept", "refuse", "request_correction"):
+        with pytest.raises(workflow.TransitionRefused):
+            workflow.apply(application, action)
+    assert application.status == Status.UNDER_REVIEW
 
 
 def test_a_stale_copy_cannot_move_the_case_twice(case, db):

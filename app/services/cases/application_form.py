@@ -10,7 +10,7 @@ from app.models import Application, ServiceItem
 from app.services.cases import corrections, eligibility
 from app.services.cases.eligibility import BASIC_FIELDS, FIELD_LABELS, FORM_FIELDS, Prefill
 from app.services.cases.uploads import current_attachments
-from app.services.cases.workflow import Status
+from app.services.cases.workflow import RETURNED_STATUSES
 
 DATE_FIELDS = {"graduation_date"}
 CHOICE_FIELDS = {"specialty"}
@@ -82,7 +82,7 @@ class CorrectionPage:
 
 def correction_page(account, item: ServiceItem) -> CorrectionPage:
     case = eligibility.latest_case(account, item)
-    returned = bool(case is not None and case.status == Status.RETURNED)
+    returned = bool(case is not None and case.status in RETURNED_STATUSES)
     flagged_names = sorted(corrections.flagged_fields(case)) if case is not None and returned else []
     return CorrectionPage(
         case=case,

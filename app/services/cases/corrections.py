@@ -18,25 +18,51 @@ from app.services.cases.applications import new_number, tell
 from app.services.cases.uploads import check_uploads, store_uploads
 from app.services.cases.workflow import Status
 from app.services.errors import ServiceError
-from app.services.platform import audit
+from app.services.platform import audit, sms
 
 
 def correction_request(application: Application) -> dict:
     return application.correction or {}
 
 
-def request_correction(application: Application, *, actor, reason: str, defects: list, office: str = "") -> None:
-    """Staff return a case with every defect at once (material ids and/or field names)."""
+# What the applicant is warned of with every return (行政许可法 §32; the 补正材料通知书 says the same).
+CORRECTION_WARNING = _l("If you do not correct it in time, the application is deemed withdrawn.")
+
+
+def request_correction(
+    application: Application,
+    *,
+    actor,
+    reason: str,
+    defects: list,
+    office: str = "",
+    action: str = "request_correction",
+) -> None:
+    """Staff return a case with every defect at once (material ids and/or field names).
+
+    ``action`` is the return of the acceptance office (before acceptance) or of the review
+    office (``review_correction``: the corrected case comes back to review)."""
     if not reason.strip():
         raise ServiceError({"reason": _l("Please give the reason for the return")})
-    workflow.apply(application, "request_correction", actor=actor, office=office, remarks=reason, defects=defects)
+    if action not in workflow.CORRECTION_ACTIONS:
+        raise ValueError(action)
+    workflow.apply(application, action, actor=actor, office=office, remarks=reason, defects=defects)
     application.correction = {"reason": reason, "defects": defects}
     tell(
         application.account,
         application,
         _l("Application %(number)s returned for correction", number=application.number),
-        _l("Reason: %(reason)s. Please correct it on the 信息修改或材料补充 page.", reason=reason),
+        f"{_l('Reason: %(reason)s. Please correct it on the 信息修改或材料补充 page.', reason=reason)} "
+        f"{CORRECTION_WARNING}",
     )
+    account = application.account
+    if account is not None and account.phone:
+        text = _l(
+            "[MOHURD portal] Your application %(number)s was returned for correction: see 用户中心. %(warning)s",
+            number=application.number,
+            warning=CORRECTION_WARNING,
+        )
+        sms.notify_after_commit(account.phone, "case_notice", str(text))
 
 
 def flagged_fields(application: Application) -> set:
@@ -62,7 +88,7 @@ def resubmit(
     """Continue the same case with new versions of the flagged materials and new values of the flagged fields only."""
     if application.account_id != account.id:
         raise PermissionError("not the applicant")
-    if application.status != Status.RETURNED:
+    if application.status not in workflow.RETURNED_STATUSES:
         raise ServiceError({"__all__": _l("This case is not waiting for a correction")})
     errors = {}
     flagged = flagged_materials(application)

@@ -14,7 +14,7 @@ from app import clock
 from app.extensions import db
 from app.models import Application, InboxMessage, PersonRegistration, QualificationCertificate, RegisteredSpecialty
 from app.regions import PROVINCE_CHARACTERS
-from app.services.cases import corrections, eligibility, workflow
+from app.services.cases import claims, corrections, eligibility, workflow
 from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS
 from app.services.certificates import lifecycle as certificates
 from app.services.errors import ServiceError
@@ -28,17 +28,25 @@ STAFF_ACTIONS = {
     "refuse": _l("Acceptance office"),
     "request_correction": _l("Acceptance office"),
     "start_review": _l("Review office"),
+    "review_correction": _l("Review office"),
+    "submit_opinion": _l("Review office"),
     "approve": _l("Decision office"),
     "reject": _l("Decision office"),
     "issue": _l("Certificate office"),
 }
-NEEDS_REASON = {"refuse", "request_correction", "reject"}
+NEEDS_REASON = {"refuse", "request_correction", "review_correction", "reject", "submit_opinion"}
+# The applicant gets an SMS on every decision (a return for correction sends its own, with its warning).
+SMS_ACTIONS = {"accept", "refuse", "approve", "reject", "issue"}
+# 审查意见: the reviewer's recommendation to the decision office.
+RECOMMENDATIONS = {"grant": _l("Recommend granting the licence"), "refuse": _l("Recommend refusing the licence")}
 # What the officer's button says (the timeline says what happened: 已受理, 已制证 ...).
 ACTION_LABELS = {
     "accept": _l("Accept"),
     "refuse": _l("Do not accept"),
     "request_correction": _l("Return for correction"),
     "start_review": _l("Start review"),
+    "review_correction": _l("Return for correction"),
+    "submit_opinion": _l("Submit the review opinion"),
     "approve": _l("Grant the licence"),
     "reject": _l("Refuse the licence"),
     "issue": _l("Issue the certificate"),
@@ -62,23 +70,53 @@ def make_registration_number(
 
 
 def handle(
-    application: Application, action: str, *, actor, reason: str = "", defects: list | None = None, ip: str = ""
+    application: Application,
+    action: str,
+    *,
+    actor,
+    reason: str = "",
+    defects: list | None = None,
+    ip: str = "",
+    recommendation: str = "",
+    recommendation_reasons: str = "",
 ) -> None:
     """Apply a staff action; the caller commits (or rolls back on any exception)."""
     if action not in STAFF_ACTIONS:
         raise ValueError(f"not a staff action: {action}")
     reason = (reason or "").strip()
+    errors: dict = {}
     if action in NEEDS_REASON and not reason:
-        raise ServiceError({"reason": _l("Please give the reasons")})
+        errors["reason"] = (
+            _l("Please write the review opinion") if action == "submit_opinion" else _l("Please give the reasons")
+        )
+    details = None
+    if action == "submit_opinion":
+        recommendation_reasons = (recommendation_reasons or "").strip()
+        if recommendation not in RECOMMENDATIONS:
+            errors["recommendation"] = _l("Choose a recommendation")
+        elif recommendation == "refuse" and not recommendation_reasons:
+            errors["recommendation_reasons"] = _l("Give the reasons for recommending a refusal")
+        details = {"recommendation": recommendation, "recommendation_reasons": recommendation_reasons}
+    if errors:
+        raise ServiceError(errors)
+    if not workflow.can(application, action):
+        raise workflow.TransitionRefused(action, application.status)
+    if actor is not None:
+        claims.ensure_holder(application, actor)
     office = str(STAFF_ACTIONS[action])
-    if action == "request_correction":
-        corrections.request_correction(application, actor=actor, reason=reason, defects=defects or [], office=office)
+    if action in workflow.CORRECTION_ACTIONS:
+        corrections.request_correction(
+            application, actor=actor, reason=reason, defects=defects or [], office=office, action=action
+        )
     else:
         remarks = reason
         if action in ("refuse", "reject"):
             remarks = f"{reason} {RIGHT_OF_REDRESS}"
-        workflow.apply(application, action, actor=actor, office=office, remarks=remarks)
-        _tell(application, action, reason)
+        if action == "approve":
+            reserve_grant(application)
+        workflow.apply(application, action, actor=actor, office=office, remarks=remarks, details=details)
+        if action not in workflow.INTERNAL_ACTIONS:
+            _tell(application, action, reason)
     if action == "issue":
         registration = issue_registration(application)
         db.session.flush()
@@ -143,6 +181,11 @@ def build_defects(application: Application, materials: Mapping[int, str], fields
     return defects
 
 
+def correction_action(application: Application) -> str:
+    """The return of the stage the case is in: the acceptance office's before acceptance, the reviewer's in review."""
+    return "review_correction" if workflow.can(application, "review_correction") else "request_correction"
+
+
 def return_for_correction(
     application: Application, *, actor, reason: str, materials: Mapping[int, str], fields: Mapping[str, str]
 ) -> list[dict]:
@@ -156,13 +199,7 @@ def return_for_correction(
         errors.update(refused.errors)
     if errors:
         raise ServiceError(errors)
-    corrections.request_correction(
-        application,
-        actor=actor,
-        reason=reason.strip(),
-        defects=defects,
-        office=str(STAFF_ACTIONS["request_correction"]),
-    )
+    handle(application, correction_action(application), actor=actor, reason=reason, defects=defects)
     return defects
 
 
@@ -180,13 +217,65 @@ def _tell(application: Application, action: str, reason: str) -> None:
             account_id=application.account_id, application_id=application.id, title=str(title)[:200], body=str(body)
         )
     )
-    if application.account and application.account.phone:
+    if action in SMS_ACTIONS and application.account and application.account.phone:
         text = _l(
             "[MOHURD portal] Your application %(number)s: %(step)s. See 用户中心 for details.",
             number=application.number,
             step=TRANSITIONS[action].label,
         )
         sms.notify_after_commit(application.account.phone, "case_notice", str(text))
+
+
+def reserve_grant(application: Application) -> None:
+    """准予: fix the registration number granted and its validity, which the decision states and issuing writes."""
+    try:
+        qualification, action = eligibility.kind_parts(application.item)
+    except (AttributeError, ValueError):
+        return
+    account = application.account
+    data = application.data or {}
+    if data.get("information_change") or account is None:
+        return
+    today = clock.today()
+    current = (
+        db.session.query(PersonRegistration)
+        .filter_by(holder_document_number=account.document_number, qualification=qualification)
+        .order_by(PersonRegistration.valid_to.desc())
+        .first()
+    )
+    if action in ("initial", "reregister") or current is None:
+        application.granted_number = _next_registration_number(account, qualification, data, today)
+        application.granted_from, application.granted_to = today, _years_after(today, REGISTRATION_YEARS)
+        return
+    application.granted_number = current.registration_number
+    application.granted_from = current.valid_from
+    if action == "renewal":
+        application.granted_to = _years_after(max(current.valid_to, today), REGISTRATION_YEARS)
+    elif action == "cancel":
+        application.granted_from = application.granted_to = None
+    else:
+        application.granted_to = current.valid_to
+
+
+def _next_registration_number(account, qualification, data, today) -> str:
+    province = (data.get("employer_uscc") or "91110000")[2:4]
+    certificate = (
+        db.session.query(QualificationCertificate)
+        .filter_by(
+            holder_document_number=account.document_number,
+            qualification=qualification,
+            specialty=data.get("specialty", ""),
+        )
+        .first()
+    )
+    qualification_year = certificate.issued_on.year if certificate else today.year
+    prefix = make_registration_number(province, 1, qualification_year, today.year, 0)[:-5]
+    # The registered numbers and those granted but not issued yet.
+    taken = db.session.query(PersonRegistration).filter(PersonRegistration.registration_number.like(prefix + "%"))
+    reserved = db.session.query(Application).filter(
+        Application.granted_number.like(prefix + "%"), Application.status == workflow.Status.APPROVED
+    )
+    return make_registration_number(province, 1, qualification_year, today.year, taken.count() + reserved.count() + 1)
 
 
 def issue_registration(application: Application) -> PersonRegistration:
@@ -211,9 +300,9 @@ def issue_registration(application: Application) -> PersonRegistration:
             registration.holder_document_number = change.get("document_number") or registration.holder_document_number
         return current
     if action in ("initial", "reregister") or current is None:
-        return _new_registration(account, qualification, data, today)
+        return _new_registration(account, qualification, data, today, application)
     if action == "renewal":
-        current.valid_to = _years_after(max(current.valid_to, today), REGISTRATION_YEARS)
+        current.valid_to = application.granted_to or _years_after(max(current.valid_to, today), REGISTRATION_YEARS)
         for specialty in current.specialties:
             specialty.valid_to = current.valid_to
     elif action == "add_specialty":
@@ -227,34 +316,22 @@ def issue_registration(application: Application) -> PersonRegistration:
     return current
 
 
-def _new_registration(account, qualification, data, today) -> PersonRegistration:
-    province = (data.get("employer_uscc") or "91110000")[2:4]
-    certificate = (
-        db.session.query(QualificationCertificate)
-        .filter_by(
-            holder_document_number=account.document_number,
-            qualification=qualification,
-            specialty=data.get("specialty", ""),
-        )
-        .first()
-    )
-    qualification_year = certificate.issued_on.year if certificate else today.year
-    first_year = today.year
-    prefix = make_registration_number(province, 1, qualification_year, first_year, 0)[:-5]
-    serial = (
-        db.session.query(PersonRegistration).filter(PersonRegistration.registration_number.like(prefix + "%")).count()
-        + 1
-    )
-    valid_to = _years_after(today, REGISTRATION_YEARS)
+def _new_registration(account, qualification, data, today, application=None) -> PersonRegistration:
+    """The register entry of a new registration: the number and validity the decision granted."""
+    number = getattr(application, "granted_number", None)
+    valid_from = getattr(application, "granted_from", None) or today
+    valid_to = getattr(application, "granted_to", None) or _years_after(valid_from, REGISTRATION_YEARS)
+    if not number:
+        number = _next_registration_number(account, qualification, data, today)
     registration = PersonRegistration(
         holder_name=account.real_name,
         holder_document_type=account.document_type,
         holder_document_number=account.document_number,
         qualification=qualification,
-        registration_number=make_registration_number(province, 1, qualification_year, first_year, serial),
+        registration_number=number,
         employer_name=data.get("employer_name", ""),
         employer_uscc=data.get("employer_uscc", ""),
-        valid_from=today,
+        valid_from=valid_from,
         valid_to=valid_to,
         status="valid",
     )

@@ -1,11 +1,14 @@
 """用户中心 for the applicant: 我的办件, one case and its attachments, 我的消息 (the inbox)."""
 
+import datetime
+from dataclasses import dataclass
+
 from sqlalchemy import func, select, update
 
 from app import clock
 from app.extensions import db
 from app.models import Application, Attachment, InboxMessage
-from app.services.cases.workflow import Status
+from app.services.cases.workflow import INTERNAL_ACTIONS, Status
 
 INBOX_SIZE = 200  # the newest messages shown; older ones stay on record
 
@@ -36,9 +39,34 @@ def own_attachment(account, attachment_id: int) -> Attachment | None:
     return item
 
 
+@dataclass(frozen=True)
+class PublicEvent:
+    """What the applicant's timeline shows of a step."""
+
+    id: int
+    action: str
+    created_at: datetime.datetime
+    office: str
+    to_status: str
+    remarks: str
+
+
 def case_events(application: Application) -> list[tuple]:
-    """Each step of the case with the per-material defects it named."""
-    return [(event, event.defects or []) for event in application.events]
+    """Each step of the case with the per-material defects it named (an internal step without its text)."""
+    return [
+        (
+            PublicEvent(
+                id=event.id,
+                action=event.action,
+                created_at=event.created_at,
+                office=event.office,
+                to_status=event.to_status,
+                remarks="" if event.action in INTERNAL_ACTIONS else event.remarks,
+            ),
+            event.defects or [],
+        )
+        for event in application.events
+    ]
 
 
 # --- 我的消息 -----------------------------------------------------------------------

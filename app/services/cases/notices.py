@@ -27,7 +27,7 @@ from app.services.certificates.file_cache import cached_bytes
 from app.services.certificates.fonts import FAMILY_NAME, build_font, printable
 from app.services.certificates.pdf_engine import html_to_pdf
 
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,15 @@ NOTICE_KINDS = {
         NoticeKind("accept", "行政许可受理通知书", "建许受"),
         NoticeKind("refuse", "行政许可不予受理通知书", "建许不受"),
         NoticeKind("request_correction", "行政许可补正材料通知书", "建许补"),
+        NoticeKind("review_correction", "行政许可补正材料通知书", "建许补"),
         NoticeKind("approve", "准予行政许可决定书", "建许准"),
         NoticeKind("reject", "不予行政许可决定书", "建许不准"),
     )
 }
+
+
+# Only a case still being handled has a 预计办结日期: never a refusal, nor a decision (the case has ended).
+STATES_DEADLINE = {"accept", "request_correction", "review_correction"}
 
 
 def notice_kind(event: ApplicationEvent) -> NoticeKind | None:
@@ -86,7 +91,11 @@ def notice_context(event: ApplicationEvent) -> dict:
     application = event.application
     kind = NOTICE_KINDS[event.action]
     accepted = next((e for e in application.events if e.action == "accept" and e.id <= event.id), None)
-    case_clock = deadlines.case_clock(application, WorkingCalendar.from_database()) if accepted else None
+    case_clock = (
+        deadlines.case_clock(application, WorkingCalendar.from_database())
+        if accepted and event.action in STATES_DEADLINE
+        else None
+    )
     account = application.account
     return {
         "kind": kind,
@@ -101,6 +110,9 @@ def notice_context(event: ApplicationEvent) -> dict:
         "time_limit_days": application.item.time_limit_days,
         "deadline": _chinese_date(case_clock.deadline) if case_clock else "",
         "reason": _reason(event),
+        "granted_number": application.granted_number or "",
+        "granted_from": _chinese_date(application.granted_from),
+        "granted_to": _chinese_date(application.granted_to),
         "defects": event.defects or [],
         "authority": current_app.config["CERTIFICATE_AUTHORITY"],
         "portal": current_app.config["PORTAL_SITE"]["site_name"],

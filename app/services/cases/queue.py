@@ -1,26 +1,26 @@
 """The staff queue: the cases an officer can act on, most urgent first, a page at a time.
 
-Urgency is the statutory deadline, which depends on the working-day calendar
-and on the case's timeline (acceptance, corrections that stop the clock), so
-it cannot be written as SQL. The queue therefore reads only the facts the
-clock needs for the officer's WHOLE scoped set (two light queries: the cases,
-their events), sorts that, and loads full rows only for the page shown, with
-their item, applicant and events in a fixed number of queries.
+Urgency is the deadline of the stage the case is in: five working days to accept
+or refuse, then the promised time limit stopped while a correction is open. The
+workflow keeps that day on the case (``Application.due_on``) at every move, so the
+queue sorts and pages in SQL (index ``ix_application_queue``: due_on, submitted_at,
+id, walked in order until a page of the officer's statuses is found) and computes the exact working days left only for the page shown,
+loading its item, applicant, holder and events in a fixed number of queries.
 """
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import clock
 from app.extensions import db
-from app.models import Account, Application, ApplicationEvent, ServiceItem
+from app.models import Account, Application, ServiceItem
 from app.services import paging
 from app.services.cases import deadlines
 from app.services.cases import scope as case_scope
-from app.services.cases.workflow import TRANSITIONS
+from app.services.cases.workflow import ACCEPTANCE_STAGE, TRANSITIONS
 from app.services.cases.working_days import Clock, WorkingCalendar
 
 PER_PAGE = 50
@@ -40,11 +40,19 @@ class Row:
     case: Application
     clock: Clock | None
     acceptance_overdue: bool
+    # Before acceptance: the last day to accept or refuse, and the working days left to it (negative: overdue).
+    accept_by: datetime.date | None = None
+    acceptance_days_left: int | None = None
+
+    @property
+    def claimant(self) -> str:
+        holder = self.case.claimed_by
+        return (holder.display_name or holder.username) if holder is not None else ""
 
 
 @dataclass(frozen=True)
 class Page(paging.Page):
-    """The shared page, with the total: the queue sorts its whole set anyway, so it knows it."""
+    """The shared page, with the total (one COUNT on the queue's index)."""
 
     total: int = 0
 
@@ -53,102 +61,64 @@ class Page(paging.Page):
         return max((self.total + self.per_page - 1) // self.per_page, 1)
 
 
-@dataclass
-class _Facts:
-    """What deadlines.case_clock reads of a case, without loading the case."""
-
-    status: str
-    submitted_at: datetime.datetime | None
-    item: "_Item"
-    events: list = field(default_factory=list)
-
-
-@dataclass
-class _Item:
-    time_limit_days: int
-
-
-@dataclass
-class _Event:
-    action: str
-    created_at: datetime.datetime
-
-
 def statuses_for(actions) -> list[str]:
     """The statuses in which any of ``actions`` can be taken: what the officer's queue holds."""
     return sorted({status for action in actions for status in TRANSITIONS[action].sources})
 
 
 def _scoped(staff, statuses: list[str], filters: Filters):
-    query = (
-        db.session.query(Application)
-        .join(Account, Application.account_id == Account.id)
-        .join(ServiceItem, Application.item_id == ServiceItem.id)
-        .filter(Application.status.in_(statuses), case_scope.condition(staff))
-    )
+    query = db.session.query(Application).filter(Application.status.in_(statuses), case_scope.condition(staff))
     if filters.number:
         query = query.filter(Application.number == filters.number)
     if filters.name:
-        query = query.filter(Account.real_name.startswith(filters.name, autoescape=True))
+        query = query.join(Account, Application.account_id == Account.id).filter(
+            Account.real_name.startswith(filters.name, autoescape=True)
+        )
     if filters.item:
-        query = query.filter(ServiceItem.name.contains(filters.item, autoescape=True))
+        query = query.join(ServiceItem, Application.item_id == ServiceItem.id).filter(
+            ServiceItem.name.contains(filters.item, autoescape=True)
+        )
     if filters.status in statuses:
         query = query.filter(Application.status == filters.status)
     return query
 
 
-def _urgency(facts: _Facts, calendar: WorkingCalendar, today: datetime.date):
-    statutory = deadlines.case_clock(facts, calendar, today)  # type: ignore[arg-type]
-    if statutory:
-        return (statutory.deadline, facts.submitted_at or datetime.datetime.min)
-    if facts.submitted_at is None:
-        return (datetime.date.min, datetime.datetime.min)
-    # a case not yet accepted waits by its day of submission in Beijing, the calendar deadlines are in
-    return (clock.china_date(facts.submitted_at), facts.submitted_at)
-
-
-def ordered_ids(staff, actions, filters: Filters, calendar: WorkingCalendar, today: datetime.date) -> list[int]:
-    """The ids of every case in the officer's queue, earliest deadline (else submission day) first."""
-    scoped = _scoped(staff, statuses_for(actions), filters)
-    facts = {
-        case_id: _Facts(status, submitted_at, _Item(time_limit_days or 0))
-        for case_id, status, submitted_at, time_limit_days in scoped.with_entities(
-            Application.id, Application.status, Application.submitted_at, ServiceItem.time_limit_days
-        )
-    }
-    events: defaultdict[int, list[_Event]] = defaultdict(list)
-    for case_id, action, created_at in (
-        db.session.query(ApplicationEvent.application_id, ApplicationEvent.action, ApplicationEvent.created_at)
-        .filter(ApplicationEvent.application_id.in_(scoped.with_entities(Application.id).scalar_subquery()))
-        .order_by(ApplicationEvent.id)
-    ):
-        events[case_id].append(_Event(action, created_at))
-    for case_id, case_facts in facts.items():
-        case_facts.events = events[case_id]
-    return sorted(facts, key=lambda case_id: (*_urgency(facts[case_id], calendar, today), case_id))
+def ordered(query):
+    """Earliest deadline first (a case without one last), then the earliest submitted."""
+    return query.order_by(
+        Application.due_on.asc().nulls_last(), Application.submitted_at.asc().nulls_last(), Application.id
+    )
 
 
 def page_of(staff, actions, filters: Filters, page: int = 1, per_page: int = PER_PAGE, today=None) -> Page:
     """One page of the officer's queue; ``actions`` are the steps the officer's role may take."""
     calendar = WorkingCalendar.from_database()
     today = today or clock.today()
-    ids = ordered_ids(staff, actions, filters, calendar, today)
-    pages = max((len(ids) + per_page - 1) // per_page, 1)
+    scoped = _scoped(staff, statuses_for(actions), filters)
+    total = scoped.with_entities(func.count()).scalar() or 0
+    pages = max((total + per_page - 1) // per_page, 1)
     page = min(max(page, 1), pages)
-    shown = ids[(page - 1) * per_page : page * per_page]
-    cases = {
-        case.id: case
-        for case in db.session.query(Application)
-        .filter(Application.id.in_(shown))
-        .options(joinedload(Application.item), joinedload(Application.account), selectinload(Application.events))
-    }
-    rows = [
-        Row(
-            case=cases[case_id],
-            clock=deadlines.case_clock(cases[case_id], calendar, today),
-            acceptance_overdue=deadlines.acceptance_overdue(cases[case_id], calendar, today),
+    shown = list(
+        ordered(scoped)
+        .options(
+            joinedload(Application.item),
+            joinedload(Application.account),
+            joinedload(Application.claimed_by),
+            selectinload(Application.events),
         )
-        for case_id in shown
-        if case_id in cases
-    ]
-    return Page(items=rows, page=page, per_page=per_page, has_next=page < pages, total=len(ids))
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    rows = []
+    for case in shown:
+        accept_by = deadlines.acceptance_deadline(case, calendar) if case.status in ACCEPTANCE_STAGE else None
+        rows.append(
+            Row(
+                case=case,
+                clock=None if accept_by else deadlines.case_clock(case, calendar, today),
+                acceptance_overdue=deadlines.acceptance_overdue(case, calendar, today),
+                accept_by=accept_by,
+                acceptance_days_left=calendar.between(today, accept_by) if accept_by else None,
+            )
+        )
+    return Page(items=rows, page=page, per_page=per_page, has_next=page < pages, total=total)

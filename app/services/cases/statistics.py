@@ -35,7 +35,7 @@ from app.regions import PROVINCE_NAMES
 from app.services.cases import deadlines
 from app.services.cases import scope as case_scope
 from app.services.cases.groups import GROUPS
-from app.services.cases.workflow import OPEN_STATUSES, STATUS_LABELS, Status
+from app.services.cases.workflow import CORRECTION_ACTIONS, OPEN_STATUSES, STATUS_LABELS, Status
 from app.services.cases.working_days import ACCEPTANCE_DAYS, WorkingCalendar
 from app.services.errors import ServiceError
 
@@ -413,7 +413,7 @@ def _overdue(calendar, in_scope, today) -> tuple[int, dict[str, int]]:
     correction = ApplicationEvent.__table__.alias("correction_event")
     corrected = (
         select(correction.c.id)
-        .where(correction.c.application_id == Application.id, correction.c.action == "request_correction")
+        .where(correction.c.application_id == Application.id, correction.c.action.in_(CORRECTION_ACTIONS))
         .exists()
     )
     accept = ApplicationEvent.__table__.alias("accept_event")
@@ -455,7 +455,7 @@ def _overdue(calendar, in_scope, today) -> tuple[int, dict[str, int]]:
             Application.status.in_(OPEN_STATUSES),
             in_scope,
             corrected,
-            ApplicationEvent.action.in_(("accept", "request_correction", "resubmit")),
+            ApplicationEvent.action.in_(("accept", *CORRECTION_ACTIONS, "resubmit")),
         )
         .order_by(ApplicationEvent.application_id, ApplicationEvent.id)
     ).all():

@@ -66,6 +66,9 @@ class CaseCorrectionView(BaseView):
             abort(404)
         form = return_form(application)
         general = []
+        action = case_handling.correction_action(application)
+        if not self.appbuilder.sm.has_access(f"can_{action}", "CaseWorkflowView"):
+            abort(403)  # the acceptance office returns before acceptance, the review office during review
         if form.validate_on_submit():
             materials, fields = form.marked()
             try:
@@ -87,6 +90,6 @@ class CaseCorrectionView(BaseView):
             form=form,
             general_errors=general,
             fields=case_handling.returnable_fields(application),
-            can_return=workflow.can(application, "request_correction"),
+            can_return=workflow.can(application, action),
             status_labels=STATUS_LABELS,
         )

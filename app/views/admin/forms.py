@@ -8,7 +8,7 @@ with one line per material and per filled-in field.
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from app.services.cases import handling as case_handling
@@ -69,10 +69,25 @@ def return_form(application, **kwargs) -> ReturnForm:
 
 
 class ActionForm(FlaskForm):
-    """One staff step on a case (受理, 不予受理, 审查, 审批 ...), with its reasons."""
+    """One staff step on a case (受理, 不予受理, 审查, 审批 ...), with its reasons; the review opinion
+    (审查意见) adds the reviewer's recommendation and, for a refusal, its reasons."""
 
     action = HiddenField()
     reason = TextAreaField(_l("Reasons"))
+    recommendation = RadioField(
+        _l("Recommendation"), choices=list(case_handling.RECOMMENDATIONS.items()), validate_choice=False
+    )
+    recommendation_reasons = TextAreaField(_l("Reasons for the recommendation"))
+
+
+class ClaimForm(FlaskForm):
+    """领取 (the CSRF token only)."""
+
+
+class AssignForm(FlaskForm):
+    """指派 / 改派: the officer who will work the case (choices set per case)."""
+
+    officer = SelectField(_l("Officer"), coerce=int, validate_choice=False)
 
 
 class AttachmentForm(FlaskForm):

@@ -34,11 +34,13 @@ def _own(number):
 @citizen_required
 def detail(number):
     application = _own(number)
+    running, ended = deadlines.timing(application, WorkingCalendar.from_database())
     return render_template(
         "portal/user/case.html",
         application=application,
         events=my_cases.case_events(application),
-        case_clock=deadlines.case_clock(application, WorkingCalendar.from_database()),
+        case_clock=running,
+        finished=ended,
         status_labels=STATUS_LABELS,
         transitions=TRANSITIONS,
         notice_kinds=notices.NOTICE_KINDS,
