@@ -24,8 +24,8 @@ from tests.factories import (
 )
 
 # Words that are not English sentences: the language switcher's own name for English, URL schemes in
-# help texts.
-ALLOWED = {"English", "http", "https"}
+# help texts, the name of the spreadsheet format the reports export (导出Excel).
+ALLOWED = {"English", "http", "https", "Excel"}
 # Addresses, e-mail addresses and domain names are data, not text.
 # Masked values (gl****) are data too.
 ADDRESSES = re.compile(r"\S+@\S+|https?://\S+|\b[\w-]+(?:\.[\w-]+)+\b|\w*\*+\w*")
