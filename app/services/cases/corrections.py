@@ -105,8 +105,10 @@ def resubmit(
 
 
 def can_change_information(account, item: ServiceItem) -> bool:
-    """信息修改 without a return: the person has a decided case or a registration of this kind, and no open case."""
-    if eligibility.open_case(account, item) is not None:
+    """信息修改 without a return: the person has a decided case or a registration of this kind, and no open case.
+
+    An enterprise corrects its data by a new change case, not by this request."""
+    if item.category == "enterprise" or eligibility.open_case(account, item) is not None:
         return False
     if eligibility.latest_case(account, item) is not None:
         return True

@@ -14,7 +14,7 @@ from app import clock
 from app.extensions import db
 from app.models import Application, InboxMessage, PersonRegistration, QualificationCertificate, RegisteredSpecialty
 from app.regions import PROVINCE_CHARACTERS
-from app.services.cases import corrections, eligibility, workflow
+from app.services.cases import corrections, eligibility, enterprise_items, enterprise_register, workflow
 from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS
 from app.services.certificates import lifecycle as certificates
 from app.services.errors import ServiceError
@@ -80,9 +80,12 @@ def handle(
         workflow.apply(application, action, actor=actor, office=office, remarks=remarks)
         _tell(application, action, reason)
     if action == "issue":
-        registration = issue_registration(application)
-        db.session.flush()
-        certificates.issue_for(registration)
+        if enterprise_items.is_enterprise_item(application.item):  # manual 四: the enterprise register
+            enterprise_register.issue(application)
+        else:
+            registration = issue_registration(application)
+            db.session.flush()
+            certificates.issue_for(registration)
     audit.record(
         f"case.{action}",
         account=application.account,

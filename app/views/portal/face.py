@@ -17,6 +17,7 @@ from flask import Blueprint, abort, flash, jsonify, make_response, redirect, ren
 from flask_babel import lazy_gettext as _l
 from qrcode.image.svg import SvgPathFillImage
 
+from app.masking import mask_name
 from app.services.accounts import face_verification as face
 from app.views.portal.session import citizen_required, current_citizen, session_id
 
@@ -56,6 +57,13 @@ def face_verified_required(purpose: str):
         return wrapper
 
     return decorator
+
+
+def _legal_rep_name(account) -> str:
+    """A legal-entity account's face check is its legal representative's (masked), else ""."""
+    if account is None or account.kind != "legal" or account.enterprise is None:
+        return ""
+    return mask_name(account.enterprise.legal_rep_name)
 
 
 def local_target(target: str | None) -> str:
@@ -108,6 +116,7 @@ def verify(purpose):
             "portal/face/verify.html",
             purpose=purpose,
             purpose_label=PURPOSE_LABELS[purpose],
+            legal_rep_name=_legal_rep_name(account),
             mini_programs=mini_programs,
             mobile_url=mobile_url,
             mobile_qr=qr_data_url(mobile_url),
