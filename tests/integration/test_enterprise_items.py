@@ -15,6 +15,7 @@ from app.models import (
     ElectronicCertificate,
     EnterpriseQualification,
     InboxMessage,
+    PersonRegistration,
     ServiceItem,
 )
 from app.seed import demo_data
@@ -300,6 +301,8 @@ def test_filed_returned_corrected_issued_writes_the_register_and_a_new_certifica
     qualification = db.session.query(EnterpriseQualification).filter_by(uscc=demo_data.DEMO_COMPANY_USCC).one()
     assert qualification.enterprise_name == NEW_NAME
     assert db.session.get(Account, demo_company.id).display_name == NEW_NAME
+    employee = db.session.query(PersonRegistration).filter_by(employer_uscc=demo_data.DEMO_COMPANY_USCC).one()
+    assert employee.employer_name == NEW_NAME
     # 遗失补办: a new copy, the old one revoked; the old copy's QR page says so.
     copies = (
         db.session.query(ElectronicCertificate)
@@ -318,6 +321,8 @@ def test_filed_returned_corrected_issued_writes_the_register_and_a_new_certifica
     pass_face_check(client, demo_company.id, face.MY_CERTIFICATES)
     page = client.get("/user/certificates").get_data(as_text=True)
     assert "建筑业企业资质证书" in page
+    preview = client.get(f"/user/certificates/{new.id}/preview.png")
+    assert preview.status_code == 200 and preview.mimetype == "image/png"
     response = client.post(
         "/user/certificates", data={"certificate_id": new.id, "purpose": "bidding", "purpose_detail": ""}
     )

@@ -74,8 +74,11 @@ class EnterpriseApplyPage:
     problems: list
 
     def materials_for(self, item: ServiceItem) -> list[tuple]:
-        """(material, the changes that ask for it ("*": every case), required whatever changed)."""
-        return [(m, enterprise_items.material_changes(m), m.required) for m in item.materials]
+        """(material, the changes that ask for it ("*": every case), the changes that make it required)."""
+        return [
+            (m, enterprise_items.material_changes(m), enterprise_items.REQUIRED_FOR.get(m.name, ()))
+            for m in item.materials
+        ]
 
 
 def enterprise_apply_page(account, item: ServiceItem) -> EnterpriseApplyPage:

@@ -2,7 +2,8 @@
 
 The register (EnterpriseQualification, what 企业资质查询 shows) takes the new name,
 address, registered capital and legal representative on every qualification row
-of the company; the company's accounts take the new name. The item's
+of the company; the company's accounts and the persons registered with it take
+the new name. The item's
 qualification certificates are issued again with the new data (their old
 endorsements no longer verify); a lost one (遗失补办) is replaced by a new copy,
 the old copy revoked.
@@ -10,7 +11,7 @@ the old copy revoked.
 
 from app import clock
 from app.extensions import db
-from app.models import Application, ElectronicCertificate, Enterprise, EnterpriseQualification
+from app.models import Application, ElectronicCertificate, Enterprise, EnterpriseQualification, PersonRegistration
 from app.services.cases import enterprise_items
 from app.services.cases.enterprise_fields import ADDRESS, CAPITAL, LEGAL_REP, LOST, NAME
 from app.services.certificates import lifecycle as certificates
@@ -34,6 +35,9 @@ def issue(application: Application) -> list[ElectronicCertificate]:
     if NAME in changes:
         for enterprise in db.session.query(Enterprise).filter_by(uscc=uscc):
             enterprise.name = data["new_name"]
+        # the persons registered with the company: their employer's name follows (人员资格查询, their certificates)
+        for registration in db.session.query(PersonRegistration).filter_by(employer_uscc=uscc):
+            registration.employer_name = data["new_name"]
     db.session.flush()
     today = clock.today()
     kind = enterprise_items.register_kind(application.item)

@@ -9,7 +9,7 @@ from app import clock
 from app.models import ServiceItem
 from app.services.accounts.face_verification import ONLINE_SERVICE
 from app.services.cases import application_form, applications, catalogue, eligibility, enterprise_items, my_cases
-from app.services.cases.enterprise_fields import CHANGE_LABELS
+from app.services.cases.enterprise_fields import CHANGE_LABELS, ENTERPRISE_FIELD_LABELS
 from app.services.cases.workflow import STATUS_LABELS
 from app.services.errors import ServiceError
 from app.services.unit_of_work import unit_of_work
@@ -244,6 +244,7 @@ def correction(code):
         attachments=page.attachments,
         returned=page.returned,
         information_change=page.information_change,
+        enterprise_field_labels=ENTERPRISE_FIELD_LABELS,
         status_labels=STATUS_LABELS,
         active_nav="services",
     )
