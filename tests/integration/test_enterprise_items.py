@@ -257,6 +257,14 @@ def test_filed_returned_corrected_issued_writes_the_register_and_a_new_certifica
     assert 'id="enterprise-comparison"' in page
     assert demo_data.DEMO_COMPANY_NAME in page and NEW_NAME in page
     assert act(staff["acceptor"], case, "accept").status_code == 302
+    db.session.expire_all()
+    accepted = next(e for e in db.session.get(Application, case.id).events if e.action == "accept")
+    notice = client.get(f"/user/cases/{case.number}/notices/{accepted.id}.pdf")  # 受理通知书, to the company
+    assert notice.status_code == 200 and notice.data.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    notice_text = PdfReader(io.BytesIO(notice.data)).pages[0].extract_text().replace("\n", "")
+    assert "受理通知书" in notice_text and demo_data.DEMO_COMPANY_NAME in notice_text
     licence = next(m for m in item.materials if m.name == "企业法人营业执照")
     response = staff["acceptor"].post(
         f"/admin/cases/{case.id}/return",
