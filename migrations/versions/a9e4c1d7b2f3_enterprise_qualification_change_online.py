@@ -25,6 +25,42 @@ ITEM_CODE = "11100000000013338W1000117060003"
 ONLINE_KIND = "construction_enterprise_change"
 REP_MATERIAL = "法定代表人身份证明"
 REP_DESCRIPTION = "法定代表人变更时提供新任法定代表人居民身份证正反面扫描件"
+# The guides promise only what the portal does (the shipped catalogue's texts; a staff edit is left alone).
+OLD_APPLY = "企业通过法人账号登录住房和城乡建设部政务服务门户，在线填写资质申请表并上传申请材料后提交。"
+OLD_DELIVER = "结果通过门户站内消息通知企业，电子资质证书可在门户下载；需要纸质证书的，按通知领取。"
+ONLINE_APPLY = (
+    "企业通过法人账号登录住房和城乡建设部政务服务门户，法定代表人通过人脸识别后，在线填写申请表"
+    "（企业信息由资质库预填）、上传申请材料，作出承诺并以短信验证码确认提交。"
+)
+ONLINE_DELIVER = (
+    "结果通过门户【用户中心】的站内消息和短信通知企业，电子资质证书可在【我的证照】中加注后下载"
+    "（PDF、OFD）。"
+)
+OFFLINE_APPLY = "本事项暂未开通网上办理：企业向住房和城乡建设部政务服务大厅窗口提交申请表及申请材料。"
+OFFLINE_DELIVER = "结果书面通知企业，资质证书按通知领取。"
+ENTERPRISE_GROUPS = ("construction_enterprise", "real_estate")
+
+
+def _rewrite_guides(bind, *, online_apply, online_deliver, offline_apply, offline_deliver, old_apply, old_deliver):
+    for code_test, apply_text, deliver_text in (
+        ("code = :code", online_apply, online_deliver),
+        ("code <> :code", offline_apply, offline_deliver),
+    ):
+        bind.execute(
+            sa.text(
+                "UPDATE service_item SET process = REPLACE(REPLACE(process, :old_apply, :apply), :old_deliver, :deliver) "
+                f'WHERE "group" IN (:group_a, :group_b) AND {code_test}'
+            ),
+            {
+                "old_apply": old_apply[code_test],
+                "apply": apply_text,
+                "old_deliver": old_deliver[code_test],
+                "deliver": deliver_text,
+                "group_a": ENTERPRISE_GROUPS[0],
+                "group_b": ENTERPRISE_GROUPS[1],
+                "code": ITEM_CODE,
+            },
+        )
 
 
 def upgrade():
@@ -48,6 +84,15 @@ def upgrade():
             ['id'],
         )
     bind = op.get_bind()
+    _rewrite_guides(
+        bind,
+        online_apply=ONLINE_APPLY,
+        online_deliver=ONLINE_DELIVER,
+        offline_apply=OFFLINE_APPLY,
+        offline_deliver=OFFLINE_DELIVER,
+        old_apply={"code = :code": OLD_APPLY, "code <> :code": OLD_APPLY},
+        old_deliver={"code = :code": OLD_DELIVER, "code <> :code": OLD_DELIVER},
+    )
     item_id = bind.execute(
         sa.text("SELECT id FROM service_item WHERE code = :code"), {"code": ITEM_CODE}
     ).scalar()
@@ -80,6 +125,15 @@ def upgrade():
 
 def downgrade():
     bind = op.get_bind()
+    _rewrite_guides(
+        bind,
+        online_apply=OLD_APPLY,
+        online_deliver=OLD_DELIVER,
+        offline_apply=OLD_APPLY,
+        offline_deliver=OLD_DELIVER,
+        old_apply={"code = :code": ONLINE_APPLY, "code <> :code": OFFLINE_APPLY},
+        old_deliver={"code = :code": ONLINE_DELIVER, "code <> :code": OFFLINE_DELIVER},
+    )
     bind.execute(
         sa.text("UPDATE service_item SET online_kind = NULL WHERE online_kind = :kind"), {"kind": ONLINE_KIND}
     )

@@ -357,3 +357,20 @@ def test_progress_query_finds_an_enterprise_case_by_the_company_name(client, db,
     result = progress_lookup(case.number, demo_data.DEMO_COMPANY_NAME)
     assert result is not None and result.item_name == item.name
     assert progress_lookup(case.number, "别的公司") is None
+
+
+def test_staff_see_enterprise_cases_by_item_group_and_province(app, client, db, demo_company, item, file_change, staff):
+    sign_in_company(client, demo_company)
+    assert file_change(["name", "lost"], NAME_AND_LOST, NAME_AND_LOST_MATERIALS).status_code == 302
+    case = db.session.query(Application).one()
+    acceptor = db.session.query(Account).filter_by(username="acceptor").one()
+
+    def queue_shows_case(groups, province):
+        acceptor.case_groups, acceptor.case_province = groups, province
+        db.session.commit()
+        return case.number in staff["acceptor"].get("/admin/workflow/").get_data(as_text=True)
+
+    assert queue_shows_case("建筑业企业", "北京市")
+    assert not queue_shows_case("建造师", "")
+    assert not queue_shows_case("建筑业企业", "上海市")
+    assert staff["acceptor"].get(f"/admin/workflow/case/{case.id}").status_code == 404
