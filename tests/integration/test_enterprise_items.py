@@ -375,3 +375,28 @@ def test_staff_see_enterprise_cases_by_item_group_and_province(app, client, db, 
     assert not queue_shows_case("建造师", "")
     assert not queue_shows_case("建筑业企业", "上海市")
     assert staff["acceptor"].get(f"/admin/workflow/case/{case.id}").status_code == 404
+
+
+def test_a_corrected_name_must_still_match_the_business_licence(
+    client, db, demo_company, item, file_change, staff, request_sms
+):
+    sign_in_company(client, demo_company)
+    assert file_change(["name"], NAME_AND_LOST, NAME_AND_LOST_MATERIALS[:3]).status_code == 302
+    case = db.session.query(Application).one()
+    response = staff["acceptor"].post(
+        f"/admin/cases/{case.id}/return",
+        data={"reason": "名称有误", "flag_field_new_name": "1", "defect_field_new_name": "请核对名称"},
+    )
+    assert response.status_code == 302
+    url = f"/services/item/{ITEM_CODE}/correction"
+
+    def correct(new_name):
+        sms = request_sms(client, demo_data.DEMO_COMPANY_PHONE, "application")
+        return client.post(url, data={"field_new_name": new_name, "commitment": "yes", "sms_code": sms})
+
+    response = correct("北京建工示范集团有限公司")
+    assert response.status_code == 200
+    assert "新企业名称必须与营业执照上的企业名称完全一致" in response.get_data(as_text=True)
+    assert correct(NEW_NAME).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Application, case.id).status == Status.RESUBMITTED

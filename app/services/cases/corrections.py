@@ -12,7 +12,7 @@ from app import clock
 from app.extensions import db
 from app.models import Application, PersonRegistration, ServiceItem
 from app.services.accounts import identity_documents as docs
-from app.services.cases import eligibility, workflow
+from app.services.cases import eligibility, enterprise_items, workflow
 from app.services.cases import scope as case_scope
 from app.services.cases.applications import new_number, tell
 from app.services.cases.uploads import check_uploads, store_uploads
@@ -82,6 +82,9 @@ def resubmit(
     for name in flagged_names:
         if not field_values.get(name):
             errors[f"field_{name}"] = _l("This information was returned: please enter the corrected value")
+    if enterprise_items.is_enterprise_item(application.item) and not errors:
+        corrected = {**(application.data or {}), **{name: field_values[name] for name in flagged_names}}
+        errors.update(enterprise_items.corrected_data_problems(corrected))
     if not errors:
         errors.update(sms_check(account.phone))
     if errors:

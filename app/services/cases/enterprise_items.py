@@ -206,6 +206,14 @@ def form_problems(account: Account, item: ServiceItem, data: dict, today: dateti
     return errors
 
 
+def corrected_data_problems(data: dict) -> dict:
+    """A returned field corrected (补正) must still agree with the rest: the new name with the licence's."""
+    if NAME in chosen_changes(data) and data.get("new_name") != data.get("licence_name"):
+        message = _l("The new name must be exactly the name on the business licence")
+        return {"field_licence_name" if "licence_name" in data else "field_new_name": message, "__all__": message}
+    return {}
+
+
 def _legal_rep_problems(known: EnterprisePrefill, name: str, number: str) -> dict:
     try:
         parsed = docs.validate_document(docs.DocumentType.RESIDENT_ID.value, number)
