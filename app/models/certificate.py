@@ -10,18 +10,25 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app import clock
 
 if TYPE_CHECKING:
-    from app.models.registry import PersonRegistration
+    from app.models.registry import EnterpriseQualification, PersonRegistration
 
 
 class ElectronicCertificate(Model):
-    """One registration's electronic certificate, written when the certificate office issues it."""
+    """One registration's electronic certificate, written when the certificate office issues it.
+
+    An enterprise's qualification certificate (建筑业企业资质证书) names its qualification row instead of a
+    registration; a lost certificate's replacement (遗失补办) is a new row with the next copy number, the
+    old one revoked.
+    """
 
     __tablename__ = "electronic_certificate"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    registration_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("person_registration.id"), nullable=False, unique=True
+    registration_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("person_registration.id"), unique=True)
+    enterprise_qualification_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("enterprise_qualification.id"), index=True
     )
+    copy_number: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")  # 副本号
     number: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)  # 证照编号
     issued_on: Mapped[datetime.date] = mapped_column(Date, nullable=False)  # 签发日期
     # 注销 of the certificate itself (the registration may also be cancelled)
@@ -29,6 +36,7 @@ class ElectronicCertificate(Model):
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=clock.now)
 
     registration: Mapped["PersonRegistration"] = relationship("PersonRegistration")
+    enterprise_qualification: Mapped["EnterpriseQualification | None"] = relationship("EnterpriseQualification")
     endorsements: Mapped[list["CertificateEndorsement"]] = relationship(
         "CertificateEndorsement",
         back_populates="certificate",

@@ -57,6 +57,10 @@ class EnterpriseQualification(Model):
     province: Mapped[str] = mapped_column(String(20), nullable=False, default="")
     valid_from: Mapped[datetime.date] = mapped_column(Date, nullable=False)
     valid_to: Mapped[datetime.date] = mapped_column(Date, nullable=False)
+    # What the certificate prints of the enterprise (written by a 变更 case); "" when not on record.
+    address: Mapped[str] = mapped_column(String(300), nullable=False, default="", server_default="")
+    registered_capital: Mapped[str] = mapped_column(String(40), nullable=False, default="", server_default="")
+    legal_rep_name: Mapped[str] = mapped_column(String(100), nullable=False, default="", server_default="")
 
     __table_args__ = (
         # name prefix search (LIKE '中建%'), any kind

@@ -115,15 +115,26 @@ def _person_process(what):
     )
 
 
-def _enterprise_process(what, review_extra=""):
+def _enterprise_process(what, review_extra="", *, online=False):
+    if online:
+        apply = (
+            "企业通过法人账号登录住房和城乡建设部政务服务门户，法定代表人通过人脸识别后，在线填写申请表"
+            "（企业信息由资质库预填）、上传申请材料，作出承诺并以短信验证码确认提交。"
+        )
+        deliver = (
+            "结果通过门户【用户中心】的站内消息和短信通知企业，电子资质证书可在【我的证照】中加注后下载（PDF、OFD）。"
+        )
+    else:
+        apply = "本事项暂未开通网上办理：企业向住房和城乡建设部政务服务大厅窗口提交申请表及申请材料。"
+        deliver = "结果书面通知企业，资质证书按通知领取。"
     return _process(
-        apply="企业通过法人账号登录住房和城乡建设部政务服务门户，在线填写资质申请表并上传申请材料后提交。",
+        apply=apply,
         review=f"住房和城乡建设部对企业资产、注册人员、技术负责人、工程业绩等进行审查{review_extra}；"
         "需要公示的，在门户【公示公告】栏目公示。",
         decide=f"依法作出准予或者不予{what}的决定；不予许可的，书面说明理由，"
         "并告知企业享有依法申请行政复议或者提起行政诉讼的权利。",
         certificate="准予许可的，制作资质证书（电子证书），资质信息同步公开，可在【企业资质查询】中查询。",
-        deliver="结果通过门户站内消息通知企业，电子资质证书可在门户下载；需要纸质证书的，按通知领取。",
+        deliver=deliver,
     )
 
 
@@ -227,15 +238,17 @@ def _person_item(code, group, name, online_kind, basis, conditions, what, time_l
     }
 
 
-def _enterprise_item(code, group, name, basis, conditions, what, time_limit, legal_limit, materials, review_extra=""):
+def _enterprise_item(
+    code, group, name, basis, conditions, what, time_limit, legal_limit, materials, review_extra="", online_kind=None
+):
     return {
         "code": code,
         "group": group,
         "name": name,
-        "online_kind": None,
+        "online_kind": online_kind,
         "legal_basis": basis,
         "conditions": conditions,
-        "process": _enterprise_process(what, review_extra),
+        "process": _enterprise_process(what, review_extra, online=online_kind is not None),
         "time_limit_days": time_limit,
         "legal_time_limit_days": legal_limit,
         "fee": FEE,
@@ -841,7 +854,9 @@ CONSTRUCTION_ENTERPRISE_ITEMS = [
             _material("原建筑业企业资质证书", "资质证书正、副本扫描件；证书遗失的无需提供", required=False),
             _material("遗失声明", "刊登遗失声明的媒体版面或者网页截图，仅遗失补办时提供", required=False),
             _material("股东会或者董事会决议", "企业法定代表人变更时提供", required=False),
+            _material("法定代表人身份证明", "法定代表人变更时提供新任法定代表人居民身份证正反面扫描件", required=False),
         ],
+        online_kind="construction_enterprise_change",
     ),
 ]
 

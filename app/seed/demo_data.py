@@ -249,6 +249,12 @@ def seed_portal_users() -> int:
     return created
 
 
+# What the qualification register prints of each company (address, registered capital in 万元, legal representative).
+DEMO_COMPANY_PARTICULARS = {
+    DEMO_COMPANY_USCC: ("北京市朝阳区建国路88号", "50000", "李明华"),
+    DEMO_OTHER_USCC: ("上海市浦东新区张江路100号", "3000", "陈静"),
+}
+
 DEMO_QUALIFICATIONS = (
     # (uscc, name, kind, qualification, grade, certificate number, province)
     (DEMO_COMPANY_USCC, DEMO_COMPANY_NAME, "建筑业企业", "建筑工程施工总承包", "一级", "D111000001", "北京市"),
@@ -263,8 +269,12 @@ def seed_registers() -> int:
         return 0
     today = clock.today()
     for uscc, name, kind, qualification, grade, number, province in DEMO_QUALIFICATIONS:
+        address, capital, legal_rep = DEMO_COMPANY_PARTICULARS[uscc]
         db.session.add(
             EnterpriseQualification(
+                address=address,
+                registered_capital=capital,
+                legal_rep_name=legal_rep,
                 enterprise_name=name,
                 uscc=uscc,
                 kind=kind,
@@ -324,6 +334,14 @@ def seed_certificates() -> int:
     for registration in db.session.query(PersonRegistration).filter_by(holder_document_number=DEMO_PERSON_ID):
         if db.session.query(ElectronicCertificate.id).filter_by(registration_id=registration.id).first() is None:
             certificates.issue_for(registration, registration.valid_from)
+            created += 1
+    # the demonstration company's 建筑业企业资质证书 (a change or a lost-certificate replacement can be tried)
+    for qualification in db.session.query(EnterpriseQualification).filter_by(uscc=DEMO_COMPANY_USCC, kind="建筑业企业"):
+        if (
+            db.session.query(ElectronicCertificate.id).filter_by(enterprise_qualification_id=qualification.id).first()
+            is None
+        ):
+            certificates.issue_for_enterprise(qualification, qualification.valid_from)
             created += 1
     return created
 

@@ -18,6 +18,7 @@ from app.masking import mask_name
 from app.platform import site_settings
 from app.platform.cache import local_cache
 from app.services.accounts.identity_documents import DOCUMENT_TYPE_LABELS, DocumentType
+from app.services.cases import enterprise_items
 
 _CHROME_SECONDS = 86400  # kept longer than query pages: pruned after them when the cache is full
 forget_site_settings = site_settings.forget  # the back office calls it after staff saved a setting
@@ -45,6 +46,13 @@ def chrome(template: str, **variant) -> Markup:
     return html
 
 
+def enterprise_comparison(application):
+    """For the back office's case page: an enterprise change beside the register (None for other cases)."""
+    if not enterprise_items.is_enterprise_item(application.item):
+        return None
+    return enterprise_items.comparison(application)
+
+
 def register_context(app):
     @app.before_request
     def idle_timeout():
@@ -55,6 +63,7 @@ def register_context(app):
     app.add_template_filter(beijing_time, "beijing_time")
     app.add_template_filter(beijing_date, "beijing_date")
     app.add_template_global(chrome, "chrome")
+    app.add_template_global(enterprise_comparison, "enterprise_comparison")
 
     @app.context_processor
     def portal_context():

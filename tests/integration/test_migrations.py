@@ -278,3 +278,42 @@ def test_cases_returned_or_corrected_after_acceptance_move_to_the_review_stage_w
     # five working days after Monday 2 November (SQLite reads the date back as text)
     assert rows[4][0] == "submitted" and str(rows[4][1]) == "2026-11-09"
     assert rows[2][1] is not None  # the review's promised limit
+
+
+def test_the_enterprise_change_item_opens_online_and_the_enterprise_guides_are_corrected(empty_database_url):
+    from flask_migrate import downgrade
+
+    old_apply = "企业通过法人账号登录住房和城乡建设部政务服务门户，在线填写资质申请表并上传申请材料后提交。"
+    old_deliver = "结果通过门户站内消息通知企业，电子资质证书可在门户下载；需要纸质证书的，按通知领取。"
+    process = f"1. 申请：{old_apply}\n6. 送达：{old_deliver}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="e4b8c2a7d915")  # the catalogue as seeded before enterprise items were online
+        engine = create_engine(empty_database_url)
+        with engine.begin() as conn:
+            for item_id, code, group in (
+                (1, "11100000000013338W1000117060003", "construction_enterprise"),
+                (2, "11100000000013338W1000117061001", "real_estate"),
+            ):
+                conn.execute(
+                    text(
+                        'INSERT INTO service_item (id, code, category, "group", position, name, legal_basis, '
+                        "conditions, process, time_limit_days, legal_time_limit_days, fee, phone, location) "
+                        f"VALUES ({item_id}, '{code}', 'enterprise', '{group}', 0, '事项', '', '', :process, "
+                        "5, 10, '', '', '')"
+                    ),
+                    {"process": process},
+                )
+        upgrade()
+        with engine.connect() as conn:
+            items = {row[0]: row[1:] for row in conn.execute(text("SELECT id, online_kind, process FROM service_item"))}
+            materials = [row[0] for row in conn.execute(text("SELECT name FROM service_material WHERE item_id = 1"))]
+        downgrade(revision="e4b8c2a7d915")  # and the way back restores the texts
+        with engine.connect() as conn:
+            restored = [row[0] for row in conn.execute(text("SELECT process FROM service_item ORDER BY id"))]
+        engine.dispose()
+    assert items[1][0] == "construction_enterprise_change" and items[2][0] is None
+    assert "人脸识别" in items[1][1] and "【我的证照】" in items[1][1]
+    assert "暂未开通网上办理" in items[2][1] and "门户下载" not in items[2][1]
+    assert materials == ["法定代表人身份证明"]
+    assert restored == [process, process]

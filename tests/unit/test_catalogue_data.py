@@ -106,7 +106,7 @@ def test_online_kinds_are_unique():
 
 def test_every_constructor_and_architect_online_item_is_present():
     by_kind = {item["online_kind"]: item for item in ITEMS if item["online_kind"]}
-    assert set(by_kind) == CONSTRUCTOR_KINDS | ARCHITECT_KINDS
+    assert set(by_kind) == CONSTRUCTOR_KINDS | ARCHITECT_KINDS | {"construction_enterprise_change"}
     for kind in CONSTRUCTOR_KINDS:
         assert by_kind[kind]["group"] == "constructor"
         assert by_kind[kind]["name"].startswith("一级建造师执业资格认定（")
@@ -120,7 +120,7 @@ def test_online_kinds_split_into_profession_and_a_known_action():
     from app.services.cases.eligibility import FORM_FIELDS
 
     for item in ITEMS:
-        if item["online_kind"]:
+        if item["online_kind"] and item["group"] != "construction_enterprise":
             profession, action = item["online_kind"].split("_", 1)
             assert profession in {"constructor", "architect"} and action in FORM_FIELDS
 
@@ -144,3 +144,14 @@ def test_initial_registrations_ask_for_the_photo_and_renewals_for_continuing_edu
         assert any(m["name"] == "继续教育证明" and m["required"] for m in by_kind[kind]["materials"])
     for kind in ("constructor_change_employer", "architect_change_employer"):
         assert any(m["name"].startswith("与原聘用") and "解除劳动合同" in m["name"] for m in by_kind[kind]["materials"])
+
+
+def test_enterprise_guides_promise_online_processing_only_where_it_is_open():
+    for item in ITEMS:
+        if item["group"] not in ("construction_enterprise", "real_estate"):
+            continue
+        if item["online_kind"]:
+            assert "在线填写" in item["process"] and "【我的证照】" in item["process"]
+        else:
+            assert "暂未开通网上办理" in item["process"]
+            assert "在线填写" not in item["process"] and "门户下载" not in item["process"]

@@ -7,7 +7,7 @@ registration asks for); the rules stay in ``eligibility`` and ``corrections``.
 from dataclasses import dataclass, field
 
 from app.models import Application, ServiceItem
-from app.services.cases import corrections, eligibility
+from app.services.cases import corrections, eligibility, enterprise_items
 from app.services.cases.eligibility import BASIC_FIELDS, FIELD_LABELS, FORM_FIELDS, Prefill
 from app.services.cases.uploads import current_attachments
 from app.services.cases.workflow import RETURNED_STATUSES
@@ -61,6 +61,33 @@ def apply_page(account, item: ServiceItem) -> ApplyPage:
         data=draft.data if draft else {},
         problems=eligibility.eligibility_problems(account, item),
         fields=field_definitions(known),
+    )
+
+
+@dataclass
+class EnterpriseApplyPage:
+    """建筑业企业资质认定（变更-遗失补办）: the register's prefill, the draft, why the company may not file."""
+
+    known: enterprise_items.EnterprisePrefill
+    draft: Application | None
+    data: dict
+    problems: list
+
+    def materials_for(self, item: ServiceItem) -> list[tuple]:
+        """(material, the changes that ask for it ("*": every case), the changes that make it required)."""
+        return [
+            (m, enterprise_items.material_changes(m), enterprise_items.REQUIRED_FOR.get(m.name, ()))
+            for m in item.materials
+        ]
+
+
+def enterprise_apply_page(account, item: ServiceItem) -> EnterpriseApplyPage:
+    draft = eligibility.draft_of(account, item)
+    return EnterpriseApplyPage(
+        known=enterprise_items.prefill(account, item),
+        draft=draft,
+        data=draft.data if draft else {},
+        problems=eligibility.eligibility_problems(account, item),
     )
 
 

@@ -30,7 +30,7 @@ def save_draft(account, item: ServiceItem, data: dict, uploads: dict) -> Applica
         account_id=account.id, item_id=item.id, status=Status.DRAFT
     )
     db.session.add(application)
-    application.data = eligibility.clean_data(item, data)
+    application.data = eligibility.clean_data(item, data, account)
     written: list[str] = []
     store_uploads(application, item, accepted, written)
     return application
@@ -74,8 +74,8 @@ def check_submission(account, item, data, uploads, *, commitment: bool, sms_chec
     accepted, upload_errors = check_uploads(item, uploads)
     errors.update(upload_errors)
     present = set(current_attachments(draft)) | set(accepted)
-    for material in item.materials:
-        if material.required and material.id not in present:
+    for material in eligibility.required_materials(item, data):
+        if material.id not in present:
             errors.setdefault(f"material_{material.id}", _l("Please upload this material"))
     if not errors:
         errors.update(sms_check(account.phone))
@@ -92,7 +92,7 @@ def _write_submission(
     db.session.add(application)
     written = [] if written is None else written
     store_uploads(application, item, accepted, written)
-    application.data = eligibility.clean_data(item, data)
+    application.data = eligibility.clean_data(item, data, account)
     application.commitment = True
     application.submit_token = submit_token
     application.number = new_number()

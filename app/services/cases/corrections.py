@@ -12,7 +12,7 @@ from app import clock
 from app.extensions import db
 from app.models import Application, PersonRegistration, ServiceItem
 from app.services.accounts import identity_documents as docs
-from app.services.cases import eligibility, workflow
+from app.services.cases import eligibility, enterprise_items, workflow
 from app.services.cases import scope as case_scope
 from app.services.cases.applications import new_number, tell
 from app.services.cases.uploads import check_uploads, store_uploads
@@ -108,6 +108,9 @@ def resubmit(
     for name in flagged_names:
         if not field_values.get(name):
             errors[f"field_{name}"] = _l("This information was returned: please enter the corrected value")
+    if enterprise_items.is_enterprise_item(application.item) and not errors:
+        corrected = {**(application.data or {}), **{name: field_values[name] for name in flagged_names}}
+        errors.update(enterprise_items.corrected_data_problems(corrected))
     if not errors:
         errors.update(sms_check(account.phone))
     if errors:
@@ -131,8 +134,10 @@ def resubmit(
 
 
 def can_change_information(account, item: ServiceItem) -> bool:
-    """信息修改 without a return: the person has a decided case or a registration of this kind, and no open case."""
-    if eligibility.open_case(account, item) is not None:
+    """信息修改 without a return: the person has a decided case or a registration of this kind, and no open case.
+
+    An enterprise corrects its data by a new change case, not by this request."""
+    if item.category == "enterprise" or eligibility.open_case(account, item) is not None:
         return False
     if eligibility.latest_case(account, item) is not None:
         return True

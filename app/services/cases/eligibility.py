@@ -21,6 +21,8 @@ from app.models import (
     ServiceItem,
 )
 from app.services.accounts import identity_documents as docs
+from app.services.cases import enterprise_items
+from app.services.cases.enterprise_fields import ENTERPRISE_FIELD_LABELS
 from app.services.cases.workflow import OPEN_STATUSES, Status
 
 MAX_AGE = 65
@@ -50,6 +52,7 @@ FIELD_LABELS = {
     "employer_uscc": _l("Employer's unified social credit code"),
     "specialty": _l("Specialty"),
     "reason": _l("Reason"),
+    **ENTERPRISE_FIELD_LABELS,  # the enterprise items' fields (enterprise_items)
 }
 
 
@@ -136,6 +139,8 @@ def eligibility_problems(account, item: ServiceItem, today: datetime.date | None
     problems = []
     if item.online_kind is None:
         return [_l("Online processing of this item is not open yet")]
+    if enterprise_items.is_enterprise_item(item):
+        return enterprise_items.eligibility_problems(account, item, today)
     if account.kind != "personal":
         return [_l("Personal items are applied for with a personal account")]
     if account.birth_date and age_on(account.birth_date, today) >= MAX_AGE:
@@ -194,6 +199,8 @@ def employer_problem(uscc: str, current: PersonRegistration | None, today: datet
 
 
 def form_problems(account, item: ServiceItem, data: dict, today: datetime.date | None = None) -> dict:
+    if enterprise_items.is_enterprise_item(item):
+        return enterprise_items.form_problems(account, item, data, today)
     today = today or clock.today()
     known = prefill(account, item)
     errors = {}
@@ -223,7 +230,16 @@ def specialty_choices(known: Prefill) -> list[str]:
     return known.certificate_specialties
 
 
-def clean_data(item: ServiceItem, data: dict) -> dict:
+def required_materials(item: ServiceItem, data: dict) -> list:
+    """The materials a submission must include (an enterprise change asks according to what changed)."""
+    if enterprise_items.is_enterprise_item(item):
+        return enterprise_items.required_materials(item, data)
+    return [material for material in item.materials if material.required]
+
+
+def clean_data(item: ServiceItem, data: dict, account=None) -> dict:
+    if enterprise_items.is_enterprise_item(item):
+        return enterprise_items.clean_data(account, item, data)
     _, action = kind_parts(item)
     allowed = BASIC_FIELDS + FORM_FIELDS[action]
     return {name: (data.get(name) or "").strip()[:500] for name in allowed}

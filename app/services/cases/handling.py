@@ -14,7 +14,7 @@ from app import clock
 from app.extensions import db
 from app.models import Application, InboxMessage, PersonRegistration, QualificationCertificate, RegisteredSpecialty
 from app.regions import PROVINCE_CHARACTERS
-from app.services.cases import claims, corrections, eligibility, workflow
+from app.services.cases import claims, corrections, eligibility, enterprise_items, enterprise_register, workflow
 from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS
 from app.services.certificates import lifecycle as certificates
 from app.services.errors import ServiceError
@@ -118,9 +118,12 @@ def handle(
         if action not in workflow.INTERNAL_ACTIONS:
             _tell(application, action, reason)
     if action == "issue":
-        registration = issue_registration(application)
-        db.session.flush()
-        certificates.issue_for(registration)
+        if enterprise_items.is_enterprise_item(application.item):  # manual 四: the enterprise register
+            enterprise_register.issue(application)
+        else:
+            registration = issue_registration(application)
+            db.session.flush()
+            certificates.issue_for(registration)
     audit.record(
         f"case.{action}",
         account=application.account,
@@ -227,7 +230,11 @@ def _tell(application: Application, action: str, reason: str) -> None:
 
 
 def reserve_grant(application: Application) -> None:
-    """准予: fix the registration number granted and its validity, which the decision states and issuing writes."""
+    """准予: fix the registration number granted and its validity, which the decision states and issuing writes.
+
+    Enterprise items grant no personal registration: their certificate copy is numbered when issued."""
+    if enterprise_items.is_enterprise_item(application.item):
+        return
     try:
         qualification, action = eligibility.kind_parts(application.item)
     except (AttributeError, ValueError):

@@ -16,7 +16,8 @@ from app.services.cases.workflow import Status
 
 
 def province_of_case(account, data: dict) -> str:
-    employer = (data or {}).get("employer_uscc") or ""
+    # a person's employer, or the company itself for an enterprise item
+    employer = (data or {}).get("employer_uscc") or (data or {}).get("uscc") or ""
     province = province_of(employer, None)
     if not province and account is not None and account.document_type == "resident_id":
         province = PROVINCE_NAMES.get((account.document_number or "")[:2], "")

@@ -162,7 +162,7 @@ def preview_png(certificate, width: int = 360) -> bytes:
     """A small picture of the certificate for the 电子证照管理 page (no endorsement window, no QR code)."""
     data = certificates.certificate_data(certificate)
     height = int(width * 297 / 210)
-    blue = (20, 70, 140) if data["kind"] == "constructor_1" else (150, 30, 30)
+    blue = {"constructor_1": (20, 70, 140), "construction_enterprise": (20, 100, 70)}.get(data["kind"], (150, 30, 30))
     image = Image.new("RGB", (width, height), (252, 250, 244))
     draw = ImageDraw.Draw(image)
     draw.rectangle((6, 6, width - 7, height - 7), outline=blue, width=4)
@@ -177,6 +177,13 @@ def preview_png(certificate, width: int = 360) -> bytes:
         ("聘用企业", data["employer"][:14]),
         ("有效期至", data["registration_valid_to"]),
     ]
+    if data.get("uscc"):  # an enterprise's qualification certificate
+        lines = [
+            ("企业名称", data["holder_name"][:14]),
+            ("证书编号", data["registration_number"]),
+            ("副本号", str(data.get("copy", 1))),
+            ("有效期至", data["registration_valid_to"]),
+        ]
     for index, (label, value) in enumerate(lines):
         y = height * (0.28 + index * 0.09)
         draw.text((width * 0.1, y), f"{label}：{value}", font=body_font, fill=(40, 40, 40))

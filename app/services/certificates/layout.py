@@ -19,7 +19,11 @@ PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0
 GREY = (190, 190, 190)
 INK = (30, 30, 30)
 GENDERS = {"M": "男", "F": "女"}
-SHORT_TITLES = {"constructor_1": "一级建造师注册证书", "architect_1": "一级注册建筑师注册证书"}
+SHORT_TITLES = {
+    "constructor_1": "一级建造师注册证书",
+    "architect_1": "一级注册建筑师注册证书",
+    "construction_enterprise": "建筑业企业资质证书",
+}
 
 
 @dataclass
@@ -228,7 +232,60 @@ def architect_layout(
     return page
 
 
-LAYOUTS = {"constructor_1": constructor_layout, "architect_1": architect_layout}
+def enterprise_layout(
+    data: dict, endorsement: dict, purpose: str, generated_at: str, qr_png: bytes, seal_png: bytes
+) -> PageLayout:
+    """建筑业企业资质证书（副本）: the enterprise's particulars, its qualification, the copy number."""
+    green = (20, 100, 70)
+    page = PageLayout(title="建筑业企业资质证书")
+    page.frames += [Frame(10, 10, 190, 277, 1.6, green), Frame(13, 13, 184, 271, 0.4, green)]
+    page.runs.append(centred("建筑业企业资质证书", 26, 8.2, green))
+    page.runs.append(centred(f"（电子证书 副本{data.get('copy', 1)}）", 37, 4.6, green))
+    page.pictures.append(Picture(158, 52, 30, 30, "qr", qr_png))
+    page.runs.append(TextRun(x=160.5, y=83.5, size=3.2, text="扫码核验证书", color=(90, 90, 90)))
+    capital = data.get("registered_capital") or ""
+    rows = [
+        ("企业名称", data["holder_name"]),
+        ("统一社会信用代码", data.get("uscc", "")),
+        ("详细地址", data.get("address", "")),
+        ("注册资本", f"{capital}万元" if capital else ""),
+        ("法定代表人", data.get("legal_rep", "")),
+        ("证书编号", data["registration_number"]),
+        ("有效期", f"至 {chinese_date(data['registration_valid_to'])}"),
+    ]
+    y = _field_rows(page, rows, 28, 68, 54, value_width=84)
+    page.runs.append(TextRun(x=28, y=y, size=4.2, text="资质类别及等级", color=(90, 90, 90)))
+    y += 7.5
+    page.frames.append(Frame(28, y - 2, 154, 0.0, 0.3, green))
+    for qualification, _valid_to in data["specialties"]:
+        page.runs.append(TextRun(x=32, y=y, size=4.2, text=qualification))
+        y += 7.5
+    page.frames.append(Frame(28, y - 2, 154, 0.0, 0.3, green))
+    y += 6
+    rows = [
+        ("证照编号", data["number"]),
+        ("副 本 号", str(data.get("copy", 1))),
+        ("签发日期", chinese_date(data["issued_on"])),
+        ("使用有效期", f"{chinese_date(endorsement['valid_from'])} 至 {chinese_date(endorsement['valid_to'])}"),
+        ("发证机关", data["authority"]),
+    ]
+    y = _field_rows(page, rows, 28, 68, y, value_width=114)
+    page.pictures.append(Picture(128, y - 30, 40, 40, "seal", seal_png))
+    notes = [
+        "注：本证书由企业留存使用，遗失补办后原证书作废。",
+        "　　扫描右上角二维码，可核验本证书的真伪、状态和使用有效期。",
+    ]
+    for index, note in enumerate(notes):
+        page.runs.append(TextRun(x=28, y=max(y + 14, 240) + index * 5.5, size=3.4, text=note, color=(90, 90, 90)))
+    _watermark(page, purpose, generated_at)
+    return page
+
+
+LAYOUTS = {
+    "constructor_1": constructor_layout,
+    "architect_1": architect_layout,
+    "construction_enterprise": enterprise_layout,
+}
 
 
 def layout_for(payload: dict, purpose: str, generated_at: str, qr_png: bytes, seal_png: bytes) -> PageLayout:

@@ -21,7 +21,13 @@ from flask_babel import lazy_gettext as _l
 from app import clock
 from app.extensions import db
 from app.masking import mask_document
-from app.models import Account, CertificateEndorsement, ElectronicCertificate, PersonRegistration
+from app.models import (
+    Account,
+    CertificateEndorsement,
+    ElectronicCertificate,
+    EnterpriseQualification,
+    PersonRegistration,
+)
 from app.services.accounts.identity_documents import DocumentError, validate_document
 from app.services.certificates import signing
 from app.services.errors import ServiceError
@@ -30,11 +36,14 @@ from app.services.platform import audit
 ENDORSEMENT_DAYS = 180
 RETIREMENT_AGE = 65
 KINDS = ("constructor_1", "architect_1")
+# An enterprise's qualification certificate, by the register's kind (建筑业企业 → construction_enterprise).
+ENTERPRISE_KINDS = {"建筑业企业": "construction_enterprise"}
 KIND_TITLES = {
     "constructor_1": _l("Registration certificate of Grade 1 constructor of the People's Republic of China"),
     "architect_1": _l("Registration certificate of Grade 1 registered architect of the People's Republic of China"),
+    "construction_enterprise": _l("Construction enterprise qualification certificate"),
 }
-KIND_CODES = {"constructor_1": "JZS", "architect_1": "JZ"}
+KIND_CODES = {"constructor_1": "JZS", "architect_1": "JZ", "construction_enterprise": "JQ"}
 PURPOSES = {"bidding": _l("For bidding"), "own_record": _l("Kept by the holder"), "other": _l("Other")}
 PURPOSE_DETAIL_MAX = 30
 # As printed in the watermark: the certificate is a Chinese document whatever the interface language.
@@ -78,7 +87,9 @@ def _birthday(birth: datetime.date, age: int) -> datetime.date:
         return datetime.date(birth.year + age, 3, 1)
 
 
-def holder_birth_date(account: Account | None, registration: PersonRegistration) -> datetime.date | None:
+def holder_birth_date(account: Account | None, registration: PersonRegistration | None) -> datetime.date | None:
+    if registration is None:  # an enterprise holds the certificate: no retirement age
+        return None
     if account is not None and account.birth_date:
         return account.birth_date
     try:
@@ -101,7 +112,21 @@ def holder_account(registration: PersonRegistration) -> Account | None:
 
 
 def certificates_of(account: Account) -> list[ElectronicCertificate]:
-    """The account's own certificates: those of registrations held under its identity document."""
+    """The account's own certificates: those of registrations held under its identity document, or, for a
+    legal-entity account, its enterprise's qualification certificates (replaced copies included, as revoked)."""
+    if account.kind == "legal":
+        uscc = account.enterprise.uscc if account.enterprise is not None else ""
+        if not uscc:
+            return []
+        return (
+            db.session.query(ElectronicCertificate)
+            .join(
+                EnterpriseQualification, ElectronicCertificate.enterprise_qualification_id == EnterpriseQualification.id
+            )
+            .filter(EnterpriseQualification.uscc == uscc)
+            .order_by(ElectronicCertificate.revoked_at.is_not(None), ElectronicCertificate.id)
+            .all()
+        )
     if not account.document_number:
         return []
     return (
@@ -121,8 +146,26 @@ def owned_certificate(account: Account, certificate_id: int) -> ElectronicCertif
     return next((c for c in certificates_of(account) if c.id == certificate_id), None)
 
 
+def kind_of(certificate: ElectronicCertificate) -> str:
+    qualification = certificate.enterprise_qualification
+    if qualification is not None:
+        return ENTERPRISE_KINDS.get(qualification.kind, "construction_enterprise")
+    return certificate.registration.qualification
+
+
+def valid_to_of(certificate: ElectronicCertificate) -> datetime.date:
+    """The last day of what the certificate proves: the registration's, or the qualification's."""
+    qualification = certificate.enterprise_qualification
+    return qualification.valid_to if qualification is not None else certificate.registration.valid_to
+
+
 def status_of(certificate: ElectronicCertificate, day: datetime.date | None = None) -> str:
     day = day or clock.today()
+    qualification = certificate.enterprise_qualification
+    if qualification is not None:
+        if certificate.revoked_at is not None:
+            return REVOKED
+        return EXPIRED if qualification.valid_to < day else VALID
     registration = certificate.registration
     if certificate.revoked_at is not None or registration.status == "cancelled":
         return REVOKED
@@ -162,7 +205,7 @@ class Card:
 
     @property
     def title(self):
-        return KIND_TITLES[self.certificate.registration.qualification]
+        return KIND_TITLES[kind_of(self.certificate)]
 
     @property
     def status_label(self):
@@ -190,6 +233,8 @@ def cards_of(account: Account, day: datetime.date | None = None) -> list[Card]:
 
 def certificate_data(certificate: ElectronicCertificate) -> dict:
     """The fields printed on the certificate and signed: what the public register says now."""
+    if certificate.enterprise_qualification is not None:
+        return enterprise_certificate_data(certificate)
     registration = certificate.registration
     account = holder_account(registration)
     birth = holder_birth_date(account, registration)
@@ -207,6 +252,29 @@ def certificate_data(certificate: ElectronicCertificate) -> dict:
         "issued_on": certificate.issued_on.isoformat(),
         "authority": current_app.config["CERTIFICATE_AUTHORITY"],
         "status": registration.status,
+    }
+
+
+def enterprise_certificate_data(certificate: ElectronicCertificate) -> dict:
+    """建筑业企业资质证书: the enterprise and its qualification (the keys a person's certificate has, and more)."""
+    qualification = certificate.enterprise_qualification
+    assert qualification is not None
+    return {
+        "number": certificate.number,
+        "kind": kind_of(certificate),
+        "holder_name": qualification.enterprise_name,
+        "uscc": qualification.uscc,
+        "address": qualification.address,
+        "registered_capital": qualification.registered_capital,
+        "legal_rep": qualification.legal_rep_name,
+        "registration_number": qualification.certificate_number,  # 证书编号
+        "copy": certificate.copy_number,  # 副本号: a replacement (遗失补办) has the next one
+        "employer": "",
+        "specialties": [[f"{qualification.qualification}{qualification.grade}", qualification.valid_to.isoformat()]],
+        "registration_valid_to": qualification.valid_to.isoformat(),
+        "issued_on": certificate.issued_on.isoformat(),
+        "authority": current_app.config["CERTIFICATE_AUTHORITY"],
+        "status": "valid",
     }
 
 
@@ -233,9 +301,7 @@ def endorse(
         raise EndorsementRefused({"form": _l("Only a valid certificate can be endorsed")})
     if endorsement_state(certificate, day) == LIVE:
         raise EndorsementRefused({"form": _l("The certificate is already endorsed; endorse again when it expires")})
-    window = endorsement_window(
-        day, certificate.registration.valid_to, holder_birth_date(account, certificate.registration)
-    )
+    window = endorsement_window(day, valid_to_of(certificate), holder_birth_date(account, certificate.registration))
     if window is None:
         raise EndorsementRefused(
             {"form": _l("No usage period is left before the registration ends or the holder reaches 65")}
@@ -285,7 +351,7 @@ def purpose_text(endorsement: CertificateEndorsement) -> str:
 
 # --- 证照核验 ---------------------------------------------------------------
 
-AUTHENTIC, FORGED = "authentic", "forged"
+AUTHENTIC, FORGED, REPLACED = "authentic", "forged", "replaced"
 VERDICT_LABELS = {
     VALID: _l("Valid"),
     EXPIRED: _l("Not valid: the registration has expired"),
@@ -293,6 +359,7 @@ VERDICT_LABELS = {
     ENDORSEMENT_EXPIRED: _l("Not valid: the usage period of this copy has ended"),
     DATA_CHANGED: _l("Not valid: the register has changed since this copy was made"),
     FORGED: _l("Not valid: the signature does not match the data"),
+    REPLACED: _l("Not valid: this copy was declared lost and replaced by a new one"),
 }
 
 
@@ -332,7 +399,9 @@ def verify_code(code: str, day: datetime.date | None = None) -> Verification:
     signed = json.loads(endorsement.payload)
     certificate = endorsement.certificate
     status = status_of(certificate, day)
-    if status != VALID:
+    if status == REVOKED and certificate.enterprise_qualification is not None:
+        verdict = REPLACED  # an enterprise copy is revoked only by its replacement (遗失补办)
+    elif status != VALID:
         verdict = status
     elif endorsement.valid_to < day or endorsement.valid_from > day:
         verdict = ENDORSEMENT_EXPIRED
@@ -371,4 +440,39 @@ def issue_for(registration: PersonRegistration, day: datetime.date | None = None
         registration=registration, issued_on=day, number=next_number(registration.qualification, day)
     )
     db.session.add(certificate)
+    return certificate
+
+
+def issue_for_enterprise(
+    qualification: EnterpriseQualification, day: datetime.date | None = None, *, replace: bool = False
+) -> ElectronicCertificate:
+    """The qualification's electronic certificate (建筑业企业资质证书), created when first issued.
+
+    After a change its 签发日期 moves on (old endorsements go stale); ``replace`` (遗失补办) revokes the
+    current copy, whose QR code then says 已注销, and issues a new one with the next copy number.
+    """
+    day = day or clock.today()
+    copies = (
+        db.session.query(ElectronicCertificate)
+        .filter_by(enterprise_qualification_id=qualification.id)
+        .order_by(ElectronicCertificate.copy_number)
+        .all()
+        if qualification.id is not None
+        else []
+    )
+    current = next((c for c in reversed(copies) if c.revoked_at is None), None)
+    if current is not None and not replace:
+        current.issued_on = day
+        return current
+    if current is not None:
+        current.revoked_at = clock.now()
+    kind = ENTERPRISE_KINDS.get(qualification.kind, "construction_enterprise")
+    certificate = ElectronicCertificate(
+        enterprise_qualification=qualification,
+        issued_on=day,
+        number=next_number(kind, day),
+        copy_number=(copies[-1].copy_number + 1) if copies else 1,
+    )
+    db.session.add(certificate)
+    db.session.flush()  # the next number counts it
     return certificate

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from app.extensions import db
 from app.masking import mask_name
-from app.models import Application, PersonRegistration
+from app.models import Application, EnterpriseQualification, PersonRegistration
 from app.services.cases.eligibility import kind_parts
 from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS, Status
 
@@ -37,6 +37,14 @@ class ProgressResult:
 def _issued_registration_number(application: Application) -> str | None:
     """Best effort: the register entry of the holder for the item's qualification."""
     account = application.account
+    if application.item is not None and application.item.category == "enterprise":
+        qualification = (
+            db.session.query(EnterpriseQualification)
+            .filter_by(uscc=(application.data or {}).get("uscc", ""))
+            .order_by(EnterpriseQualification.id)
+            .first()
+        )
+        return qualification.certificate_number if qualification else None
     if account is None or not account.document_number or application.item is None:
         return None
     try:
@@ -71,7 +79,9 @@ def progress_lookup(number: str, name_or_certificate: str) -> ProgressResult | N
         return None
     account = application.account
     certificate_number = _issued_registration_number(application) if application.status == Status.ISSUED else None
-    names = {value for value in (account.real_name, account.display_name) if value}
+    # a company is also known by the name it filed under (a name change renames the account)
+    filed_name = (application.data or {}).get("enterprise_name") if account.kind == "legal" else None
+    names = {value for value in (account.real_name, account.display_name, filed_name) if value}
     matches = given in names or (
         certificate_number is not None and re.sub(r"\s+", "", given).upper() == certificate_number.upper()
     )

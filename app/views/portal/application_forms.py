@@ -12,11 +12,12 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, RadioField, SelectField, StringField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from app.services.cases.application_form import ApplyPage, CorrectionPage, FieldDefinition
+from app.services.cases.application_form import ApplyPage, CorrectionPage, EnterpriseApplyPage, FieldDefinition
+from app.services.cases.enterprise_fields import CHANGE_KINDS, CHANGE_LABELS, ENTERPRISE_FIELD_LABELS
 from app.services.cases.uploads import Upload
 
 ALL = "__all__"  # the services' key of a message about the form as a whole
@@ -129,3 +130,36 @@ class CorrectionForm(CaseForm):
 
     def field_values(self) -> dict:
         return {name: self[f"field_{name}"].data or "" for name in self.flagged}
+
+
+class EnterpriseApplicationForm(CaseForm):
+    """建筑业企业资质认定（变更-遗失补办）: what changed, the fields of those changes, the materials they ask for."""
+
+    submit_token = HiddenField(default=lambda: secrets.token_hex(16))
+    action = StringField(validators=[Optional()])
+    changes = SelectMultipleField(
+        choices=[SelectChoice(kind, CHANGE_LABELS[kind]) for kind in CHANGE_KINDS],
+        validators=[Optional()],
+        validate_choice=False,
+    )
+
+    names: tuple[str, ...] = ()
+
+    @classmethod
+    def build(cls, item, page: EnterpriseApplyPage) -> "EnterpriseApplicationForm":
+        fields = {name: StringField(label, validators=[Optional()]) for name, label in ENTERPRISE_FIELD_LABELS.items()}
+        form_class = type(
+            "EnterpriseItemApplicationForm", (cls,), {**fields, **_materials(item), "names": tuple(fields)}
+        )
+        saved = dict(page.data)
+        saved["changes"] = [c for c in str(saved.get("changes") or "").split(",") if c]
+        return form_class(data=_on_first_view(saved))
+
+    def values(self) -> dict:
+        return {"changes": list(self.changes.data or []), **{name: self[name].data or "" for name in self.names}}
+
+    def saving_draft(self) -> bool:
+        return self.action.data == "draft"
+
+    def token(self) -> str:
+        return (self.submit_token.data or "")[:64] or secrets.token_hex(16)

@@ -17,6 +17,7 @@ from flask import Blueprint, abort, flash, jsonify, make_response, redirect, ren
 from flask_babel import lazy_gettext as _l
 from qrcode.image.svg import SvgPathFillImage
 
+from app.masking import mask_name
 from app.services.accounts import face_verification as face
 from app.views.portal.session import citizen_required, current_citizen, session_id
 
@@ -56,6 +57,13 @@ def face_verified_required(purpose: str):
         return wrapper
 
     return decorator
+
+
+def _legal_rep_name(account) -> str:
+    """A legal-entity account's face check is its legal representative's (masked), else ""."""
+    if account is None or account.kind != "legal" or account.enterprise is None:
+        return ""
+    return mask_name(account.enterprise.legal_rep_name)
 
 
 def local_target(target: str | None) -> str:
@@ -104,10 +112,13 @@ def verify(purpose):
         continue_action=url_for("face.continue_to", token=session.token),
         continue_url=url_for("face.continue_to", token=session.token, purpose=purpose, next=target),
         active_nav=PURPOSE_NAV[purpose],
+        legal_rep_name=_legal_rep_name(account),
     )
 
 
-def desktop_page(session, *, purpose_label, status_url, continue_action, continue_url, active_nav=None, who=None):
+def desktop_page(
+    session, *, purpose_label, status_url, continue_action, continue_url, active_nav=None, who=None, legal_rep_name=""
+):
     """The desktop page of a started face session: the mini-program codes, the phone's code, the poll;
     ``who`` says whose face is checked when it is not the signed-in holder's (法人变更)."""
     provider = face.provider()
@@ -121,6 +132,7 @@ def desktop_page(session, *, purpose_label, status_url, continue_action, continu
             "portal/face/verify.html",
             purpose=session.purpose,
             purpose_label=purpose_label,
+            legal_rep_name=legal_rep_name,
             mini_programs=mini_programs,
             mobile_url=mobile_url,
             mobile_qr=qr_data_url(mobile_url),

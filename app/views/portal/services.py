@@ -1,15 +1,19 @@
 """办事服务: the catalogue, 办事指南, and each item's online workspace (manual 三, 四)."""
 
+from functools import wraps
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from app import clock
 from app.models import ServiceItem
 from app.services.accounts.face_verification import ONLINE_SERVICE
-from app.services.cases import application_form, applications, catalogue, eligibility, my_cases
+from app.services.cases import application_form, applications, catalogue, eligibility, enterprise_items, my_cases
+from app.services.cases.enterprise_fields import CHANGE_LABELS, ENTERPRISE_FIELD_LABELS
 from app.services.cases.workflow import STATUS_LABELS
 from app.services.errors import ServiceError
 from app.services.unit_of_work import unit_of_work
-from app.views.portal.application_forms import ApplicationForm, CorrectionForm
+from app.views.portal.application_forms import ApplicationForm, CorrectionForm, EnterpriseApplicationForm
 from app.views.portal.face import face_verified_required
 from app.views.portal.session import citizen_required, client_ip, current_citizen
 from app.views.portal.verification_api import sms_checker
@@ -51,8 +55,30 @@ def _online_item(code: str) -> ServiceItem:
     return item
 
 
+def company_items_for_companies(view):
+    """An enterprise item (manual 四) is filed by a legal-entity account: a person is told so before any face check."""
+
+    @wraps(view)
+    def wrapper(code, *args, **kwargs):
+        item = catalogue.item_by_code(code)
+        account = current_citizen()
+        if item is not None and item.category == "enterprise" and account is not None and account.kind != "legal":
+            flash(
+                _l(
+                    "Enterprise items are applied for by the company: sign in with its legal-entity account "
+                    "(the legal representative's face is checked before online processing)."
+                ),
+                "warning",
+            )
+            return redirect(url_for("services.guide", code=code))
+        return view(code, *args, **kwargs)
+
+    return wrapper
+
+
 @services_bp.route("/item/<code>")
 @citizen_required
+@company_items_for_companies
 @face_verified_required(ONLINE_SERVICE)
 def workspace(code):
     item = _online_item(code)
@@ -68,10 +94,13 @@ def workspace(code):
 
 @services_bp.route("/item/<code>/apply", methods=["GET", "POST"])
 @citizen_required
+@company_items_for_companies
 @face_verified_required(ONLINE_SERVICE)
 def apply(code):
     item = _online_item(code)
     account = current_citizen()
+    if enterprise_items.is_enterprise_item(item):
+        return _enterprise_apply(item, account)
     page = application_form.apply_page(account, item)
     form = ApplicationForm.build(item, page)
     if form.validate_on_submit():
@@ -113,6 +142,50 @@ def apply(code):
     )
 
 
+def _enterprise_apply(item, account):
+    """在线办理 of 建筑业企业资质认定（变更-遗失补办） (manual 图4-1-2)."""
+    page = application_form.enterprise_apply_page(account, item)
+    form = EnterpriseApplicationForm.build(item, page)
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                if form.saving_draft():
+                    applications.save_draft(account, item, form.values(), form.uploads())
+                else:
+                    application = applications.submit_once(
+                        account,
+                        item,
+                        form.values(),
+                        form.uploads(),
+                        commitment=form.committed(),
+                        submit_token=form.token(),
+                        sms_check=sms_checker("application", form.sms_code.data or ""),
+                        ip=client_ip(),
+                    )
+        except ServiceError as refused:
+            form.show(refused.errors)
+        else:
+            if form.saving_draft():
+                flash(_l("Draft saved"), "success")
+                return redirect(url_for("services.apply", code=item.code))
+            return redirect(url_for("services.submitted", code=item.code, number=application.number))
+    return render_template(
+        "portal/services/enterprise_apply.html",
+        item=item,
+        account=account,
+        known=page.known,
+        form=form,
+        data=form.values(),
+        errors=form.error_map(),
+        problems=page.problems,
+        draft=page.draft,
+        materials=page.materials_for(item),
+        change_labels=CHANGE_LABELS,
+        today=clock.today(),
+        active_nav="services",
+    )
+
+
 @services_bp.route("/item/<code>/submitted/<number>")
 @citizen_required
 def submitted(code, number):
@@ -126,6 +199,7 @@ def submitted(code, number):
 
 @services_bp.route("/item/<code>/correction", methods=["GET", "POST"])
 @citizen_required
+@company_items_for_companies
 @face_verified_required(ONLINE_SERVICE)
 def correction(code):
     item = _online_item(code)
@@ -170,6 +244,7 @@ def correction(code):
         attachments=page.attachments,
         returned=page.returned,
         information_change=page.information_change,
+        enterprise_field_labels=ENTERPRISE_FIELD_LABELS,
         status_labels=STATUS_LABELS,
         active_nav="services",
     )
@@ -177,6 +252,7 @@ def correction(code):
 
 @services_bp.route("/item/<code>/progress")
 @citizen_required
+@company_items_for_companies
 @face_verified_required(ONLINE_SERVICE)
 def progress(code):
     item = _online_item(code)
