@@ -113,8 +113,8 @@ def staff(app, db, staff_factory):
     return clients
 
 
-def act(client, case, action, reason=""):
-    return client.post(f"/admin/workflow/case/{case.id}", data={"action": action, "reason": reason})
+def act(client, case, action, reason="", **fields):
+    return client.post(f"/admin/workflow/case/{case.id}", data={"action": action, "reason": reason, **fields})
 
 
 # --- who files ----------------------------------------------------------------------------------
@@ -267,7 +267,9 @@ def test_filed_returned_corrected_issued_writes_the_register_and_a_new_certifica
     notice_text = PdfReader(io.BytesIO(notice.data)).pages[0].extract_text().replace("\n", "")
     assert "受理通知书" in notice_text and demo_data.DEMO_COMPANY_NAME in notice_text
     licence = next(m for m in item.materials if m.name == "企业法人营业执照")
-    response = staff["acceptor"].post(
+    # The reviewer returns it for correction (审查中退回补正): the corrected case comes back to review.
+    assert act(staff["reviewer"], case, "start_review").status_code == 302
+    response = staff["reviewer"].post(
         f"/admin/cases/{case.id}/return",
         data={
             "reason": "营业执照扫描件不清晰",
@@ -279,7 +281,7 @@ def test_filed_returned_corrected_issued_writes_the_register_and_a_new_certifica
     )
     assert response.status_code == 302
     db.session.expire_all()
-    assert db.session.get(Application, case.id).status == Status.RETURNED
+    assert db.session.get(Application, case.id).status == Status.RETURNED_IN_REVIEW
 
     # 信息修改或材料补充: the company corrects what was returned.
     url = f"/services/item/{ITEM_CODE}/correction"
@@ -298,9 +300,9 @@ def test_filed_returned_corrected_issued_writes_the_register_and_a_new_certifica
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     db.session.expire_all()
     case = db.session.get(Application, case.id)
-    assert case.status == Status.RESUBMITTED
-    for officer, action in (("acceptor", "accept"), ("reviewer", "start_review"), ("approver", "approve")):
-        assert act(staff[officer], case, action).status_code == 302
+    assert case.status == Status.UNDER_REVIEW
+    assert act(staff["reviewer"], case, "submit_opinion", "变更材料齐全", recommendation="grant").status_code == 302
+    assert act(staff["approver"], case, "approve").status_code == 302
     assert act(staff["issuer"], case, "issue").status_code == 302
     db.session.expire_all()
     case = db.session.get(Application, case.id)
