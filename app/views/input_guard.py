@@ -4,6 +4,7 @@
   text column takes one (PostgreSQL raises), and no legitimate form sends one → 400.
 * An id past the database's INTEGER (32-bit signed) in a route: ``<int:...>`` matches only up to it (the
   converter below), and Flask-AppBuilder's ``<pk>`` must be such an integer → 404, as for any unknown id.
+  Only ASCII digits make an id: ``/user/attachments/１`` (full-width) is a 404, not another name of 1.
 * Flask-AppBuilder's record actions (``/<view>/action/<name>/<pk>``, ``/<view>/action_post``): an action the
   view does not have → 404 (FAB itself fails on it with a 500, before it checks any permission); every
   ``rowid`` of ``action_post`` must be an id as above → 404 (PostgreSQL would fail on a larger one).
@@ -22,7 +23,10 @@ _DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 class DatabaseIntConverter(IntegerConverter):
-    """``<int:...>`` bounded to the database's integer range: a larger number matches no route (404)."""
+    """``<int:...>`` bounded to the database's integer range: a larger number matches no route (404); so do
+    digits other than ASCII 0-9 (werkzeug's ``\\d+`` takes full-width ones, and ``int()`` reads them)."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002 - werkzeug's names
         super().__init__(map, fixed_digits, min, DATABASE_INT_MAX if max is None else max, signed)

@@ -15,7 +15,6 @@ from werkzeug.security import generate_password_hash
 
 from app import clock
 from app.masking import mask_document, mask_phone
-from tests.access_rules import STAFF_ROLES
 from tests.factories import (
     AccountFactory,
     ApplicationFactory,
@@ -78,13 +77,25 @@ def _sign_in(client, kind: str, identifier: str) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
 
+class Clients(dict):
+    """Who → a signed-in test client, signed in on first use (password hashes are slow: only those needed)."""
+
+    def __init__(self, sign_in):
+        super().__init__()
+        self._sign_in = sign_in
+
+    def __missing__(self, who):
+        self[who] = client = self._sign_in(who)
+        return client
+
+
 @dataclasses.dataclass
 class World:
     """Citizen A's things (the targets) and everyone who tries to reach them."""
 
     ids: dict  # route argument name → A's object of that kind
     secrets: dict  # what must never show to anyone but A (and the staff allowed to see A's case)
-    clients: dict  # who → a signed-in test client
+    clients: Clients  # who → a signed-in test client
     case: object
     certificate: object
 
@@ -123,33 +134,37 @@ def world(app, db, uploads, staff_factory):
     db.session.commit()
     accept = next(event for event in case.events if event.action == "accept")
 
-    anonymous = app.test_client()
-    clients = {"anonymous": anonymous}
-    for who, account, kind, identifier in (
-        ("citizen A", a, "personal", a.phone),
-        ("citizen B", b, "personal", b.phone),
-        ("company", company, "legal", company.enterprise.uscc),
-    ):
+    citizens = {
+        "citizen A": (a, "personal", a.phone),
+        "citizen B": (b, "personal", b.phone),
+        "company": (company, "legal", company.enterprise.uscc),
+    }
+
+    def sign_in_citizen(who):
+        account, kind, identifier = citizens[who]
         client = app.test_client()
         _sign_in(client, kind, identifier)
         for purpose in face.PURPOSES:
             pass_face_check(client, account.id, purpose)
-        clients[who] = client
-    for role in STAFF_ROLES:
-        username = f"attack-{role.lower()}"
-        staff_factory(role, username=username)
+        return client
+
+    def sign_in_staff(who):
+        username = f"attack-{len(clients)}"
+        user = staff_factory("ReviewOfficer" if who == SCOPED_OFFICER else who, username=username)
+        if who == SCOPED_OFFICER:
+            user.case_province = "上海市"  # A's case is in 北京市
+        db.session.commit()
         client = app.test_client()
         response = client.post("/admin/login/", data={"username": username, "password": STAFF_PASSWORD})
-        assert response.status_code == 302, role
-        clients[role] = client
-    scoped = staff_factory("ReviewOfficer", username="attack-scoped")
-    scoped.case_province = "上海市"  # A's case is in 北京市
-    db.session.commit()
-    client = app.test_client()
-    assert (
-        client.post("/admin/login/", data={"username": "attack-scoped", "password": STAFF_PASSWORD}).status_code == 302
-    )
-    clients[SCOPED_OFFICER] = client
+        assert response.status_code == 302, who
+        return client
+
+    def sign_in(who):
+        if who == "anonymous":
+            return app.test_client()
+        return sign_in_citizen(who) if who in citizens else sign_in_staff(who)
+
+    clients = Clients(sign_in)
     return World(
         ids={
             "case_id": case.id,
