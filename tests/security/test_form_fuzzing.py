@@ -172,3 +172,14 @@ def test_the_reset_password_form_names_a_staff_member_or_is_a_404(world):
     data = {"password": "Changed@2026pass", "conf_password": "Changed@2026pass"}
     for pk in ("", "abc", str(2**31), str(world.ids["pk"])):  # none, not an id, past INTEGER, a citizen
         assert admin.post(f"/resetpassword/form?pk={pk}", data=data).status_code == 404, pk
+
+
+def test_a_10000_character_user_name_is_just_a_wrong_sign_in(world):
+    """The failure counters key on what was typed: a long one is hashed to fit the shared store (PostgreSQL
+    refused the key with a 500)."""
+    for url, data in (
+        ("/admin/login/", {"username": "u" * 10_000, "password": "x"}),
+        ("/account/login", {"kind": "personal", "identifier": "1" * 10_000, "password": "x"}),
+    ):
+        response = world.clients["anonymous"].post(url, data=data)
+        assert response.status_code == 200, url
