@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 FLASK   = $(PY) -m flask --app run.py
 PORTAL_DEMO_DATA ?= 1
 
-.PHONY: run test lint install translations database e2e-deps clean
+.PHONY: run test security lint install translations database e2e-deps clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ run: translations database
 
 test: install
 	$(PY) -m pytest
+
+# The attack suite (tests/security), left out of `make test`: prints its attempts, 5xx, leaks and the upload
+# bombs' memory peak at the end.
+security: install
+	$(PY) -m pytest tests/security
 
 lint: install
 	$(VENV)/bin/ruff check .

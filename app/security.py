@@ -18,13 +18,16 @@ from flask_appbuilder.security.views import (
     UserGroupModelView,
 )
 from flask_appbuilder.utils.base import get_safe_redirect
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 from wtforms import HiddenField, SelectField, StringField, ValidationError
 
 from app.formatting import beijing_time
 from app.models import Account, AccountKind
 from app.regions import PROVINCES
 from app.views.admin.display import PlainValuesMixin
+from app.views.input_guard import is_database_id
 
 SESSION_VERSION_KEY = "_sv"
 
@@ -94,7 +97,10 @@ def _known_groups(form, field):
 
     unknown = case_scope.unknown_groups(field.data)
     if unknown:
-        raise ValidationError(_l("Unknown item group: %(groups)s", groups="、".join(unknown)))
+        # FAB's form template shows each error as ``{{ _(error) }}``: Jinja's ``_()`` marks it safe markup and
+        # applies ``%`` to it. The groups are what was typed: escaped here, and a typed "%" doubled.
+        message = gettext("Unknown item group: %(groups)s", groups=str(escape("、".join(unknown))))
+        raise ValidationError(message.replace("%", "%%"))
 
 
 SCOPE_FIELDS = {
@@ -234,7 +240,11 @@ class PortalSecurityManager(SecurityManager):
 
         from app.services.accounts.login import end_all_sessions
 
-        user = self.get_user_by_id(userid)
+        # FAB's /resetpassword/form takes the account from ``?pk=``: none, not an id, or no staff member's → 404
+        # (the portal's citizens change their passwords through the portal).
+        user = self.get_user_by_id(userid) if is_database_id(userid) else None
+        if user is None or (has_request_context() and user.kind != AccountKind.STAFF):
+            abort(404)
         end_all_sessions(user)
         super().reset_password(userid, password)  # commits
         if has_request_context() and current_user.is_authenticated and current_user.id == user.id:

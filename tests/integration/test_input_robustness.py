@@ -7,29 +7,10 @@ from urllib.parse import quote
 import pytest
 from werkzeug.routing import IntegerConverter
 
+from tests.routes import routes, url_for_rule
+
 NUL = "a\x00b"
 BIG_IDS = (2**31, 2**63)
-SKIP = ("/static/", "/admin/logout", "/logout", "/account/logout", "/lang/", "/language/")
-
-
-def routes(app):
-    for rule in app.url_map.iter_rules():
-        if rule.rule.startswith(SKIP) or rule.endpoint == "static":
-            continue
-        yield rule
-
-
-def url_for_rule(rule, number, text="x") -> str:
-    """The rule's path with every int argument and FAB's <pk> ``number``, every other argument ``text``."""
-    values = {}
-    for name, converter in rule._converters.items():
-        if isinstance(converter, IntegerConverter) or name == "pk":
-            values[name] = number
-        elif hasattr(converter, "items"):  # any(...): its first choice
-            values[name] = sorted(converter.items)[0]
-        else:
-            values[name] = text
-    return rule.build(values, append_unknown=False)[1]
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ account itself is locked for ``LOGIN_LOCK_MINUTES`` after
 
 import datetime
 import functools
+import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -34,8 +35,15 @@ class LoginOutcome:
     captcha_required: bool = False
 
 
+def _subject_key(identifier: str) -> str:
+    """The identifier as the counters' keys hold it: a typed 10,000 characters would not fit the shared
+    store's key (200 characters; PostgreSQL refuses it), and no account's identifier is longer than 64."""
+    subject = identifier.strip().upper()
+    return subject if len(subject) <= 64 else "sha256-" + hashlib.sha256(subject.encode()).hexdigest()
+
+
 def _failure_key(kind: str, identifier: str) -> str:
-    return f"login:fail:{kind}:{identifier.strip().upper()}"
+    return f"login:fail:{kind}:{_subject_key(identifier)}"
 
 
 def _address_key(ip: str) -> str:
@@ -138,11 +146,11 @@ def authenticate(
 # Unknown identifiers are answered as if they were accounts: counted and "locked" the same way, so that
 # neither the message nor the moment of the lock tells whether an account exists.
 def _unknown_key(kind: str, identifier: str) -> str:
-    return f"login:unknown:{kind}:{identifier.strip().upper()}"
+    return f"login:unknown:{kind}:{_subject_key(identifier)}"
 
 
 def _unknown_lock_key(kind: str, identifier: str) -> str:
-    return f"login:unknown-lock:{kind}:{identifier.strip().upper()}"
+    return f"login:unknown-lock:{kind}:{_subject_key(identifier)}"
 
 
 def _unknown_locked_until(kind: str, identifier: str) -> datetime.datetime | None:

@@ -2,6 +2,9 @@
 
 from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField
+from wtforms.fields.core import UnboundField
+from wtforms.validators import NumberRange
 
 from app.views.admin.accounts import (
     AuditRecordAdminView,
@@ -13,6 +16,7 @@ from app.views.admin.accounts import (
 from app.views.admin.cases import ApplicationAdminView, CaseCorrectionView
 from app.views.admin.content import FaqEntryAdminView, SiteSettingAdminView
 from app.views.admin.workflow import CalendarOverrideAdminView, CaseWorkflowView
+from app.views.input_guard import DATABASE_INT_MAX
 
 
 def register_admin_views(appbuilder):
@@ -114,6 +118,7 @@ def register_admin_views(appbuilder):
     register_article_views(appbuilder)
     _refuse_file_column_downloads(current_app)
     _case_page_helpers(current_app)
+    _bound_integer_fields(appbuilder)
 
 
 def _case_page_helpers(app):
@@ -128,6 +133,24 @@ def _case_page_helpers(app):
         case_materials=application_form.materials_with_versions,
         visible_case=lambda case_id: case_scope.visible_case(case_id, g.user),
     )
+
+
+def _bound_integer_fields(appbuilder):
+    """Every whole-number field of the back office's add and edit forms takes only what the database's
+    INTEGER holds: a larger number is an error beside the field, not a 500 when the row is written."""
+    bound = NumberRange(
+        min=-DATABASE_INT_MAX - 1,
+        max=DATABASE_INT_MAX,
+        message=_l("Enter a whole number from %(min)s to %(max)s"),
+    )
+    for view in appbuilder.baseviews:
+        for form in {getattr(view, "add_form", None), getattr(view, "edit_form", None)} - {None}:
+            for name in dir(form):
+                field = getattr(form, name, None)
+                if isinstance(field, UnboundField) and issubclass(field.field_class, IntegerField):
+                    validators = list(field.kwargs.get("validators") or [])
+                    if bound not in validators:
+                        field.kwargs["validators"] = [*validators, bound]
 
 
 def _refuse_file_column_downloads(app):

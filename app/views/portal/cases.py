@@ -99,6 +99,8 @@ def messages():
 def mark_read():
     """Mark one message (``message_id``) or all of them read."""
     form = MarkReadForm()
+    if form.is_submitted() and form.message_id.process_errors:
+        abort(404)  # not an id at all: no such message, as for an unknown id
     if form.validate_on_submit():
         with unit_of_work():
             my_cases.mark_read(current_citizen(), [form.message_id.data] if form.message_id.data else None)

@@ -33,6 +33,8 @@ def index():
     account = current_citizen()
     form = EndorseForm()
     open_dialog = None
+    if form.is_submitted() and form.certificate_id.process_errors:
+        abort(404)  # not an id at all: no such certificate, as for an unknown id
     if form.validate_on_submit():
         certificate = _own(form.certificate_id.data or 0)
         try:

@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
 from app.services.accounts.identity_documents import DOCUMENT_TYPE_LABELS, LEGAL_ENTITY_TYPE_LABELS
+from app.views.input_guard import is_database_id
 
 REQUIRED = _l("This field is required")
 
@@ -36,6 +37,20 @@ def show_errors(form, errors: dict) -> None:
 
 def required():
     return DataRequired(message=REQUIRED)
+
+
+class DatabaseIdField(IntegerField):
+    """The id of a row, from a hidden input: ASCII digits the database's INTEGER holds, else an error and no
+    value (WTForms' IntegerField takes full-width digits and any size, which PostgreSQL refuses with a 500)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or valuelist[0] in ("", None):
+            self.data = None
+            return
+        if not is_database_id(valuelist[0]):
+            self.data = None
+            raise ValueError(_l("No such record"))
+        self.data = int(valuelist[0])
 
 
 def document_type_choices():
@@ -199,13 +214,13 @@ class ChangePasswordForm(FlaskForm):
 class MarkReadForm(FlaskForm):
     """我的消息: mark one message (its id) or, without one, every message read."""
 
-    message_id = IntegerField(validators=[Optional()])
+    message_id = DatabaseIdField(validators=[Optional()])
 
 
 class EndorseForm(FlaskForm):
     """证照加注 (the dialog on 我的证照): the purpose is checked by the service, beside its field."""
 
-    certificate_id = IntegerField(validators=[Optional()])
+    certificate_id = DatabaseIdField(validators=[Optional()])
     purpose = RadioField(_l("Purpose"), choices=[], validators=[Optional()], validate_choice=False)
     purpose_detail = StringField(_l("Other purpose"), validators=[Optional()])
 
