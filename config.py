@@ -78,6 +78,22 @@ class Config:
     CERTIFICATE_CACHE_DIR = _env("CERTIFICATE_CACHE_DIR")  # default instance/cache/certificates
     NOTICE_CACHE_DIR = _env("NOTICE_CACHE_DIR")  # formal notices (受理通知书 ...); default instance/cache/notices
 
+    # --- file storage (app/services/platform/file_store.py) ----------------------
+    # "local": the folders above and UPLOAD_DIR (default instance/uploads), one machine.
+    # "s3": one bucket shared by every instance (SeaweedFS, MinIO, Ceph, AWS S3).
+    STORAGE_BACKEND = _env("STORAGE_BACKEND", "local")
+    UPLOAD_DIR = _env("UPLOAD_DIR")  # default instance/uploads
+    S3_ENDPOINT_URL = _env("S3_ENDPOINT_URL")  # e.g. http://127.0.0.1:8333; unset for AWS
+    S3_BUCKET = _env("S3_BUCKET", "portal")
+    S3_ACCESS_KEY = _env("S3_ACCESS_KEY")
+    S3_SECRET_KEY = _env("S3_SECRET_KEY")
+    S3_REGION = _env("S3_REGION", "us-east-1")
+    S3_PREFIX = _env("S3_PREFIX", "")  # key prefix, to share a bucket
+    # Downloads: "proxy" streams the object through the portal (the endpoint may stay private);
+    # "redirect" answers with a signed URL valid S3_URL_SECONDS (the endpoint must be reachable by browsers).
+    S3_SEND = _env("S3_SEND", "proxy")
+    S3_URL_SECONDS = int(_env("S3_URL_SECONDS", "60"))
+
     # --- public queries (热门服务) ------------------------------------------------
     # Query pages that are the same for every visitor are shared for this long, or
     # until a register changes (app/platform/query_cache.py); 0 turns that off.
