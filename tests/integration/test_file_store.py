@@ -10,10 +10,11 @@ import urllib.request
 
 import pytest
 
-from app.models import ArticleAttachment
+from app.models import Application, ArticleAttachment
 from app.services.certificates.file_cache import cached_bytes
 from app.services.platform.file_store import file_store, read
 from tests import seaweedfs as private_s3
+from tests.integration import test_applications as application_pages
 from tests.integration import test_articles_pages as article_pages
 from tests.integration import test_certificates as certificate_pages
 
@@ -22,6 +23,8 @@ s3_bucket = private_s3.s3_bucket
 editor = article_pages.editor
 make = article_pages.make
 holder = certificate_pages.holder
+items = application_pages.items
+applicant = application_pages.applicant
 PDF = article_pages.PDF
 
 
@@ -195,6 +198,29 @@ def test_an_attachment_uploaded_through_the_back_office_lands_in_the_bucket_and_
     assert editor.post(f"/admin/articles/attachments/{attachment.id}/delete").status_code == 302
     assert s3_bucket.keys() == set()
     assert client.get(f"/articles/attachments/{attachment.id}").status_code == 404
+
+
+def test_materials_submitted_through_the_portal_land_in_the_bucket_and_download_back(
+    client, db, items, applicant, request_sms, s3_bucket, app, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "local-uploads"))
+    item = items["initial"]
+    code = request_sms(client, applicant["phone"], "application")
+    response = client.post(
+        application_pages.apply_url(item),
+        data=application_pages.form(item, code),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    case = db.session.query(Application).one()
+    assert case.attachments
+    assert s3_bucket.keys() == {f"uploads/{attachment.stored_name}" for attachment in case.attachments}
+    assert not (tmp_path / "local-uploads").exists(), "nothing on this machine's disk"
+    for attachment in case.attachments:
+        download = client.get(f"/user/attachments/{attachment.id}")
+        assert download.status_code == 200 and download.mimetype == attachment.content_type
+        assert download.data == s3_bucket.read(f"uploads/{attachment.stored_name}")
+        assert len(download.data) == attachment.size
 
 
 def test_an_attachment_whose_object_is_gone_is_not_found(editor, db, make, client, s3_bucket):
