@@ -48,6 +48,10 @@ class Config:
     # X-Forwarded-For / -Proto / -Host entries to believe. 0 believes none (a
     # client could otherwise claim any address and escape the per-IP limits).
     TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
+    # Sessions (app/sessions.py): "cookie" (signed cookies) or "redis" (the cookie holds only an id);
+    # unset: "redis" when SESSION_REDIS_URL or REDIS_URL is set, else "cookie".
+    SESSION_BACKEND = _env("SESSION_BACKEND")
+    SESSION_REDIS_URL = _env("SESSION_REDIS_URL")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)

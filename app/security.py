@@ -16,6 +16,7 @@ from wtforms import HiddenField, SelectField, StringField, ValidationError
 
 from app.models import Account, AccountKind
 from app.regions import PROVINCES
+from app.sessions import renew
 
 SESSION_VERSION_KEY = "_sv"
 
@@ -178,6 +179,7 @@ class PortalSecurityManager(SecurityManager):
         end_all_sessions(user)
         super().reset_password(userid, password)  # commits
         if has_request_context() and current_user.is_authenticated and current_user.id == user.id:
+            renew(session)
             session[SESSION_VERSION_KEY] = user.session_version
 
     def auth_user_db(self, username, password):
