@@ -12,7 +12,7 @@ import pytest
 
 from app.models import Application, ArticleAttachment
 from app.services.certificates.file_cache import cached_bytes
-from app.services.platform.file_store import file_store, read
+from app.services.platform.file_store import file_store, prepare, read
 from tests import seaweedfs as private_s3
 from tests.integration import test_applications as application_pages
 from tests.integration import test_articles_pages as article_pages
@@ -165,6 +165,20 @@ def test_s3_redirect_mode_sends_a_signed_link_that_downloads_the_file(app, db, s
     with pytest.raises(urllib.error.HTTPError) as refused:  # the signature covers the object it names
         urllib.request.urlopen(link.replace("9876fedc.pdf", "0000.pdf"), timeout=10)
     assert refused.value.code == 403
+
+
+def test_bootstrap_creates_a_missing_bucket(app, db, s3_bucket, monkeypatch):
+    monkeypatch.setitem(app.config, "S3_BUCKET", "created-at-bootstrap")
+    assert prepare() == "S3 bucket created-at-bootstrap ready"
+    file_store().save("uploads", "0123abcd.pdf", PDF, "application/pdf")
+    assert file_store().exists("uploads", "0123abcd.pdf")
+    assert prepare() == "S3 bucket created-at-bootstrap ready"
+    assert file_store().exists("uploads", "0123abcd.pdf"), "an existing bucket is kept as it is"
+
+
+def test_the_local_store_needs_no_preparation(app, db):
+    assert app.config["STORAGE_BACKEND"] == "local", "the default: make run needs nothing new"
+    assert prepare() is None
 
 
 # --- the portal on S3 ---------------------------------------------------------------------------------

@@ -266,3 +266,12 @@ def file_store() -> FileStore:
     if settings not in stores:  # one client per configuration (boto3 clients are thread-safe)
         stores[settings] = S3Store(*settings)
     return stores[settings]
+
+
+def prepare() -> str | None:
+    """At deploy (``flask portal bootstrap``): create the S3 bucket if it is missing; what was checked, or None."""
+    store = file_store()
+    if isinstance(store, S3Store):
+        store.ensure_bucket()
+        return f"S3 bucket {store.bucket} ready"
+    return None
