@@ -48,6 +48,10 @@ class Config:
     # X-Forwarded-For / -Proto / -Host entries to believe. 0 believes none (a
     # client could otherwise claim any address and escape the per-IP limits).
     TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
+    # Sessions (app/sessions.py): "cookie" (signed cookies) or "redis" (the cookie holds only an id);
+    # unset: "cookie" (Redis sessions are chosen explicitly: while Redis is down they sign everybody out).
+    SESSION_BACKEND = _env("SESSION_BACKEND")
+    SESSION_REDIS_URL = _env("SESSION_REDIS_URL")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
@@ -77,6 +81,22 @@ class Config:
     CERTIFICATE_SIGNING_KEY_PATH = _env("CERTIFICATE_SIGNING_KEY_PATH")  # default instance/keys/certificate-sm2.json
     CERTIFICATE_CACHE_DIR = _env("CERTIFICATE_CACHE_DIR")  # default instance/cache/certificates
     NOTICE_CACHE_DIR = _env("NOTICE_CACHE_DIR")  # formal notices (受理通知书 ...); default instance/cache/notices
+
+    # --- file storage (app/services/platform/file_store.py) ----------------------
+    # "local": the folders above and UPLOAD_DIR (default instance/uploads), one machine.
+    # "s3": one bucket shared by every instance (SeaweedFS, MinIO, Ceph, AWS S3).
+    STORAGE_BACKEND = _env("STORAGE_BACKEND", "local")
+    UPLOAD_DIR = _env("UPLOAD_DIR")  # default instance/uploads
+    S3_ENDPOINT_URL = _env("S3_ENDPOINT_URL")  # e.g. http://127.0.0.1:8333; unset for AWS
+    S3_BUCKET = _env("S3_BUCKET", "portal")
+    S3_ACCESS_KEY = _env("S3_ACCESS_KEY")
+    S3_SECRET_KEY = _env("S3_SECRET_KEY")
+    S3_REGION = _env("S3_REGION", "us-east-1")
+    S3_PREFIX = _env("S3_PREFIX", "")  # key prefix, to share a bucket
+    # Downloads: "proxy" streams the object through the portal (the endpoint may stay private);
+    # "redirect" answers with a signed URL valid S3_URL_SECONDS (the endpoint must be reachable by browsers).
+    S3_SEND = _env("S3_SEND", "proxy")
+    S3_URL_SECONDS = int(_env("S3_URL_SECONDS", "60"))
 
     # --- public queries (热门服务) ------------------------------------------------
     # Query pages that are the same for every visitor are shared for this long, or

@@ -10,7 +10,7 @@ import config as config_module
 from app.extensions import csrf, db, migrate
 from app.platform import cache as platform_cache
 from app.secrets import load_or_create_secret_key
-from app.sessions import PortalSessionInterface
+from app.sessions import session_interface
 
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -34,7 +34,7 @@ def create_app(config=None) -> Flask:
         static_folder="static",
     )
     _load_config(app, config)
-    app.session_interface = PortalSessionInterface()
+    app.session_interface = session_interface(app)
     from app.views.input_guard import install_input_guard
 
     install_input_guard(app)  # before any route exists: it bounds <int:...>

@@ -34,6 +34,11 @@ def bootstrap_command():
     report = seed_reference_data()
     db.session.commit()
     click.echo(f"roles synced: {', '.join(roles)}; " + ", ".join(f"{k}={v}" for k, v in report.items()))
+    from app.services.platform.file_store import prepare
+
+    storage = prepare()
+    if storage:
+        click.echo(storage)
 
 
 @portal_cli.command("seed-demo")

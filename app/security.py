@@ -26,6 +26,7 @@ from wtforms import HiddenField, SelectField, StringField, ValidationError
 from app.formatting import beijing_time
 from app.models import Account, AccountKind
 from app.regions import PROVINCES
+from app.sessions import renew
 from app.views.admin.display import PlainValuesMixin
 from app.views.input_guard import is_database_id
 
@@ -248,6 +249,7 @@ class PortalSecurityManager(SecurityManager):
         end_all_sessions(user)
         super().reset_password(userid, password)  # commits
         if has_request_context() and current_user.is_authenticated and current_user.id == user.id:
+            renew(session)
             session[SESSION_VERSION_KEY] = user.session_version
 
     def auth_user_db(self, username, password):

@@ -38,6 +38,7 @@ import logging
 import time
 
 from flask import current_app
+from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 from werkzeug.http import dump_cookie, parse_cookie
 
@@ -141,6 +142,8 @@ class QueryFastPath:
         raw = cookies.get(app.config["SESSION_COOKIE_NAME"])
         if raw is None:
             return {}
+        if not isinstance(app.session_interface, SecureCookieSessionInterface):
+            return None  # sessions in Redis: a visitor with a cookie goes through Flask
         serializer = app.session_interface.get_signing_serializer(app)
         try:
             session = serializer.loads(raw, max_age=int(app.permanent_session_lifetime.total_seconds()))

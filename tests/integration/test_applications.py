@@ -2,7 +2,6 @@
 
 import datetime
 import io
-import os
 import re
 
 import pytest
@@ -494,8 +493,8 @@ def test_a_racing_double_post_gives_the_case_that_won(db, items, applicant, stor
     loser_files = [name for name in stored_names if name not in winner_files]
     assert returned.id == winner.id and len(lookups) == 2
     assert db.session.query(Application).count() == 1 and _committed_cases(db) == 1
-    assert loser_files and not any(os.path.exists(storage.path_of(name)) for name in loser_files)
-    assert all(os.path.exists(storage.path_of(name)) for name in winner_files)
+    assert loser_files and not any(storage.exists(name) for name in loser_files)
+    assert all(storage.exists(name) for name in winner_files)
 
 
 def test_a_failing_submission_leaves_no_files_and_no_rows(
@@ -517,7 +516,7 @@ def test_a_failing_submission_leaves_no_files_and_no_rows(
     )
     assert response.status_code == 200 and "办件暂时无法登记" in text(response)
     assert 'value="保留的专业"' in response.get_data(as_text=True)  # what was typed is kept
-    assert stored_names and not any(os.path.exists(storage.path_of(name)) for name in stored_names)
+    assert stored_names and not any(storage.exists(name) for name in stored_names)
     db.session.expire_all()
     assert db.session.query(Application).count() == 0
     assert db.session.query(Attachment).count() == 0

@@ -359,8 +359,7 @@ def test_attachments_are_managed_in_the_back_office(editor, db, make, uploads):
     assert response.status_code == 302
     attachment = db.session.query(ArticleAttachment).one()
     assert attachment.original_name == "执业检查名单.pdf" and attachment.content_type == "application/pdf"
-    path = storage.path_of(attachment.stored_name)
-    assert open(path, "rb").read() == PDF
+    assert storage.read(attachment.stored_name) == PDF
     assert editor.get(f"/admin/articles/attachments/{attachment.id}").data == PDF
     assert editor.get(f"/articles/attachments/{attachment.id}").data == PDF
 
@@ -381,20 +380,21 @@ def test_attachments_are_managed_in_the_back_office(editor, db, make, uploads):
     response = editor.post(f"/admin/articles/attachments/{attachment.id}/delete")
     assert response.status_code == 302
     assert db.session.query(ArticleAttachment).count() == 0
-    assert not storage.os.path.exists(path)
+    assert not storage.exists(attachment.stored_name)
 
 
 def test_deleting_an_article_deletes_its_files(editor, db, make, uploads):
     article = make("将被删除")
     attachment = attachments.add_attachment(article, "a.pdf", PDF)
     db.session.commit()
-    path = storage.path_of(attachment.stored_name)
+    stored_name = attachment.stored_name
+    assert storage.exists(stored_name)
     response = editor.post(f"/articleadminview/delete/{article.id}")
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Article, article.id) is None
     assert db.session.query(ArticleAttachment).count() == 0
-    assert not storage.os.path.exists(path)
+    assert not storage.exists(stored_name)
 
 
 def test_the_back_office_list_and_menu(editor, make):

@@ -120,7 +120,7 @@ def cancel(client, code):
 
 
 def events(db, name):
-    return db.session.query(AuditRecord).filter_by(event=name).all()
+    return db.session.query(AuditRecord).filter_by(event=name).order_by(AuditRecord.id).all()
 
 
 def copy_of(app, client):

@@ -14,7 +14,6 @@ import base64
 import datetime
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -137,15 +136,11 @@ def render_pdf(event: ApplicationEvent) -> bytes:
     return html_to_pdf(html)
 
 
-def cache_dir() -> Path:
-    return Path(current_app.config.get("NOTICE_CACHE_DIR") or Path(current_app.instance_path) / "cache" / "notices")
-
-
 def notice_pdf(event: ApplicationEvent) -> bytes:
     """The notice of ``event``, rendered on first request and then served from the cache."""
     if event.action not in NOTICE_KINDS:
         raise ValueError(event.action)
     # The case number and the event's time make the name unique even across a rebuilt database.
     stamp = event.created_at.strftime("%Y%m%d%H%M%S%f")
-    path = cache_dir() / f"{event.application.number}-{event.id}-{stamp}-v{LAYOUT_VERSION}.pdf"
-    return cached_bytes(path, lambda: render_pdf(event))
+    name = f"{event.application.number}-{event.id}-{stamp}-v{LAYOUT_VERSION}.pdf"
+    return cached_bytes("notices", name, lambda: render_pdf(event), "application/pdf")

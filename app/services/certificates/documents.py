@@ -15,10 +15,9 @@ import io
 import json
 import math
 from functools import lru_cache
-from pathlib import Path
 
 import qrcode
-from flask import current_app, render_template
+from flask import render_template
 from PIL import Image, ImageDraw, ImageFont
 
 from app import clock
@@ -36,18 +35,12 @@ FORMATS = {"pdf": "application/pdf", "ofd": "application/ofd"}
 SIGNATURE_ATTACHMENT = "certificate-signature.json"
 
 
-def cache_dir() -> Path:
-    return Path(
-        current_app.config.get("CERTIFICATE_CACHE_DIR") or Path(current_app.instance_path) / "cache" / "certificates"
-    )
-
-
 def document(endorsement: CertificateEndorsement, fmt: str) -> bytes:
     """The certificate file in ``fmt`` ("pdf" or "ofd"), from the cache when it was rendered before."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
-    path = cache_dir() / f"{endorsement.id}-{endorsement.public_code}-v{LAYOUT_VERSION}.{fmt}"
-    return cached_bytes(path, lambda: render(endorsement, fmt))
+    name = f"{endorsement.id}-{endorsement.public_code}-v{LAYOUT_VERSION}.{fmt}"
+    return cached_bytes("certificates", name, lambda: render(endorsement, fmt), FORMATS[fmt])
 
 
 def issue(endorsement: CertificateEndorsement, fmt: str) -> bytes:

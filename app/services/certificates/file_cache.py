@@ -1,23 +1,21 @@
-"""Rendered documents kept on disk: read if present, else rendered once and written atomically."""
+"""Rendered documents kept in the file store: read if present, else rendered once and stored."""
 
-import os
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
+
+from app.services.platform.file_store import file_store, read
 
 
-def cached_bytes(path: Path, render: Callable[[], bytes]) -> bytes:
-    """The bytes at ``path``, rendering and storing them first if they are not there yet.
+def cached_bytes(area: str, name: str, render: Callable[[], bytes], content_type: str) -> bytes:
+    """The bytes stored as ``name`` in ``area``, rendering and storing them first if they are not there yet.
 
-    The file is written under a temporary name and renamed, so a concurrent reader never
-    sees half a file; two processes rendering at once both write whole files, the last wins.
+    A store writes a file whole or not at all, so a concurrent reader never sees half a file;
+    two processes rendering at once both store whole files, the last wins.
     """
-    if path.exists():
-        return path.read_bytes()
+    store = file_store()
+    try:
+        return read(store, area, name)
+    except FileNotFoundError:
+        pass
     data = render()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temporary, path)
+    store.save(area, name, data, content_type)
     return data

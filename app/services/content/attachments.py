@@ -1,14 +1,12 @@
 """The files attached to articles (manual 五.1): checked by content, stored, listed and deleted.
 
 Attachments are PDF or Office documents recognised by what is inside them,
-never by their name; they are stored under UPLOAD_DIR with random names
-(storage's layout, outside the web root) and downloaded with a cleaned-up
+never by their name; they are kept in the file store's "uploads" area with random names
+(outside the web root) and downloaded with a cleaned-up
 version of the uploader's name.
 """
 
-import hashlib
 import os
-import uuid
 
 import filetype
 from flask_babel import lazy_gettext as _l
@@ -18,7 +16,6 @@ from app.models import Article, ArticleAttachment
 from app.services.content.articles import published_query
 from app.services.platform import storage
 from app.services.platform.storage import StoredFile, UploadRefused
-from app.services.unit_of_work import note_written
 
 ATTACHMENT_MAX_MB = 20
 # What each accepted format looks like inside (by content, never by name) → the extension it is stored with.
@@ -55,15 +52,9 @@ def check_attachment(data: bytes) -> tuple[str, str]:
 
 
 def save_attachment(data: bytes) -> StoredFile:
-    """Check, then store under UPLOAD_DIR with a random name (storage's layout, outside the web root)."""
+    """Check, then store with a random name (removed again if the unit of work fails)."""
     content_type, extension = check_attachment(data)
-    name = f"{uuid.uuid4().hex}.{extension}"
-    path = storage.path_of(name)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "xb") as handle:
-        handle.write(data)
-    note_written(name)  # removed again if the unit of work fails
-    return StoredFile(name, content_type, len(data), hashlib.sha256(data).hexdigest())
+    return storage.store_checked(data, content_type, extension)
 
 
 def display_name(filename, extension: str) -> str:

@@ -1,19 +1,21 @@
 """Uploaded materials: type checked by content, size-limited, stored outside the web root.
 
-Files live under ``UPLOAD_DIR`` (default ``instance/uploads``) with random
-names; only the views that check ownership ever read them back.
+Files are kept in the "uploads" area of the file store (app/services/platform/file_store.py:
+``UPLOAD_DIR``, default ``instance/uploads``, or the S3 bucket) with random
+names; only the views that check ownership ever read them back, through ``send``.
 """
 
 import hashlib
-import os
 import uuid
 from dataclasses import dataclass
 
 import filetype
-from flask import current_app
+from flask import Response
 from flask_babel import lazy_gettext as _l
 
 from app.services.errors import ServiceError
+from app.services.platform.file_store import file_store
+from app.services.platform.file_store import read as read_file
 from app.services.unit_of_work import note_obsolete, note_written
 
 # What each accepted format looks like inside (by content, never by name).
@@ -39,10 +41,6 @@ class StoredFile:
     sha256: str
 
 
-def upload_dir() -> str:
-    return current_app.config.get("UPLOAD_DIR") or os.path.join(current_app.instance_path, "uploads")
-
-
 def check(data: bytes, formats: list[str], max_size_mb: int) -> str:
     """The content type of ``data`` if it is an accepted format within the size limit."""
     if not data:
@@ -63,19 +61,28 @@ def check(data: bytes, formats: list[str], max_size_mb: int) -> str:
 
 def save(data: bytes, formats: list[str], max_size_mb: int) -> StoredFile:
     content_type = check(data, formats, max_size_mb)
-    name = f"{uuid.uuid4().hex}.{EXTENSION_FOR_MIME[content_type]}"
-    directory = os.path.join(upload_dir(), name[:2])
-    os.makedirs(directory, exist_ok=True)
-    with open(os.path.join(directory, name), "xb") as handle:
-        handle.write(data)
+    return store_checked(data, content_type, EXTENSION_FOR_MIME[content_type])
+
+
+def store_checked(data: bytes, content_type: str, extension: str) -> StoredFile:
+    """Store bytes already checked by the caller under a new random name (removed again if the unit of work fails)."""
+    name = f"{uuid.uuid4().hex}.{extension}"
+    file_store().save("uploads", name, data, content_type)
     note_written(name)
     return StoredFile(name, content_type, len(data), hashlib.sha256(data).hexdigest())
 
 
-def path_of(stored_name: str) -> str:
-    if "/" in stored_name or "\\" in stored_name or stored_name.startswith("."):
-        raise ValueError("invalid stored name")
-    return os.path.join(upload_dir(), stored_name[:2], stored_name)
+def send(stored_name: str, *, mimetype: str, download_name: str, max_age: int = 0) -> Response:
+    """A stored file as a download (the caller checked who may see it); FileNotFoundError if it is gone."""
+    return file_store().send("uploads", stored_name, mimetype=mimetype, download_name=download_name, max_age=max_age)
+
+
+def read(stored_name: str) -> bytes:
+    return read_file(file_store(), "uploads", stored_name)
+
+
+def exists(stored_name: str) -> bool:
+    return file_store().exists("uploads", stored_name)
 
 
 def remove_after_commit(stored_name: str) -> bool:
@@ -87,8 +94,5 @@ def remove_after_commit(stored_name: str) -> bool:
 
 
 def remove(stored_name: str) -> None:
-    """Delete a file whose database row was never committed."""
-    try:
-        os.remove(path_of(stored_name))
-    except FileNotFoundError:
-        pass
+    """Delete a file whose database row was never committed (or whose deletion was)."""
+    file_store().remove("uploads", stored_name)

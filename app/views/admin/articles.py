@@ -2,7 +2,7 @@
 
 import datetime
 
-from flask import abort, flash, g, redirect, send_file, url_for
+from flask import abort, flash, g, redirect, url_for
 from flask_appbuilder import BaseView, ModelView, expose, has_access
 from flask_appbuilder.actions import action
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
@@ -273,10 +273,9 @@ class ArticleAttachmentView(BaseView):
         if attachment is None:
             abort(404)
         try:
-            return send_file(
-                storage.path_of(attachment.stored_name),
+            return storage.send(
+                attachment.stored_name,
                 mimetype=attachment.content_type,
-                as_attachment=True,
                 download_name=attachment.original_name,
                 max_age=0,
             )

@@ -183,10 +183,9 @@ class CaseWorkflowView(BaseView):
         item = case_scope.visible_attachment(attachment_id, g.user)
         if item is None:  # nor that of a draft, or of a case outside the officer's scope
             abort(404)
-        return send_file(
-            storage.path_of(item.stored_name),
+        return storage.send(
+            item.stored_name,
             mimetype=item.content_type,
-            as_attachment=True,
             download_name=item.original_name,
         )
 

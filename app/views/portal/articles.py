@@ -1,6 +1,6 @@
 """公示公告, 政策发布, 制度法规 (manual 五.1): the three lists, article pages, attachment downloads."""
 
-from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 
 from app.services.content import articles, attachments
 from app.services.platform import storage
@@ -97,10 +97,9 @@ def attachment(attachment_id):
     if item is None:
         abort(404)
     try:
-        return send_file(
-            storage.path_of(item.stored_name),
+        return storage.send(
+            item.stored_name,
             mimetype=item.content_type,
-            as_attachment=True,
             download_name=item.original_name,
             max_age=0,
         )

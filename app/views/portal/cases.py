@@ -73,10 +73,9 @@ def attachment(attachment_id):
     item = my_cases.own_attachment(current_citizen(), attachment_id)
     if item is None:
         abort(404)
-    return send_file(
-        storage.path_of(item.stored_name),
+    return storage.send(
+        item.stored_name,
         mimetype=item.content_type,
-        as_attachment=True,
         download_name=item.original_name,
     )
 

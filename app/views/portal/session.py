@@ -8,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.models import AccountKind
 from app.security import SESSION_VERSION_KEY
+from app.sessions import renew
 
 PORTAL_KINDS = (AccountKind.PERSONAL, AccountKind.LEGAL)
 SESSION_ID_KEY = "_sid"
@@ -30,6 +31,7 @@ def sign_in(account) -> None:
 
 def keep_signed_in(account) -> None:
     """This browser stays signed in after the account's other sessions were ended (a password change)."""
+    renew(session)
     session[SESSION_VERSION_KEY] = account.session_version or 0
 
 
