@@ -18,10 +18,12 @@ install: $(VENV)/.installed
 translations: install
 	$(FLASK) translate compile
 
+# make run is the development server with demonstration data: PORTAL_ENV defaults to development for it
+# (the portal's own default is production, which refuses demonstration data and its published passwords).
 database: install
-	$(FLASK) db upgrade
-	$(FLASK) portal bootstrap
-	@if [ "$(PORTAL_DEMO_DATA)" = "1" ]; then $(FLASK) portal seed-demo; fi
+	PORTAL_ENV=$${PORTAL_ENV:-development} $(FLASK) db upgrade
+	PORTAL_ENV=$${PORTAL_ENV:-development} $(FLASK) portal bootstrap
+	@if [ "$(PORTAL_DEMO_DATA)" = "1" ]; then PORTAL_ENV=$${PORTAL_ENV:-development} $(FLASK) portal seed-demo; fi
 
 run: translations database
 	PORTAL_ENV=$${PORTAL_ENV:-development} $(FLASK) run --host 127.0.0.1 --port 5000

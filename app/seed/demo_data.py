@@ -22,10 +22,13 @@ from app.roles import (
     ACCEPTANCE_OFFICER,
     ACCOUNT_OFFICER,
     ADMIN,
+    CATALOGUE_ADMIN,
     CONTENT_EDITOR,
     DECISION_OFFICER,
     ISSUING_OFFICER,
+    REGISTER_ADMIN,
     REVIEW_OFFICER,
+    SECTION_HEAD,
     STATISTICIAN,
 )
 from app.seed.demo_articles import seed_demo_articles
@@ -101,6 +104,9 @@ DEMO_STAFF = (
     ("approver", "审批", "员", "approver@demo.mohurd.local", DECISION_OFFICER, "Approver@2026demo"),
     ("issuer", "制证", "员", "issuer@demo.mohurd.local", ISSUING_OFFICER, "Issuer@2026demo"),
     ("statistician", "统计", "员", "statistician@demo.mohurd.local", STATISTICIAN, "Statistician@2026demo"),
+    ("sectionhead", "审批", "科长", "sectionhead@demo.mohurd.local", SECTION_HEAD, "Sectionhead@2026demo"),
+    ("catalogue", "事项", "管理员", "catalogue@demo.mohurd.local", CATALOGUE_ADMIN, "Catalogue@2026demo"),
+    ("registers", "登记", "管理员", "registers@demo.mohurd.local", REGISTER_ADMIN, "Registers@2026demo"),
 )
 
 # Demonstration citizens and companies (README lists them). Numbers are generated

@@ -64,3 +64,45 @@ def test_translate_compile_fails_loudly_on_a_broken_catalogue(tmp_path):
         env={"PATH": "/usr/bin:/bin", "PORTAL_ENV": "test"},
     )
     assert result.returncode != 0
+
+
+def test_make_database_loads_the_demonstration_on_a_new_machine(tmp_path):
+    """`make run`'s database step, as a newcomer runs it (no PORTAL_ENV set): migrations, bootstrap and the
+    demonstration data with every staff account of README's table; it once stopped at seed-demo, which
+    production (the portal's default) refuses."""
+    if shutil.which("make") is None:
+        import pytest
+
+        pytest.skip("make is not installed")
+    database = tmp_path / "portal.db"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{database}",
+        "PORTAL_INSTANCE_DIR": str(tmp_path / "instance"),
+    }
+    result = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-o",
+            f"{Path(sys.executable).parent.parent}/.installed",
+            "database",
+            f"PY={sys.executable}",
+            f"VENV={Path(sys.executable).parent.parent}",
+        ],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        usernames = {row[0] for row in connection.execute("SELECT username FROM ab_user")}
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    staff = {"admin", "acceptor", "reviewer", "approver", "issuer", "statistician", "sectionhead", "catalogue"}
+    assert staff <= usernames
+    assert all(f"`{name}`" in readme for name in staff | {"registers", "editor", "accounts"})
