@@ -103,29 +103,9 @@ def apply(code):
         return _enterprise_apply(item, account)
     page = application_form.apply_page(account, item)
     form = ApplicationForm.build(item, page)
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                if form.saving_draft():
-                    applications.save_draft(account, item, form.values(), form.uploads())
-                else:
-                    application = applications.submit_once(
-                        account,
-                        item,
-                        form.values(),
-                        form.uploads(),
-                        commitment=form.committed(),
-                        submit_token=form.token(),
-                        sms_check=sms_checker("application", form.sms_code.data or ""),
-                        ip=client_ip(),
-                    )
-        except ServiceError as refused:
-            form.show(refused.errors)
-        else:
-            if form.saving_draft():
-                flash(_l("Draft saved"), "success")
-                return redirect(url_for("services.apply", code=code))
-            return redirect(url_for("services.submitted", code=code, number=application.number))
+    filed = _file(form, account, item)
+    if filed is not None:
+        return filed
     return render_template(
         "portal/services/apply.html",
         item=item,
@@ -146,29 +126,9 @@ def _enterprise_apply(item, account):
     """在线办理 of 建筑业企业资质认定（变更-遗失补办） (manual 图4-1-2)."""
     page = application_form.enterprise_apply_page(account, item)
     form = EnterpriseApplicationForm.build(item, page)
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                if form.saving_draft():
-                    applications.save_draft(account, item, form.values(), form.uploads())
-                else:
-                    application = applications.submit_once(
-                        account,
-                        item,
-                        form.values(),
-                        form.uploads(),
-                        commitment=form.committed(),
-                        submit_token=form.token(),
-                        sms_check=sms_checker("application", form.sms_code.data or ""),
-                        ip=client_ip(),
-                    )
-        except ServiceError as refused:
-            form.show(refused.errors)
-        else:
-            if form.saving_draft():
-                flash(_l("Draft saved"), "success")
-                return redirect(url_for("services.apply", code=item.code))
-            return redirect(url_for("services.submitted", code=item.code, number=application.number))
+    filed = _file(form, account, item)
+    if filed is not None:
+        return filed
     return render_template(
         "portal/services/enterprise_apply.html",
         item=item,
@@ -184,6 +144,35 @@ def _enterprise_apply(item, account):
         today=clock.today(),
         active_nav="services",
     )
+
+
+def _file(form, account, item):
+    """Save the draft or submit the case of a valid posted form: the redirect that follows, or None (the
+    page is shown again, with the service's refusals beside their fields)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        with unit_of_work():
+            if form.saving_draft():
+                applications.save_draft(account, item, form.values(), form.uploads())
+            else:
+                application = applications.submit_once(
+                    account,
+                    item,
+                    form.values(),
+                    form.uploads(),
+                    commitment=form.committed(),
+                    submit_token=form.token(),
+                    sms_check=sms_checker("application", form.sms_code.data or ""),
+                    ip=client_ip(),
+                )
+    except ServiceError as refused:
+        form.show(refused.errors)
+        return None
+    if form.saving_draft():
+        flash(_l("Draft saved"), "success")
+        return redirect(url_for("services.apply", code=item.code))
+    return redirect(url_for("services.submitted", code=item.code, number=application.number))
 
 
 @services_bp.route("/item/<code>/submitted/<number>")
