@@ -120,6 +120,8 @@ class Config:
     LEGAL_REP_CHECK_FAILURES_PER_USCC = int(_env("LEGAL_REP_CHECK_FAILURES_PER_USCC", "5"))
     LEGAL_REP_CHECK_FAILURES_PER_ADDRESS = int(_env("LEGAL_REP_CHECK_FAILURES_PER_ADDRESS", "10"))
     LEGAL_REP_CHECK_LOCK_MINUTES = int(_env("LEGAL_REP_CHECK_LOCK_MINUTES", "60"))
+    # 好差评: an applicant may change his rating of a case for this many days after first giving it.
+    EVALUATION_CHANGE_DAYS = int(_env("EVALUATION_CHANGE_DAYS", "7"))
 
     # --- Flask-AppBuilder (staff back office) --------------------------------
     APP_NAME = "住房和城乡建设部政务服务门户"
