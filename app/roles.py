@@ -57,6 +57,15 @@ STAFF_SELF_SERVICE = [
     ["UserInfoEditView", "^can_this_form_(get|post)$"],
 ]
 
+# 好差评: the ratings are read by the section heads and the statisticians; a section head (科长) of
+# the handling unit answers the rectifications (差评整改) of his scope.
+EVALUATION_READER = [["CaseEvaluationAdminView", "can_(list|show)$"], ["Service ratings", "menu_access"]]
+EVALUATION_HANDLER = [
+    *EVALUATION_READER,
+    ["RectificationAdminView", "can_(list|show|reply)$"],
+    ["Rectifications", "menu_access"],
+]
+
 # The steps of each case-handling role (the permission can_<step> of CaseWorkflowView).
 ROLE_ACTIONS = {
     ACCEPTANCE_OFFICER: ("accept", "refuse", "request_correction"),
@@ -110,9 +119,10 @@ ROLE_PERMISSIONS = {
     ],
     DECISION_OFFICER: [*CASE_READER, _steps(DECISION_OFFICER), ["CaseWorkflowView", "can_claim$"]],
     ISSUING_OFFICER: [*CASE_READER, _steps(ISSUING_OFFICER), ["CaseWorkflowView", "can_claim$"]],
-    SECTION_HEAD: [*CASE_READER, ["CaseWorkflowView", "can_assign$"]],
+    SECTION_HEAD: [*CASE_READER, ["CaseWorkflowView", "can_assign$"], *EVALUATION_HANDLER],
     STATISTICIAN: [
         ["StatisticsView", "can_(index|export)"],
+        *EVALUATION_READER,
         ["Cases", "menu_access"],
         ["Statistics", "menu_access"],
         ["AdminIndexView", "can_index"],

@@ -43,7 +43,7 @@ class CaseEvaluation(Model):
     )
 
     def __repr__(self) -> str:
-        return f"evaluation of case {self.application_id}"
+        return repr(self.application) if self.application is not None else f"case {self.application_id}"
 
 
 class Rectification(Model):
@@ -52,9 +52,7 @@ class Rectification(Model):
     __tablename__ = "rectification"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    evaluation_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("case_evaluation.id"), nullable=False, unique=True
-    )
+    evaluation_id: Mapped[int] = mapped_column(Integer, ForeignKey("case_evaluation.id"), nullable=False, unique=True)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="open", index=True)
     opened_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=clock.now)
     due_on: Mapped[datetime.date] = mapped_column(Date, nullable=False)  # 15 working days after opening

@@ -180,7 +180,12 @@ def rate(account, application: Application, rating: Rating, *, ip: str = "") -> 
     else:
         if not changeable(evaluation, now):
             raise ServiceError(
-                {FORM: _l("A rating can be changed within %(days)s days of giving it; that time is over", days=change_days())},
+                {
+                    FORM: _l(
+                        "A rating can be changed within %(days)s days of giving it; that time is over",
+                        days=change_days(),
+                    )
+                },
                 code="evaluation change window over",
             )
         before = evaluation.level
@@ -265,9 +270,7 @@ def reply(staff, task: Rectification, text: str, *, ip: str = "") -> Rectificati
     if len(text) > 2000:
         raise ServiceError({"reply": _l("At most %(n)s characters", n=2000)})
     if task.status not in OPEN_RECTIFICATION:
-        raise ServiceError(
-            {FORM: _l("This rectification has been replied to already")}, code="rectification not open"
-        )
+        raise ServiceError({FORM: _l("This rectification has been replied to already")}, code="rectification not open")
     task.reply = text
     task.replied_at = clock.now()
     task.replied_by_id = staff.id
@@ -390,3 +393,13 @@ def satisfaction_by(
         ]
 
     return rows(by_item), rows(by_unit, str(_l("No province")))
+
+
+def rated_case_ids(account) -> set[int]:
+    """The applicant's cases that he has rated (我的办件 shows 评价 or 已评价)."""
+    return set(db.session.scalars(select(CaseEvaluation.application_id).filter_by(account_id=account.id)))
+
+
+def evaluation_ids_in_scope(staff) -> list[int]:
+    """For the back office's list filter: the ratings of the officer's scope."""
+    return list(db.session.scalars(select(CaseEvaluation.id).where(scope_condition(staff))))

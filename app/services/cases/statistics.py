@@ -32,7 +32,7 @@ from app import clock
 from app.extensions import db
 from app.models import Application, ApplicationEvent, CertificateEndorsement, ElectronicCertificate, ServiceItem
 from app.regions import PROVINCE_NAMES
-from app.services.cases import deadlines
+from app.services.cases import deadlines, evaluations
 from app.services.cases import scope as case_scope
 from app.services.cases.groups import GROUPS
 from app.services.cases.workflow import CORRECTION_ACTIONS, OPEN_STATUSES, STATUS_LABELS, Status
@@ -187,6 +187,9 @@ class Report:
     certificates: int | None  # None when a filter or the scope applies (certificates have no case)
     endorsements: int | None
     by_status: dict = field(default_factory=dict)
+    # 好差评: the ratings given in the period, by item and by handling unit (evaluations.Satisfaction rows).
+    satisfaction_by_item: list = field(default_factory=list)
+    satisfaction_by_unit: list = field(default_factory=list)
 
     @property
     def month_start(self) -> datetime.date:
@@ -319,6 +322,10 @@ def build_report(
     open_cases, overdue_by_group = _overdue(calendar, in_scope, today)
     late_acceptance = _acceptance_overdue(calendar, in_scope, today)
 
+    satisfaction_items, satisfaction_units = evaluations.satisfaction_by(
+        staff, since, until, province=province, group=group
+    )
+
     certificates = endorsements = None
     if not filtered:
         certificates = session.scalar(
@@ -355,6 +362,8 @@ def build_report(
         certificates=certificates,
         endorsements=endorsements,
         by_status={status: totals[status] for status in status_columns},
+        satisfaction_by_item=satisfaction_items,
+        satisfaction_by_unit=satisfaction_units,
     )
 
 

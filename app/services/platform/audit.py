@@ -50,6 +50,11 @@ EVENT_LABELS = {
     "application.resubmitted": _l("Corrected and resubmitted"),
     "application.information_change": _l("Information change requested"),
     "certificate.endorsed": _l("Certificate endorsed"),
+    "evaluation.given": _l("Service rated"),
+    "evaluation.changed": _l("Service rating changed"),
+    "rectification.opened": _l("Rectification opened after a bad rating"),
+    "rectification.replied": _l("Rectification replied to"),
+    "rectification.confirmed": _l("Applicant confirmed the rectification reply"),
 }
 
 

@@ -78,6 +78,14 @@ def register_admin_views(appbuilder):
     from app.views.admin.statistics import StatisticsView
 
     appbuilder.add_view(StatisticsView, "Statistics", label=_l("Statistics"), icon="fa-bar-chart", category="Cases")
+    from app.views.admin.evaluations import CaseEvaluationAdminView, RectificationAdminView  # 好差评, 差评整改
+
+    appbuilder.add_view(
+        CaseEvaluationAdminView, "Service ratings", label=_l("Service ratings"), icon="fa-star", category="Cases"
+    )
+    appbuilder.add_view(
+        RectificationAdminView, "Rectifications", label=_l("Rectifications"), icon="fa-wrench", category="Cases"
+    )
     from app.views.admin.articles import register_article_views  # 公示公告, 政策发布, 制度法规
     from app.views.admin.catalogue import ServiceItemAdminView, ServiceMaterialAdminView
     from app.views.admin.registers import EnterpriseQualificationAdminView, PersonRegistrationAdminView

@@ -112,3 +112,9 @@ class QueueSearchForm(FlaskForm):
         if not self.validate():
             return case_queue.Filters()
         return case_queue.Filters(self.number.data, self.name.data, self.item.data, self.status.data or "")
+
+
+class RectificationReplyForm(FlaskForm):
+    """差评整改: the handling unit's reply to the applicant (checked by the service)."""
+
+    reply = TextAreaField(_l("Reply to the applicant"), filters=[_strip], validators=[_at_most(2000)])

@@ -5,13 +5,14 @@ import io
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import lazy_gettext as _l
 
-from app.services.cases import deadlines, my_cases, notices
+from app.services.cases import deadlines, evaluations, my_cases, notices
 from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS
 from app.services.cases.working_days import WorkingCalendar
+from app.services.errors import ServiceError
 from app.services.platform import storage
 from app.services.unit_of_work import unit_of_work
-from app.views.portal.forms import MarkReadForm
-from app.views.portal.session import citizen_required, current_citizen
+from app.views.portal.forms import ConfirmReplyForm, EvaluationForm, MarkReadForm, show_errors
+from app.views.portal.session import citizen_required, client_ip, current_citizen
 
 cases_bp = Blueprint("cases", __name__, url_prefix="/user")
 
@@ -20,7 +21,14 @@ cases_bp = Blueprint("cases", __name__, url_prefix="/user")
 @citizen_required
 def index():
     cases = my_cases.cases_of(current_citizen())
-    return render_template("portal/user/cases.html", cases=cases, status_labels=STATUS_LABELS, active_nav="user-center")
+    return render_template(
+        "portal/user/cases.html",
+        cases=cases,
+        status_labels=STATUS_LABELS,
+        rated=evaluations.rated_case_ids(current_citizen()),
+        rateable=evaluations.RATEABLE_STATUSES,
+        active_nav="user-center",
+    )
 
 
 def _own(number):
@@ -45,8 +53,87 @@ def detail(number):
         transitions=TRANSITIONS,
         notice_kinds=notices.NOTICE_KINDS,
         materials={m.id: m for m in application.item.materials},
+        evaluation=evaluations.evaluation_of(application),
+        rateable=evaluations.rateable(application),
+        changeable=evaluations.changeable,
+        change_until=evaluations.change_until,
+        levels=evaluations.LEVELS,
+        rectification_labels=evaluations.RECTIFICATION_LABELS,
+        confirmations=evaluations.CONFIRMATIONS,
+        confirm_form=ConfirmReplyForm(),
         active_nav="user-center",
     )
+
+
+@cases_bp.route("/cases/<number>/evaluation", methods=["GET", "POST"])
+@citizen_required
+def evaluate(number):
+    """好差评: rate the case (once; changeable within the set days)."""
+    application = _own(number)
+    evaluation = evaluations.evaluation_of(application)
+    form = EvaluationForm(obj=evaluation) if evaluation is not None else EvaluationForm()
+    open_for_rating = evaluations.rateable(application) and evaluations.changeable(evaluation)
+    if form.validate_on_submit() and open_for_rating:
+        rating = evaluations.Rating(
+            level=form.level.data or 0,
+            efficiency=form.efficiency.data or 0,
+            attitude=form.attitude.data or 0,
+            openness=form.openness.data or 0,
+            convenience=form.convenience.data or 0,
+            comment=form.comment.data or "",
+            tags=tuple(form.tags.data or ()),
+        )
+        try:
+            with unit_of_work():
+                saved = evaluations.rate(current_citizen(), application, rating, ip=client_ip())
+        except ServiceError as refused:
+            show_errors(form, refused.errors)
+        else:
+            if saved.rectification is not None and saved.level in evaluations.BAD_LEVELS:
+                flash(
+                    _l(
+                        "Thank you. Your rating has been passed to the handling unit, which will reply within "
+                        "%(days)s working days (by %(day)s).",
+                        days=evaluations.RECTIFICATION_DAYS,
+                        day=saved.rectification.due_on.isoformat(),
+                    ),
+                    "success",
+                )
+            else:
+                flash(_l("Thank you for your rating"), "success")
+            return redirect(url_for("cases.detail", number=application.number))
+    return render_template(
+        "portal/user/evaluation.html",
+        application=application,
+        evaluation=evaluation,
+        form=form,
+        open_for_rating=open_for_rating,
+        rateable=evaluations.rateable(application),
+        change_until=evaluations.change_until(evaluation) if evaluation is not None else None,
+        change_days=evaluations.change_days(),
+        levels=evaluations.LEVELS,
+        dimensions=evaluations.DIMENSIONS,
+        tags=evaluations.TAGS,
+        bad_levels=evaluations.BAD_LEVELS,
+        active_nav="user-center",
+    )
+
+
+@cases_bp.route("/cases/<number>/evaluation/confirm", methods=["POST"])
+@citizen_required
+def confirm_reply(number):
+    """差评整改: the applicant says whether the unit's reply satisfies him."""
+    application = _own(number)
+    form = ConfirmReplyForm()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                evaluations.confirm(current_citizen(), application, form.answer.data or "", ip=client_ip())
+        except ServiceError as refused:
+            flash(refused.message, "danger")
+        else:
+            flash(_l("Thank you: your confirmation has been recorded"), "success")
+    return redirect(url_for("cases.detail", number=application.number) + "#evaluation")
 
 
 @cases_bp.route("/cases/<number>/notices/<int:event_id>.pdf")

@@ -13,6 +13,7 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -268,3 +269,21 @@ class SmsRequestForm(FlaskForm):
     phone = StringField()
     captcha_id = StringField()
     captcha = StringField()
+
+
+class EvaluationForm(FlaskForm):
+    """好差评: the overall level, the four dimensions, a comment and tags (checked by the service)."""
+
+    level = RadioField(_l("Overall"), coerce=int, validate_choice=False, validators=[Optional()])
+    efficiency = RadioField(_l("Efficiency"), coerce=int, validate_choice=False, validators=[Optional()])
+    attitude = RadioField(_l("Service attitude"), coerce=int, validate_choice=False, validators=[Optional()])
+    openness = RadioField(_l("Openness of information"), coerce=int, validate_choice=False, validators=[Optional()])
+    convenience = RadioField(_l("Convenience"), coerce=int, validate_choice=False, validators=[Optional()])
+    comment = StringField(_l("Comment"), validators=[Optional(), Length(max=2000)])
+    tags = SelectMultipleField(_l("Tags"), validate_choice=False, validators=[Optional()])
+
+
+class ConfirmReplyForm(FlaskForm):
+    """差评整改: the applicant's word on the unit's reply."""
+
+    answer = RadioField(_l("Are you satisfied with the reply?"), validate_choice=False, validators=[Optional()])

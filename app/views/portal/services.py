@@ -8,7 +8,15 @@ from flask_babel import lazy_gettext as _l
 from app import clock
 from app.models import ServiceItem
 from app.services.accounts.face_verification import ONLINE_SERVICE
-from app.services.cases import application_form, applications, catalogue, eligibility, enterprise_items, my_cases
+from app.services.cases import (
+    application_form,
+    applications,
+    catalogue,
+    eligibility,
+    enterprise_items,
+    evaluations,
+    my_cases,
+)
 from app.services.cases.enterprise_fields import CHANGE_LABELS, ENTERPRISE_FIELD_LABELS
 from app.services.cases.workflow import STATUS_LABELS
 from app.services.errors import ServiceError
@@ -44,7 +52,13 @@ def index():
 
 @services_bp.route("/guide/<code>")
 def guide(code):
-    return render_template("portal/services/guide.html", item=_item(code), active_nav="services")
+    item = _item(code)
+    return render_template(
+        "portal/services/guide.html",
+        item=item,
+        satisfaction=evaluations.item_satisfaction(item),
+        active_nav="services",
+    )
 
 
 def _online_item(code: str) -> ServiceItem:
