@@ -42,7 +42,7 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 from werkzeug.http import dump_cookie, parse_cookie
 
-from app.platform import query_cache, site_settings
+from app.platform import display_mode, query_cache, site_settings
 from app.services.platform.shared_store import get_store
 from app.services.registers import generation as register_generation
 from app.services.registers import query_limits
@@ -106,6 +106,7 @@ class QueryFastPath:
             environ.get("SCRIPT_NAME", ""),
             environ.get("PATH_INFO", ""),
             environ.get("QUERY_STRING", ""),
+            "elder" if display_mode.elder(parse_cookie(environ)) else "standard",  # 长辈版 has its own look
         )
         entry = query_cache.get_page(key)
         if entry is None:

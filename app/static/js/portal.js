@@ -12,8 +12,31 @@
       .then(function (code) {
         img.src = code.src;
         if (idInput) idInput.value = code.id;
+        var audio = img.parentNode.querySelector(".captcha-audio");
+        if (audio) audio.href = audio.getAttribute("data-audio-url").replace("__ID__", encodeURIComponent(code.id));
       });
   }
+
+  // 长辈版 / 适老化: the picture code read aloud, played on the page (the link itself opens the WAV without script).
+  document.querySelectorAll(".captcha-audio").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      var player = new Audio(link.href);
+      link.setAttribute("data-playing", "1");
+      player.play().catch(function () { window.location.href = link.href; });
+    });
+  });
+
+  // The catalogue's 【办事指南】【在线办理】: shown to keyboard focus (CSS) and on a tap or click of the row.
+  document.querySelectorAll(".service-item").forEach(function (row) {
+    row.addEventListener("click", function (event) {
+      if (event.target.closest("a")) return;
+      document.querySelectorAll(".service-item.open").forEach(function (other) {
+        if (other !== row) other.classList.remove("open");
+      });
+      row.classList.add("open");
+    });
+  });
 
   document.querySelectorAll(".captcha-img").forEach(function (img) {
     img.addEventListener("click", function () { refreshCaptcha(img); });

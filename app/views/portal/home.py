@@ -21,6 +21,17 @@ HOT_SERVICES = (
     ("person", _l("Personnel qualification query"), "queries.people"),
 )
 
+# 长辈版: the simplified home page, the services used most, as large tiles: (key, label, endpoint, arguments).
+ELDER_SERVICES = (
+    ("personal", _l("Personal services"), "services.index", {"category": "personal"}),
+    ("enterprise", _l("Company services"), "services.index", {"category": "enterprise"}),
+    ("my-cases", _l("My cases"), "cases.index", {}),
+    ("progress", _l("Application progress query"), "queries.progress", {}),
+    ("person", _l("Personnel qualification query"), "queries.people", {}),
+    ("enterprise-query", _l("Enterprise qualification query"), "queries.enterprises", {}),
+    ("help", _l("Contact us"), "help.contact", {}),
+)
+
 
 @home_bp.app_context_processor
 def navigation_context():
@@ -29,4 +40,6 @@ def navigation_context():
 
 @home_bp.route("/")
 def index():
-    return render_template("portal/home.html", active_nav="home", hot_services=HOT_SERVICES)
+    return render_template(
+        "portal/home.html", active_nav="home", hot_services=HOT_SERVICES, elder_services=ELDER_SERVICES
+    )

@@ -7,7 +7,7 @@ set the cookie.
 
 import base64
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Response, abort, jsonify
 from flask_babel import lazy_gettext as _l
 
 from app.services.accounts.identity_documents import DocumentError, validate_mobile
@@ -35,6 +35,17 @@ def picture_code() -> dict:
 @verification_bp.route("/captcha")
 def new_picture_code():
     response = jsonify(picture_code())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@verification_bp.route("/captcha/<challenge_id>.wav")
+def picture_code_audio(challenge_id):
+    """The picture code read aloud (长辈版 / 适老化: a code one need not see)."""
+    wav = captcha.audio(challenge_id)
+    if wav is None:
+        abort(404)
+    response = Response(wav, mimetype="audio/wav")
     response.headers["Cache-Control"] = "no-store"
     return response
 
