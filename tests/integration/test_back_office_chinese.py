@@ -13,7 +13,14 @@ from html.parser import HTMLParser
 import pytest
 from flask_appbuilder.security.sqla.models import Group
 
-from app.models import AuditRecord, CalendarOverride, EnterpriseRegisterEntry, SmsOutboxMessage
+from app.models import (
+    AuditRecord,
+    CalendarOverride,
+    CaseEvaluation,
+    EnterpriseRegisterEntry,
+    Rectification,
+    SmsOutboxMessage,
+)
 from tests.factories import (
     ApplicationFactory,
     ArticleFactory,
@@ -138,6 +145,20 @@ def one_of_everything(app, db, registers, issued_case, staff_factory):
     group = Group(name="acceptance_desk", label="受理窗口", description="各受理窗口的工作人员")
     group.roles = [app.appbuilder.sm.find_role("AcceptanceOfficer")]
     db.session.add(group)
+    rating = CaseEvaluation(
+        application=issued_case,
+        account_id=issued_case.account_id,
+        item_id=issued_case.item_id,
+        province="北京市",
+        level=2,
+        efficiency=2,
+        attitude=3,
+        openness=3,
+        convenience=2,
+        comment="补正要求前后不一致",
+        tags=["repeated_materials"],
+    )
+    db.session.add(Rectification(evaluation=rating, due_on=datetime.date(2026, 12, 25)))
     db.session.commit()
 
 

@@ -239,17 +239,15 @@ def test_staff_see_ratings_by_role_and_scope(app, db, citizen, section_head, sta
     staff_factory("AcceptanceOfficer", username="shouli")
     officer = app.test_client()
     officer.post("/admin/login/", data={"username": "shouli", "password": STAFF_PASSWORD})
-    assert officer.get("/rectificationadminview/list/").status_code in (302, 403)
-    assert officer.get(f"/rectificationadminview/reply/{beijing_task.id}").status_code in (302, 403)
+    assert officer.get("/rectificationadminview/list/").status_code == 403
+    assert officer.get("/caseevaluationadminview/list/").status_code == 403
+    assert officer.get(f"/rectificationadminview/reply/{beijing_task.id}").status_code == 403
     # A statistician reads the ratings but does not reply.
     staff_factory("Statistician", username="tongji")
     counter = app.test_client()
     counter.post("/admin/login/", data={"username": "tongji", "password": STAFF_PASSWORD})
     assert counter.get("/caseevaluationadminview/list/").status_code == 200
-    assert counter.post(f"/rectificationadminview/reply/{beijing_task.id}", data={"reply": "x"}).status_code in (
-        302,
-        403,
-    )
+    assert counter.post(f"/rectificationadminview/reply/{beijing_task.id}", data={"reply": "x"}).status_code == 403
     db.session.expire_all()
     assert db.session.get(Rectification, beijing_task.id).status == "open"
 

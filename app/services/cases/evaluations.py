@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, select, true
+from sqlalchemy import ColumnElement, and_, case, func, select, true
 
 from app import clock
 from app.extensions import db
@@ -235,9 +235,9 @@ def _open_rectification(evaluation: CaseEvaluation, application: Application, ac
 # --- staff ---------------------------------------------------------------------------
 
 
-def scope_condition(staff):
+def scope_condition(staff) -> ColumnElement[bool]:
     """Ratings of the cases in the officer's scope (item groups, province)."""
-    clauses = []
+    clauses: list[ColumnElement[bool]] = []
     groups = case_scope.groups_of(staff)
     if groups:
         item_ids = select(ServiceItem.id).where(ServiceItem.group.in_(groups)).scalar_subquery()
