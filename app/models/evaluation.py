@@ -65,5 +65,10 @@ class Rectification(Model):
 
     evaluation: Mapped[CaseEvaluation] = relationship(CaseEvaluation, back_populates="rectification")
 
+    @property
+    def overdue(self) -> bool:
+        """Awaiting the unit's reply after its deadline (Beijing date)."""
+        return self.status in ("open", "reopened") and clock.today() > self.due_on
+
     def __repr__(self) -> str:
         return f"rectification {self.id}"

@@ -142,6 +142,11 @@ def test_a_bad_rating_opens_a_rectification_due_in_15_working_days(db, citizen):
     assert task.due_on == WorkingCalendar.from_database().add(clock.today(), 15)
     assert WorkingCalendar().between(clock.today(), task.due_on) == 15
     assert db.session.query(AuditRecord).filter_by(event="rectification.opened").count() == 1
+    assert not task.overdue
+    with time_machine.travel(datetime.datetime.combine(task.due_on, datetime.time(4)), tick=False):
+        assert not task.overdue  # the last day is still in time
+    with time_machine.travel(datetime.datetime.combine(task.due_on + datetime.timedelta(days=1), datetime.time(4))):
+        assert task.overdue
     # Changing the bad rating does not open a second task.
     rate(client, application, {**BAD, "level": "2"})
     assert db.session.query(Rectification).count() == 1

@@ -89,7 +89,7 @@ class RectificationAdminView(ModelView):
     base_permissions = ["can_list", "can_show", "can_reply"]
     list_title = _l("Rectifications")
     show_title = _l("Rectification")
-    list_columns = ["evaluation", "status", "opened_at", "due_on", "replied_at", "confirmation"]
+    list_columns = ["evaluation", "status", "opened_at", "due_on", "overdue", "replied_at", "confirmation"]
     show_columns = [
         "evaluation",
         "status",
@@ -111,6 +111,7 @@ class RectificationAdminView(ModelView):
         "replied_at": _l("Replied at"),
         "confirmation": _l("Applicant's confirmation"),
         "confirmed_at": _l("Confirmed at"),
+        "overdue": _l("Overdue"),
     }
     formatters_columns = {
         "status": lambda value: evaluations.RECTIFICATION_LABELS.get(value, value),
@@ -118,6 +119,7 @@ class RectificationAdminView(ModelView):
         "opened_at": beijing_time,
         "replied_at": beijing_time,
         "confirmed_at": beijing_time,
+        "overdue": lambda value: _l("Overdue") if value else "",
     }
     base_filters = [["evaluation_id", FilterInFunction, lambda: evaluations.evaluation_ids_in_scope(g.user)]]
     show_template = "admin/rectification_show.html"
