@@ -129,6 +129,8 @@ def test_elder_mode_switch_on_the_key_pages_is_remembered(browser, live_server, 
             assert font_px(page, "body") >= 18, name
             assert font_px(page, "main p, main td, main label, main li") >= 18, name
             assert font_px(page, "main h1, main h2, main .tab") > 20, name  # headings (the login page: its tabs)
+            if page.locator("main input[type=text]").count():
+                assert font_px(page, "main input[type=text]") >= 18, name  # what one types, too
             switch = page.locator("#elder-switch").bounding_box()
             assert switch["height"] >= 44, name
             screenshot(f"elder-{name}{suffix}", page)
