@@ -290,7 +290,7 @@ def _number(text: str, *, maximum: float) -> float | None:
 def clean_projects(rows: list[dict], established_on: datetime.date | None, today: datetime.date):
     """(the rows as kept, errors keyed ``projects-<i>-<field>``); empty rows are dropped."""
     errors: dict = {}
-    kept = []
+    kept: list[dict] = []
     for raw in rows:
         row = {name: str(raw.get(name) or "").strip()[:200] for name in PROJECT_FIELDS}
         if not any(row.values()):
@@ -335,7 +335,7 @@ def clean_staff(rows: list[dict], saved: list[dict]):
     saved number is kept.
     """
     errors: dict = {}
-    kept = []
+    kept: list[dict] = []
     seen: dict[str, int] = {}
     for raw in rows:
         row = {name: str(raw.get(name) or "").strip()[:100] for name in STAFF_FIELDS}

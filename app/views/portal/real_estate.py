@@ -115,7 +115,7 @@ def declare(code):
     if page.in_progress is not None or not page.reached(real_estate.DECLARE):
         return redirect(url_for("estate.index", code=code))
     form = EstateDeclareForm.build(item)
-    errors: dict = {}
+    returned = page.returned  # before the resubmission moves the case on
     if form.validate_on_submit():
         try:
             with unit_of_work():
@@ -131,7 +131,7 @@ def declare(code):
         except ServiceError as refused:
             form.show(refused.errors)
         else:
-            if page.returned:
+            if returned:
                 flash(_l("The corrected application has been resubmitted"), "success")
                 return redirect(url_for("cases.detail", number=application.number))
             return redirect(url_for("services.submitted", code=code, number=application.number))
