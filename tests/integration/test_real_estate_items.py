@@ -366,6 +366,10 @@ def test_declared_returned_corrected_in_the_system_and_issued(app, client, db, d
     )
     assert (row.qualification, row.grade) == ("房地产开发", "一级")
     assert row.certificate_number.startswith(f"建开企[{clock.today().year}]")
+    from app.services.registers.progress import progress_lookup
+
+    found = progress_lookup(case.number, demo_data.DEMO_COMPANY_NAME)  # 受理发证信息查询
+    assert found is not None and found.certificate_number == row.certificate_number
     query = client.get(f"/query/enterprises/{demo_data.DEMO_COMPANY_USCC}").get_data(as_text=True)
     assert "房地产开发" in query and row.certificate_number in query
 
