@@ -176,6 +176,8 @@ class EnterpriseRegisterEntry(Model):
     legal_rep_name: Mapped[str] = mapped_column(String(100), nullable=False)
     legal_rep_document_type: Mapped[str] = mapped_column(String(32), nullable=False)
     legal_rep_document_number: Mapped[str] = mapped_column(String(32), nullable=False)
+    # 成立日期 (the 房地产开发企业一级资质核定 counts the years of development from it); None when not on record.
+    established_on: Mapped[datetime.date | None] = mapped_column(Date, nullable=True)
 
     def __repr__(self) -> str:
         return self.name

@@ -115,9 +115,19 @@ def _person_process(what):
     )
 
 
-def _enterprise_process(what, review_extra="", *, online=False):
+# 房地产开发企业一级资质核定: filed in its own sub-system (房地产开发企业一级资质核定系统), step by step.
+REAL_ESTATE_APPLY = (
+    "企业通过法人账号登录住房和城乡建设部政务服务门户，法定代表人通过人脸识别后，进入【房地产开发企业一级资质核定系统】，"
+    "依次在线填写企业基本信息（由企业登记和资质库预填）、经营业绩（已竣工项目）和专业技术人员，系统按一级资质标准核对"
+    "开发年限、近3年竣工面积和人员数量，并在注册人员库中核对人员；每一步可保存草稿，下次登录从未完成的步骤继续；"
+    "在【承诺与申报】中核对全部信息、上传申请材料，作出承诺并以短信验证码确认提交。"
+    "退回补正的，企业在本系统中修改后重新提交。"
+)
+
+
+def _enterprise_process(what, review_extra="", *, online=False, apply_text=None):
     if online:
-        apply = (
+        apply = apply_text or (
             "企业通过法人账号登录住房和城乡建设部政务服务门户，法定代表人通过人脸识别后，在线填写申请表"
             "（企业信息由资质库预填）、上传申请材料，作出承诺并以短信验证码确认提交。"
         )
@@ -239,7 +249,18 @@ def _person_item(code, group, name, online_kind, basis, conditions, what, time_l
 
 
 def _enterprise_item(
-    code, group, name, basis, conditions, what, time_limit, legal_limit, materials, review_extra="", online_kind=None
+    code,
+    group,
+    name,
+    basis,
+    conditions,
+    what,
+    time_limit,
+    legal_limit,
+    materials,
+    review_extra="",
+    online_kind=None,
+    apply_text=None,
 ):
     return {
         "code": code,
@@ -248,7 +269,7 @@ def _enterprise_item(
         "online_kind": online_kind,
         "legal_basis": basis,
         "conditions": conditions,
-        "process": _enterprise_process(what, review_extra, online=online_kind is not None),
+        "process": _enterprise_process(what, review_extra, online=online_kind is not None, apply_text=apply_text),
         "time_limit_days": time_limit,
         "legal_time_limit_days": legal_limit,
         "fee": FEE,
@@ -860,29 +881,32 @@ CONSTRUCTION_ENTERPRISE_ITEMS = [
     ),
 ]
 
+# What the 一级资质核定系统 checks (《房地产开发企业资质管理规定》第五条), stated in the guide as checked.
+REAL_ESTATE_CONDITIONS = _lines(
+    "从事房地产开发经营5年以上（自企业登记的成立日期起算）；",
+    "近3年房屋建筑面积累计竣工30万平方米以上（按申报的已竣工项目的竣工面积和竣工年份计算）；",
+    "连续5年建筑工程质量合格率达100%，未发生过重大工程质量事故；",
+    "有职称的建筑、结构、财务、房地产及有关经济类的专业管理人员不少于40人，其中具有中级以上职称的管理人员"
+    "不少于20人，专职会计人员不少于4人；",
+    "工程技术、财务、统计等业务负责人具有相应专业中级以上职称；",
+    "具有完善的质量保证体系，商品住宅销售中实行了《住宅质量保证书》和《住宅使用说明书》制度。",
+)
+REAL_ESTATE_CERTIFICATE_DESCRIPTION = "已取得房地产开发企业资质的，提供现有资质证书正、副本扫描件"
+
 REAL_ESTATE_ITEMS = [
     _enterprise_item(
         "11100000000013338W1000117061001",
         "real_estate",
         "房地产开发企业一级资质核定",
         REAL_ESTATE_BASIS,
-        _lines(
-            "从事房地产开发经营5年以上；",
-            "近3年房屋建筑面积累计竣工及开发投资额等开发经营业绩达到一级资质标准；",
-            "连续5年建筑工程质量合格，未发生重大工程质量安全事故；",
-            "有职称的建筑、结构、财务、房地产及有关经济类专业管理人员数量满足标准，"
-            "工程技术、财务、统计等业务负责人具有相应专业职称；",
-            "具有完善的质量保证体系，商品住宅销售中实行了《住宅质量保证书》和《住宅使用说明书》制度；",
-            "具体指标以《房地产开发企业资质管理规定》及其资质标准为准。",
-        ),
+        REAL_ESTATE_CONDITIONS,
         "资质核定",
         20,
         20,
         [
-            _form("房地产开发企业资质申报表"),
             _licence(),
             _legal_rep_identity(),
-            _material("企业资质证书", "现有房地产开发企业资质证书正、副本扫描件"),
+            _material("企业资质证书", REAL_ESTATE_CERTIFICATE_DESCRIPTION, required=False),
             _material("企业财务报表", "近3年经审计的财务报告", formats="pdf", max_size_mb=20),
             _material("开发经营业绩证明", "近3年已竣工项目的竣工验收备案证明等", formats="pdf", max_size_mb=50),
             _material(
@@ -895,6 +919,8 @@ REAL_ESTATE_ITEMS = [
                 max_size_mb=20,
             ),
         ],
+        online_kind="real_estate_grade1",
+        apply_text=REAL_ESTATE_APPLY,
     ),
 ]
 

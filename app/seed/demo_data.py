@@ -187,11 +187,17 @@ def seed_reference_data() -> dict:
     }
 
 
+# 成立日期 in the enterprise register (房地产开发企业一级资质核定 counts five years of development from it).
+DEMO_ESTABLISHED = {DEMO_COMPANY_USCC: datetime.date(2008, 6, 18), DEMO_OTHER_USCC: datetime.date(2016, 3, 1)}
+
+
 def seed_register() -> int:
-    existing = {uscc for (uscc,) in db.session.query(EnterpriseRegisterEntry.uscc)}
+    existing = {entry.uscc: entry for entry in db.session.query(EnterpriseRegisterEntry)}
     created = 0
     for uscc, name, entity_type, rep_name, rep_id in DEMO_REGISTER:
         if uscc in existing:
+            if existing[uscc].established_on is None:  # registers seeded before the date was kept
+                existing[uscc].established_on = DEMO_ESTABLISHED[uscc]
             continue
         db.session.add(
             EnterpriseRegisterEntry(
@@ -201,6 +207,7 @@ def seed_register() -> int:
                 legal_rep_name=rep_name,
                 legal_rep_document_type=docs.DocumentType.RESIDENT_ID.value,
                 legal_rep_document_number=rep_id,
+                established_on=DEMO_ESTABLISHED[uscc],
             )
         )
         created += 1

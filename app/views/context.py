@@ -18,7 +18,7 @@ from app.masking import mask_name
 from app.platform import site_settings
 from app.platform.cache import local_cache
 from app.services.accounts.identity_documents import DOCUMENT_TYPE_LABELS, DocumentType
-from app.services.cases import enterprise_items
+from app.services.cases import enterprise_items, real_estate
 
 _CHROME_SECONDS = 86400  # kept longer than query pages: pruned after them when the cache is full
 forget_site_settings = site_settings.forget  # the back office calls it after staff saved a setting
@@ -53,6 +53,13 @@ def enterprise_comparison(application):
     return enterprise_items.comparison(application)
 
 
+def real_estate_summary(application):
+    """For the back office's case page: a 房地产开发企业一级资质核定 case's tables (None for other cases)."""
+    if not real_estate.is_real_estate_item(application.item):
+        return None
+    return real_estate.summary(application)
+
+
 def register_context(app):
     @app.before_request
     def idle_timeout():
@@ -64,6 +71,8 @@ def register_context(app):
     app.add_template_filter(beijing_date, "beijing_date")
     app.add_template_global(chrome, "chrome")
     app.add_template_global(enterprise_comparison, "enterprise_comparison")
+    app.add_template_global(real_estate_summary, "real_estate_summary")
+    app.add_template_global(real_estate, "real_estate_rules")
 
     @app.context_processor
     def portal_context():

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_appbuilder import Model
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from app import create_app
 
@@ -304,7 +304,7 @@ def test_the_enterprise_change_item_opens_online_and_the_enterprise_guides_are_c
                     ),
                     {"process": process},
                 )
-        upgrade()
+        upgrade(revision="a9e4c1d7b2f3")
         with engine.connect() as conn:
             items = {row[0]: row[1:] for row in conn.execute(text("SELECT id, online_kind, process FROM service_item"))}
             materials = [row[0] for row in conn.execute(text("SELECT name FROM service_material WHERE item_id = 1"))]
@@ -317,3 +317,74 @@ def test_the_enterprise_change_item_opens_online_and_the_enterprise_guides_are_c
     assert "暂未开通网上办理" in items[2][1] and "门户下载" not in items[2][1]
     assert materials == ["法定代表人身份证明"]
     assert restored == [process, process]
+
+
+def test_the_real_estate_grade1_item_opens_in_its_system_and_its_guide_says_what_it_checks(empty_database_url):
+    from flask_migrate import downgrade
+
+    from app.seed.catalogue_data import REAL_ESTATE_APPLY, REAL_ESTATE_CONDITIONS
+
+    offline_apply = "本事项暂未开通网上办理：企业向住房和城乡建设部政务服务大厅窗口提交申请表及申请材料。"
+    offline_deliver = "结果书面通知企业，资质证书按通知领取。"
+    process = f"1. 申请：{offline_apply}\n6. 送达：{offline_deliver}"
+    old_conditions = "\n".join(
+        f"{number}. {line}"
+        for number, line in enumerate(
+            (
+                "从事房地产开发经营5年以上；",
+                "近3年房屋建筑面积累计竣工及开发投资额等开发经营业绩达到一级资质标准；",
+                "连续5年建筑工程质量合格，未发生重大工程质量安全事故；",
+                "有职称的建筑、结构、财务、房地产及有关经济类专业管理人员数量满足标准，"
+                "工程技术、财务、统计等业务负责人具有相应专业职称；",
+                "具有完善的质量保证体系，商品住宅销售中实行了《住宅质量保证书》和《住宅使用说明书》制度；",
+                "具体指标以《房地产开发企业资质管理规定》及其资质标准为准。",
+            ),
+            start=1,
+        )
+    )
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="a9e4c1d7b2f3")  # the catalogue as seeded while the item was offline
+        engine = create_engine(empty_database_url)
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    'INSERT INTO service_item (id, code, category, "group", position, name, legal_basis, '
+                    "conditions, process, time_limit_days, legal_time_limit_days, fee, phone, location) "
+                    "VALUES (1, '11100000000013338W1000117061001', 'enterprise', 'real_estate', 0, "
+                    "'房地产开发企业一级资质核定', '', :conditions, :process, 20, 20, '', '', '')"
+                ),
+                {"process": process, "conditions": old_conditions},
+            )
+            for position, (name, required) in enumerate(
+                (("房地产开发企业资质申报表", True), ("企业法人营业执照", True), ("企业资质证书", True)), start=1
+            ):
+                conn.execute(
+                    text(
+                        "INSERT INTO service_material (item_id, position, name, required, formats, max_size_mb, "
+                        "description) VALUES (1, :position, :name, :required, 'pdf', 5, '')"
+                    ),
+                    {"position": position, "name": name, "required": required},
+                )
+        upgrade()
+        with engine.connect() as conn:
+            online_kind, opened, conditions = conn.execute(
+                text("SELECT online_kind, process, conditions FROM service_item")
+            ).one()
+            materials = {
+                name: required
+                for name, required in conn.execute(
+                    text("SELECT name, required FROM service_material ORDER BY position")
+                )
+            }
+            columns = {c["name"] for c in inspect(conn).get_columns("enterprise_register_entry")}
+        downgrade(revision="a9e4c1d7b2f3")
+        with engine.connect() as conn:
+            restored = conn.execute(text("SELECT online_kind, process, conditions FROM service_item")).one()
+        engine.dispose()
+    assert online_kind == "real_estate_grade1"
+    assert REAL_ESTATE_APPLY in opened and "【我的证照】" in opened and "暂未开通网上办理" not in opened
+    assert conditions == REAL_ESTATE_CONDITIONS
+    assert list(materials) == ["企业法人营业执照", "企业资质证书"] and not materials["企业资质证书"]
+    assert "established_on" in columns
+    assert tuple(restored) == (None, process, old_conditions)

@@ -106,7 +106,10 @@ def test_online_kinds_are_unique():
 
 def test_every_constructor_and_architect_online_item_is_present():
     by_kind = {item["online_kind"]: item for item in ITEMS if item["online_kind"]}
-    assert set(by_kind) == CONSTRUCTOR_KINDS | ARCHITECT_KINDS | {"construction_enterprise_change"}
+    assert set(by_kind) == CONSTRUCTOR_KINDS | ARCHITECT_KINDS | {
+        "construction_enterprise_change",
+        "real_estate_grade1",
+    }
     for kind in CONSTRUCTOR_KINDS:
         assert by_kind[kind]["group"] == "constructor"
         assert by_kind[kind]["name"].startswith("一级建造师执业资格认定（")
@@ -120,7 +123,7 @@ def test_online_kinds_split_into_profession_and_a_known_action():
     from app.services.cases.eligibility import FORM_FIELDS
 
     for item in ITEMS:
-        if item["online_kind"] and item["group"] != "construction_enterprise":
+        if item["online_kind"] and item["group"] not in ("construction_enterprise", "real_estate"):
             profession, action = item["online_kind"].split("_", 1)
             assert profession in {"constructor", "architect"} and action in FORM_FIELDS
 

@@ -27,6 +27,7 @@ from app.extensions import db
 from app.masking import mask_document
 from app.models import Account, Application, EnterpriseQualification, EnterpriseRegisterEntry, ServiceItem
 from app.services.accounts import identity_documents as docs
+from app.services.cases import real_estate
 from app.services.cases.enterprise_fields import (
     CAPITAL,
     CHANGE_FIELDS,
@@ -39,7 +40,10 @@ from app.services.cases.enterprise_fields import (
 )
 from app.services.cases.workflow import OPEN_STATUSES
 
-ONLINE_KINDS = {"construction_enterprise_change": "建筑业企业"}  # online kind → register kind
+ONLINE_KINDS = {  # online kind → register kind
+    "construction_enterprise_change": "建筑业企业",
+    real_estate.ONLINE_KIND: real_estate.REGISTER_KIND,  # its own sub-system (real_estate)
+}
 MINISTRY_GRADES = ("特级", "一级")  # 建筑业企业资质 the ministry grants (部级审批)
 RECORD_CHANGES = ("name", "address", "capital", "legal_rep")  # changes registered by 市场监督管理部门
 MAX_CAPITAL = 100_000_000  # 万元
@@ -135,6 +139,8 @@ def open_case(account: Account, item: ServiceItem) -> Application | None:
 
 def eligibility_problems(account: Account, item: ServiceItem, today: datetime.date | None = None) -> list:
     """Why this account may not file this enterprise item today (empty: it may)."""
+    if real_estate.is_real_estate_item(item):
+        return real_estate.eligibility_problems(account, item, today)
     today = today or clock.today()
     if account.kind != "legal":
         return [_l("Enterprise items are applied for with a legal-entity account: sign in as the company")]
@@ -176,6 +182,8 @@ def _capital(value: str) -> str | None:
 
 
 def form_problems(account: Account, item: ServiceItem, data: dict, today: datetime.date | None = None) -> dict:
+    if real_estate.is_real_estate_item(item):
+        return real_estate.form_problems(account, item, data, today)
     known = prefill(account, item)
     changes = chosen_changes(data)
     errors: dict = {}
@@ -234,6 +242,8 @@ def _legal_rep_problems(known: EnterprisePrefill, name: str, number: str) -> dic
 
 def clean_data(account: Account, item: ServiceItem, data: dict) -> dict:
     """What the case keeps: the changes, their fields, and the register's values when filed (the comparison)."""
+    if real_estate.is_real_estate_item(item):
+        return real_estate.clean_data(account, data)
     known = prefill(account, item)
     changes = chosen_changes(data)
     cleaned = {name: (data.get(name) or "").strip()[:300] for name in fields_for(changes)}
@@ -270,6 +280,8 @@ def relevant_materials(item: ServiceItem, data: dict) -> list:
 
 
 def required_materials(item: ServiceItem, data: dict) -> list:
+    if real_estate.is_real_estate_item(item):
+        return [m for m in item.materials if m.required]
     changes = set(chosen_changes(data))
     return [
         m
@@ -287,6 +299,8 @@ class ComparisonRow:
 
 def comparison(application: Application) -> list[ComparisonRow]:
     """For reviewers: each changed item of the case beside the register as it is now."""
+    if real_estate.is_real_estate_item(application.item):
+        return []  # its own tables (real_estate.summary)
     data = application.data or {}
     known = prefill(application.account, application.item)
     changes = chosen_changes(data)

@@ -12,13 +12,15 @@ the old copy revoked.
 from app import clock
 from app.extensions import db
 from app.models import Application, ElectronicCertificate, Enterprise, EnterpriseQualification, PersonRegistration
-from app.services.cases import enterprise_items
+from app.services.cases import enterprise_items, real_estate
 from app.services.cases.enterprise_fields import ADDRESS, CAPITAL, LEGAL_REP, LOST, NAME
 from app.services.certificates import lifecycle as certificates
 
 
 def issue(application: Application) -> list[ElectronicCertificate]:
     """Write the register and issue the certificates; the caller commits."""
+    if real_estate.is_real_estate_item(application.item):
+        return [real_estate.issue(application)]
     data = application.data or {}
     changes = enterprise_items.chosen_changes(data)
     uscc = data.get("uscc") or enterprise_items.uscc_of(application.account)

@@ -14,7 +14,15 @@ from app import clock
 from app.extensions import db
 from app.models import Application, InboxMessage, PersonRegistration, QualificationCertificate, RegisteredSpecialty
 from app.regions import PROVINCE_CHARACTERS
-from app.services.cases import claims, corrections, eligibility, enterprise_items, enterprise_register, workflow
+from app.services.cases import (
+    claims,
+    corrections,
+    eligibility,
+    enterprise_items,
+    enterprise_register,
+    real_estate,
+    workflow,
+)
 from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS
 from app.services.certificates import lifecycle as certificates
 from app.services.errors import ServiceError
@@ -142,6 +150,12 @@ DEFECT_MAX_LENGTH = 300
 def returnable_fields(application: Application) -> list[tuple[str, object, str]]:
     """(name, label, value) of the filled-in fields of the case that a correction request may name."""
     data = application.data or {}
+    if real_estate.is_real_estate_item(application.item):  # its sections: 企业基本信息, 经营业绩, 专业技术人员
+        return [
+            (name, label, real_estate.returnable_value(name, data[name]))
+            for name, label in real_estate.FIELD_LABELS.items()
+            if name in data
+        ]
     return [(name, label, data[name]) for name, label in eligibility.FIELD_LABELS.items() if name in data]
 
 

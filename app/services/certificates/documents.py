@@ -155,7 +155,11 @@ def preview_png(certificate, width: int = 360) -> bytes:
     """A small picture of the certificate for the 电子证照管理 page (no endorsement window, no QR code)."""
     data = certificates.certificate_data(certificate)
     height = int(width * 297 / 210)
-    blue = {"constructor_1": (20, 70, 140), "construction_enterprise": (20, 100, 70)}.get(data["kind"], (150, 30, 30))
+    blue = {
+        "constructor_1": (20, 70, 140),
+        "construction_enterprise": (20, 100, 70),
+        "real_estate_enterprise": (20, 100, 70),
+    }.get(data["kind"], (150, 30, 30))
     image = Image.new("RGB", (width, height), (252, 250, 244))
     draw = ImageDraw.Draw(image)
     draw.rectangle((6, 6, width - 7, height - 7), outline=blue, width=4)

@@ -23,6 +23,7 @@ SHORT_TITLES = {
     "constructor_1": "一级建造师注册证书",
     "architect_1": "一级注册建筑师注册证书",
     "construction_enterprise": "建筑业企业资质证书",
+    "real_estate_enterprise": "房地产开发企业资质证书",
 }
 
 
@@ -235,11 +236,13 @@ def architect_layout(
 def enterprise_layout(
     data: dict, endorsement: dict, purpose: str, generated_at: str, qr_png: bytes, seal_png: bytes
 ) -> PageLayout:
-    """建筑业企业资质证书（副本）: the enterprise's particulars, its qualification, the copy number."""
+    """建筑业企业资质证书 / 房地产开发企业资质证书（副本）: the enterprise's particulars, its qualification, the
+    copy number."""
     green = (20, 100, 70)
-    page = PageLayout(title="建筑业企业资质证书")
+    title = SHORT_TITLES[data["kind"]]
+    page = PageLayout(title=title)
     page.frames += [Frame(10, 10, 190, 277, 1.6, green), Frame(13, 13, 184, 271, 0.4, green)]
-    page.runs.append(centred("建筑业企业资质证书", 26, 8.2, green))
+    page.runs.append(centred(title, 26, 8.2, green))
     page.runs.append(centred(f"（电子证书 副本{data.get('copy', 1)}）", 37, 4.6, green))
     page.pictures.append(Picture(158, 52, 30, 30, "qr", qr_png))
     page.runs.append(TextRun(x=160.5, y=83.5, size=3.2, text="扫码核验证书", color=(90, 90, 90)))
@@ -285,6 +288,7 @@ LAYOUTS = {
     "constructor_1": constructor_layout,
     "architect_1": architect_layout,
     "construction_enterprise": enterprise_layout,
+    "real_estate_enterprise": enterprise_layout,
 }
 
 

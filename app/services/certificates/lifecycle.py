@@ -37,13 +37,19 @@ ENDORSEMENT_DAYS = 180
 RETIREMENT_AGE = 65
 KINDS = ("constructor_1", "architect_1")
 # An enterprise's qualification certificate, by the register's kind (建筑业企业 → construction_enterprise).
-ENTERPRISE_KINDS = {"建筑业企业": "construction_enterprise"}
+ENTERPRISE_KINDS = {"建筑业企业": "construction_enterprise", "房地产开发企业": "real_estate_enterprise"}
 KIND_TITLES = {
     "constructor_1": _l("Registration certificate of Grade 1 constructor of the People's Republic of China"),
     "architect_1": _l("Registration certificate of Grade 1 registered architect of the People's Republic of China"),
     "construction_enterprise": _l("Construction enterprise qualification certificate"),
+    "real_estate_enterprise": _l("Real estate development enterprise qualification certificate"),
 }
-KIND_CODES = {"constructor_1": "JZS", "architect_1": "JZ", "construction_enterprise": "JQ"}
+KIND_CODES = {
+    "constructor_1": "JZS",
+    "architect_1": "JZ",
+    "construction_enterprise": "JQ",
+    "real_estate_enterprise": "FQ",
+}
 PURPOSES = {"bidding": _l("For bidding"), "own_record": _l("Kept by the holder"), "other": _l("Other")}
 PURPOSE_DETAIL_MAX = 30
 # As printed in the watermark: the certificate is a Chinese document whatever the interface language.

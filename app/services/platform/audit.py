@@ -55,6 +55,7 @@ EVENT_LABELS = {
     "rectification.opened": _l("Rectification opened after a bad rating"),
     "rectification.replied": _l("Rectification replied to"),
     "rectification.confirmed": _l("Applicant confirmed the rectification reply"),
+    "real_estate.step_saved": _l("Grade 1 real estate qualification: step saved"),
 }
 
 

@@ -8,6 +8,7 @@ from app.extensions import db
 from app.masking import mask_name
 from app.models import Application, EnterpriseQualification, PersonRegistration
 from app.services.cases.eligibility import kind_parts
+from app.services.cases.enterprise_items import ONLINE_KINDS as ENTERPRISE_REGISTER_KINDS
 from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS, Status
 
 
@@ -41,6 +42,9 @@ def _issued_registration_number(application: Application) -> str | None:
         qualification = (
             db.session.query(EnterpriseQualification)
             .filter_by(uscc=(application.data or {}).get("uscc", ""))
+            .filter(
+                EnterpriseQualification.kind == ENTERPRISE_REGISTER_KINDS.get(application.item.online_kind or "", "")
+            )
             .order_by(EnterpriseQualification.id)
             .first()
         )

@@ -11,6 +11,7 @@ from app.views.portal.home import home_bp
 from app.views.portal.language import language_bp
 from app.views.portal.photo_tool import photo_tool_bp
 from app.views.portal.queries import queries_bp
+from app.views.portal.real_estate import estate_bp
 from app.views.portal.recovery import recovery_bp
 from app.views.portal.services import services_bp
 from app.views.portal.user_center import user_center_bp
@@ -26,6 +27,7 @@ PORTAL_BLUEPRINTS = (
     verification_bp,
     face_bp,
     services_bp,
+    estate_bp,
     cases_bp,
     photo_tool_bp,
     articles_bp,

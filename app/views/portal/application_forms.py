@@ -163,3 +163,36 @@ class EnterpriseApplicationForm(CaseForm):
 
     def token(self) -> str:
         return (self.submit_token.data or "")[:64] or secrets.token_hex(16)
+
+
+class EstateStepForm(FlaskForm):
+    """A step of the 房地产开发企业一级资质核定系统: its button (save, next, back) and 企业基本信息's own fields.
+
+    The rows of 经营业绩 and 专业技术人员 are parallel lists (``projects-name`` ...) read with the form."""
+
+    action = StringField(validators=[Optional()])
+    contact_name = StringField(_l("Contact person"), validators=[Optional()])
+    contact_title = StringField(_l("Contact person's position"), validators=[Optional()])
+
+    def basic_values(self) -> dict:
+        return {"contact_name": self.contact_name.data or "", "contact_title": self.contact_title.data or ""}
+
+    def rows(self, prefix: str, names: tuple[str, ...]) -> list[dict]:
+        columns = {name: request.form.getlist(f"{prefix}-{name}") for name in (*names, "ref")}
+        count = max((len(values) for values in columns.values()), default=0)
+        return [
+            {name: (values[i] if i < len(values) else "") for name, values in columns.items()} for i in range(count)
+        ]
+
+
+class EstateDeclareForm(CaseForm):
+    """承诺与申报: the materials, the commitment, the SMS code."""
+
+    submit_token = HiddenField(default=lambda: secrets.token_hex(16))
+
+    @classmethod
+    def build(cls, item) -> "EstateDeclareForm":
+        return type("EstateItemDeclareForm", (cls,), _materials(item))()
+
+    def token(self) -> str:
+        return (self.submit_token.data or "")[:64] or secrets.token_hex(16)

@@ -16,6 +16,7 @@ from app.services.cases import (
     enterprise_items,
     evaluations,
     my_cases,
+    real_estate,
 )
 from app.services.cases.enterprise_fields import CHANGE_LABELS, ENTERPRISE_FIELD_LABELS
 from app.services.cases.workflow import STATUS_LABELS
@@ -97,6 +98,8 @@ def company_items_for_companies(view):
 def workspace(code):
     item = _online_item(code)
     account = current_citizen()
+    if real_estate.is_real_estate_item(item):  # 图4-2-2: 在线办理 jumps to the 一级资质核定系统
+        return redirect(url_for("estate.index", code=code))
     return render_template(
         "portal/services/workspace.html",
         item=item,
@@ -113,6 +116,8 @@ def workspace(code):
 def apply(code):
     item = _online_item(code)
     account = current_citizen()
+    if real_estate.is_real_estate_item(item):
+        return redirect(url_for("estate.index", code=code))
     if enterprise_items.is_enterprise_item(item):
         return _enterprise_apply(item, account)
     page = application_form.apply_page(account, item)
@@ -206,6 +211,8 @@ def submitted(code, number):
 @face_verified_required(ONLINE_SERVICE)
 def correction(code):
     item = _online_item(code)
+    if real_estate.is_real_estate_item(item):  # corrected in its own system
+        return redirect(url_for("estate.index", code=code))
     account = current_citizen()
     page = application_form.correction_page(account, item)
     form = CorrectionForm.build(item, page)
