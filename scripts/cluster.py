@@ -77,6 +77,7 @@ class Cluster:
     processes: list = field(default_factory=list)
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     seaweed_ports: list = field(default_factory=list)
+    upstreams: list = field(default_factory=lambda: ["a", "b"])  # the instances nginx passes requests to
     _seaweed: object = None
 
     # --- addresses ---------------------------------------------------------------------------------
@@ -257,6 +258,10 @@ class Cluster:
     def nginx_config(self) -> str:
         nginx_dir = self.directory / "nginx"
         user = "user root;\n" if os.geteuid() == 0 else ""
+        servers = "".join(
+            f"        server 127.0.0.1:{self.ports['web_' + name]} max_fails=1 fail_timeout=10s;\n"
+            for name in self.upstreams
+        )
         temp = "".join(
             f"    {kind}_temp_path {nginx_dir / kind};\n"
             for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -273,9 +278,7 @@ http {{
     access_log {nginx_dir / "access.log"};
 {temp}    include {ROOT / "deploy" / "nginx" / "portal-http.conf"};
     upstream portal_app {{
-        server 127.0.0.1:{self.ports["web_a"]} max_fails=1 fail_timeout=10s;
-        server 127.0.0.1:{self.ports["web_b"]} max_fails=1 fail_timeout=10s;
-        keepalive 16;
+{servers}        keepalive 16;
     }}
     proxy_cache_path {nginx_dir / "cache"} levels=1:2 keys_zone=portal_pages:10m max_size=100m inactive=10m
                      use_temp_path=off;
@@ -334,6 +337,13 @@ http {{
             _signal(process.pid, signal.SIGKILL)
         if process.popen is not None:
             process.popen.wait()
+
+    def set_upstreams(self, names: list) -> None:
+        """Put only these instances behind nginx (a new configuration and a reload: SIGHUP to its master)."""
+        self.upstreams = list(names)
+        (self.directory / "nginx" / "nginx.conf").write_text(self.nginx_config())
+        os.kill(self.process("nginx").pid, signal.SIGHUP)
+        time.sleep(1)  # the old workers finish their requests; new ones read the new configuration
 
     def restart_web(self, name: str) -> None:
         """Start instance ``name`` again (after ``kill``) and wait until it is ready."""
