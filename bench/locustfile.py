@@ -38,7 +38,9 @@ class Visitor(FastHttpUser):
         self.client.cookiejar.clear()  # every request carries only the cookie it is given
         headers = {"Cookie": cookie} if cookie else {}
         with self.client.get(path, headers=headers, name=name, catch_response=True, allow_redirects=False) as answer:
-            if answer.status_code != 200:
+            # A search by identity number answers 303: the number is swapped for a token (never kept in an address).
+            swapped = answer.status_code == 303 and "document_number=" in path
+            if answer.status_code != 200 and not swapped:
                 answer.failure(f"{answer.status_code}")
 
     @task(PUBLIC_WEIGHT)
