@@ -309,6 +309,18 @@ http {{
             [celery, "-A", "app.worker", "beat", "--loglevel=INFO", f"--schedule={self.directory / 'beat-schedule'}"],
             env=env,
         )
+        self._wait_log("worker", " ready.")  # celery@<host> ready.: connected to the broker, consuming
+        self._wait_log("beat", "beat: Starting")
+
+    def _wait_log(self, name: str, text: str, seconds: float = 90) -> None:
+        log, process = self.directory / f"{name}.log", self.process(name)
+        deadline = time.monotonic() + seconds
+        while text not in log.read_text(errors="replace"):
+            if process.popen is not None and process.popen.poll() is not None:
+                raise RuntimeError(f"{name} exited; see {log}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not start; see {log}")
+            time.sleep(0.3)
 
     def _wait_ready(self, url: str, name: str, seconds: float = 90) -> None:
         deadline = time.monotonic() + seconds
