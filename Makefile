@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 FLASK   = $(PY) -m flask --app run.py
 PORTAL_DEMO_DATA ?= 1
 
-.PHONY: run test security lint install translations database e2e-deps clean
+.PHONY: run test security lint install translations database e2e-deps clean cluster cluster-test load-test
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,21 @@ test: install
 # bombs' memory peak at the end.
 security: install
 	$(PY) -m pytest tests/security
+
+# The portal as a cluster on this machine (scripts/cluster.py): nginx in front of two gunicorn instances, a
+# PostgreSQL database of its own, a private Redis and SeaweedFS (and the Celery worker and beat once app/worker.py
+# exists), in a temporary directory on free ports; Ctrl-C stops every part by its PID.
+cluster: translations
+	$(PY) scripts/cluster.py run
+
+# The cluster's tests (tests/cluster, left out of `make test`): sessions, files, limits and caches shared by the
+# two instances, and no submission lost or doubled when one instance dies under load.
+cluster-test: translations
+	$(PY) -m pytest tests/cluster -p no:randomly
+
+# The load test (bench/load.py) against a cluster it starts: one instance, then two.
+load-test: translations
+	$(PY) bench/load.py
 
 lint: install
 	$(VENV)/bin/ruff check .

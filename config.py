@@ -37,6 +37,10 @@ class Config:
         "json_serializer": functools.partial(json.dumps, ensure_ascii=False),
     }
 
+    # --- health checks (app/views/health.py) -------------------------------------
+    # /readyz gives all its checks (database, Redis, file store, broker) this long together before answering.
+    READY_TIMEOUT_SECONDS = float(_env("READY_TIMEOUT_SECONDS", "2"))
+
     # --- shared store (rate limits, SMS codes, face sessions) ----------------
     REDIS_URL = _env("REDIS_URL")
     # The shared cache of query pages (app/platform/cache.py): this Redis, else REDIS_URL's, else each process's own.

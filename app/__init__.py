@@ -124,6 +124,10 @@ def _load_config(app: Flask, config) -> None:
             app.config.update(config)
     else:
         app.config.from_object(config)
+    if os.environ.get("PORTAL_SETTINGS") and not isinstance(config, dict):
+        # A deployment's own settings file (Python, UPPERCASE names), for values without an environment
+        # variable of their own (deploy/README.md); not read when a mapping is passed in (tests).
+        app.config.from_envvar("PORTAL_SETTINGS")
     from app.roles import ROLE_PERMISSIONS
 
     app.config.setdefault("FAB_ROLES", ROLE_PERMISSIONS)
@@ -141,8 +145,10 @@ def _load_config(app: Flask, config) -> None:
 def _register_views(app: Flask, appbuilder: AppBuilder) -> None:
     from app.views.admin import register_admin_views
     from app.views.errors import register_error_handlers
+    from app.views.health import register_health
     from app.views.portal import register_portal
 
+    register_health(app)
     register_admin_views(appbuilder)
     register_portal(app)
     register_error_handlers(app)

@@ -32,10 +32,13 @@ from werkzeug.datastructures import CallbackDict
 log = logging.getLogger(__name__)
 
 STATIC_ENDPOINTS = {"static", "appbuilder.static"}
+# The health checks (app/views/health.py) neither read nor write a session: a probe every few seconds
+# must not touch Redis or hand out cookies.
+HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
 
 
 def _static_request() -> bool:
-    return request.endpoint in STATIC_ENDPOINTS
+    return request.endpoint in STATIC_ENDPOINTS or request.path in HEALTH_PATHS
 
 
 class PortalSessionInterface(SecureCookieSessionInterface):
@@ -109,7 +112,7 @@ class RedisSessionInterface(SessionInterface):
         if not app.secret_key:
             return None
         cookie = request.cookies.get(self.get_cookie_name(app))
-        if not cookie:
+        if not cookie or request.path in HEALTH_PATHS:
             return self.session_class(new=True)
         try:
             sid = self._signer(app).unsign(cookie).decode()

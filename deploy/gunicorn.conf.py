@@ -1,0 +1,43 @@
+"""gunicorn settings of one portal instance: ``gunicorn -c deploy/gunicorn.conf.py run:app``.
+
+Every value can be set from the environment (systemd ``EnvironmentFile``, Compose ``environment``):
+
+PORTAL_BIND          address to listen on (default 127.0.0.1:8000; nginx is the only client)
+WEB_CONCURRENCY      worker processes (default 2 × CPUs + 1, at most 12: the portal's requests are short,
+                     CPU-bound page renders and database round trips — sync workers, no threads)
+GUNICORN_TIMEOUT     seconds a worker may spend on one request before it is killed and replaced (default 60:
+                     the longest legitimate request is a 20 MB upload plus a certificate rendering)
+FORWARDED_ALLOW_IPS  addresses whose X-Forwarded-* headers gunicorn believes (default 127.0.0.1: nginx on the
+                     same machine). The portal itself believes TRUSTED_PROXIES hops (werkzeug ProxyFix), which
+                     is what its per-client limits use; keep the two in agreement.
+GUNICORN_ACCESS_LOG  "-" (stdout, the default: journald or docker logs), a file path, or "off"
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("PORTAL_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "0")) or min(2 * multiprocessing.cpu_count() + 1, 12)
+worker_class = "sync"
+# A worker that has served this many requests is replaced (with jitter, so that they are not replaced together):
+# bounds slow growth of memory (WeasyPrint, PIL) without a restart.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = max_requests // 10
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))  # SIGTERM: finish what is in hand
+keepalive = 5  # nginx keeps upstream connections open (keepalive in the upstream block): longer than its idle
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+proxy_allow_ips = forwarded_allow_ips
+limit_request_line = 8190
+# The application is loaded in each worker (not the master): database and Redis connections are never
+# shared across a fork.
+preload_app = False
+
+_access = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = None if _access == "off" else _access
+errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# The client address (as nginx passed it on), the request line without its query string (a query string can carry a
+# searched name: never logged), status, size, microseconds, and the request id nginx made.
+access_log_format = '%({x-forwarded-for}i)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(D)sus rid=%({x-request-id}i)s'
+proc_name = os.environ.get("GUNICORN_PROC_NAME", "portal-web")

@@ -1,0 +1,186 @@
+"""The portal as a cluster (scripts/cluster.py): nginx, two gunicorn instances a and b, PostgreSQL, a private Redis,
+a private SeaweedFS — what has to hold when a citizen's requests land on either instance (issue 17 item 5).
+
+Each test talks to the instances directly (as nginx would: with X-Forwarded-For where the client's address
+matters) and through nginx. ``make cluster-test`` runs this module once in .ci/run.
+"""
+
+import ipaddress
+import itertools
+import random
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+from bench.citizens import Citizen, refusals, scan_jpeg
+
+PEOPLE_QUERY = {"name": "陈立新", "qualification": "constructor_1"}
+_addresses = itertools.count(random.randrange(1 << 20) << 8)
+
+
+def new_address() -> str:
+    """A client address of its own (the per-client query counts of a cluster that is reused start afresh)."""
+    return str(ipaddress.IPv4Address(0x0A000000 + next(_addresses) % (1 << 24)))  # 10.x.y.z
+
+
+def test_the_cluster_is_ready_through_nginx_and_on_each_instance(cluster):
+    for base in (cluster.url, cluster.instance_url("a"), cluster.instance_url("b")):
+        ready = requests.get(base + "/readyz", timeout=10)
+        assert ready.status_code == 200
+        assert ready.json()["checks"] == {"database": "ok", "redis": "ok", "storage": "ok"} | (
+            {"broker": "ok"} if "CELERY_BROKER_URL" in cluster.app_config() else {}
+        )
+    static = requests.get(cluster.url + "/static/css/portal.css", timeout=10)
+    assert static.status_code == 200 and "Vary" not in static.headers  # from disk, by nginx: not the app's answer
+    assert "Content-Security-Policy" not in static.headers
+
+
+def test_a_session_started_on_a_is_valid_on_b_and_ends_on_both_at_sign_out(cluster, backstage):
+    a, b = cluster.instance_url("a"), cluster.instance_url("b")
+    citizen = Citizen.new(backstage)
+    citizen.register(b)
+    citizen.sign_in(a)
+    for base in (a, b, cluster.url):
+        page = citizen.get(base + "/user/")
+        assert page.status_code == 200, base
+        assert citizen.name in page.text
+
+    assert citizen.sign_out(b).status_code == 302
+    for base in (a, b, cluster.url):
+        page = citizen.get(base + "/user/")
+        assert page.status_code == 302 and "/account/login" in page.headers["Location"], base
+
+
+def test_a_file_uploaded_through_a_downloads_through_b(cluster, backstage):
+    a, b = cluster.instance_url("a"), cluster.instance_url("b")
+    citizen = Citizen.new(backstage).prepare(a)
+    scan = scan_jpeg(7)
+    filed = citizen.submit(a, citizen.apply_form(a), scan)
+    assert filed.status_code == 302 and "/submitted/" in filed.headers["Location"], refusals(filed.text)
+    attachments = backstage.attachments_of(citizen.phone)
+    assert attachments
+    for base in (b, cluster.url):
+        download = citizen.get(f"{base}/user/attachments/{attachments[0]}")
+        assert download.status_code == 200, base
+        assert download.content == scan
+
+
+def test_per_client_limits_are_counted_across_both_instances(cluster, backstage):
+    """QUERY_CAPTCHA_AFTER (5) queries of one client, split over a and b: the next one needs a picture code."""
+    client = {"X-Forwarded-For": new_address()}
+    other = {"X-Forwarded-For": new_address()}
+    bases = [cluster.instance_url(name) for name in ("a", "b", "a", "b")]
+    for number, base in enumerate(bases, start=1):
+        page = requests.get(base + "/query/people", params=PEOPLE_QUERY, headers=client, timeout=30)
+        assert page.status_code == 200 and 'name="captcha"' not in page.text, number
+    fifth = requests.get(cluster.instance_url("b") + "/query/people", params=PEOPLE_QUERY, headers=client, timeout=30)
+    assert 'name="captcha"' in fifth.text  # the next query will need one
+    for name in ("a", "b"):
+        sixth = requests.get(cluster.instance_url(name) + "/query/people", params=PEOPLE_QUERY, headers=client)
+        assert "请输入图形验证码后查看查询结果" in sixth.text, name
+    # Another client is not counted with it.
+    fresh = requests.get(cluster.instance_url("a") + "/query/people", params=PEOPLE_QUERY, headers=other)
+    assert 'name="captcha"' not in fresh.text
+
+
+def test_a_register_change_retires_the_cached_pages_of_both_instances(cluster, backstage):
+    from app.extensions import db
+    from app.models import PersonRegistration
+    from app.services.registers import generation
+
+    def page(base):
+        return requests.get(
+            base + "/query/people", params=PEOPLE_QUERY, headers={"X-Forwarded-For": new_address()}, timeout=30
+        ).text
+
+    bases = {"a": cluster.instance_url("a"), "b": cluster.instance_url("b")}
+    for name, base in bases.items():  # each instance renders the page once and keeps it (shared cache, fast path)
+        for _visitor in range(2):
+            assert "华岳示范建设工程有限公司" in page(base), name
+
+    with backstage.app.app_context():
+        registration = db.session.query(PersonRegistration).filter_by(holder_name="陈立新").first()
+        registration.employer_name = "青松示范建设集团有限公司"
+        db.session.commit()
+        db.session.remove()
+
+    # Every server process reads the registers' generation again at most REFRESH_SECONDS after its last look.
+    time.sleep(2 * generation.REFRESH_SECONDS)
+    for name, base in bases.items():
+        for _visitor in range(4):  # whichever worker of the instance answers
+            fresh = page(base)
+            assert "青松示范建设集团有限公司" in fresh and "华岳示范建设工程有限公司" not in fresh, name
+    through_nginx = requests.get(cluster.url + "/query/people", params=PEOPLE_QUERY, timeout=30)
+    assert "青松示范建设集团有限公司" in through_nginx.text
+
+
+def test_stopping_instance_a_mid_load_loses_no_submission_and_doubles_none(cluster, backstage):
+    """Citizens file through nginx while others browse; instance a dies (SIGKILL) in the middle.
+
+    A GET that fails on a is passed to b by nginx; a POST is never sent twice by nginx. A citizen whose post
+    got an error page posts the same form again (the same submit_token, a new SMS code if the first one was
+    used up), as anyone would: every citizen ends with exactly one case.
+    """
+    base = cluster.url
+    citizens = list(ThreadPoolExecutor(4).map(lambda _: Citizen.new(backstage).prepare(base), range(16)))
+    forms = [citizen.apply_form(base) for citizen in citizens]
+    scan = scan_jpeg(3)
+    outcome = {"posts": 0, "second_tries": 0, "errors": [], "browsing": [], "browsing_errors": []}
+    lock = threading.Lock()
+    started = threading.Event()
+    stop_browsing = threading.Event()
+
+    def file(pair):
+        citizen, tokens = pair
+        started.set()
+        for attempt in range(6):
+            try:
+                response = citizen.submit(base, tokens, scan)
+            except requests.RequestException as error:
+                response, failure = None, repr(error)
+            else:
+                failure = f"{response.status_code}"
+            with lock:
+                outcome["posts"] += 1
+                outcome["second_tries"] += attempt > 0
+            if response is not None and response.status_code == 302 and "/submitted/" in response.headers["Location"]:
+                return
+            with lock:
+                outcome["errors"].append(failure)
+            time.sleep(0.3)
+        raise AssertionError(f"{citizen.phone} could not file: {outcome['errors'][-3:]}")
+
+    def browse():
+        visitor = requests.Session()
+        while not stop_browsing.is_set():
+            for path in ("/", "/query/people?name=陈立&qualification=constructor_1", "/services/", "/help/faq"):
+                status = visitor.get(base + path, timeout=30, headers={"X-Forwarded-For": new_address()}).status_code
+                with lock:
+                    outcome["browsing"].append(status)
+
+    browsers = [threading.Thread(target=browse) for _ in range(2)]
+    for thread in browsers:
+        thread.start()
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            filing = pool.map(file, zip(citizens, forms))
+            started.wait(10)
+            time.sleep(0.5)
+            cluster.kill("web_a")
+            list(filing)
+    finally:
+        stop_browsing.set()
+        for thread in browsers:
+            thread.join()
+        cluster.restart_web("a")
+
+    print(
+        f"\nsubmissions: {len(citizens)} citizens, {outcome['posts']} posts, {outcome['second_tries']} second tries "
+        f"(answers that made them try again: {outcome['errors']}); browsing: {len(outcome['browsing'])} pages, "
+        f"statuses {sorted(set(outcome['browsing']))}"
+    )
+    for citizen, tokens in zip(citizens, forms):
+        assert [token for _number, token in backstage.cases_of(citizen.phone)] == [tokens["submit_token"]]
+    assert set(outcome["browsing"]) == {200}  # every page answered, by b once a was gone
