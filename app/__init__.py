@@ -44,6 +44,9 @@ def create_app(config=None) -> Flask:
 
     csrf.init_app(app)
     platform_cache.init_app(app)
+    from app.services.platform import jobs
+
+    jobs.init_app(app)  # background jobs: Celery when CELERY_BROKER_URL is set, else run in the request
     register_generation.install()  # a register change retires the cached query pages
     with app.app_context():
         db.init_app(app)
