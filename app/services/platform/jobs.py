@@ -25,6 +25,7 @@ set (the expiry reminders, built apart) and otherwise only logs that none is con
 """
 
 import logging
+import os
 from typing import Any
 
 from celery import Celery, Task
@@ -52,7 +53,7 @@ TASK_MODULES = (
 )
 
 
-def _settings(config) -> dict:
+def _settings(config, instance_path: str | None = None) -> dict:
     broker = config.get("CELERY_BROKER_URL") or None
     cleanup = float(config.get("CLEANUP_INTERVAL_SECONDS") or 3600)
     reminder_hour = int(config.get("EXPIRY_REMINDERS_HOUR", 9))
@@ -67,7 +68,8 @@ def _settings(config) -> dict:
         "broker_connection_retry_on_startup": True,
         "timezone": "Asia/Shanghai",
         "enable_utc": True,
-        "worker_hijack_root_logger": False,
+        # beat's record of the last runs (``celery beat`` writes it; the instance folder is the portal's own)
+        "beat_schedule_filename": os.path.join(instance_path or ".", "celerybeat-schedule"),
         "beat_schedule": {
             "housekeeping-cleanup": {"task": "portal.housekeeping.cleanup", "schedule": cleanup},
             # The slot of the expiry reminders (EXPIRY_REMINDERS_JOB names what sends them).
@@ -86,7 +88,7 @@ def init_app(app) -> None:
 
     for module in TASK_MODULES:  # every job is known to the worker and to beat
         importlib.import_module(module)
-    app.extensions[_EXTENSION] = _settings(app.config)
+    app.extensions[_EXTENSION] = _settings(app.config, app.instance_path)
     app.extensions["celery"] = celery
     _flask_app = app
     _configure(app.extensions[_EXTENSION])
