@@ -97,10 +97,7 @@ def init_app(app) -> None:
 def _configure(settings: dict) -> None:
     conf = celery.conf
     if conf.broker_url != settings["broker_url"] or conf.task_always_eager != settings["task_always_eager"]:
-        pool = celery._pool
-        if pool is not None:  # connections to the previous broker
-            pool.force_close_all()
-            celery._pool = None
+        celery._after_fork()  # forget the connections to the previous broker (as Celery does in a new process)
     conf.update(settings)
 
 
