@@ -116,6 +116,10 @@ class Config:
     # until a register changes (app/platform/query_cache.py); 0 turns that off.
     QUERY_CACHE_SECONDS = int(_env("QUERY_CACHE_SECONDS", "300"))
     QUERY_PAGE_CACHE_ENTRIES = 1000  # whole pages each server process keeps (about 25 KB each)
+    # Anonymous public pages the same for every visitor without a cookie are marked
+    # "Cache-Control: public, max-age=PUBLIC_CACHE_SECONDS" and "Vary: Cookie" for a reverse proxy
+    # (app/platform/public_cache.py); 0 marks none.
+    PUBLIC_CACHE_SECONDS = int(_env("PUBLIC_CACHE_SECONDS", "60"))
     # Answer those whole pages in front of Flask (app/platform/query_fast_path.py; bench/queries.py measures it).
     QUERY_FAST_PATH = _env_bool("QUERY_FAST_PATH", True)
 
