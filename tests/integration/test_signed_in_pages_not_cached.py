@@ -49,7 +49,9 @@ def assert_public(response):
     assert "Set-Cookie" not in response.headers, "a page a proxy keeps carries nobody's session"
 
 
-@pytest.mark.parametrize("path", ["/", "/notices/", "/help/faq", "/help/contact", "/query/enterprises", "/query/people"])
+@pytest.mark.parametrize(
+    "path", ["/", "/notices/", "/help/faq", "/help/contact", "/query/enterprises", "/query/people"]
+)
 def test_anonymous_public_pages_may_be_kept_by_a_proxy(client, db, path):
     assert_public(client.get(path))
 

@@ -75,6 +75,7 @@ def install() -> None:
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
 
+
 # The order is the order of the back-office list and of the contact page.
 SETTING_LABELS = {
     "site_name": "站点名称",
