@@ -141,3 +141,11 @@ def test_beat_runs_the_cleanup_and_keeps_a_slot_for_the_expiry_reminders(app, ct
 
 def fake_reminders():
     return "reminded"
+
+
+def test_the_cleanup_command_runs_what_beat_runs(app, db):
+    db.session.add(SharedStoreEntry(key="captcha:old", value="x", expires_at=clock.now() - datetime.timedelta(1)))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["portal", "cleanup"])
+    assert result.exit_code == 0 and "shared_store_entries=1" in result.output
+    assert db.session.scalar(select(func.count()).select_from(SharedStoreEntry)) == 0
