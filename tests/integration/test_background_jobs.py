@@ -115,6 +115,7 @@ def test_the_cleanup_removes_only_what_has_expired(app, ctx, db):
             SharedStoreEntry(key="sms:code:register:1", value="{}", expires_at=now + datetime.timedelta(minutes=5)),
             SmsJob(phone=PHONE, purpose="notice", state="sent", created_at=now - datetime.timedelta(days=31)),
             SmsJob(phone=PHONE, purpose="notice", state="dead", created_at=now - datetime.timedelta(days=31)),
+            SmsJob(phone=PHONE, purpose="lost", state="queued", created_at=now - datetime.timedelta(hours=2)),
         ]
     )
     db.session.commit()
@@ -123,7 +124,9 @@ def test_the_cleanup_removes_only_what_has_expired(app, ctx, db):
     assert removed["shared_store_entries"] == 1 and removed["drafts"] == 1 and removed["sms_jobs"] == 1
     assert db.session.scalars(select(SharedStoreEntry.key)).all() == ["sms:code:register:1"]
     assert db.session.scalars(select(Application.id)).all() == [recent_id]
-    assert db.session.scalars(select(SmsJob.state)).all() == ["dead"], "dead letters stay for operators"
+    assert sorted(db.session.scalars(select(SmsJob.state))) == ["dead", "dead"], "dead letters stay for operators"
+    lost = db.session.scalars(select(SmsJob).where(SmsJob.purpose == "lost")).one()
+    assert lost.last_error == housekeeping.STALE_JOB
     audit = db.session.scalars(select(AuditRecord).where(AuditRecord.event == "application.draft_expired")).one()
     assert audit.account_id == account.id
     assert housekeeping.cleanup() == {"shared_store_entries": 0, "drafts": 0, "sms_jobs": 0, "certificate_files": 0}

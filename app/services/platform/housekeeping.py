@@ -6,7 +6,9 @@ Each run removes only what has expired, so running it twice, or on two workers a
   their counters, face-verification tokens and passes, picture codes, login counters); Redis expires its own;
 * drafts (在线办理 never submitted) untouched for ``DRAFT_KEEP_DAYS`` days (default 180), with their uploaded
   files; each removal is audited;
-* SMS jobs sent more than ``SMS_JOB_KEEP_DAYS`` days ago (default 30; dead letters stay for operators);
+* SMS jobs sent more than ``SMS_JOB_KEEP_DAYS`` days ago (default 30; dead letters stay for operators), and
+  jobs still queued after an hour (the broker or every worker was down: their message is lost) become dead
+  letters saying so;
 * the cached files of certificate endorsements whose period of use has ended (rendered again on demand).
 
 ``expiry_reminders`` is the slot of the expiry reminders in the beat schedule: it runs the dotted path
@@ -17,7 +19,7 @@ import datetime
 import logging
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from werkzeug.utils import import_string
 
 from app import clock, log_context
@@ -66,10 +68,18 @@ def purge_drafts(now: datetime.datetime) -> int:
     return len(drafts)
 
 
+STALE_JOB = "not sent within an hour: the broker or the workers were unavailable"
+
+
 def purge_sms_jobs(now: datetime.datetime) -> int:
     cutoff = now - datetime.timedelta(days=int(current_app.config.get("SMS_JOB_KEEP_DAYS", 30)))
     table = SmsJob.__table__
     with db.engine.begin() as conn:
+        conn.execute(
+            update(table)
+            .where(table.c.state == "queued", table.c.created_at < now - datetime.timedelta(hours=1))
+            .values(state="dead", last_error=STALE_JOB, finished_at=now)
+        )
         return conn.execute(delete(table).where(table.c.state == "sent", table.c.created_at < cutoff)).rowcount or 0
 
 

@@ -66,6 +66,9 @@ def _settings(config, instance_path: str | None = None) -> dict:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": True,
+        # A request that queues while the broker is down waits about a second, then is told (never minutes).
+        "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5},
+        "broker_transport_options": {"socket_connect_timeout": 1, "socket_timeout": 2},
         "timezone": "Asia/Shanghai",
         "enable_utc": True,
         # beat's record of the last runs (``celery beat`` writes it; the instance folder is the portal's own)
@@ -159,6 +162,8 @@ def _id_of(value):
 def _queue_pending(session):
     pending = session.info.pop(_PENDING, [])
     for job, args, optional, context in pending:
+        if any(hasattr(arg, "__table__") and inspect(arg).identity is None for arg in args):
+            continue  # its row was taken back with a savepoint: nothing to do
         try:
             with log_context.bound(context):
                 enqueue(job, *[_id_of(arg) for arg in args], optional=optional)
