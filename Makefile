@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 FLASK   = $(PY) -m flask --app run.py
 PORTAL_DEMO_DATA ?= 1
 
-.PHONY: run test security lint install translations database e2e-deps clean cluster cluster-test load-test
+.PHONY: run test security lint install translations database e2e-deps clean cluster cluster-test load-test worker
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ database: install
 
 run: translations database
 	PORTAL_ENV=$${PORTAL_ENV:-development} $(FLASK) run --host 127.0.0.1 --port 5000
+
+# A Celery worker with beat embedded (one machine), for a portal started with CELERY_BROKER_URL set to the same
+# broker, e.g. CELERY_BROKER_URL=redis://127.0.0.1:6379/2 make worker (and make run with it in another shell).
+# Without CELERY_BROKER_URL the portal runs its jobs itself and needs no worker.
+worker: install
+	PORTAL_ENV=$${PORTAL_ENV:-development} $(VENV)/bin/celery -A app.worker worker --beat -l info
 
 test: install
 	$(PY) -m pytest

@@ -46,6 +46,19 @@ class Config:
     # The shared cache of query pages (app/platform/cache.py): this Redis, else REDIS_URL's, else each process's own.
     CACHE_REDIS_URL = _env("CACHE_REDIS_URL")
 
+    # --- background jobs (app/services/platform/jobs.py) -----------------------
+    # The Celery broker, e.g. redis://127.0.0.1:6379/2. Set it only where a worker runs (`make worker`);
+    # unset (the default, also when REDIS_URL is set), every job runs at once in the request that queues it.
+    CELERY_BROKER_URL = _env("CELERY_BROKER_URL")
+    CLEANUP_INTERVAL_SECONDS = float(_env("CLEANUP_INTERVAL_SECONDS", "3600"))  # beat: housekeeping.cleanup
+    DRAFT_KEEP_DAYS = int(_env("DRAFT_KEEP_DAYS", "180"))  # drafts untouched this long are removed
+    SMS_JOB_RETRIES = int(_env("SMS_JOB_RETRIES", "5"))  # an SMS the gateway refuses is tried again this often,
+    SMS_JOB_RETRY_SECONDS = float(_env("SMS_JOB_RETRY_SECONDS", "2"))  # after 2, 4, 8 … seconds, then a dead letter
+    SMS_JOB_KEEP_DAYS = int(_env("SMS_JOB_KEEP_DAYS", "30"))  # sent SMS jobs kept this long
+    # The slot of the expiry reminders in the beat schedule: a dotted path to a function, run daily at this hour.
+    EXPIRY_REMINDERS_JOB = _env("EXPIRY_REMINDERS_JOB")
+    EXPIRY_REMINDERS_HOUR = int(_env("EXPIRY_REMINDERS_HOUR", "9"))
+
     # --- security -----------------------------------------------------------
     SECRET_KEY = _env("SECRET_KEY")  # filled from instance/secret_key when unset
     # Reverse proxies in front of the portal (nginx, a load balancer): how many
@@ -107,6 +120,10 @@ class Config:
     # until a register changes (app/platform/query_cache.py); 0 turns that off.
     QUERY_CACHE_SECONDS = int(_env("QUERY_CACHE_SECONDS", "300"))
     QUERY_PAGE_CACHE_ENTRIES = 1000  # whole pages each server process keeps (about 25 KB each)
+    # Anonymous public pages the same for every visitor without a cookie are marked
+    # "Cache-Control: public, max-age=PUBLIC_CACHE_SECONDS" and "Vary: Cookie" for a reverse proxy
+    # (app/platform/public_cache.py); 0 marks none.
+    PUBLIC_CACHE_SECONDS = int(_env("PUBLIC_CACHE_SECONDS", "60"))
     # Answer those whole pages in front of Flask (app/platform/query_fast_path.py; bench/queries.py measures it).
     QUERY_FAST_PATH = _env_bool("QUERY_FAST_PATH", True)
 

@@ -44,7 +44,13 @@ def create_app(config=None) -> Flask:
 
     csrf.init_app(app)
     platform_cache.init_app(app)
+    from app.services.platform import jobs
+
+    jobs.init_app(app)  # background jobs: Celery when CELERY_BROKER_URL is set, else run in the request
     register_generation.install()  # a register change retires the cached query pages
+    from app.services.content import site_settings as settings_generation
+
+    settings_generation.install()  # a settings change retires the settings and chrome every process keeps
     with app.app_context():
         db.init_app(app)
         migrate.init_app(app, db, directory=os.path.join(PROJECT_DIR, "migrations"))

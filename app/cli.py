@@ -56,6 +56,14 @@ def seed_demo_command():
     click.echo("demo data: " + ", ".join(f"{k}={v}" for k, v in report.items()))
 
 
+@portal_cli.command("cleanup")
+def cleanup_command():
+    """One clean-up run, as beat runs it (expired store rows, old drafts, sent SMS jobs, ended certificate files)."""
+    from app.services.platform.housekeeping import cleanup
+
+    click.echo("cleaned up: " + ", ".join(f"{k}={v}" for k, v in cleanup().items()))
+
+
 def _pybabel(*args: str) -> None:
     # ``python -m babel.messages.frontend`` drops pybabel's exit status; call main().
     cmd = [sys.executable, "-c", "import sys; from babel.messages.frontend import main; sys.exit(main())", *args]

@@ -98,11 +98,13 @@ ROLE_PERMISSIONS = {
         ["EnterpriseAdminView", "can_(list|show)"],
         ["AuditRecordAdminView", "can_(list|show)"],
         ["SmsOutboxAdminView", "can_(list|show)"],
+        ["SmsJobAdminView", "can_(list|show)"],
         ["Accounts", "menu_access"],
         ["Portal accounts", "menu_access"],
         ["Enterprises", "menu_access"],
         ["Audit trail", "menu_access"],
         ["SMS outbox", "menu_access"],
+        ["SMS delivery", "menu_access"],
         ["AdminIndexView", "can_index"],
     ],
     ACCEPTANCE_OFFICER: [

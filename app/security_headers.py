@@ -7,10 +7,13 @@ those, but neither loads anything from another host. Headers a view set itself
 
 Whatever is served to a signed-in citizen or officer (but the static files)
 carries ``Cache-Control: no-store``: no browser, shared computer or proxy keeps
-a copy of a personal page after sign-out.
+a copy of a personal page after sign-out. Anonymous public pages that are the same for every visitor without a
+cookie carry ``Cache-Control: public, max-age=…`` and ``Vary: Cookie`` instead (app/platform/public_cache.py).
 """
 
-from flask import request, session
+from flask import g, request, session
+
+from app.platform import public_cache
 
 PORTAL_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -21,7 +24,8 @@ BACK_OFFICE_POLICY = PORTAL_POLICY.replace("script-src 'self'", "script-src 'sel
 
 
 def install_security_headers(app, portal_blueprints) -> None:
-    portal = {blueprint.name for blueprint in portal_blueprints} | {"static", None}
+    public = {blueprint.name for blueprint in portal_blueprints}
+    portal = public | {"static", None}
     hsts = "max-age=31536000" if app.config.get("SESSION_COOKIE_SECURE") else None
 
     @app.after_request
@@ -38,7 +42,21 @@ def install_security_headers(app, portal_blueprints) -> None:
         static = (request.endpoint or "").rpartition(".")[2] == "static"
         if not static and "no-store" not in headers.get("Cache-Control", "") and _signed_in():
             headers["Cache-Control"] = "no-store"
+        elif request.blueprint in public and _public_page(response):
+            public_cache.mark(response)
         return response
+
+
+def _public_page(response) -> bool:
+    """The same page for every visitor without a cookie (public_cache.py says which)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and "Cache-Control" not in response.headers
+        and "csrf_token" not in g  # no form token was made for this page
+        and public_cache.plain_visitor(session)
+        and public_cache.shareable_body(response)
+    )
 
 
 def _signed_in() -> bool:

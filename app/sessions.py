@@ -29,6 +29,8 @@ from flask.sessions import SecureCookieSessionInterface, SessionInterface, Sessi
 from itsdangerous import BadSignature, Signer
 from werkzeug.datastructures import CallbackDict
 
+from app.platform import public_cache
+
 log = logging.getLogger(__name__)
 
 STATIC_ENDPOINTS = {"static", "appbuilder.static"}
@@ -43,7 +45,7 @@ def _static_request() -> bool:
 
 class PortalSessionInterface(SecureCookieSessionInterface):
     def should_set_cookie(self, app, session):
-        if _static_request():
+        if _static_request() or public_cache.marked(session):  # a public page goes without a cookie (nothing in it)
             return False
         return super().should_set_cookie(app, session)
 
@@ -100,6 +102,11 @@ class RedisSessionInterface(SessionInterface):
 
     def __init__(self, url: str):
         self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+    def should_set_cookie(self, app, session):
+        if public_cache.marked(session):  # a public page: nothing worth a session is in it
+            return False
+        return super().should_set_cookie(app, session)
 
     def _key(self, sid: str) -> str:
         # Stored under a digest of the id: reading Redis does not give a usable cookie.

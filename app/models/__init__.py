@@ -9,7 +9,7 @@ from app.models.case import Application, ApplicationEvent, Attachment, InboxMess
 from app.models.certificate import CertificateEndorsement, ElectronicCertificate, IssuedCertificateFile  # noqa: F401
 from app.models.content import FaqEntry, SiteSetting  # noqa: F401
 from app.models.evaluation import CaseEvaluation, Rectification  # noqa: F401
-from app.models.platform import AuditRecord, SharedStoreEntry, SmsOutboxMessage  # noqa: F401
+from app.models.platform import AuditRecord, SharedStoreEntry, SmsJob, SmsOutboxMessage  # noqa: F401
 from app.models.registry import (  # noqa: F401
     EnterpriseQualification,
     PersonRegistration,

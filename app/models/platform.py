@@ -54,3 +54,30 @@ class SharedStoreEntry(Model):
     value: Mapped[str] = mapped_column(Text, nullable=False, default="")
     counter: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     expires_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, index=True)
+
+
+class SmsJob(Model):
+    """One text handed to the SMS gateway by a background job (app/services/platform/sms.py).
+
+    ``state``: "queued" until the gateway took it ("sent"), or "dead" when every retry failed (the dead-letter
+    record operators read in the back office, with the last error). A verification code's text is never kept
+    here (``content`` is empty: the code lives only in the job's message); a notification's is.
+    """
+
+    __tablename__ = "sms_job"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=_now, index=True)
+    phone: Mapped[str] = mapped_column(String(11), nullable=False, index=True)
+    purpose: Mapped[str] = mapped_column(String(32), nullable=False)
+    content: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    state: Mapped[str] = mapped_column(String(16), nullable=False, default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_error: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    finished_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)
+    request_id: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    account_id: Mapped[int | None] = mapped_column(Integer)
+
+    @property
+    def masked_phone(self) -> str:
+        return self.phone[:3] + "****" + self.phone[-4:]

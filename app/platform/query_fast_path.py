@@ -42,7 +42,8 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 from werkzeug.http import dump_cookie, parse_cookie
 
-from app.platform import display_mode, query_cache, site_settings
+from app import log_context
+from app.platform import display_mode, public_cache, query_cache, site_settings
 from app.services.platform.shared_store import get_store
 from app.services.registers import generation as register_generation
 from app.services.registers import query_limits
@@ -51,6 +52,8 @@ COUNTS = "portal.query_counts"  # environ: this request has been counted; the vi
 SHAREABLE = "portal.query_shareable"  # environ, set by the view: the page is every visitor's (value: counted?)
 PATHS = ("/query/enterprises", "/query/people")
 VISITOR_SESSION_KEYS = frozenset({"locale", "csrf_token", "_permanent", "_fresh"})  # flask-login: "_fresh": False
+
+_PER_ANSWER = frozenset({"set-cookie", "cache-control", "vary", "x-request-id"})
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +124,12 @@ class QueryFastPath:
             del environ[COUNTS]
         elif query_limits.picture_due(config, query_limits.queries_in_window(store, config, client)):
             return None, None, None  # the empty form then shows the picture code
-        if session:
+        if session and not public_cache.plain_visitor(session):
             headers = headers + [("Set-Cookie", self._session_cookie(session))]
+        elif public_cache.header():  # as Flask marks it (public_cache.py): a proxy may keep it; no cookie
+            headers = headers + [("Cache-Control", public_cache.header())]
+        offered = environ.get("HTTP_X_REQUEST_ID")
+        headers = headers + [("Vary", "Cookie"), ("X-Request-Id", log_context.new_request_id(offered))]
         return key, locale, (headers, body)
 
     _unavailable_logged_at = 0.0
@@ -193,7 +200,8 @@ class QueryFastPath:
         finally:
             if hasattr(body, "close"):
                 body.close()
-        headers = [(name, value) for name, value in seen["headers"] if name.lower() != "set-cookie"]
+        # Without what belongs to one visitor or one request (added again when the page is served).
+        headers = [(name, value) for name, value in seen["headers"] if name.lower() not in _PER_ANSWER]
         with self.app.app_context():
             query_cache.put_page(key, (headers, data, counted))
         return [data]

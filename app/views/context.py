@@ -13,6 +13,7 @@ from flask import has_request_context, render_template, request, session
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from app import log_context
 from app.formatting import beijing_date, beijing_time
 from app.masking import mask_name
 from app.platform import site_settings
@@ -61,6 +62,25 @@ def real_estate_summary(application):
 
 
 def register_context(app):
+    @app.before_request
+    def request_identity():
+        # Logged by the background jobs this request queues (app/log_context.py), answered as X-Request-Id.
+        log_context.request_id.set(log_context.new_request_id(request.headers.get("X-Request-Id")))
+        user_id = str(session.get("_user_id") or "")
+        log_context.account_id.set(int(user_id) if user_id.isdigit() else None)
+
+    @app.after_request
+    def answer_request_id(response):
+        identity = log_context.request_id.get()
+        if identity:
+            response.headers.setdefault("X-Request-Id", identity)
+        return response
+
+    @app.teardown_request
+    def forget_request_identity(_error=None):
+        log_context.request_id.set(None)
+        log_context.account_id.set(None)
+
     @app.before_request
     def idle_timeout():
         # Every session (citizen or staff) ends after PERMANENT_SESSION_LIFETIME idle.

@@ -143,3 +143,17 @@ def test_reset_password_then_cancel_the_account(page, live_server, app, known_ca
     page.fill("#password", "Renewed2026pass")
     page.locator("#login-form button[type=submit]").click()
     expect(page.locator("#row-password .field-error")).to_contain_text("账号或密码错误")
+
+
+def test_the_sms_button_sends_the_forms_token_on_a_page_without_the_token_meta(
+    page, live_server, app, known_captcha, monkeypatch, screenshot
+):
+    """Form tokens on, as in production: an anonymous page carries no csrf-token meta (it may be shared by a proxy,
+    issue 17 item 4), so 获取短信验证码 sends the token of its own form."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    page.goto(live_server + "/account/register/personal")
+    expect(page.locator('meta[name="csrf-token"]')).to_have_count(0)
+    expect(page.locator('#register-personal-form input[name="csrf_token"]')).to_have_count(1)
+    page.fill("#phone", "13712349876")
+    assert request_code(page, app, "13712349876", "register", known_captcha) is not None
+    screenshot("register-sms-with-form-token")

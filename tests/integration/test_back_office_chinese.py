@@ -19,6 +19,7 @@ from app.models import (
     CaseEvaluation,
     EnterpriseRegisterEntry,
     Rectification,
+    SmsJob,
     SmsOutboxMessage,
 )
 from tests.factories import (
@@ -139,6 +140,7 @@ def one_of_everything(app, db, registers, issued_case, staff_factory):
     PersonRegistrationFactory()
     for purpose in ("case_notice", "application", "register", "reset_password"):
         db.session.add(SmsOutboxMessage(phone="13712345678", purpose=purpose, content="验证码123456"))
+    db.session.add(SmsJob(phone="13712345678", purpose="case_notice", content="您的办件已受理", state="dead"))
     db.session.add(AuditRecord(event="login.success", subject="gly001", detail={}))
     db.session.add(CalendarOverride(day=datetime.date(2026, 10, 9), is_workday=True, note="国庆调休"))
     db.session.add(EnterpriseRegisterEntry(**ENTERPRISE_REGISTER_ENTRY))

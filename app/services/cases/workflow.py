@@ -15,6 +15,7 @@ from sqlalchemy import update
 from app import clock
 from app.extensions import db
 from app.models import Application, ApplicationEvent
+from app.services.certificates import prerender
 from app.services.errors import ServiceError
 
 
@@ -235,6 +236,7 @@ def apply(
     )
     db.session.add(event)
     _set_due_date(application)
+    prerender.notice_after_commit(event)  # a worker renders its notice, if it has one, before it is asked for
     return event
 
 

@@ -39,8 +39,12 @@ def document(endorsement: CertificateEndorsement, fmt: str) -> bytes:
     """The certificate file in ``fmt`` ("pdf" or "ofd"), from the cache when it was rendered before."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
-    name = f"{endorsement.id}-{endorsement.public_code}-v{LAYOUT_VERSION}.{fmt}"
-    return cached_bytes("certificates", name, lambda: render(endorsement, fmt), FORMATS[fmt])
+    return cached_bytes("certificates", cached_name(endorsement, fmt), lambda: render(endorsement, fmt), FORMATS[fmt])
+
+
+def cached_name(endorsement: CertificateEndorsement, fmt: str) -> str:
+    """The name of the rendered file in the file store's "certificates" area."""
+    return f"{endorsement.id}-{endorsement.public_code}-v{LAYOUT_VERSION}.{fmt}"
 
 
 def issue(endorsement: CertificateEndorsement, fmt: str) -> bytes:

@@ -29,7 +29,7 @@ from app.models import (
     PersonRegistration,
 )
 from app.services.accounts.identity_documents import DocumentError, validate_document
-from app.services.certificates import signing
+from app.services.certificates import prerender, signing
 from app.services.errors import ServiceError
 from app.services.platform import audit
 
@@ -337,6 +337,7 @@ def endorse(
         key_id=key.key_id,
     )
     db.session.add(endorsement)
+    prerender.certificate_after_commit(endorsement)  # a worker renders its PDF and OFD before the download
     audit.record(
         "certificate.endorsed",
         account=account,

@@ -1,11 +1,80 @@
-"""Site-wide values (footer, contact page): config defaults, staff overrides."""
+"""Site-wide values (footer, contact page): config defaults, staff overrides.
+
+Their generation (``generation()``) is a number in the shared store that moves on after every committed change
+to a setting, whichever process made it: each process compares it, at most every ``REFRESH_SECONDS``, with the
+one its settings were read under, so an edit saved on one instance retires the settings, the page chrome and
+the kept query pages of every instance within about a second (app/platform/site_settings.py).
+"""
 
 import logging
+import time
+from itertools import chain
 
+from flask import current_app, has_app_context
+from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import SiteSetting
+from app.services.platform.shared_store import get_store
+
+GENERATION_KEY = "site-settings:generation"
+REFRESH_SECONDS = 1.0
+_KEEP_SECONDS = 10 * 365 * 86400
+_EXTENSION = "portal_site_settings_generation"
+
+log = logging.getLogger(__name__)
+
+
+def generation() -> int:
+    """The settings' generation as this process knows it (read again from the store every second or so)."""
+    state = current_app.extensions.setdefault(_EXTENSION, {"value": None, "read_at": 0.0})
+    now = time.monotonic()
+    if state["value"] is None or now - state["read_at"] >= REFRESH_SECONDS:
+        raw = get_store().get(GENERATION_KEY)
+        state["value"] = int(raw) if raw and str(raw).isdigit() else 0
+        state["read_at"] = now
+    return state["value"]
+
+
+def bump() -> int:
+    """Every process reads the settings again (and renders the chrome again) on its next look."""
+    value = get_store().incr(GENERATION_KEY, _KEEP_SECONDS)
+    current_app.extensions[_EXTENSION] = {"value": value, "read_at": time.monotonic()}
+    return value
+
+
+def _note_changes(session, _flush_context, _instances):
+    if any(isinstance(instance, SiteSetting) for instance in chain(session.new, session.dirty, session.deleted)):
+        session.info["site_settings_changed"] = True
+
+
+def _bump_after_commit(session):
+    if session.info.pop("site_settings_changed", False) and has_app_context():
+        try:
+            bump()
+        except Exception:  # committed; other processes then see it after SITE_SETTINGS_MAX_AGE
+            log.exception("could not move the site settings' generation on")
+
+
+def _forget_on_rollback(session):
+    session.info.pop("site_settings_changed", None)
+
+
+_LISTENERS = (
+    ("before_flush", _note_changes),
+    ("after_commit", _bump_after_commit),
+    ("after_rollback", _forget_on_rollback),
+)
+
+
+def install() -> None:
+    """Listen to every ORM session (once per process)."""
+    for name, listener in _LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
 
 # The order is the order of the back-office list and of the contact page.
 SETTING_LABELS = {

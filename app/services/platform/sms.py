@@ -5,6 +5,12 @@ Six digits, valid ``SMS_CODE_TTL`` seconds, single use, burnt after
 ``SMS_DAILY_LIMIT`` sends a day per phone; one client (address, IPv6 /64) may
 ask ``SMS_PER_CLIENT_PER_HOUR`` codes an hour and ``SMS_PER_CLIENT_PER_DAY`` a day. Codes are kept only as HMACs, in
 the shared store so that every server process agrees.
+
+Texts go out through a background job (``deliver``, app/services/platform/jobs.py): each is an ``sms_job``
+row, sent by the worker with up to ``SMS_JOB_RETRIES`` retries ``SMS_JOB_RETRY_SECONDS`` × 2ⁿ apart, and left
+"dead" with its last error (the dead letters in the back office, 短信发送失败记录) when the gateway refused them
+all. Without a broker the job runs in the request, once: a code the gateway refused is then reported to the
+visitor at once (and the limits it took are given back).
 """
 
 import datetime
@@ -18,13 +24,14 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 from werkzeug.utils import import_string
 
-from app import clock
+from app import clock, log_context
 from app.extensions import db
-from app.models import SmsOutboxMessage
+from app.models import SmsJob, SmsOutboxMessage
+from app.services.platform import jobs
 from app.services.platform.shared_store import get_store
 from app.services.platform.store_fallback import StoreUnavailable
 
@@ -37,6 +44,8 @@ DEFAULTS = {
     "SMS_DAILY_LIMIT": 10,
     "SMS_PER_CLIENT_PER_HOUR": 5,
     "SMS_PER_CLIENT_PER_DAY": 20,
+    "SMS_JOB_RETRIES": 5,
+    "SMS_JOB_RETRY_SECONDS": 2,
 }
 
 
@@ -88,7 +97,7 @@ def gateway() -> SmsGateway:
 
 def notify_after_commit(phone: str, purpose: str, text: str) -> None:
     """Send a notification once the change it announces is committed (never if it rolls back)."""
-    db.session.info.setdefault(_PENDING, []).append((phone, purpose, text))
+    db.session.info.setdefault(_PENDING, []).append((phone, purpose, text, log_context.current()))
 
 
 _PENDING = "portal_pending_sms"
@@ -97,13 +106,99 @@ _PENDING = "portal_pending_sms"
 @event.listens_for(Session, "after_commit")
 def _send_pending(session):
     pending = session.info.pop(_PENDING, [])
-    for phone, purpose, text in pending:
-        gateway().send(phone, purpose, text)
+    for phone, purpose, text, context in pending:
+        with log_context.bound(context):
+            try:
+                dispatch(phone, purpose, text)
+            except Exception:  # the change is committed: the dead letter tells operators
+                log.exception("SMS notification to %s not sent (%s)", _masked(phone), log_context.label())
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_pending(session):
     session.info.pop(_PENDING, None)
+
+
+class Undelivered(RuntimeError):
+    """The gateway refused a text every time it was tried (its job is now a dead letter)."""
+
+
+def _masked(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:]
+
+
+def dispatch(phone: str, purpose: str, text: str, *, secret: bool = False) -> int:
+    """Queue ``text`` for ``phone``; returns the job's id.
+
+    ``secret`` (a verification code): the text travels only in the job's message, never in the table.
+    Without a broker the job runs now and raises ``Undelivered`` when the gateway refuses it.
+    """
+    context = log_context.current()
+    with db.engine.begin() as conn:
+        job_id = conn.execute(
+            insert(SmsJob.__table__).values(
+                phone=phone,
+                purpose=purpose,
+                content="" if secret else text,
+                state="queued",
+                attempts=0,
+                last_error="",
+                created_at=_now(),
+                request_id=(context["request_id"] or "")[:64],
+                account_id=context["account_id"],
+            )
+        ).inserted_primary_key[0]
+    jobs.enqueue(deliver, job_id, text if secret else None)
+    return job_id
+
+
+def _job_update(job_id: int, **values) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(update(SmsJob.__table__).where(SmsJob.id == job_id).values(**values))
+
+
+@jobs.task("portal.sms.deliver", acks_late=True)
+def deliver(self, job_id: int, text: str | None = None) -> str:
+    """Hand job ``job_id`` to the gateway; retried with exponential back-off, then left dead. Idempotent."""
+    with db.engine.connect() as conn:
+        job = conn.execute(select(SmsJob.__table__).where(SmsJob.id == job_id)).first()
+    if job is None or job.state != "queued":
+        log.info("SMS job %s: nothing to do (%s) (%s)", job_id, job.state if job else "absent", log_context.label())
+        return job.state if job else "absent"
+    attempt = self.request.retries + 1
+    try:
+        gateway().send(job.phone, job.purpose, text if text is not None else job.content)
+    except Exception as error:
+        retries = 0 if self.request.is_eager else _setting("SMS_JOB_RETRIES")
+        message = f"{type(error).__name__}: {error}"[:500]
+        if self.request.retries >= retries:
+            _job_update(job_id, state="dead", attempts=attempt, last_error=message, finished_at=_now())
+            log.error(
+                "SMS job %s to %s failed %s times, left as a dead letter: %s (%s)",
+                job_id,
+                _masked(job.phone),
+                attempt,
+                message,
+                log_context.label(),
+            )
+            if self.request.is_eager:
+                raise Undelivered(message) from error
+            return "dead"
+        _job_update(job_id, attempts=attempt, last_error=message)
+        countdown = float(current_app.config.get("SMS_JOB_RETRY_SECONDS", 2)) * 2**self.request.retries
+        log.warning(
+            "SMS job %s to %s failed (attempt %s), retried in %s s: %s (%s)",
+            job_id,
+            _masked(job.phone),
+            attempt,
+            countdown,
+            message,
+            log_context.label(),
+        )
+        raise self.retry(countdown=countdown, max_retries=retries, exc=error) from error
+    _job_update(job_id, state="sent", attempts=attempt, last_error="", finished_at=_now())
+    log.info("SMS job %s to %s sent (attempt %s) (%s)", job_id, _masked(job.phone), attempt, log_context.label())
+    return "sent"
 
 
 def _digest(code: str) -> str:
@@ -199,7 +294,7 @@ def _send_code(phone: str, purpose: str, client: str | None) -> SendResult:
             code=code,
             minutes=ttl // 60,
         )
-        gateway().send(phone, purpose, str(text))
+        dispatch(phone, purpose, str(text), secret=True)
     except Exception:
         give_back()
         raise

@@ -4,6 +4,12 @@
   "use strict";
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
 
+  // Anonymous pages carry no csrf-token meta (so that they can be shared); their forms carry the token.
+  function formToken(form) {
+    var input = form && form.querySelector('input[name="csrf_token"]');
+    return input ? input.value : "";
+  }
+
   function refreshCaptcha(img) {
     if (!img) return;
     var idInput = img.parentNode.querySelector(".captcha-id");
@@ -98,7 +104,7 @@
       button.disabled = true;
       fetch(button.getAttribute("data-url"), {
         method: "POST",
-        headers: {"X-CSRFToken": csrf, "Content-Type": "application/x-www-form-urlencoded"},
+        headers: {"X-CSRFToken": csrf || formToken(form), "Content-Type": "application/x-www-form-urlencoded"},
         body: body.toString(),
         credentials: "same-origin"
       }).then(function (response) {

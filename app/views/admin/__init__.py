@@ -11,6 +11,7 @@ from app.views.admin.accounts import (
     EnterpriseAdminView,
     EnterpriseRegisterAdminView,
     PortalAccountAdminView,
+    SmsJobAdminView,
     SmsOutboxAdminView,
 )
 from app.views.admin.cases import ApplicationAdminView, CaseCorrectionView
@@ -49,6 +50,9 @@ def register_admin_views(appbuilder):
     )
     appbuilder.add_view(
         SmsOutboxAdminView, "SMS outbox", label=_l("SMS outbox"), icon="fa-envelope", category="Accounts"
+    )
+    appbuilder.add_view(
+        SmsJobAdminView, "SMS delivery", label=_l("SMS delivery"), icon="fa-paper-plane", category="Accounts"
     )
     appbuilder.add_view(
         EnterpriseRegisterAdminView,

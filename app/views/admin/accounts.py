@@ -10,7 +10,15 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired
 
 from app.formatting import beijing_time, json_text
-from app.models import Account, AccountKind, AuditRecord, Enterprise, EnterpriseRegisterEntry, SmsOutboxMessage
+from app.models import (
+    Account,
+    AccountKind,
+    AuditRecord,
+    Enterprise,
+    EnterpriseRegisterEntry,
+    SmsJob,
+    SmsOutboxMessage,
+)
 from app.services.accounts.login import unlock_accounts
 from app.services.unit_of_work import unit_of_work
 from app.views.admin import display
@@ -209,4 +217,38 @@ class SmsOutboxAdminView(PlainValuesMixin, ModelView):
         "masked_phone": _l("Mobile phone number"),
         "purpose": _l("Purpose"),
         "content": _l("Content"),
+    }
+
+
+SMS_JOB_STATES = {"queued": _l("Queued"), "sent": _l("Sent"), "dead": _l("Failed (dead letter)")}
+
+
+class SmsJobAdminView(PlainValuesMixin, ModelView):
+    """Every text handed to the SMS gateway by a background job; "dead" ones failed every retry."""
+
+    datamodel = SQLAInterface(SmsJob)
+    base_permissions = READ_ONLY
+    list_title = _l("SMS delivery")
+    show_title = _l("SMS delivery job")
+    list_columns = ["created_at", "masked_phone", "purpose", "state", "attempts", "last_error", "finished_at"]
+    show_columns = list_columns + ["content", "request_id", "account_id"]
+    search_columns = ["state", "phone", "purpose", "created_at"]
+    formatters_columns = DISPLAY | {
+        "purpose": display.sms_purpose,
+        "state": lambda value: SMS_JOB_STATES.get(value, value),
+        "finished_at": beijing_time,
+    }
+    base_order = ("created_at", "desc")
+    label_columns = {
+        "created_at": _l("Time"),
+        "phone": _l("Mobile phone number"),
+        "masked_phone": _l("Mobile phone number"),
+        "purpose": _l("Purpose"),
+        "state": _l("State"),
+        "attempts": _l("Attempts"),
+        "last_error": _l("Last error"),
+        "finished_at": _l("Finished at"),
+        "content": _l("Content"),
+        "request_id": _l("Request ID"),
+        "account_id": _l("Account ID"),
     }
