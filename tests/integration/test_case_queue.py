@@ -230,7 +230,8 @@ def tied_queue(db, make_case):
     return sorted(cases, key=lambda c: (c.due_on is None, c.due_on or datetime.date.min, c.submitted_at, c.id))
 
 
-def walk_forward(staff, per_page, filters=queue.Filters()):
+def walk_forward(staff, per_page):
+    filters = queue.Filters()
     page = queue.page_of(staff, REVIEW, filters, 1, per_page)
     pages = [page]
     while page.has_next:
