@@ -40,11 +40,13 @@ def create_app(config=None) -> Flask:
     install_input_guard(app)  # before any route exists: it bounds <int:...>
 
     from app import models  # noqa: F401  (register every table on Model.metadata)
+    from app.services.cases import report_cache
     from app.services.registers import generation as register_generation
 
     csrf.init_app(app)
     platform_cache.init_app(app)
     register_generation.install()  # a register change retires the cached query pages
+    report_cache.install()  # a change to the cases retires the kept statistics reports
     with app.app_context():
         db.init_app(app)
         migrate.init_app(app, db, directory=os.path.join(PROJECT_DIR, "migrations"))
