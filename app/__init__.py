@@ -40,17 +40,17 @@ def create_app(config=None) -> Flask:
     install_input_guard(app)  # before any route exists: it bounds <int:...>
 
     from app import models  # noqa: F401  (register every table on Model.metadata)
+    from app.services.cases import report_cache
+    from app.services.content import site_settings as settings_generation
+    from app.services.platform import jobs
     from app.services.registers import generation as register_generation
 
     csrf.init_app(app)
     platform_cache.init_app(app)
-    from app.services.platform import jobs
-
     jobs.init_app(app)  # background jobs: Celery when CELERY_BROKER_URL is set, else run in the request
     register_generation.install()  # a register change retires the cached query pages
-    from app.services.content import site_settings as settings_generation
-
     settings_generation.install()  # a settings change retires the settings and chrome every process keeps
+    report_cache.install()  # a change to the cases retires the kept statistics reports
     with app.app_context():
         db.init_app(app)
         migrate.init_app(app, db, directory=os.path.join(PROJECT_DIR, "migrations"))

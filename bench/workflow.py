@@ -8,13 +8,15 @@
    accepted, withdrawn), about one in ten open in every stage, each with its timeline events,
    across 20 items, 50,000 applicants and every province; the open ones carry the due date the
    workflow keeps (Application.due_on), some claimed by officers.
-2. Prints the query plan of the queue's page query (it must walk ix_application_queue in
-   deadline order and stop after a page, never sort the open cases). The tables are vacuumed
-   after the load, as autovacuum keeps a live database (the COUNT of the queue reads the
-   status index only when the visibility map is set).
+2. Prints the query plans of the queue's page query, first page and a deep page reached by its
+   key (each must be a range of ix_application_queue in deadline order, read from the index
+   alone, stopping after a page; never a sort of the open cases, never a walk over the pages
+   before), and of its total. The tables are vacuumed after the load, as autovacuum keeps a
+   live database (index-only scans need the visibility map).
 3. Measures, through the Flask application (login, routing, queries, template), the queue of an
-   acceptance officer and of a reviewer (first page, a deep page, a status filter, a search by
-   applicant name, a province-scoped officer) and the case page of random open cases: p50 / p95.
+   acceptance officer and of a reviewer (first page, a deep page reached by the 下一页 link's key
+   and by a bare page number, the last page, a status filter, a search by applicant name, a
+   province-scoped officer) and the case page of random open cases: p50 / p95.
 
 The PostgreSQL database named in the URL is dropped and created again (unless --reuse).
 """
@@ -278,20 +280,35 @@ def generate(app, cases: int) -> None:
 
 
 def show_plan(app) -> None:
-    from sqlalchemy import text
+    from sqlalchemy import func, text, tuple_
 
     from app.extensions import db
+    from app.models import Application
     from app.services.cases import queue
     from app.services.cases.queue import Filters
 
     with app.app_context():
         statuses = queue.statuses_for(["accept", "refuse", "request_correction"])
-        query = queue.ordered(queue._scoped(None, statuses, Filters())).limit(queue.PER_PAGE)
-        sql = str(query.statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
-        plan = db.session.execute(text("EXPLAIN (ANALYZE, BUFFERS) " + sql)).scalars().all()
-    print("\nplan of the acceptance officer's first queue page:")
-    for line in plan:
-        print("  " + line)
+        scoped = queue._scoped(None, statuses, Filters())
+        dated = scoped.filter(Application.due_on.is_not(None))  # what queue._ids_after reads first
+        deep = queue.parse_key(queue.key_of(queue.ordered(scoped).offset(16_000).first()))
+        key = tuple_(Application.due_on, Application.submitted_at, Application.id)
+        statements = {
+            "the acceptance officer's first queue page": dated,
+            "a page 320 pages on, from its key": dated.filter(key > tuple_(*deep)),
+        }
+        for name, query in statements.items():
+            query = queue.ordered(query).with_entities(Application.id).limit(queue.PER_PAGE + 1)
+            sql = str(query.statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+            plan = db.session.execute(text("EXPLAIN (ANALYZE, BUFFERS) " + sql)).scalars().all()
+            print(f"\nplan of {name}:")
+            for line in plan:
+                print("  " + line)
+        total = scoped.with_entities(func.count())
+        sql = str(total.statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        print("\nplan of its total:")
+        for line in db.session.execute(text("EXPLAIN (ANALYZE, BUFFERS) " + sql)).scalars().all():
+            print("  " + line)
 
 
 def _percentiles(samples: list) -> tuple:
@@ -320,9 +337,21 @@ def measure(app, samples: int) -> None:
         assert response.status_code == 302, (username, response.status_code)
         clients[username] = client
     deep = max(total_pages // 50 // 2, 1)
+    with app.app_context():
+        from app.services.cases import queue
+
+        acceptor = app.appbuilder.sm.find_user(username="bench-acceptor")
+        before_deep = queue.page_of(acceptor, ["accept", "refuse", "request_correction"], queue.Filters(), deep - 1)
+        deep_key = before_deep.last_key  # what the 下一页 link of page deep - 1 carries
+        db.session.rollback()
     pages = {
         "acceptor queue, page 1": ("bench-acceptor", lambda: "/admin/workflow/"),
-        f"acceptor queue, page {deep:,}": ("bench-acceptor", lambda: f"/admin/workflow/?page={deep}"),
+        f"acceptor queue, page {deep:,} (next link)": (
+            "bench-acceptor",
+            lambda: f"/admin/workflow/?page={deep}&after={deep_key}",
+        ),
+        f"acceptor queue, page {deep:,} (bare page=)": ("bench-acceptor", lambda: f"/admin/workflow/?page={deep}"),
+        "acceptor queue, last page": ("bench-acceptor", lambda: "/admin/workflow/?last=1"),
         "reviewer queue, status filter": ("bench-reviewer", lambda: "/admin/workflow/?status=under_review"),
         "reviewer queue, applicant name": (
             "bench-reviewer",

@@ -209,3 +209,105 @@ def test_a_case_not_yet_accepted_is_due_five_working_days_after_its_day_of_submi
     case = Application(status=Status.SUBMITTED, submitted_at=submitted)
     assert deadlines.acceptance_deadline(case, WorkingCalendar()) == datetime.date(2026, 12, 10)
     assert deadlines.due_on(case, WorkingCalendar()) == datetime.date(2026, 12, 10)
+
+
+# Paging by key: the links carry the sort key of the last / first case shown (services/cases/queue.py).
+
+
+@pytest.fixture
+def tied_queue(db, make_case):
+    """17 cases, most of them due the same day and submitted the same instant, two without a deadline."""
+    moment = datetime.datetime(2026, 11, 20, 2, 0, 0)
+    cases = []
+    for index in range(17):
+        case = make_case(days=20)
+        case.due_on = datetime.date(2026, 12, 10) if index % 5 else datetime.date(2026, 12, 9)
+        case.submitted_at = moment if index % 3 else moment + datetime.timedelta(hours=1)
+        if index in (4, 11):
+            case.due_on = None  # an item without a time limit: last
+        cases.append(case)
+    db.session.commit()
+    return sorted(cases, key=lambda c: (c.due_on is None, c.due_on or datetime.date.min, c.submitted_at, c.id))
+
+
+def walk_forward(staff, per_page):
+    filters = queue.Filters()
+    page = queue.page_of(staff, REVIEW, filters, 1, per_page)
+    pages = [page]
+    while page.has_next:
+        page = queue.page_of(staff, REVIEW, filters, page.page + 1, per_page, after=page.last_key)
+        pages.append(page)
+    return pages
+
+
+def test_next_pages_follow_the_deadline_order_through_ties_without_repeating_or_skipping(db, tied_queue, reviewer):
+    pages = walk_forward(reviewer, per_page=4)
+    assert [p.page for p in pages] == [1, 2, 3, 4, 5]
+    assert [len(p.items) for p in pages] == [4, 4, 4, 4, 1]
+    shown = [row.case.id for p in pages for row in p.items]
+    assert shown == [case.id for case in tied_queue]  # every case once, in order, the undated two last
+    assert pages[0].has_prev is False and all(p.has_prev for p in pages[1:])
+    assert [p.first_number for p in pages] == [1, 5, 9, 13, 17]
+
+
+def test_previous_pages_lead_back_to_the_first_through_the_same_pages(db, tied_queue, reviewer):
+    forward = walk_forward(reviewer, per_page=4)
+    page = queue.page_of(reviewer, REVIEW, queue.Filters(), 1, 4, last=True)
+    assert page.page == 5 and [r.case.id for r in page.items] == [r.case.id for r in forward[-1].items]
+    backward = [page]
+    while page.has_prev:
+        page = queue.page_of(reviewer, REVIEW, queue.Filters(), page.page - 1, 4, before=page.first_key)
+        backward.append(page)
+    assert [p.page for p in backward] == [5, 4, 3, 2, 1]
+    assert [[r.case.id for r in p.items] for p in backward] == [[r.case.id for r in p.items] for p in forward][::-1]
+    assert backward[-1].has_next and not backward[-1].has_prev
+
+
+def test_a_case_leaving_the_queue_between_pages_makes_no_other_case_skip_a_page(db, tied_queue, reviewer):
+    first = queue.page_of(reviewer, REVIEW, queue.Filters(), 1, 4)
+    tied_queue[0].status = Status.ISSUED  # decided by a colleague while the officer reads page 1
+    tied_queue[0].due_on = None
+    db.session.commit()
+    second = queue.page_of(reviewer, REVIEW, queue.Filters(), 2, 4, after=first.last_key)
+    assert [r.case.id for r in second.items] == [c.id for c in tied_queue[4:8]]
+
+
+def test_a_key_that_is_not_one_shows_the_first_page(db, tied_queue, reviewer):
+    page = queue.page_of(reviewer, REVIEW, queue.Filters(), 3, 4, after="2026-12-10.not-a-time.1")
+    assert page.page == 3  # the number is only a label here: the cases are those of the position asked
+    assert queue.page_of(reviewer, REVIEW, queue.Filters(), 1, 4, after="garbage").items[0].case.id == tied_queue[0].id
+
+
+def _link(html: str, rel: str) -> str | None:
+    found = re.search(rf'<a href="([^"]+)" rel="{rel}"', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_the_page_links_walk_the_filtered_queue_both_ways(app, db, make_case, reviewer):
+    moment = clock.now() - datetime.timedelta(days=2)
+    wanted = []
+    for index in range(2 * queue.PER_PAGE + 3):
+        case = make_case(days=20, real_name=f"王{index:03d}" if index % 4 else f"李{index:03d}")
+        case.submitted_at = moment  # all submitted at the same instant: only the id orders them
+        if index % 4:
+            wanted.append(case)
+    db.session.commit()
+    client = app.test_client()
+    client.post("/admin/login/", data={"username": "queue-reviewer", "password": "Staff@2026pass"})
+    url, seen, numbers = "/admin/workflow/?name=王", [], []
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        seen += re.findall(r'data-case="([^"]+)"', html)
+        numbers.append(re.search(r"第(\d+)页，共(\d+)页", html).groups())
+        url = _link(html, "next")
+        assert url is None or "name=%E7%8E%8B" in url  # the search goes with every link
+    assert len(seen) == len(set(seen)) == len(wanted)
+    assert set(seen) == {case.number for case in wanted}
+    assert numbers == [("1", "2"), ("2", "2")]
+    assert f"共{len(wanted)}件待办" in html
+    back = client.get(_link(html, "prev")).get_data(as_text=True)
+    assert re.findall(r'data-case="([^"]+)"', back) == seen[: queue.PER_PAGE]
+    assert _link(back, "prev") is None and _link(back, "next") is not None
+    last = client.get(_link(back, "last")).get_data(as_text=True)
+    assert re.findall(r'data-case="([^"]+)"', last) == seen[queue.PER_PAGE :]
+    assert "name=%E7%8E%8B" in _link(last, "first")

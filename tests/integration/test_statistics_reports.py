@@ -327,3 +327,80 @@ def test_the_page_has_no_inline_script_and_loads_the_charting_library_from_the_p
     scripts = re.findall(r"<script([^>]*)>", content)
     assert all("application/json" in attributes or "src=" in attributes for attributes in scripts)
     assert 'src="/static/vendor/echarts/echarts.min.js"' in page and 'src="/static/js/statistics.js"' in page
+
+
+# The kept reports (services/cases/report_cache.py): the same figures again without the database's
+# work, and never a figure older than the last committed change it counts.
+
+
+def _statements_on_cases(run) -> int:
+    from sqlalchemy import event as sa_event
+
+    seen = []
+
+    def note(_conn, _cursor, statement, *_args):
+        if "application" in statement:
+            seen.append(statement)
+
+    engine = _db.session.get_bind()
+    sa_event.listen(engine, "before_cursor_execute", note)
+    try:
+        run()
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", note)
+    return len(seen)
+
+
+def test_a_kept_report_has_the_figures_of_a_fresh_one_and_reads_no_case(cases, staff_factory):
+    from app.services.cases import report_cache, statistics
+
+    staff = staff_factory("Statistician", username="kept")
+    period, today = statistics.year_period(2025), datetime.date(2026, 1, 5)
+    fresh = statistics.build_report(staff, period, today=today)
+    first = report_cache.report(staff, period, today=today)
+    assert _statements_on_cases(lambda: report_cache.report(staff, period, today=today)) == 0
+    assert report_cache.report(staff, period, today=today) == first == fresh
+    # Another choice is another report: the province filter is worked out, not served from the national one.
+    beijing = report_cache.report(staff, period, province="北京市", today=today)
+    assert beijing.submitted == 3 and first.submitted == 4
+
+
+def test_a_committed_change_to_a_case_retires_the_kept_report_on_the_page(cases, statistician):
+    client = statistician()
+    url = "/admin/statistics/?period=year&year=2025"
+    assert figures(client.get(url).get_data(as_text=True))["decided"] == "3"
+    from app.models import Application
+
+    open_case = _db.session.query(Application).filter_by(status="under_review").one()  # C
+    open_case.status = "rejected"
+    open_case.events.append(event("reject", "under_review", "rejected", beijing(2025, 8, 1)))
+    _db.session.commit()
+    assert figures(client.get(url).get_data(as_text=True))["decided"] == "4"
+
+
+def test_a_rolled_back_change_or_a_draft_being_edited_retires_nothing(cases, staff_factory):
+    from app.models import Application
+    from app.services.cases import report_cache
+
+    before = report_cache.generation()
+    open_case = _db.session.query(Application).filter_by(status="under_review").one()
+    open_case.status = "approved"
+    _db.session.flush()
+    _db.session.rollback()
+    draft = _db.session.query(Application).filter_by(status="draft").one()
+    draft.data = {"school": "清华大学"}  # the applicant saves the form: counted nowhere
+    _db.session.commit()
+    assert report_cache.generation() == before
+    _db.session.add(event("accept", "submitted", "accepted", beijing(2025, 9, 1)))
+    _db.session.rollback()
+    assert report_cache.generation() == before
+
+
+def test_a_calendar_override_retires_the_kept_reports(db, staff_factory):
+    from app.models import CalendarOverride
+    from app.services.cases import report_cache
+
+    before = report_cache.generation()
+    _db.session.add(CalendarOverride(day=datetime.date(2026, 10, 9), is_workday=False, note="调休"))
+    _db.session.commit()
+    assert report_cache.generation() == before + 1

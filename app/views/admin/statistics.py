@@ -20,7 +20,7 @@ from wtforms import SelectField, StringField
 from wtforms.widgets import DateInput
 
 from app import clock
-from app.services.cases import statistics
+from app.services.cases import report_cache, statistics
 from app.services.cases.workflow import STATUS_LABELS
 from app.services.errors import ServiceError
 from app.views.admin.forms import apply_errors
@@ -187,7 +187,7 @@ class StatisticsView(BaseView):
             return form, None
         period, province, group = chosen
         try:
-            report = statistics.build_report(g.user, period, province=province, group=group, today=today)
+            report = report_cache.report(g.user, period, province=province, group=group, today=today)
         except ServiceError as refusal:
             apply_errors(form, refusal.errors)
             return form, None

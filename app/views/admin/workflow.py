@@ -56,7 +56,15 @@ class CaseWorkflowView(BaseView):
         statuses = case_queue.statuses_for(actions)
         form = QueueSearchForm(request.args)
         form.status.choices = [("", _l("All statuses"))] + [(s, STATUS_LABELS[s]) for s in statuses]
-        page = case_queue.page_of(g.user, actions, form.filters(), request.args.get("page", 1, type=int))
+        page = case_queue.page_of(
+            g.user,
+            actions,
+            form.filters(),
+            request.args.get("page", 1, type=int),
+            after=request.args.get("after", ""),
+            before=request.args.get("before", ""),
+            last=request.args.get("last") == "1",
+        )
         return self.render_template(
             "admin/workflow_queue.html",
             page=page,
