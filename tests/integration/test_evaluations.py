@@ -279,3 +279,23 @@ def test_statistics_and_the_public_guide_show_satisfaction(app, db, citizen, sta
     assert re.search(r"<td>北京市</td><td[^>]*>2</td><td[^>]*>2</td><td[^>]*>100.0%</td>", units)
     items = page.split('id="satisfaction-items"')[1].split("</table>")[0]
     assert re.search(rf"<td>{re.escape(item.name)}</td><td[^>]*>3</td><td[^>]*>2</td><td[^>]*>66.7%</td>", items)
+
+
+def test_a_kept_statistics_report_shows_satisfaction_and_a_new_rating_retires_it(app, db, citizen, staff_factory):
+    first, _, case_a = citizen(province="北京市")
+    rate(first, case_a, GOOD)
+    staff_factory("Statistician", username="tongji3")
+    counter = app.test_client()
+    counter.post("/admin/login/", data={"username": "tongji3", "password": STAFF_PASSWORD})
+    address = f"/admin/statistics/?period=year&year={clock.today().year}"
+
+    def units() -> str:
+        page = counter.get(address).get_data(as_text=True)
+        return page.split('id="satisfaction-units"')[1].split("</table>")[0]
+
+    beijing = r"<td>北京市</td><td[^>]*>{}</td><td[^>]*>{}</td><td[^>]*>{}</td>"
+    assert re.search(beijing.format(1, 1, "100.0%"), units())
+    assert re.search(beijing.format(1, 1, "100.0%"), units())  # the kept report reads back with its shares
+    second, _, case_b = citizen(province="北京市", phone="13900005555")
+    rate(second, case_b, BAD)
+    assert re.search(beijing.format(2, 1, "50.0%"), units())  # the rating retired the kept report

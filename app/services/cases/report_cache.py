@@ -35,18 +35,26 @@ from app.models import (
     Application,
     ApplicationEvent,
     CalendarOverride,
+    CaseEvaluation,
     CertificateEndorsement,
     ElectronicCertificate,
     ServiceItem,
 )
+from app.services.cases import evaluations, statistics
 from app.services.cases import scope as case_scope
-from app.services.cases import statistics
 from app.services.platform.shared_store import get_store
 
 GENERATION_KEY = "statistics:generation"
 KEEP_SECONDS = 600
 _KEEP_GENERATION_SECONDS = 10 * 365 * 86400
-_WATCHED = (ApplicationEvent, CalendarOverride, CertificateEndorsement, ElectronicCertificate, ServiceItem)
+_WATCHED = (
+    ApplicationEvent,
+    CalendarOverride,
+    CaseEvaluation,
+    CertificateEndorsement,
+    ElectronicCertificate,
+    ServiceItem,
+)
 # What a report reads of a case (a draft's form data, for one, is not counted anywhere).
 _CASE_FIELDS = ("status", "submitted_at", "item_id", "province")
 
@@ -92,6 +100,8 @@ def _loads(text: str) -> statistics.Report:
         rows=[statistics.ItemRow(**row) for row in data.pop("rows")],
         months=[statistics.MonthRow(**row) for row in data.pop("months")],
         days_to_decision=[tuple(band) for band in data.pop("days_to_decision")],
+        satisfaction_by_item=[evaluations.Satisfaction(**row) for row in data.pop("satisfaction_by_item")],
+        satisfaction_by_unit=[evaluations.Satisfaction(**row) for row in data.pop("satisfaction_by_unit")],
         **data,
     )
 
