@@ -184,3 +184,41 @@ def test_stopping_instance_a_mid_load_loses_no_submission_and_doubles_none(clust
     for citizen, tokens in zip(citizens, forms):
         assert [token for _number, token in backstage.cases_of(citizen.phone)] == [tokens["submit_token"]]
     assert set(outcome["browsing"]) == {200}  # every page answered, by b once a was gone
+
+
+def test_a_job_queued_by_a_runs_on_the_worker(cluster, backstage):
+    """An SMS code asked for through instance a is sent by the Celery worker (the job goes through Redis)."""
+    from app.services.platform import captcha, sms
+    from app.services.platform.shared_store import get_store
+    from bench.citizens import hidden
+
+    assert cluster.process("worker") and cluster.process("beat")  # started because app/worker.py exists
+    a = cluster.instance_url("a")
+    citizen = Citizen.new(backstage)
+    page = citizen.get(a + "/account/register/personal")
+    challenge = citizen.get(a + "/verify/captcha").json()["id"]
+    with backstage.app.app_context():  # the person reads the picture: its answer is now ABCD
+        get_store().set(f"captcha:{challenge}", captcha._digest("ABCD"), 300)
+    csrf = hidden(page.text, "csrf_token")
+    asked = citizen.post(
+        a + "/verify/sms",
+        data={
+            "phone": citizen.phone,
+            "purpose": "register",
+            "captcha": "ABCD",
+            "captcha_id": challenge,
+            "csrf_token": csrf,
+        },
+        headers={"X-CSRFToken": csrf},
+    )
+    assert asked.status_code == 200, asked.text
+    deadline = time.monotonic() + 30  # the worker polls the broker; under load it may take a few seconds
+    while True:
+        with backstage.app.app_context():
+            code = sms.latest_outbox_code(citizen.phone, "register")
+        if code is not None:
+            break
+        assert time.monotonic() < deadline, "the worker did not send the SMS"
+        time.sleep(0.5)
+    worker_log = (cluster.directory / "worker.log").read_text(errors="replace")
+    assert "succeeded" in worker_log  # the worker ran the job (instance a only queued it)
