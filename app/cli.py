@@ -56,6 +56,18 @@ def seed_demo_command():
     click.echo("demo data: " + ", ".join(f"{k}={v}" for k, v in report.items()))
 
 
+@portal_cli.command("send-reminders")
+@click.option("--date", "day", default=None, help="Run as of this Beijing date (YYYY-MM-DD); default: today.")
+def send_reminders_command(day):
+    """Expiry reminders (到期提醒) in 我的消息 and by SMS; idempotent: run it daily from cron."""
+    import datetime
+
+    from app.services.reminders.job import send_reminders
+
+    today = datetime.date.fromisoformat(day) if day else None
+    click.echo(str(send_reminders(today)))
+
+
 def _pybabel(*args: str) -> None:
     # ``python -m babel.messages.frontend`` drops pybabel's exit status; call main().
     cmd = [sys.executable, "-c", "import sys; from babel.messages.frontend import main; sys.exit(main())", *args]

@@ -15,4 +15,5 @@ from app.models.registry import (  # noqa: F401
     QualificationCertificate,
     RegisteredSpecialty,
 )
+from app.models.reminder import ReminderDelivery  # noqa: F401
 from app.models.service import ServiceItem, ServiceMaterial  # noqa: F401

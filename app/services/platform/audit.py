@@ -50,6 +50,7 @@ EVENT_LABELS = {
     "application.resubmitted": _l("Corrected and resubmitted"),
     "application.information_change": _l("Information change requested"),
     "certificate.endorsed": _l("Certificate endorsed"),
+    "application.draft_discarded": _l("Untouched draft discarded"),
 }
 
 
