@@ -89,11 +89,13 @@ ROLE_PERMISSIONS = {
         ["EnterpriseAdminView", "can_(list|show)"],
         ["AuditRecordAdminView", "can_(list|show)"],
         ["SmsOutboxAdminView", "can_(list|show)"],
+        ["ReminderDeliveryAdminView", "can_(list|show)"],
         ["Accounts", "menu_access"],
         ["Portal accounts", "menu_access"],
         ["Enterprises", "menu_access"],
         ["Audit trail", "menu_access"],
         ["SMS outbox", "menu_access"],
+        ["Reminders sent", "menu_access"],
         ["AdminIndexView", "can_index"],
     ],
     ACCEPTANCE_OFFICER: [

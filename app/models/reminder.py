@@ -32,3 +32,7 @@ class ReminderDelivery(Model):
     sms_sent_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)
 
     account: Mapped[Account] = relationship(Account)
+
+    @property
+    def holder_name(self) -> str:
+        return (self.account.real_name or "") if self.account else ""

@@ -323,3 +323,72 @@ def test_a_draft_is_discarded_on_its_discard_day_after_its_reminder(db, app):
     assert db.session.get(Application, draft_id) is None
     assert [m.application_id for m in reminders_of(db, account)] == [None]  # the reminder stays in 我的消息
     assert db.session.query(AuditRecord).filter_by(event="application.draft_discarded").count() == 1
+
+
+def _sign_in(client, account):
+    response = client.post(
+        "/account/login", data={"kind": "personal", "identifier": account.phone, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_my_messages_show_reminders_beside_case_messages_and_the_user_centre_counts_the_unread(client, db, holder):
+    from app.services.cases.applications import tell
+
+    account, registration = holder
+    run_on(registration.valid_to - datetime.timedelta(days=30))
+    case = ApplicationFactory(account=account)
+    tell(account, case, "申报20260301已受理", "您的申请已受理。")
+    db.session.commit()
+    _sign_in(client, account)
+    index = client.get("/user/").get_data(as_text=True)
+    assert 'id="unread-badge"' in index and ">2</span>" in index
+    page = client.get("/user/messages").get_data(as_text=True)
+    assert "注册证书京1112027000001将于30天后到期" in page and "申报20260301已受理" in page
+    assert 'message-kind-reminder">提醒' in page and 'message-kind-case">办件消息' in page
+    assert page.count('class="unread"') == 2
+    client.post("/user/messages/read", data={})
+    assert 'id="unread-badge"' not in client.get("/user/").get_data(as_text=True)
+    assert 'class="unread"' not in client.get("/user/messages").get_data(as_text=True)
+
+
+def test_the_holder_opts_out_of_non_statutory_reminders_in_account_settings(client, db, holder):
+    from app.models import Account, AuditRecord
+
+    account, _registration = holder
+    _sign_in(client, account)
+    page = client.get("/user/settings").get_data(as_text=True)
+    assert "只接收法定提醒" in page
+    response = client.post("/user/settings", data={"action": "reminders", "reminders-statutory_only": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Account, account.id).statutory_reminders_only is True
+    assert db.session.query(AuditRecord).filter_by(event="account.reminder_preference").count() == 1
+    assert "checked" in client.get("/user/settings").get_data(as_text=True).split('id="reminders-section"')[1]
+    client.post("/user/settings", data={"action": "reminders"})
+    db.session.expire_all()
+    assert db.session.get(Account, account.id).statutory_reminders_only is False
+
+
+def test_the_preference_form_needs_its_csrf_token(app, client, db, holder):
+    from app.models import Account
+
+    account, _registration = holder
+    _sign_in(client, account)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client.post("/user/settings", data={"action": "reminders", "reminders-statutory_only": "y"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    db.session.expire_all()
+    assert db.session.get(Account, account.id).statutory_reminders_only is False
+
+
+def test_staff_see_the_reminders_sent_with_masked_holders(client, db, holder, staff_factory, login_staff):
+    account, registration = holder
+    run_on(registration.valid_to - datetime.timedelta(days=7))
+    staff_factory("AccountOfficer", username="accounts1")
+    login_staff("accounts1")
+    page = client.get("/reminderdeliveryadminview/list/").get_data(as_text=True)
+    assert "京1112027000001" in page and "注册有效期届满" in page and "王建平" in page
+    assert account.phone not in page and account.document_number not in page

@@ -11,6 +11,7 @@ from app.views.admin.accounts import (
     EnterpriseAdminView,
     EnterpriseRegisterAdminView,
     PortalAccountAdminView,
+    ReminderDeliveryAdminView,
     SmsOutboxAdminView,
 )
 from app.views.admin.cases import ApplicationAdminView, CaseCorrectionView
@@ -49,6 +50,9 @@ def register_admin_views(appbuilder):
     )
     appbuilder.add_view(
         SmsOutboxAdminView, "SMS outbox", label=_l("SMS outbox"), icon="fa-envelope", category="Accounts"
+    )
+    appbuilder.add_view(
+        ReminderDeliveryAdminView, "Reminders sent", label=_l("Reminders sent"), icon="fa-bell", category="Accounts"
     )
     appbuilder.add_view(
         EnterpriseRegisterAdminView,
