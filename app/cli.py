@@ -68,6 +68,14 @@ def send_reminders_command(day):
     click.echo(str(send_reminders(today)))
 
 
+@portal_cli.command("deliver-webhooks")
+def deliver_webhooks_command():
+    """Post the due webhooks of the API clients (signed, retried with back-off, each once); run it every minute."""
+    from app.services.api.webhooks import deliver_due
+
+    click.echo(str(deliver_due()))
+
+
 def _pybabel(*args: str) -> None:
     # ``python -m babel.messages.frontend`` drops pybabel's exit status; call main().
     cmd = [sys.executable, "-c", "import sys; from babel.messages.frontend import main; sys.exit(main())", *args]

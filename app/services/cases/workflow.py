@@ -235,6 +235,9 @@ def apply(
     )
     db.session.add(event)
     _set_due_date(application)
+    from app.services.api import webhooks  # the outbox of the agencies' webhooks, in this transaction
+
+    webhooks.enqueue(application, event)
     return event
 
 

@@ -14,6 +14,7 @@ from app.views.admin.accounts import (
     ReminderDeliveryAdminView,
     SmsOutboxAdminView,
 )
+from app.views.admin.api_clients import ApiClientAdminView, WebhookDeliveryAdminView
 from app.views.admin.cases import ApplicationAdminView, CaseCorrectionView
 from app.views.admin.content import FaqEntryAdminView, SiteSettingAdminView
 from app.views.admin.workflow import CalendarOverrideAdminView, CaseWorkflowView
@@ -50,6 +51,22 @@ def register_admin_views(appbuilder):
     )
     appbuilder.add_view(
         SmsOutboxAdminView, "SMS outbox", label=_l("SMS outbox"), icon="fa-envelope", category="Accounts"
+    )
+    appbuilder.add_view(
+        ApiClientAdminView,
+        "API clients",
+        label=_l("API clients"),
+        icon="fa-plug",
+        category="Integrations",
+        category_label=_l("Integrations"),
+        category_icon="fa-plug",
+    )
+    appbuilder.add_view(
+        WebhookDeliveryAdminView,
+        "Webhook deliveries",
+        label=_l("Webhook deliveries"),
+        icon="fa-paper-plane",
+        category="Integrations",
     )
     appbuilder.add_view(
         ReminderDeliveryAdminView, "Reminders sent", label=_l("Reminders sent"), icon="fa-bell", category="Accounts"
