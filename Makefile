@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 FLASK   = $(PY) -m flask --app run.py
 PORTAL_DEMO_DATA ?= 1
 
-.PHONY: run test security lint install translations database e2e-deps clean
+.PHONY: run test security api-fuzz lint install translations database e2e-deps clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: install
 # bombs' memory peak at the end.
 security: install
 	$(PY) -m pytest tests/security
+
+# schemathesis over the whole REST API specification (tests/api_fuzz), left out of `make test`: no server
+# error, no answer that breaks the specification.
+api-fuzz: install
+	$(PY) -m pytest tests/api_fuzz -s
 
 lint: install
 	$(VENV)/bin/ruff check .
