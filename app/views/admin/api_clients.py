@@ -9,7 +9,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.formatting import beijing_time
@@ -20,11 +20,17 @@ from app.services.unit_of_work import abandon, unit_of_work
 from app.views.admin.display import PlainValuesMixin
 
 
+def _at_least_one_scope(form, field):
+    """Not DataRequired: its ``required`` flag would make the browser demand every checkbox."""
+    if not field.data:
+        raise ValidationError(_l("Choose at least one scope"))
+
+
 def _scope_field():
     return SelectMultipleField(
         _l("Scopes"),
-        choices=[(scope, f"{scope}：{label}") for scope, label in clients.SCOPE_LABELS.items()],
-        validators=[DataRequired(message=_l("Choose at least one scope"))],
+        choices=lambda: [(scope, f"{scope}：{label}") for scope, label in clients.SCOPE_LABELS.items()],
+        validators=[_at_least_one_scope],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
@@ -43,7 +49,7 @@ def _optional_text(label, max_length: int, description=None):
 def _extra_fields():
     return {
         "scope_list": _scope_field(),
-        "case_province": _optional_text(_l("Province (empty: all)"), 20),
+        "case_province": _optional_text(_l("Province (empty: all)"), 20, ""),
         "case_groups": _optional_text(
             _l("Item groups (empty: all)"),
             200,
