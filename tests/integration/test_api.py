@@ -417,3 +417,13 @@ def test_an_administrator_creates_a_client_whose_token_works_and_revokes_it(clie
     client.post("/apiclientadminview/action_post", data={"action": "revoke", "rowid": [str(api_client.id)]})
     client.post("/admin/logout")
     assert client.get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_a_client_limited_to_an_item_group_sees_only_that_groups_cases(client, db, make_client):
+    beijing, _guangdong = _cases(db)  # both 一级建造师 cases (group 建造师)
+    _architects, architects = make_client(case_groups="注册建筑师")
+    _constructors, constructors = make_client(case_groups="建造师", case_province="北京市")
+    assert client.get("/api/v1/cases", headers=bearer(architects)).get_json()["items"] == []
+    assert client.get(f"/api/v1/cases/{beijing.number}", headers=bearer(architects)).status_code == 404
+    listed = client.get("/api/v1/cases", headers=bearer(constructors)).get_json()["items"]
+    assert [case["number"] for case in listed] == [beijing.number]

@@ -29,7 +29,7 @@ def _at_least_one_scope(form, field):
 def _scope_field():
     return SelectMultipleField(
         _l("Scopes"),
-        choices=lambda: [(scope, f"{scope}：{label}") for scope, label in clients.SCOPE_LABELS.items()],
+        choices=lambda: [(scope, str(label)) for scope, label in clients.SCOPE_LABELS.items()],
         validators=[_at_least_one_scope],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
@@ -61,6 +61,15 @@ def _extra_fields():
     }
 
 
+def _code(value):
+    """Identifiers and machine text (client ids, event ids, JSON) as code, not as words."""
+    return Markup("<code>{}</code>").format(value) if value else ""
+
+
+def _scope_labels(value):
+    return "、".join(str(clients.SCOPE_LABELS.get(scope, scope)) for scope in (value or "").split())
+
+
 class ApiClientAdminView(PlainValuesMixin, ModelView):
     datamodel = SQLAInterface(ApiClient)
     base_permissions = ["can_list", "can_show", "can_add", "can_edit"]
@@ -86,7 +95,13 @@ class ApiClientAdminView(PlainValuesMixin, ModelView):
     edit_form_extra_fields = _extra_fields()
     search_columns = ["name", "client_id"]
     base_order = ("created_at", "desc")
-    formatters_columns = {"created_at": beijing_time, "revoked_at": beijing_time}
+    formatters_columns = {
+        "created_at": beijing_time,
+        "revoked_at": beijing_time,
+        "client_id": _code,
+        "scopes": _scope_labels,
+        "webhook_url": _code,
+    }
     label_columns = {
         "name": _l("Agency"),
         "client_id": _l("Client id"),
@@ -151,6 +166,9 @@ class WebhookDeliveryAdminView(PlainValuesMixin, ModelView):
     show_columns = [*list_columns, "next_attempt_at", "payload"]
     base_order = ("created_at", "desc")
     formatters_columns = {
+        "event_key": _code,
+        "payload": _code,
+        "last_error": _code,
         "created_at": beijing_time,
         "delivered_at": beijing_time,
         "failed_at": beijing_time,
