@@ -26,8 +26,15 @@ def _at_least_one_scope(form, field):
         raise ValidationError(_l("Choose at least one scope"))
 
 
+class _ScopeField(SelectMultipleField):
+    def pre_validate(self, form):
+        """A fixed message: WTForms' own repeats the posted value, which FAB's form shows unescaped."""
+        if any(value not in clients.SCOPES for value in self.data or []):
+            raise ValidationError(_l("Choose scopes among: %(scopes)s", scopes=" ".join(clients.SCOPES)))
+
+
 def _scope_field():
-    return SelectMultipleField(
+    return _ScopeField(
         _l("Scopes"),
         choices=lambda: [(scope, str(label)) for scope, label in clients.SCOPE_LABELS.items()],
         validators=[_at_least_one_scope],
