@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 FLASK   = $(PY) -m flask --app run.py
 PORTAL_DEMO_DATA ?= 1
 
-.PHONY: run test security lint install translations database e2e-deps clean cluster cluster-test load-test worker
+.PHONY: run test security api-fuzz lint install translations database e2e-deps clean cluster cluster-test load-test worker
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,14 +42,19 @@ test: install
 security: install
 	$(PY) -m pytest tests/security
 
+# schemathesis over the whole REST API specification (tests/api_fuzz), left out of `make test`: no server
+# error, no answer that breaks the specification.
+api-fuzz: install
+	$(PY) -m pytest tests/api_fuzz -s
+
 # The portal as a cluster on this machine (scripts/cluster.py): nginx in front of two gunicorn instances, a
-# PostgreSQL database of its own, a private Redis and SeaweedFS (and the Celery worker and beat once app/worker.py
-# exists), in a temporary directory on free ports; Ctrl-C stops every part by its PID.
+# PostgreSQL database of its own, a private Redis and SeaweedFS, the Celery worker and beat, in a temporary
+# directory on free ports; Ctrl-C stops every part by its PID.
 cluster: translations
 	$(PY) scripts/cluster.py run
 
-# The cluster's tests (tests/cluster, left out of `make test`): sessions, files, limits and caches shared by the
-# two instances, and no submission lost or doubled when one instance dies under load.
+# The cluster's tests (tests/cluster, left out of `make test`): sessions, files, limits, caches and jobs shared by
+# the two instances, and no submission lost or doubled when one instance dies under load.
 cluster-test: translations
 	$(PY) -m pytest tests/cluster -p no:randomly
 

@@ -87,6 +87,14 @@ class Config:
     # Codes one client (an address, an IPv6 /64) may ask for, whatever the numbers.
     SMS_PER_CLIENT_PER_HOUR = int(_env("SMS_PER_CLIENT_PER_HOUR", "5"))
     SMS_PER_CLIENT_PER_DAY = int(_env("SMS_PER_CLIENT_PER_DAY", "20"))
+    # 到期提醒 (flask portal send-reminders): reminder SMS to one holder a day (more wait for the next day);
+    # the days a returned case may be corrected in, and an untouched draft is kept.
+    REMINDER_SMS_PER_PHONE_PER_DAY = int(_env("REMINDER_SMS_PER_PHONE_PER_DAY", "3"))
+    CORRECTION_TIME_LIMIT_DAYS = int(_env("CORRECTION_TIME_LIMIT_DAYS", "30"))
+    DRAFT_RETENTION_DAYS = int(_env("DRAFT_RETENTION_DAYS", "90"))
+    # REST API /api/v1: anonymous calls per address a minute (a client has its own rate); webhook tries.
+    API_PUBLIC_PER_MINUTE = int(_env("API_PUBLIC_PER_MINUTE", "60"))
+    WEBHOOK_MAX_ATTEMPTS = int(_env("WEBHOOK_MAX_ATTEMPTS", "8"))
     # Numbers the built-in identity verifier's "national database" refuses, so that
     # the manual's FAQ 5 failure (身份证信息效验失败) can be shown and tested.
     IDENTITY_VERIFIER_REJECTED_NUMBERS = ("110101199003070134",)

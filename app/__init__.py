@@ -150,6 +150,7 @@ def _load_config(app: Flask, config) -> None:
 
 def _register_views(app: Flask, appbuilder: AppBuilder) -> None:
     from app.views.admin import register_admin_views
+    from app.views.api import register_api
     from app.views.errors import register_error_handlers
     from app.views.health import register_health
     from app.views.portal import register_portal
@@ -157,6 +158,7 @@ def _register_views(app: Flask, appbuilder: AppBuilder) -> None:
     register_health(app)
     register_admin_views(appbuilder)
     register_portal(app)
+    register_api(app)
     register_error_handlers(app)
 
 

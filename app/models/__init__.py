@@ -3,6 +3,7 @@
 from flask_appbuilder import Model  # noqa: F401  (the declarative base of every table)
 
 from app.models.account import Account, AccountKind, AccountStatus, Enterprise, EnterpriseRegisterEntry, LegalRepChange  # noqa: F401
+from app.models.api import ApiClient, WebhookDelivery  # noqa: F401
 from app.models.article import Article, ArticleAttachment  # noqa: F401
 from app.models.calendar import CalendarOverride  # noqa: F401
 from app.models.case import Application, ApplicationEvent, Attachment, InboxMessage  # noqa: F401
@@ -16,4 +17,5 @@ from app.models.registry import (  # noqa: F401
     QualificationCertificate,
     RegisteredSpecialty,
 )
+from app.models.reminder import ReminderDelivery  # noqa: F401
 from app.models.service import ServiceItem, ServiceMaterial  # noqa: F401

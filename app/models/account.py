@@ -84,6 +84,10 @@ class Account(User):
     locked_until: Mapped[datetime.datetime | None] = mapped_column(DateTime)
     session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     cancelled_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)
+    # 账户设置: no reminders that the law does not require (加注 expiring, a draft to be discarded)
+    statutory_reminders_only: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=text("false")
+    )
     # Staff data scope (empty: everything): the item groups (comma-separated) and the province of the cases
     # this officer may see and handle.
     case_groups: Mapped[str] = mapped_column(String(200), nullable=False, default="", server_default="")

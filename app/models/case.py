@@ -155,6 +155,8 @@ class InboxMessage(Model):
     account_id: Mapped[int] = mapped_column(Integer, ForeignKey("ab_user.id"), nullable=False, index=True)
     application_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("application.id"))
     title: Mapped[str] = mapped_column(String(200), nullable=False)
+    # "case" (a case's own message) or "reminder" (到期提醒, app/services/reminders)
+    category: Mapped[str] = mapped_column(String(16), nullable=False, default="case", server_default="case")
     body: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False, default=clock.now)
     read_at: Mapped[datetime.datetime | None] = mapped_column(DateTime)

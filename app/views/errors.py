@@ -8,6 +8,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.services.unit_of_work import abandon
+from app.views.api import problems
+from app.views.api.problems import is_api_request
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,8 @@ def _render(code: int, title=None, message=None):
 
 
 def handle_http_error(error: HTTPException):
+    if is_api_request():
+        return problems.from_http_exception(error)
     code = error.code or 500
     if code not in ERROR_TEXTS:
         code = 500 if code >= 500 else 400
@@ -71,6 +75,8 @@ def handle_http_error(error: HTTPException):
 
 
 def handle_csrf_error(error: CSRFError):
+    if is_api_request():
+        return problems.problem(400, error.description)
     return _render(
         400,
         title=_l("Page expired"),
@@ -83,6 +89,8 @@ def handle_unexpected_error(error: Exception):
         return handle_http_error(error)
     log.exception("Unhandled error on %s %s", request.method, request.path)
     abandon()
+    if is_api_request():
+        return problems.problem(500)
     return _render(InternalServerError.code)
 
 

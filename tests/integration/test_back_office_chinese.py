@@ -19,10 +19,14 @@ from app.models import (
     CaseEvaluation,
     EnterpriseRegisterEntry,
     Rectification,
+    ReminderDelivery,
     SmsJob,
     SmsOutboxMessage,
+    WebhookDelivery,
 )
+from app.services.api import clients
 from tests.factories import (
+    AccountFactory,
     ApplicationFactory,
     ArticleFactory,
     EnterpriseFactory,
@@ -144,6 +148,22 @@ def one_of_everything(app, db, registers, issued_case, staff_factory):
     db.session.add(AuditRecord(event="login.success", subject="gly001", detail={}))
     db.session.add(CalendarOverride(day=datetime.date(2026, 10, 9), is_workday=True, note="国庆调休"))
     db.session.add(EnterpriseRegisterEntry(**ENTERPRISE_REGISTER_ENTRY))
+    api_client, _credentials = clients.create_client(
+        "省级政务服务平台", "cases:read", webhook_url="https://example.cn/hooks"
+    )
+    db.session.flush()
+    db.session.add(WebhookDelivery(client_id=api_client.id, event_key="case-event-1", payload='{"id": "case-event-1"}'))
+    reminder_account = AccountFactory()
+    db.session.add(
+        ReminderDelivery(
+            key="registration_expiry:1:2027-01-01:30:a1",
+            account_id=reminder_account.id,
+            kind="registration_expiry",
+            threshold_days=30,
+            subject="京1112027000001",
+            due_on=datetime.date(2027, 1, 1),
+        )
+    )
     group = Group(name="acceptance_desk", label="受理窗口", description="各受理窗口的工作人员")
     group.roles = [app.appbuilder.sm.find_role("AcceptanceOfficer")]
     db.session.add(group)

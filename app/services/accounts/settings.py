@@ -55,6 +55,16 @@ def change_email(account, email: str, *, ip: str = "") -> None:
     audit.record(AuditEvent.EMAIL_CHANGED, account=account, actor=account, ip=ip)
 
 
+def set_reminder_preference(account, statutory_only: bool, *, ip: str = "") -> None:
+    """账户设置: opt out of (or back into) the reminders the law does not require."""
+    if account.statutory_reminders_only == statutory_only:
+        return
+    account.statutory_reminders_only = statutory_only
+    audit.record(
+        AuditEvent.REMINDER_PREFERENCE_CHANGED, account=account, actor=account, ip=ip, statutory_only=statutory_only
+    )
+
+
 def change_password(account, current_password: str, new_password: str, *, ip: str = "") -> None:
     if not account.password or not check_password_hash(account.password, current_password or ""):
         raise ServiceError({"current_password": _l("The current password is wrong")})

@@ -237,6 +237,9 @@ def apply(
     db.session.add(event)
     _set_due_date(application)
     prerender.notice_after_commit(event)  # a worker renders its notice, if it has one, before it is asked for
+    from app.services.api import webhooks  # the outbox of the agencies' webhooks, in this transaction
+
+    webhooks.enqueue(application, event)
     return event
 
 

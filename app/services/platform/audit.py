@@ -26,6 +26,7 @@ class AuditEvent:
     LEGAL_REP_SMS_SENT = "account.legal_rep_sms_sent"
     REGISTER_CORRECTED = "register.corrected"
     CATALOGUE_CHANGED = "catalogue.changed"
+    REMINDER_PREFERENCE_CHANGED = "account.reminder_preference"
 
 
 EVENT_LABELS = {
@@ -56,6 +57,8 @@ EVENT_LABELS = {
     "rectification.replied": _l("Rectification replied to"),
     "rectification.confirmed": _l("Applicant confirmed the rectification reply"),
     "real_estate.step_saved": _l("Grade 1 real estate qualification: step saved"),
+    AuditEvent.REMINDER_PREFERENCE_CHANGED: _l("Reminder preference changed"),
+    "application.draft_discarded": _l("Untouched draft discarded"),
 }
 
 

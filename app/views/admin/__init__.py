@@ -11,9 +11,11 @@ from app.views.admin.accounts import (
     EnterpriseAdminView,
     EnterpriseRegisterAdminView,
     PortalAccountAdminView,
+    ReminderDeliveryAdminView,
     SmsJobAdminView,
     SmsOutboxAdminView,
 )
+from app.views.admin.api_clients import ApiClientAdminView, WebhookDeliveryAdminView
 from app.views.admin.cases import ApplicationAdminView, CaseCorrectionView
 from app.views.admin.content import FaqEntryAdminView, SiteSettingAdminView
 from app.views.admin.workflow import CalendarOverrideAdminView, CaseWorkflowView
@@ -53,6 +55,25 @@ def register_admin_views(appbuilder):
     )
     appbuilder.add_view(
         SmsJobAdminView, "SMS delivery", label=_l("SMS delivery"), icon="fa-paper-plane", category="Accounts"
+    )
+    appbuilder.add_view(
+        ReminderDeliveryAdminView, "Reminders sent", label=_l("Reminders sent"), icon="fa-bell", category="Accounts"
+    )
+    appbuilder.add_view(
+        ApiClientAdminView,
+        "API clients",
+        label=_l("API clients"),
+        icon="fa-plug",
+        category="Integrations",
+        category_label=_l("Integrations"),
+        category_icon="fa-plug",
+    )
+    appbuilder.add_view(
+        WebhookDeliveryAdminView,
+        "Webhook deliveries",
+        label=_l("Webhook deliveries"),
+        icon="fa-paper-plane",
+        category="Integrations",
     )
     appbuilder.add_view(
         EnterpriseRegisterAdminView,

@@ -16,10 +16,12 @@ from app.models import (
     AuditRecord,
     Enterprise,
     EnterpriseRegisterEntry,
+    ReminderDelivery,
     SmsJob,
     SmsOutboxMessage,
 )
 from app.services.accounts.login import unlock_accounts
+from app.services.reminders.job import KIND_LABELS as REMINDER_KIND_LABELS
 from app.services.unit_of_work import unit_of_work
 from app.views.admin import display
 from app.views.admin.display import PlainValuesMixin
@@ -251,4 +253,30 @@ class SmsJobAdminView(PlainValuesMixin, ModelView):
         "content": _l("Content"),
         "request_id": _l("Request ID"),
         "account_id": _l("Account ID"),
+    }
+
+
+class ReminderDeliveryAdminView(PlainValuesMixin, ModelView):
+    """到期提醒 sent: to whom, about what, at which threshold, and whether the SMS went (read only)."""
+
+    datamodel = SQLAInterface(ReminderDelivery)
+    base_permissions = READ_ONLY
+    list_title = _l("Reminders sent")
+    show_title = _l("Reminder")
+    list_columns = ["created_at", "holder_name", "kind", "subject", "due_on", "threshold_days", "sms_sent_at"]
+    show_columns = list_columns
+    search_columns = ["kind", "subject", "due_on", "created_at"]
+    formatters_columns = DISPLAY | {
+        "kind": lambda value: REMINDER_KIND_LABELS.get(value, value),
+        "sms_sent_at": beijing_time,
+    }
+    base_order = ("created_at", "desc")
+    label_columns = {
+        "created_at": _l("Time"),
+        "holder_name": _l("Holder"),
+        "kind": _l("Reminder"),
+        "subject": _l("Registration or case number"),
+        "due_on": _l("Lapses on"),
+        "threshold_days": _l("Days before"),
+        "sms_sent_at": _l("SMS sent"),
     }

@@ -14,6 +14,7 @@ SMS_PURPOSE_LABELS = {
     "application": _l("Online application"),
     "case_notice": _l("Case notice"),
     "legal_rep_changed": _l("Legal representative changed"),
+    "reminder": _l("Expiry reminder"),
 }
 
 

@@ -203,6 +203,14 @@ class ChangeEmailForm(FlaskForm):
     email = StringField(_l("Email"), validators=[required(), Length(max=254)])
 
 
+class ReminderPreferenceForm(FlaskForm):
+    """账户设置: receive only the reminders the law requires (no 加注 or draft reminders)."""
+
+    statutory_only = BooleanField(
+        _l("Send me only statutory reminders (registration validity, age limit, correction time)")
+    )
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[required(), Length(max=128)])
     new_password = PasswordField(_l("New password"), validators=[required(), Length(max=128)])

@@ -4,9 +4,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from app.services.accounts import settings as account_settings
+from app.services.cases import my_cases
 from app.services.errors import ServiceError
 from app.services.unit_of_work import unit_of_work
-from app.views.portal.forms import ActionForm, ChangeEmailForm, ChangePasswordForm, ChangePhoneForm, show_errors
+from app.views.portal.forms import (
+    ActionForm,
+    ChangeEmailForm,
+    ChangePasswordForm,
+    ChangePhoneForm,
+    ReminderPreferenceForm,
+    show_errors,
+)
 from app.views.portal.session import citizen_required, client_ip, current_citizen, keep_signed_in
 from app.views.portal.verification_api import sms_checker
 
@@ -16,7 +24,10 @@ user_center_bp = Blueprint("user_center", __name__, url_prefix="/user")
 @user_center_bp.route("/")
 @citizen_required
 def index():
-    return render_template("portal/user/index.html", account=current_citizen(), active_nav="user-center")
+    account = current_citizen()
+    return render_template(
+        "portal/user/index.html", account=account, unread=my_cases.unread_count(account), active_nav="user-center"
+    )
 
 
 @user_center_bp.route("/settings", methods=["GET", "POST"])
@@ -26,6 +37,9 @@ def settings():
     phone_form = ChangePhoneForm(prefix="phone")
     email_form = ChangeEmailForm(prefix="email")
     password_form = ChangePasswordForm(prefix="password")
+    reminder_form = ReminderPreferenceForm(prefix="reminders")
+    if request.method == "GET":
+        reminder_form.statutory_only.data = account.statutory_reminders_only
     action = ActionForm().action.data if request.method == "POST" else request.args.get("edit")
     form, change = {
         "phone": (
@@ -38,6 +52,12 @@ def settings():
             ),
         ),
         "email": (email_form, lambda: account_settings.change_email(account, email_form.email.data, ip=client_ip())),
+        "reminders": (
+            reminder_form,
+            lambda: account_settings.set_reminder_preference(
+                account, bool(reminder_form.statutory_only.data), ip=client_ip()
+            ),
+        ),
         "password": (
             password_form,
             lambda: account_settings.change_password(
@@ -63,6 +83,7 @@ def settings():
         phone_form=phone_form,
         email_form=email_form,
         password_form=password_form,
+        reminder_form=reminder_form,
         editing=action,
         active_nav="user-center",
     )

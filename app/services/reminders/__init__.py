@@ -1,0 +1,1 @@
+"""到期提醒: reminders that reach holders before their rights lapse (``flask portal send-reminders``)."""
