@@ -51,12 +51,10 @@ class Config:
     # unset (the default, also when REDIS_URL is set), every job runs at once in the request that queues it.
     CELERY_BROKER_URL = _env("CELERY_BROKER_URL")
     CLEANUP_INTERVAL_SECONDS = float(_env("CLEANUP_INTERVAL_SECONDS", "3600"))  # beat: housekeeping.cleanup
-    DRAFT_KEEP_DAYS = int(_env("DRAFT_KEEP_DAYS", "180"))  # drafts untouched this long are removed
     SMS_JOB_RETRIES = int(_env("SMS_JOB_RETRIES", "5"))  # an SMS the gateway refuses is tried again this often,
     SMS_JOB_RETRY_SECONDS = float(_env("SMS_JOB_RETRY_SECONDS", "2"))  # after 2, 4, 8 … seconds, then a dead letter
     SMS_JOB_KEEP_DAYS = int(_env("SMS_JOB_KEEP_DAYS", "30"))  # sent SMS jobs kept this long
-    # The slot of the expiry reminders in the beat schedule: a dotted path to a function, run daily at this hour.
-    EXPIRY_REMINDERS_JOB = _env("EXPIRY_REMINDERS_JOB")
+    # beat sends the expiry reminders (flask portal send-reminders) daily at this hour, Beijing time.
     EXPIRY_REMINDERS_HOUR = int(_env("EXPIRY_REMINDERS_HOUR", "9"))
 
     # --- security -----------------------------------------------------------

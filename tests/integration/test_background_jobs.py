@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app import clock
-from app.models import Application, AuditRecord, SharedStoreEntry, SmsJob, SmsOutboxMessage
+from app.models import Application, InboxMessage, SharedStoreEntry, SmsJob, SmsOutboxMessage
 from app.services.cases.workflow import Status
 from app.services.platform import housekeeping, jobs, sms
-from tests.factories import AccountFactory, constructor_initial
+from tests.factories import AccountFactory, PersonRegistrationFactory, constructor_initial
 
 PHONE = "13912345678"
 
@@ -107,8 +107,7 @@ def _draft(account, saved: datetime.datetime) -> Application:
 def test_the_cleanup_removes_only_what_has_expired(app, ctx, db):
     now = clock.now()
     account = AccountFactory()
-    old = _draft(account, now - datetime.timedelta(days=181))
-    recent = _draft(account, now - datetime.timedelta(days=10))
+    draft = _draft(account, now - datetime.timedelta(days=400))  # drafts are the reminders' to discard, not this
     db.session.add_all(
         [
             SharedStoreEntry(key="face:token:old", value="{}", expires_at=now - datetime.timedelta(seconds=1)),
@@ -119,31 +118,40 @@ def test_the_cleanup_removes_only_what_has_expired(app, ctx, db):
         ]
     )
     db.session.commit()
-    old_id, recent_id = old.id, recent.id
+    draft_id = draft.id
     removed = housekeeping.cleanup()
-    assert removed["shared_store_entries"] == 1 and removed["drafts"] == 1 and removed["sms_jobs"] == 1
+    assert removed["shared_store_entries"] == 1 and removed["sms_jobs"] == 1
     assert db.session.scalars(select(SharedStoreEntry.key)).all() == ["sms:code:register:1"]
-    assert db.session.scalars(select(Application.id)).all() == [recent_id]
+    assert db.session.scalars(select(Application.id)).all() == [draft_id]
     assert sorted(db.session.scalars(select(SmsJob.state))) == ["dead", "dead"], "dead letters stay for operators"
     lost = db.session.scalars(select(SmsJob).where(SmsJob.purpose == "lost")).one()
     assert lost.last_error == housekeeping.STALE_JOB
-    audit = db.session.scalars(select(AuditRecord).where(AuditRecord.event == "application.draft_expired")).one()
-    assert audit.account_id == account.id
-    assert housekeeping.cleanup() == {"shared_store_entries": 0, "drafts": 0, "sms_jobs": 0, "certificate_files": 0}
-    assert old_id not in db.session.scalars(select(Application.id)).all()
+    assert housekeeping.cleanup() == {"shared_store_entries": 0, "sms_jobs": 0, "certificate_files": 0}
 
 
-def test_beat_runs_the_cleanup_and_keeps_a_slot_for_the_expiry_reminders(app, ctx, monkeypatch):
+def test_beat_runs_the_cleanup_the_expiry_reminders_and_the_webhooks(app, ctx, db):
     schedule = app.extensions["celery"].conf.beat_schedule
     assert schedule["housekeeping-cleanup"]["task"] == "portal.housekeeping.cleanup"
     assert schedule["expiry-reminders"]["task"] == "portal.housekeeping.expiry_reminders"
-    assert housekeeping.expiry_reminders_job.apply().get() is None  # nothing configured: nothing sent
-    monkeypatch.setitem(app.config, "EXPIRY_REMINDERS_JOB", "tests.integration.test_background_jobs.fake_reminders")
-    assert housekeeping.expiry_reminders_job.apply().get() == "reminded"
+    assert schedule["webhooks"]["task"] == "portal.housekeeping.webhooks"
+    account = AccountFactory(real_name="王建平")
+    PersonRegistrationFactory(
+        holder_name="王建平",
+        holder_document_number=account.document_number,
+        valid_to=clock.today() + datetime.timedelta(days=30),
+        registration_number="京1112027000009",
+    )
+    db.session.commit()
 
+    def reminders() -> list[str]:
+        rows = select(InboxMessage.title).filter_by(account_id=account.id, category="reminder")
+        return list(db.session.scalars(rows))
 
-def fake_reminders():
-    return "reminded"
+    assert "delivered: 1" in housekeeping.expiry_reminders_job.apply().get()
+    assert reminders() == ["注册证书京1112027000009将于30天后到期"]
+    assert "delivered: 0" in housekeeping.expiry_reminders_job.apply().get()  # beat running twice sends nothing
+    assert reminders() == ["注册证书京1112027000009将于30天后到期"]
+    assert housekeeping.webhooks_job.apply().get() == "webhooks delivered: 0; to retry: 0; given up: 0"
 
 
 def test_the_cleanup_command_runs_what_beat_runs(app, db):

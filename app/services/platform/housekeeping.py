@@ -4,15 +4,14 @@ Each run removes only what has expired, so running it twice, or on two workers a
 
 * shared-store rows past their expiry (the ``shared_store_entry`` table, used without Redis: SMS codes and
   their counters, face-verification tokens and passes, picture codes, login counters); Redis expires its own;
-* drafts (在线办理 never submitted) untouched for ``DRAFT_KEEP_DAYS`` days (default 180), with their uploaded
-  files; each removal is audited;
 * SMS jobs sent more than ``SMS_JOB_KEEP_DAYS`` days ago (default 30; dead letters stay for operators), and
   jobs still queued after an hour (the broker or every worker was down: their message is lost) become dead
   letters saying so;
 * the cached files of certificate endorsements whose period of use has ended (rendered again on demand).
 
-``expiry_reminders`` is the slot of the expiry reminders in the beat schedule: it runs the dotted path
-``EXPIRY_REMINDERS_JOB`` (a function taking no argument) when one is configured.
+Untouched drafts are not removed here: the expiry reminders (app/services/reminders/job.py) tell their holder
+first and discard them on the day the reminder named. Beat also runs those reminders daily
+(``expiry_reminders_job``) and the agencies' due webhooks every minute (``webhooks_job``).
 """
 
 import datetime
@@ -20,13 +19,11 @@ import logging
 
 from flask import current_app
 from sqlalchemy import delete, select, update
-from werkzeug.utils import import_string
 
 from app import clock, log_context
 from app.extensions import db
-from app.models import Application, CertificateEndorsement, InboxMessage, SharedStoreEntry, SmsJob
-from app.services.cases.workflow import Status
-from app.services.platform import audit, jobs, storage
+from app.models import CertificateEndorsement, SharedStoreEntry, SmsJob
+from app.services.platform import jobs
 from app.services.platform.file_store import file_store
 
 log = logging.getLogger(__name__)
@@ -36,36 +33,6 @@ def purge_shared_store() -> int:
     table = SharedStoreEntry.__table__
     with db.engine.begin() as conn:
         return conn.execute(delete(table).where(table.c.expires_at <= clock.now())).rowcount or 0
-
-
-def purge_drafts(now: datetime.datetime) -> int:
-    days = int(current_app.config.get("DRAFT_KEEP_DAYS", 180))
-    cutoff = now - datetime.timedelta(days=days)
-    drafts = db.session.scalars(
-        select(Application).where(
-            Application.status == Status.DRAFT, Application.submitted_at.is_(None), Application.updated_at < cutoff
-        )
-    ).all()
-    files = []
-    for draft in drafts:
-        files += [attachment.stored_name for attachment in draft.attachments]
-        for message in db.session.scalars(select(InboxMessage).where(InboxMessage.application_id == draft.id)):
-            message.application_id = None
-        audit.record(
-            "application.draft_expired",
-            account=draft.account,
-            subject=draft.item.code if draft.item else "",
-            last_saved=draft.updated_at.isoformat(),
-            keep_days=days,
-        )
-        db.session.delete(draft)
-    db.session.commit()
-    for name in files:  # after the commit: a file is never gone while its row is still there
-        try:
-            storage.remove(name)
-        except Exception:
-            log.warning("could not remove the upload %s of an expired draft (%s)", name, log_context.label())
-    return len(drafts)
 
 
 STALE_JOB = "not sent within an hour: the broker or the workers were unavailable"
@@ -108,7 +75,6 @@ def cleanup() -> dict:
     now = clock.now()
     removed = {
         "shared_store_entries": purge_shared_store(),
-        "drafts": purge_drafts(now),
         "sms_jobs": purge_sms_jobs(now),
         "certificate_files": purge_certificate_files(clock.china_date(now)),
     }
@@ -122,10 +88,16 @@ def cleanup_job(self) -> dict:
 
 
 @jobs.task("portal.housekeeping.expiry_reminders")
-def expiry_reminders_job(self):
-    """The slot of the expiry reminders: runs ``EXPIRY_REMINDERS_JOB`` when configured."""
-    target = current_app.config.get("EXPIRY_REMINDERS_JOB")
-    if not target:
-        log.info("expiry reminders: EXPIRY_REMINDERS_JOB is not set, nothing sent (%s)", log_context.label())
-        return None
-    return import_string(target)()
+def expiry_reminders_job(self) -> str:
+    """The daily expiry reminders (idempotent: a second run the same day delivers nothing more)."""
+    from app.services.reminders.job import send_reminders
+
+    return str(send_reminders())
+
+
+@jobs.task("portal.housekeeping.webhooks")
+def webhooks_job(self) -> str:
+    """The agencies' webhooks that are due (each posted once, retried with back-off)."""
+    from app.services.api.webhooks import deliver_due
+
+    return str(deliver_due())

@@ -19,9 +19,9 @@ Jobs that only save time later (rendering a certificate before it is downloaded)
 the page that needs the file renders it on demand anyway.
 
 The beat schedule (``celery -A app.worker beat``): ``housekeeping.cleanup`` every
-``CLEANUP_INTERVAL_SECONDS`` (app/services/platform/housekeeping.py), and the slot ``expiry-reminders`` (daily
-at ``EXPIRY_REMINDERS_HOUR`` Beijing time), which calls the dotted path ``EXPIRY_REMINDERS_JOB`` when it is
-set (the expiry reminders, built apart) and otherwise only logs that none is configured.
+``CLEANUP_INTERVAL_SECONDS`` (app/services/platform/housekeeping.py), the expiry reminders daily at
+``EXPIRY_REMINDERS_HOUR`` Beijing time (app/services/reminders/job.py, which also discards the drafts it warned
+about), and the agencies' due webhooks every minute (app/services/api/webhooks.py).
 """
 
 import logging
@@ -75,11 +75,11 @@ def _settings(config, instance_path: str | None = None) -> dict:
         "beat_schedule_filename": os.path.join(instance_path or ".", "celerybeat-schedule"),
         "beat_schedule": {
             "housekeeping-cleanup": {"task": "portal.housekeeping.cleanup", "schedule": cleanup},
-            # The slot of the expiry reminders (EXPIRY_REMINDERS_JOB names what sends them).
             "expiry-reminders": {
                 "task": "portal.housekeeping.expiry_reminders",
                 "schedule": crontab(hour=reminder_hour, minute=0),
             },
+            "webhooks": {"task": "portal.housekeeping.webhooks", "schedule": 60.0},
         },
     }
 
