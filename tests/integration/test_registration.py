@@ -252,3 +252,16 @@ def test_agreement_pages_exist(client):
     assert "用户协议" in page_text(client.get("/account/agreement/user"))
     assert "隐私政策" in page_text(client.get("/account/agreement/privacy"))
     assert client.get("/account/agreement/other").status_code == 404
+
+
+def test_a_pasted_credit_code_with_spaces_is_accepted(client, db, request_sms, legal_form):
+    page = client.get("/account/register/legal").get_data(as_text=True)
+    uscc_input = re.search(r'<input[^>]*id="uscc"[^>]*>', page).group(0)
+    assert "maxlength" not in uscc_input  # the browser would cut " 9133…" to 18 characters, space included
+    data = legal_form()
+    code = data["uscc"]
+    data["uscc"] = f" {code[:8]} {code[8:]}\u3000"
+    data["sms_code"] = request_sms(client, data["phone"], "register")
+    response = client.post("/account/register/legal", data=data)
+    assert response.status_code == 302, page_text(response)[:2000]
+    assert db.session.query(Account).filter_by(phone=data["phone"]).one().enterprise.uscc == code

@@ -39,6 +39,26 @@ def required():
     return DataRequired(message=REQUIRED)
 
 
+def without_spaces(value):
+    """A code never holds spaces: drop those a paste brings (ASCII and full-width), before any length check."""
+    return "".join(value.split()) if isinstance(value, str) else value
+
+
+class CodeLength(Length):
+    """Length checked on the server only: a browser's ``maxlength`` would cut a pasted code that starts with a
+    space before the spaces are dropped."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field_flags = {}
+
+
+def uscc_field():
+    return StringField(
+        _l("Unified social credit code"), filters=[without_spaces], validators=[required(), CodeLength(max=18)]
+    )
+
+
 class DatabaseIdField(IntegerField):
     """The id of a row, from a hidden input: ASCII digits the database's INTEGER holds, else an error and no
     value (WTForms' IntegerField takes full-width digits and any size, which PostgreSQL refuses with a 500)."""
@@ -122,7 +142,7 @@ LegalRegisterForm = type(
     {
         "entity_type": SelectField(_l("Legal-entity type"), choices=entity_type_choices(), validators=[required()]),
         "enterprise_name": StringField(_l("Name of the organisation"), validators=[required(), Length(max=200)]),
-        "uscc": StringField(_l("Unified social credit code"), validators=[required(), Length(max=18)]),
+        "uscc": uscc_field(),
         **_person_fields("rep_"),
     },
 )
@@ -165,7 +185,7 @@ LegalRepCheckForm = type(
     (FlaskForm,),
     {
         "enterprise_name": StringField(_l("Name of the organisation"), validators=[required(), Length(max=200)]),
-        "uscc": StringField(_l("Unified social credit code"), validators=[required(), Length(max=18)]),
+        "uscc": uscc_field(),
         **_person_fields("rep_"),
         "captcha": StringField(_l("Picture code"), validators=[required(), Length(max=8)]),
         "captcha_id": StringField(validators=[Optional(), Length(max=64)]),
