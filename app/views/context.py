@@ -11,12 +11,14 @@ import json
 
 from flask import has_request_context, render_template, request, session
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.formatting import beijing_date, beijing_time
 from app.masking import mask_name
 from app.platform import site_settings
 from app.platform.cache import local_cache
+from app.services.accounts.document_types import DOCUMENT_NUMBER_LABELS
 from app.services.accounts.identity_documents import DOCUMENT_TYPE_LABELS, DocumentType
 from app.services.cases import enterprise_items
 
@@ -29,6 +31,16 @@ def document_type_label(value):
         return DOCUMENT_TYPE_LABELS[DocumentType(value)]
     except ValueError:
         return value or ""
+
+
+def document_number_label(account) -> str:
+    """What the account's identifying number is called: a company's credit code, a passport number, ..."""
+    if account.kind == "legal":
+        return str(_l("Unified social credit code"))
+    try:
+        return str(DOCUMENT_NUMBER_LABELS[DocumentType(account.document_type)])
+    except ValueError:
+        return str(_l("Document number"))
 
 
 def chrome(template: str, **variant) -> Markup:
@@ -72,4 +84,5 @@ def register_context(app):
             "current_locale": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
             "languages": app.config["LANGUAGES"],
             "document_type_label": document_type_label,
+            "document_number_label": document_number_label,
         }

@@ -521,3 +521,25 @@ def test_a_failing_submission_leaves_no_files_and_no_rows(
     assert db.session.query(Application).count() == 0
     assert db.session.query(Attachment).count() == 0
     assert db.session.query(InboxMessage).count() == 0
+
+
+def test_the_applicants_number_is_labelled_by_the_document_type(client, db, items, applicant):
+    account = db.session.get(Account, applicant["account_id"])
+    account.document_type, account.document_number = "passport", "EA1234567"
+    db.session.commit()
+    page = text(client.get(apply_url(items["initial"])))
+    assert "护照号码" in page and "身份证号码" not in page
+
+
+def test_a_companys_number_is_its_credit_code(app):
+    from types import SimpleNamespace
+
+    from app.views.context import document_number_label
+
+    with app.test_request_context():
+        assert document_number_label(SimpleNamespace(kind="legal", document_type=None)) == "统一社会信用代码"
+        assert document_number_label(SimpleNamespace(kind="personal", document_type="resident_id")) == "身份证号码"
+        assert (
+            document_number_label(SimpleNamespace(kind="personal", document_type="foreign_permanent_id"))
+            == "外国人永久居留身份证号码"
+        )

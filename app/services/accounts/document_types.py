@@ -43,6 +43,15 @@ DOCUMENT_TYPE_LABELS = {
     DocumentType.FOREIGN_PERMANENT_ID: _l("Foreigner's Permanent Residence ID Card"),
 }
 
+# What an account's number is called on a page (a passport number is not a 身份证号码).
+DOCUMENT_NUMBER_LABELS = {
+    DocumentType.RESIDENT_ID: _l("Identity card number"),
+    DocumentType.PASSPORT: _l("Passport number"),
+    DocumentType.TAIWAN_PERMIT: _l("Number of the Mainland Travel Permit for Taiwan Residents"),
+    DocumentType.HK_MACAO_PERMIT: _l("Number of the Mainland Travel Permit for Hong Kong and Macao Residents"),
+    DocumentType.FOREIGN_PERMANENT_ID: _l("Number of the Foreigner's Permanent Residence ID Card"),
+}
+
 LEGAL_ENTITY_TYPE_LABELS = {
     LegalEntityType.ENTERPRISE: _l("Enterprise legal person"),
     LegalEntityType.SOCIAL_ORGANIZATION: _l("Social organisation legal person"),
