@@ -5,6 +5,7 @@ import re
 import pytest
 
 from app.models import Account, AccountKind, AuditRecord, Enterprise
+from app.services.accounts.identity_documents import make_uscc
 
 
 def page_text(response):
@@ -265,3 +266,32 @@ def test_a_pasted_credit_code_with_spaces_is_accepted(client, db, request_sms, l
     response = client.post("/account/register/legal", data=data)
     assert response.status_code == 302, page_text(response)[:2000]
     assert db.session.query(Account).filter_by(phone=data["phone"]).one().enterprise.uscc == code
+
+
+def test_a_person_and_the_company_he_represents_may_share_his_phone(
+    client, db, register_person, request_sms, legal_form
+):
+    person = register_person()
+    data = legal_form(phone=person["phone"], rep_name=person["name"], rep_document_number=person["document_number"])
+    data["sms_code"] = request_sms(client, data["phone"], "register")
+    response = client.post("/account/register/legal", data=data)
+    assert response.status_code == 302, page_text(response)[:2000]
+    client.post("/account/logout")
+    kinds = sorted(a.kind for a in db.session.query(Account).filter_by(phone=person["phone"], status="active"))
+    assert kinds == [AccountKind.LEGAL, AccountKind.PERSONAL]
+    # Each still signs in as itself: the person by his phone, the company by its credit code.
+    signed_in = client.post(
+        "/account/login", data={"kind": "personal", "identifier": person["phone"], "password": person["password"]}
+    )
+    assert signed_in.status_code == 302
+    client.post("/account/logout")
+    signed_in = client.post(
+        "/account/login", data={"kind": "legal", "identifier": data["uscc"], "password": data["password"]}
+    )
+    assert signed_in.status_code == 302
+    # A second company account on the same phone is still refused.
+    again = legal_form(phone=person["phone"], uscc=make_uscc("91330106MA2B3C4D6"), email="y@example.cn")
+    again["sms_code"] = request_sms(client, again["phone"], "register")
+    assert "该手机号已被其他账号绑定" in (
+        field_error(client.post("/account/register/legal", data=again), "phone") or ""
+    )
