@@ -67,6 +67,7 @@ def items(db):
         "initial": by_kind("constructor_initial"),
         "renewal": by_kind("constructor_renewal"),
         "add": by_kind("constructor_add_specialty"),
+        "reregister": by_kind("constructor_reregister"),
     }
 
 
@@ -543,3 +544,24 @@ def test_a_companys_number_is_its_credit_code(app):
             document_number_label(SimpleNamespace(kind="personal", document_type="foreign_permanent_id"))
             == "外国人永久居留身份证号码"
         )
+
+
+NO_EARLIER_REGISTRATION = "重新注册适用于此前已注册、注册已失效或被注销的人员"
+OTHER_OPEN_CASE = "您有同一资格的其他办件正在办理中"
+
+
+def test_reregistration_needs_an_earlier_registration_that_lapsed(client, db, items, applicant):
+    assert NO_EARLIER_REGISTRATION in text(client.get(apply_url(items["reregister"])))
+    _register(db, applicant, clock.today() - datetime.timedelta(days=10))  # expired ten days ago
+    page = text(client.get(apply_url(items["reregister"])))
+    assert NO_EARLIER_REGISTRATION not in page and OTHER_OPEN_CASE not in page
+
+
+def test_reregistration_is_refused_while_an_initial_registration_is_open(client, db, items, applicant, request_sms):
+    _register(db, applicant, clock.today() - datetime.timedelta(days=10))
+    item = items["initial"]
+    response = client.post(
+        apply_url(item), data=form(item, _sms(client, request_sms, applicant)), content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    assert OTHER_OPEN_CASE in text(client.get(apply_url(items["reregister"])))
