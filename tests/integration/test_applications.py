@@ -195,7 +195,7 @@ def test_upload_checked_by_content_not_name(client, db, items, applicant, reques
     fake = {f"material_{photo_of(item).id}": (io.BytesIO(b"MZ\x90\x00 not an image"), "photo.jpg")}
     response = client.post(apply_url(item), data=form(item, code, **fake), content_type="multipart/form-data")
     assert "按文件内容检查" in text(response)
-    assert db.session.query(Application).count() == 0
+    assert db.session.query(Application).filter(Application.number.isnot(None)).count() == 0
 
 
 def test_employer_without_valid_qualification_refused(client, db, items, applicant, request_sms):
@@ -565,3 +565,36 @@ def test_reregistration_is_refused_while_an_initial_registration_is_open(client,
     )
     assert response.status_code == 302
     assert OTHER_OPEN_CASE in text(client.get(apply_url(items["reregister"])))
+
+
+def test_one_refused_file_keeps_the_others_and_says_which_and_why(client, db, items, applicant, request_sms):
+    item = items["initial"]
+    photo = photo_of(item)
+    fake = {f"material_{photo.id}": (io.BytesIO(b"MZ\x90\x00 not an image"), "my-photo.jpg")}
+    response = client.post(
+        apply_url(item),
+        data=form(item, _sms(client, request_sms, applicant), **fake),
+        content_type="multipart/form-data",
+    )
+    page = text(response)
+    assert "文件 my-photo.jpg 未通过检查：" in page and "按文件内容检查" in page
+    assert "以下文件已保存，无需重新选择" in page
+    others = [m for m in item.materials if m.required and m.id != photo.id]
+    assert others
+    for material in others:
+        assert f"m{material.id}.jpg" in page  # shown as 已上传 beside its material
+    draft = db.session.query(Application).one()
+    assert draft.status == Status.DRAFT and draft.number is None
+    assert sorted(a.material_id for a in draft.attachments) == sorted(m.id for m in others)
+    assert draft.data["major"] == "建筑施工管理"
+
+    # Choosing only the refused file again is enough to submit.
+    retry = {
+        "commitment": "yes",
+        **{k: v for k, v in form(item, _sms(client, request_sms, applicant)).items() if not k.startswith("material_")},
+        f"material_{photo.id}": (io.BytesIO(jpeg_bytes()), "my-photo.jpg"),
+        "submit_token": "tok-2",
+    }
+    assert client.post(apply_url(item), data=retry, content_type="multipart/form-data").status_code == 302
+    db.session.expire_all()
+    assert db.session.query(Application).one().number is not None
