@@ -9,6 +9,7 @@ add a mode without touching the walk.
 import datetime
 import re
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from app import clock
@@ -63,7 +64,12 @@ MODES = {
 
 def walk_citizen_pages(page, live_server, citizen, visit, pass_face_check_on_phone, mode_setup):
     def goto(name, path):
-        page.goto(live_server + path)
+        try:
+            page.goto(live_server + path)
+        except PlaywrightError as error:  # a late navigation of the face page's script took over: go again
+            if "ERR_ABORTED" not in str(error):
+                raise
+            page.goto(live_server + path)
         page.wait_for_load_state("load")
         visit(name)
 
