@@ -8,6 +8,10 @@ from tests.e2e.citizen_pages import MODES, prepare_citizen, walk_citizen_pages
 
 pytestmark = pytest.mark.e2e
 
+# Proper names that may stay in Chinese without being marked (none today: names and data are marked by the
+# templates' ``|zh`` filter, which a screen reader needs anyway). Keep this list short and explicit.
+ALLOWED = frozenset()
+
 # Visible text with Chinese characters outside any element marked lang="zh…": (tag path, text).
 UNMARKED_CHINESE = """() => {
   const found = [];
@@ -37,6 +41,8 @@ def test_citizen_pages_in_english_have_no_untranslated_interface_text(
     def visit(name):
         assert page.locator("html").get_attribute("lang") == "en", name
         for path, text in page.evaluate(UNMARKED_CHINESE):
+            if text in ALLOWED:
+                continue
             untranslated.append(f"{name}: {path}: {text}")
 
     walk_citizen_pages(page, live_server, citizen, visit, pass_face_check_on_phone, MODES["english"])
