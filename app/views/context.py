@@ -65,6 +65,13 @@ def chinese_name(value) -> Markup:
     return Markup('<span lang="zh-CN">%s</span>') % text
 
 
+def zh_lang(value) -> Markup:
+    """`` lang="zh-CN"`` for an element whose whole text is a Chinese name or piece of data on an English page
+    (where a nested span would overflow a clipped, one-line element)."""
+    text = "" if value is None else str(value)
+    return Markup(' lang="zh-CN"') if _CHINESE.search(text) and not _chinese_page() else Markup("")
+
+
 def document_number_label(account) -> str:
     """What the account's identifying number is called: a company's credit code, a passport number, ..."""
     if account.kind == "legal":
@@ -112,6 +119,7 @@ def register_context(app):
     app.add_template_global(bracketed, "bracketed")
     app.add_template_global(titled, "titled")
     app.add_template_filter(chinese_name, "zh")
+    app.add_template_global(zh_lang, "zh_lang")
 
     @app.context_processor
     def portal_context():

@@ -60,10 +60,11 @@ def test_key_pages_have_no_serious_or_critical_violations(
             if unsure["id"] != "color-contrast":
                 continue
             for node in unsure["nodes"]:
+                reason = " ".join(check["message"] for check in node.get("any", []))
                 measured = page.evaluate(LOWEST_GRADIENT_CONTRAST, node["target"][0])
                 needs_review[name].append(f"{node['target'][0]}: {measured}")
                 if measured is None or measured["lowest"] < measured["needed"]:
-                    blocking.append(f"{name}: color-contrast {node['target']} {measured}")
+                    blocking.append(f"{name}: color-contrast {node['target']} {measured} ({reason})")
         for violation in results["violations"]:
             impact = violation["impact"] or "minor"
             counts.setdefault(name, {}).setdefault(impact, 0)

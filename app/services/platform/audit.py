@@ -26,6 +26,7 @@ class AuditEvent:
     LEGAL_REP_SMS_SENT = "account.legal_rep_sms_sent"
     REGISTER_CORRECTED = "register.corrected"
     CATALOGUE_CHANGED = "catalogue.changed"
+    ERROR_REPORTED = "content.error_reported"
 
 
 EVENT_LABELS = {
@@ -50,6 +51,7 @@ EVENT_LABELS = {
     "application.resubmitted": _l("Corrected and resubmitted"),
     "application.information_change": _l("Information change requested"),
     "certificate.endorsed": _l("Certificate endorsed"),
+    AuditEvent.ERROR_REPORTED: _l("Error on the site reported"),
 }
 
 

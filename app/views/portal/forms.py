@@ -14,6 +14,7 @@ from wtforms import (
     RadioField,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
@@ -288,3 +289,11 @@ class SmsRequestForm(FlaskForm):
     phone = StringField()
     captcha_id = StringField()
     captcha = StringField()
+
+
+class ErrorReportForm(FlaskForm):
+    """政府网站找错: the page, what is wrong, how to reach the reporter (optional)."""
+
+    page_url = StringField(_l("Page address"), validators=[required()])
+    description = TextAreaField(_l("Description of the error"), validators=[required()])
+    contact = StringField(_l("Contact (phone or email, optional)"), validators=[Optional()])
