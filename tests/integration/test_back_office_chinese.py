@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 import pytest
 from flask_appbuilder.security.sqla.models import Group
 
-from app.models import AuditRecord, CalendarOverride, EnterpriseRegisterEntry, SmsOutboxMessage
+from app.models import AuditRecord, CalendarOverride, EnterpriseRegisterEntry, ErrorReport, SmsOutboxMessage
 from tests.factories import (
     ApplicationFactory,
     ArticleFactory,
@@ -135,6 +135,9 @@ def one_of_everything(app, db, registers, issued_case, staff_factory):
     db.session.add(AuditRecord(event="login.success", subject="gly001", detail={}))
     db.session.add(CalendarOverride(day=datetime.date(2026, 10, 9), is_workday=True, note="国庆调休"))
     db.session.add(EnterpriseRegisterEntry(**ENTERPRISE_REGISTER_ENTRY))
+    db.session.add(
+        ErrorReport(page_url="https://zwfw.mohurd.gov.cn/help/contact", description="邮编有误", contact="13712345678")
+    )
     group = Group(name="acceptance_desk", label="受理窗口", description="各受理窗口的工作人员")
     group.roles = [app.appbuilder.sm.find_role("AcceptanceOfficer")]
     db.session.add(group)
