@@ -35,6 +35,15 @@ FIELD_WIDTHS = """(form) => Array.from(form.querySelectorAll(
   .map((field) => [field.id || field.name, Math.round(field.getBoundingClientRect().width)])"""
 
 
+# Stacked rows: the space between a label and its field (a label's desktop width once became its height).
+LABEL_GAPS = """() => Array.from(document.querySelectorAll('.form-row')).filter((row) => row.getClientRects().length
+    && getComputedStyle(row).flexDirection === 'column' && row.children.length > 1).map((row) => {
+  const [label, field] = row.children;
+  return [label.textContent.trim().slice(0, 20), Math.round(field.getBoundingClientRect().top
+    - label.getBoundingClientRect().bottom)];
+})"""
+
+
 @pytest.mark.parametrize("mode", sorted(MODES))
 def test_phone_width_title_brackets_and_fields(
     mode, browser, live_server, db, client, submit_constructor_case, pass_face_check_on_phone
@@ -56,6 +65,9 @@ def test_phone_width_title_brackets_and_fields(
         for link in page.locator(".agreement-link").all():
             if len(link.evaluate(CHARACTERS_PER_LINE)) != 1:
                 problems.append(f"{name}: {link.inner_text()} breaks inside its brackets")
+        for label, gap in page.evaluate(LABEL_GAPS):
+            if gap > 24:
+                problems.append(f"{name}: {gap} px between {label!r} and its field")
         for form in page.locator("form.portal-form").all():
             widths = dict(form.evaluate(FIELD_WIDTHS))
             if len(set(widths.values())) > 1:
