@@ -68,6 +68,12 @@ CHINESE_LABELS_FOR_TRANSLATORS = {
     "Mainland Travel Permit for Taiwan Residents": "台湾居民来往大陆通行证",
     "Mainland Travel Permit for Hong Kong and Macao Residents": "港澳居民来往内地通行证",
     "Foreigner's Permanent Residence ID Card": "外国人永久居留身份证",
+    # what each document's number is called
+    "Identity card number": "身份证号码",
+    "Passport number": "护照号码",
+    "Number of the Mainland Travel Permit for Taiwan Residents": "台湾居民来往大陆通行证号码",
+    "Number of the Mainland Travel Permit for Hong Kong and Macao Residents": "港澳居民来往内地通行证号码",
+    "Number of the Foreigner's Permanent Residence ID Card": "外国人永久居留身份证号码",
     # legal-entity types
     "Enterprise legal person": "企业法人",
     "Social organisation legal person": "社团法人",
