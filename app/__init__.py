@@ -146,6 +146,9 @@ def _load_config(app: Flask, config) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO if app.debug else logging.WARNING)
+    if app.config.get("ENV_NAME") == "development":
+        # `make run`: the built-in SMS gateway's codes appear in the server log (README), WARNING elsewhere.
+        logging.getLogger("app.services.platform.sms").setLevel(logging.INFO)
 
 
 def _register_views(app: Flask, appbuilder: AppBuilder) -> None:

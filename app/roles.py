@@ -86,6 +86,8 @@ ROLE_PERMISSIONS = {
         ["Portal content", "menu_access"],
         ["FAQ", "menu_access"],
         ["Site settings", "menu_access"],
+        ["ErrorReportAdminView", "can_(list|show|edit)$"],
+        ["Error reports", "menu_access"],
         ["AdminIndexView", "can_index"],
         ["ArticleAdminView", "can_(list|show|add|edit|delete)$"],
         ["ArticleAdminView", "(publish|unpublish)$"],

@@ -8,7 +8,7 @@ from app.models.article import Article, ArticleAttachment  # noqa: F401
 from app.models.calendar import CalendarOverride  # noqa: F401
 from app.models.case import Application, ApplicationEvent, Attachment, InboxMessage  # noqa: F401
 from app.models.certificate import CertificateEndorsement, ElectronicCertificate, IssuedCertificateFile  # noqa: F401
-from app.models.content import FaqEntry, SiteSetting  # noqa: F401
+from app.models.content import ErrorReport, FaqEntry, SiteSetting  # noqa: F401
 from app.models.evaluation import CaseEvaluation, Rectification  # noqa: F401
 from app.models.platform import AuditRecord, SharedStoreEntry, SmsJob, SmsOutboxMessage  # noqa: F401
 from app.models.registry import (  # noqa: F401

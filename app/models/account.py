@@ -129,7 +129,8 @@ class Account(User):
 
 
 _LIVE = "status = 'active'"
-# One live account per identity document, per phone number and per enterprise (FAQ 7).
+# One live account per identity document, per enterprise (FAQ 7) and per phone number of each kind: the phone
+# identifies a person, who may hold a personal account and also be the legal representative of a company's.
 Index(
     "uq_account_live_document",
     Account.kind,
@@ -141,6 +142,7 @@ Index(
 )
 Index(
     "uq_account_live_phone",
+    Account.kind,
     Account.phone,
     unique=True,
     sqlite_where=text(_LIVE + " AND phone IS NOT NULL"),

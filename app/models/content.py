@@ -3,7 +3,7 @@
 import datetime
 
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, DateTime, Integer, String, Text, func
+from sqlalchemy import Boolean, DateTime, Integer, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import clock
@@ -43,3 +43,21 @@ class SiteSetting(Model):
 
     def __repr__(self) -> str:
         return f"{self.label or self.key}: {self.value}"
+
+
+class ErrorReport(Model):
+    """政府网站找错 (manual 图3-1-2): a visitor's report of an error on a page, for the content editors."""
+
+    __tablename__ = "error_report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_url: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    contact: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    handled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=text("false"))
+    created_at: Mapped[datetime.datetime] = mapped_column(
+        DateTime, nullable=False, default=clock.now, server_default=func.now(), index=True
+    )
+
+    def __repr__(self) -> str:
+        return f"{self.page_url}: {self.description[:40]}"

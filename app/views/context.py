@@ -8,16 +8,19 @@ its frame than on its query.
 """
 
 import json
+import re
 
 from flask import has_request_context, render_template, request, session
 from flask_babel import get_locale
-from markupsafe import Markup
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from app import log_context
 from app.formatting import beijing_date, beijing_time
 from app.masking import mask_name
 from app.platform import site_settings
 from app.platform.cache import local_cache
+from app.services.accounts.document_types import DOCUMENT_NUMBER_LABELS
 from app.services.accounts.identity_documents import DOCUMENT_TYPE_LABELS, DocumentType
 from app.services.cases import enterprise_items, real_estate
 
@@ -30,6 +33,54 @@ def document_type_label(value):
         return DOCUMENT_TYPE_LABELS[DocumentType(value)]
     except ValueError:
         return value or ""
+
+
+_CHINESE = re.compile(r"[\u3400-\u9fff]")
+
+
+def _chinese_page() -> bool:
+    return str(get_locale() or "zh").startswith("zh")
+
+
+def colon() -> str:
+    """The colon after a label: full-width in Chinese, ": " in English."""
+    return "：" if _chinese_page() else ": "
+
+
+def bracketed(text) -> str:
+    """A button's name as the manual writes it: 【登录】 in Chinese, plain in English."""
+    return f"【{text}】" if _chinese_page() else str(text)
+
+
+def titled(text) -> str:
+    """A document's title: 《用户协议》 in Chinese, plain in English."""
+    return f"《{text}》" if _chinese_page() else str(text)
+
+
+def chinese_name(value) -> Markup:
+    """A name or a piece of data in Chinese on an English page is marked as Chinese (WCAG 3.1.2), so that a
+    screen reader reads it in Chinese."""
+    text = "" if value is None else str(value)
+    if not _CHINESE.search(text) or _chinese_page():
+        return escape(text)
+    return Markup('<span lang="zh-CN">%s</span>') % text
+
+
+def zh_lang(value) -> Markup:
+    """`` lang="zh-CN"`` for an element whose whole text is a Chinese name or piece of data on an English page
+    (where a nested span would overflow a clipped, one-line element)."""
+    text = "" if value is None else str(value)
+    return Markup(' lang="zh-CN"') if _CHINESE.search(text) and not _chinese_page() else Markup("")
+
+
+def document_number_label(account) -> str:
+    """What the account's identifying number is called: a company's credit code, a passport number, ..."""
+    if account.kind == "legal":
+        return str(_l("Unified social credit code"))
+    try:
+        return str(DOCUMENT_NUMBER_LABELS[DocumentType(account.document_type)])
+    except ValueError:
+        return str(_l("Document number"))
 
 
 def chrome(template: str, **variant) -> Markup:
@@ -93,6 +144,11 @@ def register_context(app):
     app.add_template_global(enterprise_comparison, "enterprise_comparison")
     app.add_template_global(real_estate_summary, "real_estate_summary")
     app.add_template_global(real_estate, "real_estate_rules")
+    app.add_template_global(colon, "colon")
+    app.add_template_global(bracketed, "bracketed")
+    app.add_template_global(titled, "titled")
+    app.add_template_filter(chinese_name, "zh")
+    app.add_template_global(zh_lang, "zh_lang")
 
     @app.context_processor
     def portal_context():
@@ -101,4 +157,5 @@ def register_context(app):
             "current_locale": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
             "languages": app.config["LANGUAGES"],
             "document_type_label": document_type_label,
+            "document_number_label": document_number_label,
         }

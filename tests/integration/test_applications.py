@@ -67,6 +67,7 @@ def items(db):
         "initial": by_kind("constructor_initial"),
         "renewal": by_kind("constructor_renewal"),
         "add": by_kind("constructor_add_specialty"),
+        "reregister": by_kind("constructor_reregister"),
     }
 
 
@@ -194,7 +195,7 @@ def test_upload_checked_by_content_not_name(client, db, items, applicant, reques
     fake = {f"material_{photo_of(item).id}": (io.BytesIO(b"MZ\x90\x00 not an image"), "photo.jpg")}
     response = client.post(apply_url(item), data=form(item, code, **fake), content_type="multipart/form-data")
     assert "按文件内容检查" in text(response)
-    assert db.session.query(Application).count() == 0
+    assert db.session.query(Application).filter(Application.number.isnot(None)).count() == 0
 
 
 def test_employer_without_valid_qualification_refused(client, db, items, applicant, request_sms):
@@ -521,3 +522,79 @@ def test_a_failing_submission_leaves_no_files_and_no_rows(
     assert db.session.query(Application).count() == 0
     assert db.session.query(Attachment).count() == 0
     assert db.session.query(InboxMessage).count() == 0
+
+
+def test_the_applicants_number_is_labelled_by_the_document_type(client, db, items, applicant):
+    account = db.session.get(Account, applicant["account_id"])
+    account.document_type, account.document_number = "passport", "EA1234567"
+    db.session.commit()
+    page = text(client.get(apply_url(items["initial"])))
+    assert "护照号码" in page and "身份证号码" not in page
+
+
+def test_a_companys_number_is_its_credit_code(app):
+    from types import SimpleNamespace
+
+    from app.views.context import document_number_label
+
+    with app.test_request_context():
+        assert document_number_label(SimpleNamespace(kind="legal", document_type=None)) == "统一社会信用代码"
+        assert document_number_label(SimpleNamespace(kind="personal", document_type="resident_id")) == "身份证号码"
+        assert (
+            document_number_label(SimpleNamespace(kind="personal", document_type="foreign_permanent_id"))
+            == "外国人永久居留身份证号码"
+        )
+
+
+NO_EARLIER_REGISTRATION = "重新注册适用于此前已注册、注册已失效或被注销的人员"
+OTHER_OPEN_CASE = "您有同一资格的其他办件正在办理中"
+
+
+def test_reregistration_needs_an_earlier_registration_that_lapsed(client, db, items, applicant):
+    assert NO_EARLIER_REGISTRATION in text(client.get(apply_url(items["reregister"])))
+    _register(db, applicant, clock.today() - datetime.timedelta(days=10))  # expired ten days ago
+    page = text(client.get(apply_url(items["reregister"])))
+    assert NO_EARLIER_REGISTRATION not in page and OTHER_OPEN_CASE not in page
+
+
+def test_reregistration_is_refused_while_an_initial_registration_is_open(client, db, items, applicant, request_sms):
+    _register(db, applicant, clock.today() - datetime.timedelta(days=10))
+    item = items["initial"]
+    response = client.post(
+        apply_url(item), data=form(item, _sms(client, request_sms, applicant)), content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    assert OTHER_OPEN_CASE in text(client.get(apply_url(items["reregister"])))
+
+
+def test_one_refused_file_keeps_the_others_and_says_which_and_why(client, db, items, applicant, request_sms):
+    item = items["initial"]
+    photo = photo_of(item)
+    fake = {f"material_{photo.id}": (io.BytesIO(b"MZ\x90\x00 not an image"), "my-photo.jpg")}
+    response = client.post(
+        apply_url(item),
+        data=form(item, _sms(client, request_sms, applicant), **fake),
+        content_type="multipart/form-data",
+    )
+    page = text(response)
+    assert "文件 my-photo.jpg 未通过检查：" in page and "按文件内容检查" in page
+    assert "以下文件已保存，无需重新选择" in page
+    others = [m for m in item.materials if m.required and m.id != photo.id]
+    assert others
+    for material in others:
+        assert f"m{material.id}.jpg" in page  # shown as 已上传 beside its material
+    draft = db.session.query(Application).one()
+    assert draft.status == Status.DRAFT and draft.number is None
+    assert sorted(a.material_id for a in draft.attachments) == sorted(m.id for m in others)
+    assert draft.data["major"] == "建筑施工管理"
+
+    # Choosing only the refused file again is enough to submit.
+    retry = {
+        "commitment": "yes",
+        **{k: v for k, v in form(item, _sms(client, request_sms, applicant)).items() if not k.startswith("material_")},
+        f"material_{photo.id}": (io.BytesIO(jpeg_bytes()), "my-photo.jpg"),
+        "submit_token": "tok-2",
+    }
+    assert client.post(apply_url(item), data=retry, content_type="multipart/form-data").status_code == 302
+    db.session.expire_all()
+    assert db.session.query(Application).one().number is not None

@@ -18,6 +18,7 @@ from app.models import (
     CalendarOverride,
     CaseEvaluation,
     EnterpriseRegisterEntry,
+    ErrorReport,
     Rectification,
     ReminderDelivery,
     SmsJob,
@@ -163,6 +164,9 @@ def one_of_everything(app, db, registers, issued_case, staff_factory):
             subject="京1112027000001",
             due_on=datetime.date(2027, 1, 1),
         )
+    )
+    db.session.add(
+        ErrorReport(page_url="https://zwfw.mohurd.gov.cn/help/contact", description="邮编有误", contact="13712345678")
     )
     group = Group(name="acceptance_desk", label="受理窗口", description="各受理窗口的工作人员")
     group.roles = [app.appbuilder.sm.find_role("AcceptanceOfficer")]

@@ -140,7 +140,7 @@ def test_the_page_speaks_english_too(desktop):
     desktop.get("/language/en")
     page = text(desktop.get(FACE_PAGE))
     assert "Step 1: use Alipay or WeChat to open the 住房和城乡建设部政务服务门户 mini-program" in page
-    assert "click 【Continue manually】 after 4 seconds" in page
+    assert "click [Continue manually] after 4 seconds" in page  # English brackets, not 【】
 
 
 def test_each_visit_starts_a_token_for_the_account(desktop, person, db):

@@ -371,3 +371,11 @@ def test_the_whole_change_must_happen_within_the_verifications_validity(
     response = client.get("/account/legal-rep/next")
     assert response.headers["Location"].endswith("/account/legal-rep")
     assert client.get("/account/legal-rep/face").headers["Location"].endswith("/account/legal-rep")
+
+
+def test_the_check_takes_a_credit_code_pasted_with_spaces(client, db, company, check):
+    page = client.get("/account/legal-rep").get_data(as_text=True)
+    assert "maxlength" not in re.search(r'<input[^>]*id="uscc"[^>]*>', page).group(0)
+    response = check(client, uscc=f" {demo_data.DEMO_COMPANY_USCC} ")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/account/legal-rep/face")

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from app.models import Account, AccountKind, AuditRecord, Enterprise
+from app.services.accounts.identity_documents import make_uscc
 
 
 def page_text(response):
@@ -252,3 +253,45 @@ def test_agreement_pages_exist(client):
     assert "用户协议" in page_text(client.get("/account/agreement/user"))
     assert "隐私政策" in page_text(client.get("/account/agreement/privacy"))
     assert client.get("/account/agreement/other").status_code == 404
+
+
+def test_a_pasted_credit_code_with_spaces_is_accepted(client, db, request_sms, legal_form):
+    page = client.get("/account/register/legal").get_data(as_text=True)
+    uscc_input = re.search(r'<input[^>]*id="uscc"[^>]*>', page).group(0)
+    assert "maxlength" not in uscc_input  # the browser would cut " 9133…" to 18 characters, space included
+    data = legal_form()
+    code = data["uscc"]
+    data["uscc"] = f" {code[:8]} {code[8:]}\u3000"
+    data["sms_code"] = request_sms(client, data["phone"], "register")
+    response = client.post("/account/register/legal", data=data)
+    assert response.status_code == 302, page_text(response)[:2000]
+    assert db.session.query(Account).filter_by(phone=data["phone"]).one().enterprise.uscc == code
+
+
+def test_a_person_and_the_company_he_represents_may_share_his_phone(
+    client, db, register_person, request_sms, legal_form
+):
+    person = register_person()
+    data = legal_form(phone=person["phone"], rep_name=person["name"], rep_document_number=person["document_number"])
+    data["sms_code"] = request_sms(client, data["phone"], "register")
+    response = client.post("/account/register/legal", data=data)
+    assert response.status_code == 302, page_text(response)[:2000]
+    client.post("/account/logout")
+    kinds = sorted(a.kind for a in db.session.query(Account).filter_by(phone=person["phone"], status="active"))
+    assert kinds == [AccountKind.LEGAL, AccountKind.PERSONAL]
+    # Each still signs in as itself: the person by his phone, the company by its credit code.
+    signed_in = client.post(
+        "/account/login", data={"kind": "personal", "identifier": person["phone"], "password": person["password"]}
+    )
+    assert signed_in.status_code == 302
+    client.post("/account/logout")
+    signed_in = client.post(
+        "/account/login", data={"kind": "legal", "identifier": data["uscc"], "password": data["password"]}
+    )
+    assert signed_in.status_code == 302
+    # A second company account on the same phone is still refused.
+    again = legal_form(phone=person["phone"], uscc=make_uscc("91330106MA2B3C4D6"), email="y@example.cn")
+    again["sms_code"] = request_sms(client, again["phone"], "register")
+    assert "该手机号已被其他账号绑定" in (
+        field_error(client.post("/account/register/legal", data=again), "phone") or ""
+    )

@@ -96,3 +96,16 @@ def test_the_daily_bound_per_client(app, client, db, known_captcha, monkeypatch,
     monkeypatch.setitem(app.config, "SMS_PER_CLIENT_PER_DAY", 3)
     statuses = [post_sms(client, f"1371234000{n}", "register", known_captcha).status_code for n in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_an_empty_picture_code_is_asked_for_and_the_picture_stays_usable(
+    client, db, known_captcha, post_sms, new_captcha_id
+):
+    challenge = new_captcha_id(client)
+    response = post_sms(client, "13712340000", "register", "  ", challenge)
+    answer = response.get_json()
+    assert response.status_code == 400 and answer["field"] == "captcha"
+    assert answer["message"] == "请输入图片中的字符"  # not "图形验证码错误，已更换新图片"
+    assert answer["keep_picture"] is True
+    assert db.session.query(SmsOutboxMessage).count() == 0
+    assert post_sms(client, "13712340000", "register", known_captcha, challenge).status_code == 200

@@ -43,6 +43,15 @@ DOCUMENT_TYPE_LABELS = {
     DocumentType.FOREIGN_PERMANENT_ID: _l("Foreigner's Permanent Residence ID Card"),
 }
 
+# What an account's number is called on a page (a passport number is not a 身份证号码).
+DOCUMENT_NUMBER_LABELS = {
+    DocumentType.RESIDENT_ID: _l("Identity card number"),
+    DocumentType.PASSPORT: _l("Passport number"),
+    DocumentType.TAIWAN_PERMIT: _l("Number of the Mainland Travel Permit for Taiwan Residents"),
+    DocumentType.HK_MACAO_PERMIT: _l("Number of the Mainland Travel Permit for Hong Kong and Macao Residents"),
+    DocumentType.FOREIGN_PERMANENT_ID: _l("Number of the Foreigner's Permanent Residence ID Card"),
+}
+
 LEGAL_ENTITY_TYPE_LABELS = {
     LegalEntityType.ENTERPRISE: _l("Enterprise legal person"),
     LegalEntityType.SOCIAL_ORGANIZATION: _l("Social organisation legal person"),
@@ -59,6 +68,12 @@ CHINESE_LABELS_FOR_TRANSLATORS = {
     "Mainland Travel Permit for Taiwan Residents": "台湾居民来往大陆通行证",
     "Mainland Travel Permit for Hong Kong and Macao Residents": "港澳居民来往内地通行证",
     "Foreigner's Permanent Residence ID Card": "外国人永久居留身份证",
+    # what each document's number is called
+    "Identity card number": "身份证号码",
+    "Passport number": "护照号码",
+    "Number of the Mainland Travel Permit for Taiwan Residents": "台湾居民来往大陆通行证号码",
+    "Number of the Mainland Travel Permit for Hong Kong and Macao Residents": "港澳居民来往内地通行证号码",
+    "Number of the Foreigner's Permanent Residence ID Card": "外国人永久居留身份证号码",
     # legal-entity types
     "Enterprise legal person": "企业法人",
     "Social organisation legal person": "社团法人",

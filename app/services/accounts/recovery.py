@@ -323,7 +323,7 @@ def change_legal_rep(
     errors = sms_check(new_phone)
     if errors:
         raise ServiceError(errors)
-    if phone_is_taken(new_phone, except_account=account):
+    if phone_is_taken(new_phone, account.kind, except_account=account):
         errors["phone"] = _l("This phone number is already bound to another account")
     problem = password_problem(new_password, document_number=account.enterprise.uscc, phone=new_phone)
     if problem is not None:

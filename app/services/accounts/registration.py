@@ -158,8 +158,10 @@ def live_accounts():
     return db.session.query(Account).filter(Account.status == AccountStatus.ACTIVE)
 
 
-def phone_is_taken(phone: str, except_account: Account | None = None) -> bool:
-    query = live_accounts().filter(Account.phone == phone)
+def phone_is_taken(phone: str, kind: str, except_account: Account | None = None) -> bool:
+    """Another live account of this kind is bound to the phone (a personal account and a company's account may
+    share one: the same person, as himself and as the legal representative)."""
+    query = live_accounts().filter(Account.phone == phone, Account.kind == kind)
     if except_account is not None:
         query = query.filter(Account.id != except_account.id)
     return db.session.query(query.exists()).scalar()
@@ -180,13 +182,13 @@ def _check_phone(phone: str) -> tuple[dict, str]:
         return {"phone": error.message}, phone
 
 
-def _verified_then_taken(errors: dict, phone: str, sms_check, taken) -> None:
+def _verified_then_taken(errors: dict, phone: str, kind: str, sms_check, taken) -> None:
     """The SMS code last (a refusal for another reason does not burn it); whether the phone, document or
     USCC is already registered only after it, so that nobody learns that without holding the phone."""
     if not errors:
         errors.update(sms_check(phone))
     if not errors:
-        if phone_is_taken(phone):
+        if phone_is_taken(phone, kind):
             errors["phone"] = _l("This phone number is already bound to another account")
         errors.update(taken())
 
@@ -224,7 +226,7 @@ def register_personal(form: PersonalRegistration, *, sms_check, ip: str = "") ->
             return {"document_number": _l("An account is already registered with this document")}
         return {}
 
-    _verified_then_taken(errors, phone, sms_check, document_taken)
+    _verified_then_taken(errors, phone, AccountKind.PERSONAL, sms_check, document_taken)
     if errors:
         raise ServiceError(errors)
     assert parsed is not None  # no errors: the document was read
@@ -282,7 +284,7 @@ def register_legal(form: LegalRegistration, *, sms_check, ip: str = "") -> Accou
             return {"uscc": _l("An account is already registered with this unified social credit code")}
         return {}
 
-    _verified_then_taken(errors, phone, sms_check, uscc_taken)
+    _verified_then_taken(errors, phone, AccountKind.LEGAL, sms_check, uscc_taken)
     if errors:
         raise ServiceError(errors)
     assert parsed is not None  # no errors: the document was read

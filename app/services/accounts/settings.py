@@ -25,7 +25,7 @@ def validate_new_phone(account, phone: str) -> str:
         raise ServiceError({"phone": error.message}) from None
     if phone == account.phone:
         raise ServiceError({"phone": _l("This is already your phone number")})
-    if phone_is_taken(phone, except_account=account):
+    if phone_is_taken(phone, account.kind, except_account=account):
         raise ServiceError({"phone": _l("This phone number is already bound to another account")})
     return phone
 

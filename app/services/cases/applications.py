@@ -36,6 +36,22 @@ def save_draft(account, item: ServiceItem, data: dict, uploads: dict) -> Applica
     return application
 
 
+def stage_uploads(account, item: ServiceItem, data: dict, uploads: dict) -> list[str]:
+    """After a draft or submission refused because a file was: keep the files that passed their checks in the
+    applicant's draft (with what was typed), so that one refused file does not lose the others. The names kept;
+    [] when no file was refused (any other refusal saves nothing) or none passed."""
+    accepted, refused = check_uploads(item, uploads)
+    if not refused or not accepted or eligibility.eligibility_problems(account, item):
+        return []
+    application = eligibility.draft_of(account, item) or Application(
+        account_id=account.id, item_id=item.id, status=Status.DRAFT
+    )
+    db.session.add(application)
+    application.data = eligibility.clean_data(item, data, account)
+    store_uploads(application, item, accepted, [])
+    return [upload.filename for upload in accepted.values()]
+
+
 def submit(
     account,
     item: ServiceItem,

@@ -113,6 +113,22 @@ def open_case(account, item: ServiceItem) -> Application | None:
     )
 
 
+def open_case_of_qualification(account, qualification: str) -> Application | None:
+    """An open case of any item of this qualification (an 初始注册 in progress, for a 重新注册)."""
+    profession = qualification.removesuffix("_1")
+    return (
+        db.session.query(Application)
+        .join(ServiceItem, Application.item_id == ServiceItem.id)
+        .filter(
+            Application.account_id == account.id,
+            Application.status.in_(OPEN_STATUSES),
+            ServiceItem.online_kind.like(f"{profession}\\_%", escape="\\"),
+        )
+        .order_by(Application.id.desc())
+        .first()
+    )
+
+
 def latest_case(account, item: ServiceItem) -> Application | None:
     return (
         db.session.query(Application)
@@ -157,6 +173,16 @@ def eligibility_problems(account, item: ServiceItem, today: datetime.date | None
         problems.append(_l("You are already registered; apply for a change or a renewal instead"))
     if action == "reregister" and live:
         problems.append(_l("Your registration is still valid; re-registration is for expired or cancelled ones"))
+    if action == "reregister" and registration is None:
+        problems.append(
+            _l("Re-registration is for an earlier registration that expired or was cancelled; you have none")
+        )
+    if (
+        action == "reregister"
+        and open_case(account, item) is None
+        and open_case_of_qualification(account, known.qualification) is not None
+    ):
+        problems.append(_l("You have another case of this qualification in progress; follow it in My cases"))
     if action in ("renewal", "add_specialty", "change_employer", "cancel", "lost_replacement") and not live:
         problems.append(_l("You have no valid registration for this qualification"))
     if (

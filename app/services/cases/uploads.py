@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from app.models import Application, Attachment, ServiceItem
 from app.services.platform import storage
 
@@ -23,7 +25,9 @@ def check_uploads(item: ServiceItem, uploads: dict) -> tuple[dict, dict]:
         try:
             storage.check(upload.data, material.format_list, material.max_size_mb)
         except storage.UploadRefused as refused:
-            errors[f"material_{material_id}"] = refused.message
+            errors[f"material_{material_id}"] = _l(
+                "%(file)s was not accepted: %(reason)s", file=upload.filename or "", reason=refused.message
+            )
         else:
             accepted[material_id] = upload
     return accepted, errors

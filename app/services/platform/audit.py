@@ -27,6 +27,7 @@ class AuditEvent:
     REGISTER_CORRECTED = "register.corrected"
     CATALOGUE_CHANGED = "catalogue.changed"
     REMINDER_PREFERENCE_CHANGED = "account.reminder_preference"
+    ERROR_REPORTED = "content.error_reported"
 
 
 EVENT_LABELS = {
@@ -59,6 +60,7 @@ EVENT_LABELS = {
     "real_estate.step_saved": _l("Grade 1 real estate qualification: step saved"),
     AuditEvent.REMINDER_PREFERENCE_CHANGED: _l("Reminder preference changed"),
     "application.draft_discarded": _l("Untouched draft discarded"),
+    AuditEvent.ERROR_REPORTED: _l("Error on the site reported"),
 }
 
 

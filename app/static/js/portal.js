@@ -110,6 +110,13 @@
       }).then(function (response) {
         return response.json();
       }).then(function (data) {
+        if (data.keep_picture) {
+          // The picture code was left empty: ask for it, keep the same picture.
+          button.disabled = false;
+          setMessage(form, '[data-error-for="captcha"]', data.message);
+          if (captchaInput) captchaInput.focus();
+          return;
+        }
         if (captchaInput) captchaInput.value = "";
         refreshCaptcha(captchaImg);
         if (data.ok) {

@@ -17,7 +17,7 @@ from app.views.admin.accounts import (
 )
 from app.views.admin.api_clients import ApiClientAdminView, WebhookDeliveryAdminView
 from app.views.admin.cases import ApplicationAdminView, CaseCorrectionView
-from app.views.admin.content import FaqEntryAdminView, SiteSettingAdminView
+from app.views.admin.content import ErrorReportAdminView, FaqEntryAdminView, SiteSettingAdminView
 from app.views.admin.workflow import CalendarOverrideAdminView, CaseWorkflowView
 from app.views.input_guard import DATABASE_INT_MAX
 
@@ -34,6 +34,13 @@ def register_admin_views(appbuilder):
     )
     appbuilder.add_view(
         SiteSettingAdminView, "Site settings", label=_l("Site settings"), icon="fa-cog", category="Portal content"
+    )
+    appbuilder.add_view(
+        ErrorReportAdminView,
+        "Error reports",
+        label=_l("Error reports"),
+        icon="fa-bug",
+        category="Portal content",
     )
     appbuilder.add_view(
         PortalAccountAdminView,

@@ -1,11 +1,11 @@
-"""Back-office CRUD of portal content: FAQ entries and site settings."""
+"""Back-office CRUD of portal content: FAQ entries, site settings and visitors' error reports."""
 
 from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
 from app.formatting import beijing_time
-from app.models import FaqEntry, SiteSetting
+from app.models import ErrorReport, FaqEntry, SiteSetting
 from app.views.admin.display import yes_no
 from app.views.context import forget_site_settings
 
@@ -55,3 +55,26 @@ class SiteSettingAdminView(ModelView):
 
     def post_update(self, item):
         forget_site_settings()
+
+
+class ErrorReportAdminView(ModelView):
+    """政府网站找错: what visitors reported, newest first; an editor marks a report handled."""
+
+    datamodel = SQLAInterface(ErrorReport)
+    base_permissions = ["can_list", "can_show", "can_edit"]
+    list_title = _l("Error reports")
+    show_title = _l("Error report")
+    edit_title = _l("Edit error report")
+    list_columns = ["created_at", "page_url", "description", "handled"]
+    show_columns = ["created_at", "page_url", "description", "contact", "handled"]
+    edit_columns = ["handled"]
+    search_columns = ["page_url", "description", "handled"]
+    base_order = ("created_at", "desc")
+    formatters_columns = {"created_at": beijing_time, "handled": yes_no}
+    label_columns = {
+        "created_at": _l("Reported at"),
+        "page_url": _l("Page address"),
+        "description": _l("Description of the error"),
+        "contact": _l("Contact"),
+        "handled": _l("Handled"),
+    }

@@ -15,6 +15,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
@@ -38,6 +39,26 @@ def show_errors(form, errors: dict) -> None:
 
 def required():
     return DataRequired(message=REQUIRED)
+
+
+def without_spaces(value):
+    """A code never holds spaces: drop those a paste brings (ASCII and full-width), before any length check."""
+    return "".join(value.split()) if isinstance(value, str) else value
+
+
+class CodeLength(Length):
+    """Length checked on the server only: a browser's ``maxlength`` would cut a pasted code that starts with a
+    space before the spaces are dropped."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field_flags = {}
+
+
+def uscc_field():
+    return StringField(
+        _l("Unified social credit code"), filters=[without_spaces], validators=[required(), CodeLength(max=18)]
+    )
 
 
 class DatabaseIdField(IntegerField):
@@ -123,7 +144,7 @@ LegalRegisterForm = type(
     {
         "entity_type": SelectField(_l("Legal-entity type"), choices=entity_type_choices(), validators=[required()]),
         "enterprise_name": StringField(_l("Name of the organisation"), validators=[required(), Length(max=200)]),
-        "uscc": StringField(_l("Unified social credit code"), validators=[required(), Length(max=18)]),
+        "uscc": uscc_field(),
         **_person_fields("rep_"),
     },
 )
@@ -166,7 +187,7 @@ LegalRepCheckForm = type(
     (FlaskForm,),
     {
         "enterprise_name": StringField(_l("Name of the organisation"), validators=[required(), Length(max=200)]),
-        "uscc": StringField(_l("Unified social credit code"), validators=[required(), Length(max=18)]),
+        "uscc": uscc_field(),
         **_person_fields("rep_"),
         "captcha": StringField(_l("Picture code"), validators=[required(), Length(max=8)]),
         "captcha_id": StringField(validators=[Optional(), Length(max=64)]),
@@ -295,3 +316,11 @@ class ConfirmReplyForm(FlaskForm):
     """差评整改: the applicant's word on the unit's reply."""
 
     answer = RadioField(_l("Are you satisfied with the reply?"), validate_choice=False, validators=[Optional()])
+
+
+class ErrorReportForm(FlaskForm):
+    """政府网站找错: the page, what is wrong, how to reach the reporter (optional)."""
+
+    page_url = StringField(_l("Page address"), validators=[required()])
+    description = TextAreaField(_l("Description of the error"), validators=[required()])
+    contact = StringField(_l("Contact (phone or email, optional)"), validators=[Optional()])

@@ -170,16 +170,17 @@ def _file(form, account, item):
     page is shown again, with the service's refusals beside their fields)."""
     if not form.validate_on_submit():
         return None
+    uploads = form.uploads()
     try:
         with unit_of_work():
             if form.saving_draft():
-                applications.save_draft(account, item, form.values(), form.uploads())
+                applications.save_draft(account, item, form.values(), uploads)
             else:
                 application = applications.submit_once(
                     account,
                     item,
                     form.values(),
-                    form.uploads(),
+                    uploads,
                     commitment=form.committed(),
                     submit_token=form.token(),
                     sms_check=sms_checker("application", form.sms_code.data or ""),
@@ -187,11 +188,26 @@ def _file(form, account, item):
                 )
     except ServiceError as refused:
         form.show(refused.errors)
+        _keep_accepted_files(account, item, form.values(), uploads)
         return None
     if form.saving_draft():
         flash(_l("Draft saved"), "success")
         return redirect(url_for("services.apply", code=item.code))
     return redirect(url_for("services.submitted", code=item.code, number=application.number))
+
+
+def _keep_accepted_files(account, item, values, uploads):
+    """A refused form keeps the files that passed (in the draft) and says so; the refused ones say why."""
+    with unit_of_work():
+        kept = applications.stage_uploads(account, item, values, uploads)
+    if kept:
+        flash(
+            _l(
+                "These files were kept and need not be chosen again: %(files)s",
+                files="、".join(kept),
+            ),
+            "info",
+        )
 
 
 @services_bp.route("/item/<code>/submitted/<number>")

@@ -70,6 +70,11 @@ def send_sms_code():
         phone = validate_mobile(citizen.phone if purpose == "application" else form.phone.data or "")
     except DocumentError as error:
         return jsonify(ok=False, field="phone", message=str(error.message)), 400
+    if not (form.captcha.data or "").strip():
+        # Nothing typed yet: ask for the characters and keep the picture (it was not used).
+        return jsonify(
+            ok=False, field="captcha", keep_picture=True, message=str(_l("Enter the characters in the picture"))
+        ), 400
     if not captcha_passed(form.captcha_id.data, form.captcha.data):
         return jsonify(
             ok=False,
