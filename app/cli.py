@@ -58,22 +58,29 @@ def seed_demo_command():
 
 @portal_cli.command("cleanup")
 def cleanup_command():
-    """One clean-up run, as beat runs it (expired store rows, old drafts, sent SMS jobs, ended certificate files)."""
+    """One clean-up run, as beat runs it (expired store rows, sent SMS jobs, ended certificate files)."""
     from app.services.platform.housekeeping import cleanup
 
     click.echo("cleaned up: " + ", ".join(f"{k}={v}" for k, v in cleanup().items()))
+
+
 @portal_cli.command("send-reminders")
 @click.option("--date", "day", default=None, help="Run as of this Beijing date (YYYY-MM-DD); default: today.")
 def send_reminders_command(day):
     """Expiry reminders (到期提醒) in 我的消息 and by SMS; idempotent: run it daily from cron."""
     import datetime
+
     from app.services.reminders.job import send_reminders
+
     today = datetime.date.fromisoformat(day) if day else None
     click.echo(str(send_reminders(today)))
+
+
 @portal_cli.command("deliver-webhooks")
 def deliver_webhooks_command():
     """Post the due webhooks of the API clients (signed, retried with back-off, each once); run it every minute."""
     from app.services.api.webhooks import deliver_due
+
     click.echo(str(deliver_due()))
 
 
