@@ -138,11 +138,20 @@ def test_case_goes_from_submission_through_a_correction_round_to_issue(
     pass_face_check_on_phone(page)
     expect(page).to_have_url(re.compile(r"/services/item/[^/?]+/correction$"))
     expect(page.locator("#defects")).to_contain_text("请上传清晰的身份证正反面扫描件")
-    page.set_input_files(
-        f"#material_{flagged.id}",
-        files=[{"name": "id-card.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes("#eeeeee")}],
-    )
+    # 图3-2-9: the item's name with （个人信息修改）, numbered materials, 【重新上传】 and 【历史附件】 under each.
+    expect(page.locator("#correction-title")).to_have_text(f"{item.name}（个人信息修改）")
+    expect(page.get_by_role("button", name="【重新上传】")).to_have_count(len(item.materials))
+    expect(page.locator("summary", has_text="【历史附件】")).to_have_count(len(item.materials))
+    history = page.locator(f"#history-{flagged.id}")
+    history.locator("summary").focus()
+    page.keyboard.press("Enter")  # opened from the keyboard
+    expect(history.locator("tbody tr")).to_have_count(1)
+    expect(history.locator("tbody tr")).to_contain_text("（北京时间）")
+    with page.expect_file_chooser() as chooser:
+        page.locator(f'button[data-file-input="material_{flagged.id}"]').click()
+    chooser.value.set_files(files=[{"name": "id-card.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes("#eeeeee")}])
     other = next(m for m in item.materials if m.required and m.id != flagged.id)
+    expect(page.locator(f'button[data-file-input="material_{other.id}"]')).to_be_disabled()
     expect(page.locator(f"#material_{other.id}")).to_be_disabled()  # only the flagged material may be replaced
     page.check("#commitment-yes")
     page.locator(".captcha-input").fill(known_captcha)
@@ -154,6 +163,11 @@ def test_case_goes_from_submission_through_a_correction_round_to_issue(
     page.locator("#submit-correction").click()
     expect(page).to_have_url(re.compile(rf"/user/cases/{case.number}$"))
     expect(page.get_by_text("补正材料已重新提交")).to_be_visible()
+    page.goto(f"{live_server}/services/item/{item.code}/correction")
+    page.locator(f"#history-{flagged.id} summary").click()
+    expect(page.locator(f"#history-{flagged.id} tbody tr")).to_have_count(2)
+    expect(page.locator(f"#history-{flagged.id} tbody tr").first).to_contain_text("id-card.jpg")
+    screenshot("workflow-correction-history")
 
     # The corrected case comes back to the reviewer who asked (still theirs), who records the opinion.
     open_from_queue(reviewer, live_server, case.number)

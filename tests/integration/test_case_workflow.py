@@ -604,3 +604,95 @@ def test_json_columns_keep_chinese_legible_in_the_database(db, submitted_case):
         sa.text("SELECT CAST(data AS TEXT) FROM application WHERE id = :id"), {"id": submitted_case.id}
     ).scalar_one()
     assert "示范建设集团" in raw and "\\u" not in raw
+
+
+# --- 信息修改或材料补充 (图3-2-9): title, numbered materials, 【重新上传】 and 【历史附件】 ---------------------
+
+
+def _material_rows(page):
+    return re.findall(r'<div class="form-row material-row[^"]*">.*?</details>', page, re.S)
+
+
+def test_the_correction_page_is_titled_numbered_and_offers_both_buttons_for_every_material(client, db, submitted_case):
+    item = submitted_case.item
+    page = unescape(client.get(f"/services/item/{item.code}/correction").get_data(as_text=True))
+    title = re.search(
+        r'<h1 class="panel-title" id="correction-title">(.*?)</h1>\s*<p class="item-code-line">(.*?)</p>', page
+    )
+    assert title.group(1) == f"{item.name}（个人信息修改）"
+    assert re.sub(r"<[^>]+>", "", title.group(2)) == f"事务编码：{item.code}"
+    rows = _material_rows(page)
+    assert len(rows) == len(item.materials) >= 2
+    for number, (material, row) in enumerate(zip(item.materials, rows, strict=True), 1):
+        label = re.sub(r"<[^>]+>", "", re.search(r"<label [^>]*>(.*?)</label>", row).group(1))
+        assert label == f"{number}. {'*' if material.required else ''}{material.name}"
+        # both buttons under every material, uploaded or not, returned or not
+        assert re.search(
+            rf'<button type="button"[^>]*data-file-input="material_{material.id}"[^>]*>【重新上传】</button>', row
+        )
+        assert re.search(r"<summary[^>]*>【历史附件】</summary>", row)
+
+
+def test_the_history_lists_every_version_with_its_time_and_only_the_owner_sees_or_downloads_it(
+    app, client, db, submitted_case, staff, request_sms, register_person
+):
+    from app.models import Attachment
+    from app.services.accounts.identity_documents import make_resident_id
+
+    case = submitted_case
+    material = next(m for m in case.item.materials if m.required)
+    staff["acceptor"].post(
+        f"/admin/cases/{case.id}/return",
+        data={"reason": "扫描件模糊", f"flag_{material.id}": "1", f"defect_{material.id}": "请重新扫描"},
+    )
+    url = f"/services/item/{case.item.code}/correction"
+    scan = io.BytesIO()
+    Image.new("RGB", (295, 413), "white").save(scan, "JPEG")
+    response = client.post(
+        url,
+        data={
+            "commitment": "yes",
+            "sms_code": request_sms(client, case.account.phone, "application"),
+            f"material_{material.id}": (io.BytesIO(scan.getvalue()), "rescanned.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    versions = (
+        db.session.query(Attachment)
+        .filter_by(application_id=case.id, material_id=material.id)
+        .order_by(Attachment.version)
+        .all()
+    )
+    assert [v.version for v in versions] == [1, 2]
+    page = unescape(client.get(url).get_data(as_text=True))
+    history = re.search(rf'<details class="history" id="history-{material.id}">(.*?)</details>', page, re.S).group(1)
+    rows = re.findall(r"<tr><td>.*?</tr>", history, re.S)
+    assert len(rows) == 2  # newest first, every version
+    for row, version in zip(rows, reversed(versions), strict=True):
+        assert f"第{version.version}版" in row and version.original_name in row
+        assert f'href="/user/attachments/{version.id}"' in row
+        beijing = (version.uploaded_at + datetime.timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+        assert f"{beijing}（北京时间）" in row
+        assert client.get(f"/user/attachments/{version.id}").status_code == 200
+    # another citizen sees none of them and cannot download them
+    other = app.test_client()
+    stranger = register_person(
+        document_number=make_resident_id("110105", datetime.date(1990, 5, 5), 33),
+        phone="13655550002",
+        email="s2@example.cn",
+    )
+    other.post(
+        "/account/login", data={"kind": "personal", "identifier": stranger["phone"], "password": stranger["password"]}
+    )
+    for version in versions:
+        assert other.get(f"/user/attachments/{version.id}").status_code == 404
+    from app.services.accounts import face_verification as face
+    from tests.face_checks import pass_face_check
+
+    stranger_account = db.session.query(Account).filter_by(phone=stranger["phone"]).one()
+    pass_face_check(other, stranger_account.id, face.ONLINE_SERVICE)
+    stranger_page = other.get(url).get_data(as_text=True)
+    assert other.get(url).status_code == 200 and "您还没有该事项的办件" in stranger_page
+    assert "/user/attachments/" not in stranger_page and "rescanned.jpg" not in stranger_page

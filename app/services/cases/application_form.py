@@ -101,6 +101,7 @@ class CorrectionPage:
     request_info: dict  # the return: reason and defects
     flagged: set  # the material ids the return names
     attachments: dict  # current attachment by material id
+    versions: dict  # every version uploaded for the case by material id, newest first (历史附件)
 
     @property
     def open(self) -> bool:
@@ -120,7 +121,16 @@ def correction_page(account, item: ServiceItem) -> CorrectionPage:
         request_info=corrections.correction_request(case) if case else {},
         flagged=corrections.flagged_materials(case) if case else set(),
         attachments=current_attachments(case),
+        versions=attachment_versions(case),
     )
+
+
+def attachment_versions(case: Application | None) -> dict:
+    """Every attachment of the applicant's own case by material id, newest version first."""
+    versions: dict[int, list] = {}
+    for attachment in case.attachments if case is not None else ():
+        versions.setdefault(attachment.material_id, []).append(attachment)
+    return {mid: sorted(rows, key=lambda a: a.version, reverse=True) for mid, rows in versions.items()}
 
 
 def correct(account, item: ServiceItem, page: CorrectionPage, *, field_values: dict, **common) -> Application:

@@ -177,4 +177,13 @@
       if (gender && !gender.value) gender.value = parseInt(value.charAt(16), 10) % 2 ? "M" : "F";
     });
   });
+  // 信息修改或材料补充: 【重新上传】 opens the file chooser of its material (the input itself stays usable without script).
+  document.querySelectorAll("button.reupload[data-file-input]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var input = document.getElementById(button.getAttribute("data-file-input"));
+      if (!input || input.disabled) return;
+      input.focus();
+      input.click();
+    });
+  });
 })();
