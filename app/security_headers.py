@@ -8,7 +8,7 @@ those, but neither loads anything from another host. Headers a view set itself
 Whatever is served to a signed-in citizen or officer (but the static files)
 carries ``Cache-Control: no-store``: no browser, shared computer or proxy keeps
 a copy of a personal page after sign-out. Anonymous public pages that are the same for every visitor without a
-cookie carry ``Cache-Control: public, max-age=…`` and ``Vary: Cookie`` instead (app/platform/public_cache.py).
+cookie carry ``Cache-Control: public, max-age=0, s-maxage=…`` and ``Vary: Cookie`` instead (app/platform/public_cache.py).
 """
 
 from flask import g, request, session

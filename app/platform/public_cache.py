@@ -1,7 +1,10 @@
 """Anonymous public pages that a reverse proxy (nginx ``proxy_cache``) may keep: ``Cache-Control: public``.
 
-A page is marked ``Cache-Control: public, max-age=PUBLIC_CACHE_SECONDS`` (default 60; 0 turns it off) and
-``Vary: Cookie`` only when it is the same for every visitor who has no cookie:
+A page is marked ``Cache-Control: public, max-age=0, s-maxage=PUBLIC_CACHE_SECONDS`` (default 60; 0 turns it
+off) and ``Vary: Cookie`` only when it is the same for every visitor who has no cookie. ``s-maxage`` is for the
+shared proxy (nginx honours it before max-age); the browser itself keeps nothing (max-age=0), because its cache
+would show the page it kept before the visitor pressed 长辈版 or English (both switches set a cookie and
+redirect back to the same address, and Chromium does not tell pages apart by their cookie):
 
 * a 200 answer to a GET or HEAD of a portal page (never the back office, never a file download or a page whose
   view chose its own ``Cache-Control``);
@@ -36,7 +39,7 @@ def seconds() -> int:
 def header() -> str | None:
     """The Cache-Control value of a public page, or None when public caching is off."""
     n = seconds()
-    return f"public, max-age={n}" if n > 0 else None
+    return f"public, max-age=0, s-maxage={n}" if n > 0 else None
 
 
 def plain_visitor(session) -> bool:

@@ -56,9 +56,18 @@ def prepare_citizen(db, client, submit_constructor_case):
     }
 
 
+def _elder(page, live_server) -> None:
+    """长辈版: the visitor presses the switch once; its cookie keeps it on every page after (signing in too)."""
+    page.goto(live_server + "/")
+    if "elder" not in (page.locator("body").get_attribute("class") or "").split():
+        page.locator("#elder-switch").click()
+    page.wait_for_selector("body.elder", state="attached")
+
+
 MODES = {
     "normal": lambda page, live_server: None,
     "english": lambda page, live_server: page.goto(live_server + "/language/en?next=/"),
+    "elder": _elder,
 }
 
 

@@ -1,6 +1,6 @@
 """Whatever a signed-in citizen or officer is served carries Cache-Control: no-store (issue 14, item 14);
 anonymous public pages, and only they, may be kept by a reverse proxy (issue 17 item 4, app/platform/public_cache.py):
-``Cache-Control: public, max-age=…``, ``Vary: Cookie``, no session cookie."""
+``Cache-Control: public, max-age=0, s-maxage=…``, ``Vary: Cookie``, no session cookie."""
 
 import re
 
@@ -39,7 +39,7 @@ def test_static_files_are_cached_for_signed_in_users_too(app, clients):  # noqa:
     assert response.status_code == 200 and "no-store" not in response.headers.get("Cache-Control", "")
 
 
-PUBLIC = "public, max-age=60"
+PUBLIC = "public, max-age=0, s-maxage=60"
 
 
 def assert_public(response):
