@@ -72,3 +72,13 @@ def abandon() -> None:
     the site settings.
     """
     db.session.rollback()
+
+
+def committed_for_good(session) -> bool:
+    """For ``after_commit`` listeners: whether this is the commit of the whole transaction.
+
+    SQLAlchemy also calls ``after_commit`` when a savepoint (``begin_nested``) is released; the outer
+    transaction may still roll back then, and on SQLite it still holds the write lock, so work done on
+    another connection at that moment (a shared-store counter) waits for the lock until it times out.
+    """
+    return session.get_nested_transaction() is None

@@ -43,6 +43,7 @@ from app.models import (
 from app.services.cases import evaluations, statistics
 from app.services.cases import scope as case_scope
 from app.services.platform.shared_store import get_store
+from app.services.unit_of_work import committed_for_good
 
 GENERATION_KEY = "statistics:generation"
 KEEP_SECONDS = 600
@@ -147,6 +148,8 @@ def _note_changes(session, _flush_context, _instances):
 
 
 def _bump_after_commit(session):
+    if not committed_for_good(session):
+        return
     if session.info.pop("reports_changed", False) and has_app_context():
         try:
             bump()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.models import SiteSetting
 from app.services.platform.shared_store import get_store
+from app.services.unit_of_work import committed_for_good
 
 GENERATION_KEY = "site-settings:generation"
 REFRESH_SECONDS = 1.0
@@ -51,6 +52,8 @@ def _note_changes(session, _flush_context, _instances):
 
 
 def _bump_after_commit(session):
+    if not committed_for_good(session):
+        return
     if session.info.pop("site_settings_changed", False) and has_app_context():
         try:
             bump()

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from app import log_context
 from app.extensions import db
+from app.services.unit_of_work import committed_for_good
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +161,8 @@ def _id_of(value):
 
 @event.listens_for(Session, "after_commit")
 def _queue_pending(session):
+    if not committed_for_good(session):
+        return
     pending = session.info.pop(_PENDING, [])
     for job, args, optional, context in pending:
         if any(hasattr(arg, "__table__") and inspect(arg).identity is None for arg in args):

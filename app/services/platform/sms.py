@@ -34,6 +34,7 @@ from app.models import SmsJob, SmsOutboxMessage
 from app.services.platform import jobs
 from app.services.platform.shared_store import get_store
 from app.services.platform.store_fallback import StoreUnavailable
+from app.services.unit_of_work import committed_for_good
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,8 @@ _PENDING = "portal_pending_sms"
 
 @event.listens_for(Session, "after_commit")
 def _send_pending(session):
+    if not committed_for_good(session):
+        return
     pending = session.info.pop(_PENDING, [])
     for phone, purpose, text, context in pending:
         with log_context.bound(context):

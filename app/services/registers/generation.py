@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from app.models import Account, Application, EnterpriseQualification, PersonRegistration, RegisteredSpecialty
 from app.services.cases.workflow import Status
 from app.services.platform.shared_store import get_store
+from app.services.unit_of_work import committed_for_good
 
 KEY = "registers:generation"
 REFRESH_SECONDS = 1.0
@@ -82,6 +83,8 @@ def _note_register_changes(session, _flush_context, _instances):
 
 
 def _bump_after_commit(session):
+    if not committed_for_good(session):
+        return
     if session.info.pop("registers_changed", False) and has_app_context():
         try:
             bump()
