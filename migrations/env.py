@@ -8,9 +8,10 @@ from flask import current_app
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging, leaving the portal's own loggers on: by default fileConfig
+# disables every logger that exists already, and `flask db upgrade` runs inside the portal's process (the
+# production guard's warnings, the SMS log of `make run` and the job logs would then say nothing).
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 
