@@ -123,7 +123,10 @@ for name in sorted(os.listdir(folder)):
     field = "document" if url == "/certificates/verify" else "photo"
     status = client.post(url, data={field: (io.BytesIO(data), "f.bin")}, content_type="multipart/form-data").status_code
     answers[name] = [status, rss()]
-control = bytearray(300 * 1024 * 1024)  # the instrument's check: 300 MB held must show
+# The instrument's check: 300 MB held above the peak so far must show. The peak (ru_maxrss) may lie well above
+# what is resident now (start-up's transient memory is given back), so the control first fills that gap.
+resident = int(open("/proc/self/statm").read().split()[1]) * resource.getpagesize()
+control = bytearray(max(0, rss() - resident) + 300 * 1024 * 1024)
 control[::4096] = b"x" * len(control[::4096])
 answers["control"] = rss()
 print(json.dumps(answers))
