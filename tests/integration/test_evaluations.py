@@ -201,7 +201,8 @@ def test_reply_and_confirmation(db, citizen, section_head):
     db.session.expire_all()
     task = db.session.query(Rectification).one()
     assert (task.status, task.confirmation, task.reply) == ("closed", "satisfied", "已退还多收材料并致歉。")
-    events = [row.event for row in db.session.query(AuditRecord).filter(AuditRecord.event.like("rectification.%"))]
+    rows = db.session.query(AuditRecord).filter(AuditRecord.event.like("rectification.%")).order_by(AuditRecord.id)
+    events = [row.event for row in rows]
     assert events == [
         "rectification.opened",
         "rectification.replied",
