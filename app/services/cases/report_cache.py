@@ -27,9 +27,7 @@ import hashlib
 import json
 import logging
 
-from flask import has_app_context
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect
 
 from app.models import (
     Application,
@@ -42,8 +40,8 @@ from app.models import (
 )
 from app.services.cases import evaluations, statistics
 from app.services.cases import scope as case_scope
+from app.services.platform import generations
 from app.services.platform.shared_store import get_store
-from app.services.unit_of_work import committed_for_good
 
 GENERATION_KEY = "statistics:generation"
 KEEP_SECONDS = 600
@@ -142,34 +140,5 @@ def touches_reports(session) -> bool:
     return False
 
 
-def _note_changes(session, _flush_context, _instances):
-    if not session.info.get("reports_changed") and touches_reports(session):
-        session.info["reports_changed"] = True
-
-
-def _bump_after_commit(session):
-    if not committed_for_good(session):
-        return
-    if session.info.pop("reports_changed", False) and has_app_context():
-        try:
-            bump()
-        except Exception:  # the change is committed; kept reports then retire by their age
-            log.exception("could not move the statistics generation on")
-
-
-def _forget_on_rollback(session):
-    session.info.pop("reports_changed", None)
-
-
-_LISTENERS = (
-    ("before_flush", _note_changes),
-    ("after_commit", _bump_after_commit),
-    ("after_rollback", _forget_on_rollback),
-)
-
-
-def install() -> None:
-    """Listen to every ORM session (once per process, however many applications are built)."""
-    for name, listener in _LISTENERS:
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+_WATCHER = generations.AfterCommit("reports_changed", touches_reports, lambda: bump(), "the statistics generation")
+install = _WATCHER.install

@@ -8,17 +8,14 @@ the kept query pages of every instance within about a second (app/platform/site_
 
 import logging
 import time
-from itertools import chain
 
-from flask import current_app, has_app_context
-from sqlalchemy import event
+from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import SiteSetting
+from app.services.platform import generations
 from app.services.platform.shared_store import get_store
-from app.services.unit_of_work import committed_for_good
 
 GENERATION_KEY = "site-settings:generation"
 REFRESH_SECONDS = 1.0
@@ -46,37 +43,14 @@ def bump() -> int:
     return value
 
 
-def _note_changes(session, _flush_context, _instances):
-    if any(isinstance(instance, SiteSetting) for instance in chain(session.new, session.dirty, session.deleted)):
-        session.info["site_settings_changed"] = True
+def _touches_settings(session) -> bool:
+    return any(isinstance(instance, SiteSetting) for instance in generations.pending(session))
 
 
-def _bump_after_commit(session):
-    if not committed_for_good(session):
-        return
-    if session.info.pop("site_settings_changed", False) and has_app_context():
-        try:
-            bump()
-        except Exception:  # committed; other processes then see it after SITE_SETTINGS_MAX_AGE
-            log.exception("could not move the site settings' generation on")
-
-
-def _forget_on_rollback(session):
-    session.info.pop("site_settings_changed", None)
-
-
-_LISTENERS = (
-    ("before_flush", _note_changes),
-    ("after_commit", _bump_after_commit),
-    ("after_rollback", _forget_on_rollback),
+_WATCHER = generations.AfterCommit(
+    "site_settings_changed", _touches_settings, lambda: bump(), "the site settings' generation"
 )
-
-
-def install() -> None:
-    """Listen to every ORM session (once per process)."""
-    for name, listener in _LISTENERS:
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+install = _WATCHER.install
 
 
 # The order is the order of the back-office list and of the contact page.

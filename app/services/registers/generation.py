@@ -17,14 +17,13 @@ import logging
 import time
 from itertools import chain
 
-from flask import current_app, has_app_context
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from flask import current_app
+from sqlalchemy import inspect
 
 from app.models import Account, Application, EnterpriseQualification, PersonRegistration, RegisteredSpecialty
 from app.services.cases.workflow import Status
+from app.services.platform import generations
 from app.services.platform.shared_store import get_store
-from app.services.unit_of_work import committed_for_good
 
 KEY = "registers:generation"
 REFRESH_SECONDS = 1.0
@@ -77,34 +76,5 @@ def touches_registers(session) -> bool:
     return False
 
 
-def _note_register_changes(session, _flush_context, _instances):
-    if not session.info.get("registers_changed") and touches_registers(session):
-        session.info["registers_changed"] = True
-
-
-def _bump_after_commit(session):
-    if not committed_for_good(session):
-        return
-    if session.info.pop("registers_changed", False) and has_app_context():
-        try:
-            bump()
-        except Exception:  # the change is committed; cached pages then retire by their expiry
-            log.exception("could not move the registers' generation on")
-
-
-def _forget_on_rollback(session):
-    session.info.pop("registers_changed", None)
-
-
-_LISTENERS = (
-    ("before_flush", _note_register_changes),
-    ("after_commit", _bump_after_commit),
-    ("after_rollback", _forget_on_rollback),
-)
-
-
-def install() -> None:
-    """Listen to every ORM session (once per process, however many applications are built)."""
-    for name, listener in _LISTENERS:
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+_WATCHER = generations.AfterCommit("registers_changed", touches_registers, lambda: bump(), "the registers' generation")
+install = _WATCHER.install
