@@ -1,10 +1,13 @@
 """好差评 and 差评整改: the rules the applicant and the handling unit rely on."""
 
+import csv
 import datetime
+import io
 import re
 
 import pytest
 import time_machine
+from openpyxl import load_workbook
 
 from app import clock
 from app.models import AuditRecord, CaseEvaluation, InboxMessage, Rectification
@@ -280,6 +283,15 @@ def test_statistics_and_the_public_guide_show_satisfaction(app, db, citizen, sta
     assert re.search(r"<td>北京市</td><td[^>]*>2</td><td[^>]*>2</td><td[^>]*>100.0%</td>", units)
     items = page.split('id="satisfaction-items"')[1].split("</table>")[0]
     assert re.search(rf"<td>{re.escape(item.name)}</td><td[^>]*>3</td><td[^>]*>2</td><td[^>]*>66.7%</td>", items)
+    # The files carry the same ratings as the page.
+    query = f"period=year&year={today.year}"
+    rows = list(csv.reader(io.StringIO(counter.get(f"/admin/statistics/export.csv?{query}").data.decode("utf-8-sig"))))
+    by_unit = rows[rows.index(["好差评（按办理单位）"]) + 1 :]
+    assert by_unit[0][:4] == ["办理单位（省份）", "评价数", "满意", "满意率"]
+    assert {row[0]: row[1:4] for row in by_unit[1:3]} == {"北京市": ["2", "2", "100.0"], "上海市": ["1", "0", "0.0"]}
+    book = load_workbook(io.BytesIO(counter.get(f"/admin/statistics/export.xlsx?{query}").data))
+    by_item = {row[0]: row[1:4] for row in book["好差评（按事项）"].iter_rows(min_row=2, values_only=True)}
+    assert by_item[item.name] == (3, 2, 66.7)
 
 
 def test_a_kept_statistics_report_shows_satisfaction_and_a_new_rating_retires_it(app, db, citizen, staff_factory):

@@ -282,7 +282,14 @@ def test_the_excel_export_reads_back_with_the_same_figures(cases, statistician):
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["概况", "按事项和状态", "按月", "超过承诺时限"]
+    assert book.sheetnames == [
+        "概况",
+        "按事项和状态",
+        "按月",
+        "超过承诺时限",
+        "好差评（按事项）",
+        "好差评（按办理单位）",
+    ]
     summary = {row[0]: row[1] for row in book["概况"].iter_rows(values_only=True)}
     assert summary["所在省份"] == "北京市" and summary["申报"] == 3 and summary["办结"] == 1
     rows = list(book["按事项和状态"].iter_rows(values_only=True))

@@ -5,27 +5,22 @@ The charts are drawn in the browser by the vendored ECharts (app/static/vendor/e
 JSON block of the page, read by app/static/js/statistics.js: no inline script.
 """
 
-import csv
 import datetime
-import io
 
 from flask import Response, g, request, send_file
 from flask_appbuilder import BaseView, expose, has_access, permission_name
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from wtforms import SelectField, StringField
 from wtforms.widgets import DateInput
 
 from app import clock
-from app.services.cases import report_cache, statistics
+from app.services.cases import report_cache, statistics, statistics_export
 from app.services.cases.workflow import STATUS_LABELS
 from app.services.errors import ServiceError
 from app.views.admin.forms import apply_errors
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
@@ -132,15 +127,6 @@ class StatisticsForm(FlaskForm):
         return period, province, group
 
 
-def _header() -> list[str]:
-    return [
-        gettext("Item group"),
-        gettext("Item"),
-        *[str(STATUS_LABELS.get(s, s)) for s in statistics.columns()],
-        gettext("Total"),
-    ]
-
-
 def _chart_texts() -> dict:
     return {
         "intakeOutput": gettext("Intake and output by month"),
@@ -154,24 +140,6 @@ def _chart_texts() -> dict:
         "cases": gettext("Cases"),
         "none": gettext("No data"),
     }
-
-
-def _summary(report: statistics.Report) -> list[tuple[str, object]]:
-    return [
-        (gettext("Period"), f"{report.period.start.isoformat()} – {report.period.end.isoformat()}"),
-        (gettext("Province"), report.province or gettext("All provinces")),
-        (gettext("Item group"), statistics.group_names().get(report.group, gettext("All item groups"))),
-        (gettext("Submitted"), report.submitted),
-        (gettext("Decided"), report.decided),
-        (gettext("Certificates issued"), report.issued),
-        (gettext("Open cases"), report.open_cases),
-        (gettext("Over the time limit"), report.overdue_cases),
-        (gettext("Not accepted within 5 working days"), report.acceptance_overdue),
-        (
-            gettext("Average working days from acceptance to decision"),
-            report.average_days_to_decision if report.average_days_to_decision is not None else "—",
-        ),
-    ]
 
 
 class StatisticsView(BaseView):
@@ -215,29 +183,16 @@ class StatisticsView(BaseView):
         form, report = self._report()
         return self._page(form, report, 200)
 
-    def _filename(self, report, extension: str) -> str:
-        period = report.period
-        return f"statistics-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{extension}"
-
     @expose("/export.csv")
     @has_access
     def export(self):
         form, report = self._report()
         if report is None:
             return self._page(form, None, 400)
-        out = io.StringIO()
-        out.write("\ufeff")  # so that spreadsheet programs read the Chinese as UTF-8
-        writer = csv.writer(out)
-        writer.writerows(statistics.csv_rows(report, _header()))
-        writer.writerow([])
-        writer.writerow([gettext("Month"), gettext("Submitted"), gettext("Decided"), gettext("Certificates issued")])
-        writer.writerows([[row.month, row.intake, row.output, row.issued] for row in report.months])
-        writer.writerow([])
-        writer.writerows(_summary(report))
         return Response(
-            out.getvalue(),
+            statistics_export.csv_text(report),
             mimetype="text/csv",
-            headers={"Content-Disposition": f"attachment; filename={self._filename(report, 'csv')}"},
+            headers={"Content-Disposition": f"attachment; filename={statistics_export.filename(report, 'csv')}"},
         )
 
     @expose("/export.xlsx")
@@ -247,31 +202,9 @@ class StatisticsView(BaseView):
         form, report = self._report()
         if report is None:
             return self._page(form, None, 400)
-        book = Workbook()
-        summary = book.active
-        summary.title = gettext("Summary")
-        for label, value in _summary(report):
-            summary.append([label, value])
-        summary.column_dimensions["A"].width = 44
-        summary.column_dimensions["B"].width = 26
-        table = book.create_sheet(gettext("By item and status"))
-        for row in statistics.table_rows(report, _header()):
-            table.append(row)
-        table.append([gettext("Total"), "", *[report.totals[s] for s in report.columns], report.submitted])
-        for sheet in (table,):
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-        table.column_dimensions["A"].width = 18
-        table.column_dimensions["B"].width = 40
-        months = book.create_sheet(gettext("By month"))
-        months.append([gettext("Month"), gettext("Submitted"), gettext("Decided"), gettext("Certificates issued")])
-        for row in report.months:
-            months.append([row.month, row.intake, row.output, row.issued])
-        overdue = book.create_sheet(gettext("Over the time limit"))
-        overdue.append([gettext("Item group"), gettext("Open cases over the time limit, by item group (today)")])
-        for name, count in report.overdue_by_group.items():
-            overdue.append([name, count])
-        out = io.BytesIO()
-        book.save(out)
-        out.seek(0)
-        return send_file(out, mimetype=XLSX, as_attachment=True, download_name=self._filename(report, "xlsx"))
+        return send_file(
+            statistics_export.xlsx_bytes(report),
+            mimetype=statistics_export.XLSX,
+            as_attachment=True,
+            download_name=statistics_export.filename(report, "xlsx"),
+        )
