@@ -29,12 +29,13 @@ import os
 from typing import Any
 
 from celery import Celery, Task
+from celery.exceptions import Retry
 from celery.schedules import crontab
 from flask import current_app, has_app_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from app import log_context
+from app import log_context, metrics
 from app.extensions import db
 from app.services.unit_of_work import committed_for_good
 
@@ -118,13 +119,19 @@ class PortalTask(Task):
 
     def __call__(self, *args, context=None, **kwargs):
         with log_context.bound(context):
-            if has_app_context():  # eager: inside the request
-                return self.run(*args, **kwargs)
-            with _flask_app.app_context():
-                try:
+            try:
+                if has_app_context():  # eager: inside the request
                     return self.run(*args, **kwargs)
-                finally:
-                    db.session.remove()
+                with _flask_app.app_context():
+                    try:
+                        return self.run(*args, **kwargs)
+                    finally:
+                        db.session.remove()
+            except Retry:  # tried again later: not (yet) a failure
+                raise
+            except Exception:
+                metrics.JOBS_FAILED.labels(self.name).inc()
+                raise
 
 
 def task(name: str, **options):
@@ -142,6 +149,7 @@ def enqueue(job, *args, optional: bool = False, **options) -> None:
         return
     _configure(settings)  # this application's broker (several applications may share the process)
     job.apply_async(args=args, kwargs={"context": log_context.current()}, **options)
+    metrics.JOBS_QUEUED.labels(job.name).inc()
 
 
 def after_commit(job, *args, optional: bool = False) -> None:
