@@ -13,7 +13,14 @@ import logging
 import os
 import time
 
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    generate_latest,
+    multiprocess,
+    start_http_server,
+)
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import event
 
@@ -110,3 +117,20 @@ def instrument_pool(engine) -> None:
     event.listen(engine, "connect", lambda *_: metrics.DB_POOL_CONNECTIONS.inc())
     event.listen(engine, "close", lambda *_: metrics.DB_POOL_CONNECTIONS.dec())
     event.listen(engine, "close_detached", lambda *_: metrics.DB_POOL_CONNECTIONS.dec())
+
+
+def serve_worker_metrics(config):
+    """The Celery worker's own metrics on ``WORKER_METRICS_PORT`` (unset: none) at ``WORKER_METRICS_ADDRESS``
+    (default 127.0.0.1), its pool processes added up when ``PROMETHEUS_MULTIPROC_DIR`` is set. Returns the server
+    (or None)."""
+    port = int(config.get("WORKER_METRICS_PORT") or 0)
+    if not port:
+        return None
+    registry = REGISTRY
+    if multiprocess_mode():
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    server, _thread = start_http_server(
+        port, addr=config.get("WORKER_METRICS_ADDRESS") or "127.0.0.1", registry=registry
+    )
+    return server
