@@ -46,7 +46,9 @@ SMS = Counter(
     "SMS delivery attempts by outcome: sent, retried (refused, tried again later), failed (refused, given up)",
     ["outcome"],
 )
-JOBS_QUEUED = Counter("portal_jobs_queued", "Background jobs queued, by job", ["job"])
+JOBS_QUEUED = Counter(
+    "portal_jobs_queued", "Background jobs queued (or run at once, without a broker), by job", ["job"]
+)
 JOBS_FAILED = Counter("portal_jobs_failed", "Background jobs that ended with an error, by job", ["job"])
 
 

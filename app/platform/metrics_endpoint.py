@@ -86,8 +86,9 @@ class FiguresCollector:
 
 class Scrape:
     def __init__(self, app):
+        self.collector = FiguresCollector(app)
         self.figures = CollectorRegistry(auto_describe=False)
-        self.figures.register(FiguresCollector(app))
+        self.figures.register(self.collector)
         self.counted: CollectorRegistry | None = None
         if multiprocess_mode():
             self.counted = CollectorRegistry()

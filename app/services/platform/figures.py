@@ -19,11 +19,11 @@ class Figures:
 
 def current() -> Figures:
     session = db.session
-    cases = dict(session.execute(select(Application.status, func.count()).group_by(Application.status)).tuples().all())
+    cases = dict(session.execute(select(Application.status, func.count()).group_by(Application.status)).all())
     issued, revoked = session.execute(
         select(func.count(), func.count(ElectronicCertificate.revoked_at)).select_from(ElectronicCertificate)
     ).one()
-    sms = dict(session.execute(select(SmsJob.state, func.count()).group_by(SmsJob.state)).tuples().all())
+    sms = dict(session.execute(select(SmsJob.state, func.count()).group_by(SmsJob.state)).all())
     return Figures(
         cases_by_status={str(k): int(v) for k, v in cases.items()},
         certificates_issued=int(issued),

@@ -148,8 +148,8 @@ def enqueue(job, *args, optional: bool = False, **options) -> None:
     if optional and settings["task_always_eager"]:
         return
     _configure(settings)  # this application's broker (several applications may share the process)
+    metrics.JOBS_QUEUED.labels(job.name).inc()  # before: without a broker the job runs (and may fail) right here
     job.apply_async(args=args, kwargs={"context": log_context.current()}, **options)
-    metrics.JOBS_QUEUED.labels(job.name).inc()
 
 
 def after_commit(job, *args, optional: bool = False) -> None:
