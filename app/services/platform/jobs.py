@@ -44,6 +44,23 @@ log = logging.getLogger(__name__)
 celery = Celery("portal")
 celery.conf.update(task_always_eager=True, task_eager_propagates=True, task_ignore_result=True)
 
+
+class HideJobArguments(logging.Filter):
+    """Celery's own lines about a job (received, succeeded, failed) carry its arguments, and a verification code
+    travels only as an argument of its SMS job: they are left out of every line (ids included, for simplicity)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for holder in (record.args, getattr(record, "data", None)):
+            if isinstance(holder, dict):
+                for key in ("args", "kwargs"):
+                    if key in holder:
+                        holder[key] = "(hidden)"
+        return True
+
+
+for _celery_logger in ("celery.app.trace", "celery.worker.strategy", "celery.worker.request"):
+    logging.getLogger(_celery_logger).addFilter(HideJobArguments())
+
 _EXTENSION = "portal_jobs"
 _PENDING = "portal_pending_jobs"
 _flask_app: Any = None  # the application a worker runs its jobs in (the last one built in this process)
@@ -149,7 +166,9 @@ def enqueue(job, *args, optional: bool = False, **options) -> None:
         return
     _configure(settings)  # this application's broker (several applications may share the process)
     metrics.JOBS_QUEUED.labels(job.name).inc()  # before: without a broker the job runs (and may fail) right here
-    job.apply_async(args=args, kwargs={"context": log_context.current()}, **options)
+    # argsrepr: what monitoring (events, flower) and the worker's lines show of the arguments: ids only.
+    shown = tuple(arg if isinstance(arg, int) else "(hidden)" for arg in args)
+    job.apply_async(args=args, kwargs={"context": log_context.current()}, argsrepr=repr(shown), **options)
 
 
 def after_commit(job, *args, optional: bool = False) -> None:
