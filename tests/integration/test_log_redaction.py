@@ -104,5 +104,8 @@ def test_no_identity_number_phone_password_code_or_token_reaches_a_log_line(
     assert logged.count('"logger": "portal.requests"') >= 20
     leaked = sorted(secret for secret in secrets if secret in logged)
     leaked += sorted(code for code in codes if re.search(rf"(?<!\d){code}(?!\d)", logged))
-    assert not leaked, f"in the logs: {leaked}" + "\n".join(line for line in logged.splitlines() if any(s in line for s in leaked))[:3000]
+    assert not leaked, (
+        f"in the logs: {leaked}"
+        + "\n".join(line for line in logged.splitlines() if any(s in line for s in leaked))[:3000]
+    )
     assert re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", logged) is None  # no phone number at all
