@@ -52,6 +52,7 @@ class RequestObserver:
         self.networks = allowed_networks(app.config.get("METRICS_ALLOWED_NETWORKS", "127.0.0.1/8,::1/128"))
         self.groups = _endpoint_groups(app)
         self.scrape = metrics_endpoint.Scrape(app)
+        self.children: dict = {}
 
     @classmethod
     def install(cls, app) -> None:
@@ -84,8 +85,12 @@ class RequestObserver:
         endpoint, route = _endpoint_and_route()
         group = self.groups.get(endpoint, "unmatched") if endpoint else _group_without_endpoint(environ)
         method = environ.get("REQUEST_METHOD", "")
-        metrics.REQUESTS.labels(group, method if method in _METHODS else "other", code).inc()
-        metrics.LATENCY.labels(group).observe(seconds)
+        key = (group, method if method in _METHODS else "other", code)
+        children = self.children.get(key)
+        if children is None:  # once per (group, method, status): labels() takes a lock and builds the key
+            children = self.children[key] = (metrics.REQUESTS.labels(*key), metrics.LATENCY.labels(group))
+        children[0].inc()
+        children[1].observe(seconds)
         if code == "429":
             metrics.RATE_LIMITED.labels(group).inc()
         if log.isEnabledFor(logging.INFO):
