@@ -10,7 +10,8 @@ GUNICORN_TIMEOUT     seconds a worker may spend on one request before it is kill
 FORWARDED_ALLOW_IPS  addresses whose X-Forwarded-* headers gunicorn believes (default 127.0.0.1: nginx on the
                      same machine). The portal itself believes TRUSTED_PROXIES hops (werkzeug ProxyFix), which
                      is what its per-client limits use; keep the two in agreement.
-GUNICORN_ACCESS_LOG  "-" (stdout, the default: journald or docker logs), a file path, or "off"
+GUNICORN_ACCESS_LOG  "-" (stdout, the default: journald or docker logs), a file path, or "off" (the default with
+                     LOG_FORMAT=json: the portal's own JSON line per request replaces it)
 PROMETHEUS_MULTIPROC_DIR
                      where the workers write their metrics for /metrics to add up (prometheus-client's
                      multiprocess mode); one directory per instance, emptied at start. Default: a new temporary
@@ -39,7 +40,9 @@ limit_request_line = 8190
 # shared across a fork.
 preload_app = False
 
-_access = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# With LOG_FORMAT=json the portal writes its own line per request (app/platform/request_observer.py): no access log.
+_json_logs = os.environ.get("LOG_FORMAT", "").strip().lower() == "json"
+_access = os.environ.get("GUNICORN_ACCESS_LOG", "off" if _json_logs else "-")
 accesslog = None if _access == "off" else _access
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -94,18 +94,26 @@ class RequestObserver:
         if code == "429":
             metrics.RATE_LIMITED.labels(group).inc()
         if log.isEnabledFor(logging.INFO):
+            fields = {
+                "request_id": _header(headers, "x-request-id") or log_context.request_id.get(),
+                "account_id": log_context.account_id.get(),
+                "method": method,
+                "endpoint": endpoint or (FAST_PATH_GROUP + ".fast_path" if group == FAST_PATH_GROUP else None),
+                "route": route,
+                "group": group,
+                "status": int(code) if code.isdigit() else code,
+                "duration_ms": round(seconds * 1000, 1),
+            }
+            # The message says it in plain text too (LOG_FORMAT=text with LOG_LEVEL=INFO); JSON has the fields.
             log.info(
-                "request",
-                extra={
-                    "request_id": _header(headers, "x-request-id") or log_context.request_id.get(),
-                    "account_id": log_context.account_id.get(),
-                    "method": method,
-                    "endpoint": endpoint or (FAST_PATH_GROUP + ".fast_path" if group == FAST_PATH_GROUP else None),
-                    "route": route,
-                    "group": group,
-                    "status": int(code) if code.isdigit() else code,
-                    "duration_ms": round(seconds * 1000, 1),
-                },
+                "%s %s %s %s ms request=%s account=%s",
+                method,
+                route or fields["endpoint"] or "-",
+                code,
+                fields["duration_ms"],
+                fields["request_id"] or "-",
+                fields["account_id"] or "-",
+                extra=fields,
             )
 
 
