@@ -266,3 +266,34 @@ def test_the_worker_serves_its_own_metrics_on_its_port():
         server.server_close()
     assert "# TYPE portal_jobs_failed_total counter" in text
     assert "# TYPE portal_sms_deliveries_total counter" in text
+
+
+def test_gunicorn_empties_the_directory_at_start_and_forgets_a_dead_workers_live_gauges(tmp_path, monkeypatch):
+    import runpy
+    from types import SimpleNamespace
+
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    settings = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    (tmp_path / "counter_111.db").write_bytes(b"left by the previous run")
+    settings["on_starting"](None)
+    assert not list(tmp_path.iterdir())
+    for name in ("counter_222.db", "gauge_livesum_222.db", "gauge_livesum_333.db"):
+        (tmp_path / name).write_bytes(b"")
+    settings["child_exit"](None, SimpleNamespace(pid=222))
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["counter_222.db", "gauge_livesum_333.db"]
+    settings["on_exit"](None)  # a directory the operator chose is left in place
+    assert tmp_path.exists()
+
+
+def test_gunicorn_makes_a_directory_of_its_own_when_none_is_set(monkeypatch):
+    import runpy
+
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    settings = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])  # inherited by the workers it forks
+    try:
+        assert directory.is_dir() and directory.name.startswith("portal-metrics-")
+        settings["on_exit"](None)
+        assert not directory.exists()
+    finally:
+        os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)  # set by the settings file itself, not by monkeypatch
