@@ -41,6 +41,17 @@ class Config:
     # /readyz gives all its checks (database, Redis, file store, broker) this long together before answering.
     READY_TIMEOUT_SECONDS = float(_env("READY_TIMEOUT_SECONDS", "2"))
 
+    # --- metrics and logs (app/platform/request_observer.py, app/log_format.py) ---------
+    # Who may read /metrics (Prometheus text): addresses or networks, separated by commas; anyone else gets 404.
+    METRICS_ALLOWED_NETWORKS = _env("METRICS_ALLOWED_NETWORKS", "127.0.0.1/8,::1/128")
+    METRICS_FIGURES_SECONDS = float(_env("METRICS_FIGURES_SECONDS", "15"))  # cases, certificates, SMS jobs kept
+    # The Celery worker's metrics (jobs failed, SMS retried …): its own small server on this port (unset: none).
+    WORKER_METRICS_PORT = _env("WORKER_METRICS_PORT")
+    WORKER_METRICS_ADDRESS = _env("WORKER_METRICS_ADDRESS", "127.0.0.1")
+    # "text" (plain lines, the default) or "json" (one JSON object a line, one line per request, request ids).
+    LOG_FORMAT = _env("LOG_FORMAT", "text")
+    LOG_LEVEL = _env("LOG_LEVEL")  # default INFO with json, WARNING with text (INFO when debugging)
+
     # --- shared store (rate limits, SMS codes, face sessions) ----------------
     REDIS_URL = _env("REDIS_URL")
     # The shared cache of query pages (app/platform/cache.py): this Redis, else REDIS_URL's, else each process's own.

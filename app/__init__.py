@@ -7,6 +7,7 @@ from flask import Flask
 from flask_appbuilder import AppBuilder
 
 import config as config_module
+from app import log_format
 from app.extensions import csrf, db, migrate
 from app.platform import cache as platform_cache
 from app.secrets import load_or_create_secret_key
@@ -64,6 +65,7 @@ def create_app(config=None) -> Flask:
         from app.platform.query_fast_path import QueryFastPath
 
         QueryFastPath.install(app)
+    _observe_requests(app)
 
     _register_template_helpers(app)
     from app.cli import register_cli
@@ -112,6 +114,16 @@ def _serving_command() -> bool:
     return "run" in sys.argv[1:]  # ``flask run``, ``flask --app run.py run``
 
 
+def _observe_requests(app: Flask) -> None:
+    """Metrics and the request log around everything but the proxy fix (app/platform/request_observer.py)."""
+    from app.platform.metrics_endpoint import instrument_pool
+    from app.platform.request_observer import RequestObserver
+
+    RequestObserver.install(app)
+    with app.app_context():
+        instrument_pool(db.engine)
+
+
 def _trust_proxies(app: Flask) -> None:
     """Outermost, so that every limit (and the query fast path) sees the visitor's own address."""
     hops = int(app.config.get("TRUSTED_PROXIES") or 0)
@@ -145,7 +157,7 @@ def _load_config(app: Flask, config) -> None:
         app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
-    logging.basicConfig(level=logging.INFO if app.debug else logging.WARNING)
+    log_format.configure(app.config, debug=app.debug)
     if app.config.get("ENV_NAME") == "development":
         # `make run`: the built-in SMS gateway's codes appear in the server log (README), WARNING elsewhere.
         logging.getLogger("app.services.platform.sms").setLevel(logging.INFO)

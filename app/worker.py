@@ -7,10 +7,20 @@ Without ``CELERY_BROKER_URL`` there is nothing to work for (the portal runs its 
 with a message saying so.
 """
 
-from celery.signals import worker_process_init
+import logging
+import os
 
-from app import create_app
+from celery.signals import (
+    after_setup_logger,
+    after_setup_task_logger,
+    worker_init,
+    worker_process_init,
+    worker_process_shutdown,
+)
+
+from app import create_app, log_format
 from app.extensions import db
+from app.platform import metrics_endpoint
 
 flask_app = create_app()
 celery = flask_app.extensions["celery"]
@@ -29,3 +39,26 @@ def _own_database_connections(**_kwargs) -> None:
     "unexpected result EMPTY_QUERY from command 'BEGIN'")."""
     with flask_app.app_context():
         db.engine.dispose(close=False)
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def _json_lines(logger: logging.Logger, **_kwargs) -> None:
+    """With LOG_FORMAT=json the worker's lines are JSON too, each with the request id and account of the request
+    that queued the job (app/log_context.py)."""
+    if log_format.json_wanted(flask_app.config):
+        log_format.use_json_on(logger)
+
+
+@worker_init.connect
+def _serve_metrics(**_kwargs) -> None:
+    """WORKER_METRICS_PORT: the worker's counters (jobs failed, SMS sent, retried, failed) for Prometheus."""
+    metrics_endpoint.serve_worker_metrics(flask_app.config)
+
+
+@worker_process_shutdown.connect
+def _forget_live_gauges(**_kwargs) -> None:
+    if metrics_endpoint.multiprocess_mode():
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(os.getpid())

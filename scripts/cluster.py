@@ -150,6 +150,7 @@ class Cluster:
                 "PORTAL_PUBLIC_URL": config["PORTAL_PUBLIC_URL"],
                 "WEB_CONCURRENCY": str(self.web_workers),
                 "GUNICORN_ACCESS_LOG": "-" if self.access_log else "off",
+                "LOG_FORMAT": "json",  # one JSON line per request, with its request id (app/log_format.py)
                 "PYTHONPATH": str(ROOT),
             }
         )
@@ -249,11 +250,21 @@ class Cluster:
         env = self.environment()
         env["PORTAL_BIND"] = f"127.0.0.1:{self.ports['web_' + name]}"
         env["GUNICORN_PROC_NAME"] = f"portal-web-{name}"
+        env["PROMETHEUS_MULTIPROC_DIR"] = self.metrics_dir(name)  # each instance adds up its own workers
         self._spawn(
             f"web_{name}",
             [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "run:app"],
             env=env,
         )
+
+    def metrics_dir(self, name: str) -> str:
+        directory = self.directory / f"metrics-{name}"
+        directory.mkdir(exist_ok=True)
+        return str(directory)
+
+    @property
+    def worker_metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['worker_metrics']}/metrics"
 
     def nginx_config(self) -> str:
         nginx_dir = self.directory / "nginx"
@@ -303,7 +314,12 @@ http {{
     def _start_celery(self) -> None:
         celery = str(VENV_BIN / "celery")
         env = self.environment()
-        self._spawn("worker", [celery, "-A", "app.worker", "worker", "--loglevel=INFO"], env=env)
+        self.ports.setdefault("worker_metrics", free_port())
+        worker_env = env | {
+            "PROMETHEUS_MULTIPROC_DIR": self.metrics_dir("worker"),
+            "WORKER_METRICS_PORT": str(self.ports["worker_metrics"]),
+        }
+        self._spawn("worker", [celery, "-A", "app.worker", "worker", "--loglevel=INFO"], env=worker_env)
         self._spawn(
             "beat",
             [celery, "-A", "app.worker", "beat", "--loglevel=INFO", f"--schedule={self.directory / 'beat-schedule'}"],
@@ -409,7 +425,9 @@ http {{
             f"Redis:            {self.redis_url}",
             f"S3 (SeaweedFS):   {self.s3_endpoint} bucket {BUCKET}",
             f"Celery:           {'worker and beat' if worker_present() else 'not started (no app/worker.py)'}",
-            f"logs, config:     {self.directory}",
+            f"metrics:          {self.instance_url('a')}/metrics, {self.instance_url('b')}/metrics"
+            + (f", worker {self.worker_metrics_url}" if "worker_metrics" in self.ports else ""),
+            f"logs, config:     {self.directory} (JSON lines)",
         ]
         lines += [f"  {p.name:10} pid {p.pid}" for p in self.processes]
         return "\n".join(lines)

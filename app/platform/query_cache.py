@@ -32,6 +32,7 @@ import json
 from flask import current_app, request
 from flask_babel import get_locale
 
+from app import metrics
 from app.platform.cache import cache, local_cache
 from app.services.registers import generation as register_generation
 
@@ -63,10 +64,12 @@ def get(entry_key: str | None) -> dict | None:
     if entry_key is None:
         return None
     try:
-        return cache.get(entry_key)
+        entry = cache.get(entry_key)
     except Exception:  # a cache that is down only makes pages slower
         current_app.logger.warning("query page cache unavailable", exc_info=True)
         return None
+    metrics.cache_lookup("query_results", entry is not None)
+    return entry
 
 
 def put(entry_key: str | None, entry: dict) -> None:
@@ -79,7 +82,9 @@ def put(entry_key: str | None, entry: dict) -> None:
 
 
 def get_page(page_key: str):
-    return local_cache.get("query-response:" + page_key)
+    page = local_cache.get("query-response:" + page_key)
+    metrics.cache_lookup("query_pages", page is not None)
+    return page
 
 
 def put_page(page_key: str, response) -> None:

@@ -58,6 +58,14 @@ _PER_ANSWER = frozenset({"set-cookie", "cache-control", "vary", "x-request-id"})
 log = logging.getLogger(__name__)
 
 
+def installed(app) -> "QueryFastPath | None":
+    """The fast path among the application's WSGI layers (the request observer wraps it), or None."""
+    layer = app.wsgi_app
+    while layer is not None and not isinstance(layer, QueryFastPath):
+        layer = getattr(layer, "wsgi_app", None)
+    return layer
+
+
 def may_share(environ, counted: bool, locale: str) -> None:
     """The view's word that this page, rendered in ``locale``, is the same for every visitor who has not signed in."""
     environ[SHAREABLE] = (counted, locale)

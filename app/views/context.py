@@ -112,19 +112,34 @@ def real_estate_summary(application):
     return real_estate.summary(application)
 
 
+def _signed_in_account() -> int | None:
+    user_id = str(session.get("_user_id") or "")
+    return int(user_id) if user_id.isdigit() else None
+
+
+def support_request_id() -> str:
+    """The request id an error page shows (the visitor tells technical support; the logs carry it): also when
+    the page is rendered before the request was given one (an earlier check refused it)."""
+    identity = log_context.request_id.get()
+    if not identity and has_request_context():
+        identity = log_context.new_request_id(request.headers.get("X-Request-Id"))
+        log_context.request_id.set(identity)
+    return identity or ""
+
+
 def register_context(app):
     @app.before_request
     def request_identity():
         # Logged by the background jobs this request queues (app/log_context.py), answered as X-Request-Id.
         log_context.request_id.set(log_context.new_request_id(request.headers.get("X-Request-Id")))
-        user_id = str(session.get("_user_id") or "")
-        log_context.account_id.set(int(user_id) if user_id.isdigit() else None)
+        log_context.account_id.set(_signed_in_account())
 
     @app.after_request
     def answer_request_id(response):
         identity = log_context.request_id.get()
         if identity:
             response.headers.setdefault("X-Request-Id", identity)
+        log_context.account_id.set(_signed_in_account())  # the request's log line: after a sign-in or sign-out
         return response
 
     @app.teardown_request
@@ -149,6 +164,7 @@ def register_context(app):
     app.add_template_global(titled, "titled")
     app.add_template_filter(chinese_name, "zh")
     app.add_template_global(zh_lang, "zh_lang")
+    app.add_template_global(support_request_id, "support_request_id")
 
     @app.context_processor
     def portal_context():

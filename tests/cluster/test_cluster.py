@@ -8,6 +8,7 @@ matters) and through nginx. ``make cluster-test`` runs this module once in .ci/r
 import ipaddress
 import itertools
 import random
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -222,3 +223,102 @@ def test_a_job_queued_by_a_runs_on_the_worker(cluster, backstage):
         time.sleep(0.5)
     worker_log = (cluster.directory / "worker.log").read_text(errors="replace")
     assert "succeeded" in worker_log  # the worker ran the job (instance a only queued it)
+
+
+def _samples(text: str) -> dict:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def _health_answers(url: str) -> float:
+    samples = _samples(requests.get(url + "/metrics", timeout=10).text)
+    return samples.get(
+        ("portal_http_requests_total", frozenset({"group": "health", "method": "HEAD", "status": "200"}.items())), 0
+    )
+
+
+def test_each_instance_adds_up_its_workers_metrics_and_nginx_never_shows_them(cluster):
+    """Issue 21: /metrics of an instance counts the requests of all its gunicorn workers (multiprocess mode)."""
+    from pathlib import Path
+
+    a = cluster.instance_url("a")
+    before = _health_answers(a)
+    with ThreadPoolExecutor(8) as pool:  # concurrent: both workers of a answer some of them
+        # HEAD: no other test (nor nginx) asks it, so nothing else moves this count meanwhile
+        statuses = list(pool.map(lambda _: requests.head(a + "/healthz", timeout=10).status_code, range(40)))
+    assert statuses == [200] * 40
+    assert _health_answers(a) - before == 40  # whichever worker answered the scrape
+    assert list(Path(cluster.metrics_dir("a")).glob("counter_*.db"))
+    assert requests.get(cluster.url + "/metrics", timeout=10).status_code == 404  # nginx: never to the public
+    forwarded = requests.get(a + "/metrics", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=10)
+    assert forwarded.status_code == 404  # a public visitor as nginx would pass him on
+
+
+def test_the_instances_write_one_json_line_per_request_with_its_id(cluster):
+    import json
+
+    page = requests.get(cluster.url + "/no-such-page", headers={"X-Request-Id": "made-up-by-the-client"}, timeout=10)
+    request_id = page.headers["X-Request-Id"]  # nginx's own ($request_id): a client's is not believed
+    assert request_id != "made-up-by-the-client" and re.fullmatch(r"[0-9a-f]{32}", request_id)
+    assert page.status_code == 404 and request_id in page.text and "请将此编号告知技术支持" in page.text
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [
+            json.loads(line)
+            for name in ("web_a.log", "web_b.log")
+            for line in (cluster.directory / name).read_text(errors="replace").splitlines()
+            if line.startswith("{") and request_id in line
+        ]
+        if lines or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    (line,) = lines
+    assert line["logger"] == "portal.requests" and line["status"] == 404 and line["method"] == "GET"
+    assert line["request_id"] == request_id and "duration_ms" in line
+
+
+def test_the_worker_logs_json_lines_with_the_request_id_and_counts_the_sms_it_sent(cluster, backstage):
+    import json
+
+    from app.services.platform import captcha, sms
+    from app.services.platform.shared_store import get_store
+    from bench.citizens import hidden
+
+    a = cluster.instance_url("a")
+    request_id = f"cluster-sms-{random.randrange(1 << 30)}"
+    citizen = Citizen.new(backstage)
+    page = citizen.get(a + "/account/register/personal")
+    challenge = citizen.get(a + "/verify/captcha").json()["id"]
+    with backstage.app.app_context():
+        get_store().set(f"captcha:{challenge}", captcha._digest("ABCD"), 300)
+    csrf = hidden(page.text, "csrf_token")
+    asked = citizen.post(
+        a + "/verify/sms",
+        data={"phone": citizen.phone, "purpose": "register", "captcha": "ABCD", "captcha_id": challenge},
+        headers={"X-CSRFToken": csrf, "X-Request-Id": request_id},
+    )
+    assert asked.status_code == 200, asked.text
+    deadline = time.monotonic() + 30
+    while True:
+        with backstage.app.app_context():
+            code = sms.latest_outbox_code(citizen.phone, "register")
+        if code is not None:
+            break
+        assert time.monotonic() < deadline, "the worker did not send the SMS"
+        time.sleep(0.5)
+    time.sleep(1)  # the job's last lines
+    worker_lines = [
+        json.loads(line)
+        for line in (cluster.directory / "worker.log").read_text(errors="replace").splitlines()
+        if line.startswith("{")
+    ]
+    mine = [line for line in worker_lines if line.get("request_id") == request_id]
+    assert any("sent" in line["message"] for line in mine), worker_lines[-5:]
+    assert code not in (cluster.directory / "worker.log").read_text(errors="replace")  # the code is never logged
+    sent = _samples(requests.get(cluster.worker_metrics_url, timeout=10).text)
+    assert sent.get(("portal_sms_deliveries_total", frozenset({"outcome": "sent"}.items())), 0) >= 1

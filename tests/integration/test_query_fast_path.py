@@ -216,6 +216,6 @@ def test_addresses_with_parameters_a_page_does_not_read_are_never_kept(app, regi
 def test_the_factory_installs_the_fast_path_unless_turned_off(app):
     from app import create_app
 
-    assert isinstance(app.wsgi_app, query_fast_path.QueryFastPath)
+    assert isinstance(query_fast_path.installed(app), query_fast_path.QueryFastPath)
     without = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "QUERY_FAST_PATH": False})
-    assert not isinstance(without.wsgi_app, query_fast_path.QueryFastPath)
+    assert query_fast_path.installed(without) is None

@@ -29,6 +29,7 @@ import logging
 
 from sqlalchemy import inspect
 
+from app import metrics
 from app.models import (
     Application,
     ApplicationEvent,
@@ -112,6 +113,7 @@ def report(
     store = get_store()
     key = _key(staff, period, province, group, today)
     kept = store.get(key)
+    metrics.cache_lookup("statistics_reports", bool(kept))
     if kept:
         try:
             return _loads(kept)

@@ -29,12 +29,13 @@ import os
 from typing import Any
 
 from celery import Celery, Task
+from celery.exceptions import Retry
 from celery.schedules import crontab
 from flask import current_app, has_app_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from app import log_context
+from app import log_context, metrics
 from app.extensions import db
 from app.services.unit_of_work import committed_for_good
 
@@ -42,6 +43,23 @@ log = logging.getLogger(__name__)
 
 celery = Celery("portal")
 celery.conf.update(task_always_eager=True, task_eager_propagates=True, task_ignore_result=True)
+
+
+class HideJobArguments(logging.Filter):
+    """Celery's own lines about a job (received, succeeded, failed) carry its arguments, and a verification code
+    travels only as an argument of its SMS job: they are left out of every line (ids included, for simplicity)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for holder in (record.args, getattr(record, "data", None)):
+            if isinstance(holder, dict):
+                for key in ("args", "kwargs"):
+                    if key in holder:
+                        holder[key] = "(hidden)"
+        return True
+
+
+for _celery_logger in ("celery.app.trace", "celery.worker.strategy", "celery.worker.request"):
+    logging.getLogger(_celery_logger).addFilter(HideJobArguments())
 
 _EXTENSION = "portal_jobs"
 _PENDING = "portal_pending_jobs"
@@ -118,13 +136,19 @@ class PortalTask(Task):
 
     def __call__(self, *args, context=None, **kwargs):
         with log_context.bound(context):
-            if has_app_context():  # eager: inside the request
-                return self.run(*args, **kwargs)
-            with _flask_app.app_context():
-                try:
+            try:
+                if has_app_context():  # eager: inside the request
                     return self.run(*args, **kwargs)
-                finally:
-                    db.session.remove()
+                with _flask_app.app_context():
+                    try:
+                        return self.run(*args, **kwargs)
+                    finally:
+                        db.session.remove()
+            except Retry:  # tried again later: not (yet) a failure
+                raise
+            except Exception:
+                metrics.JOBS_FAILED.labels(self.name).inc()
+                raise
 
 
 def task(name: str, **options):
@@ -141,7 +165,10 @@ def enqueue(job, *args, optional: bool = False, **options) -> None:
     if optional and settings["task_always_eager"]:
         return
     _configure(settings)  # this application's broker (several applications may share the process)
-    job.apply_async(args=args, kwargs={"context": log_context.current()}, **options)
+    metrics.JOBS_QUEUED.labels(job.name).inc()  # before: without a broker the job runs (and may fail) right here
+    # argsrepr: what monitoring (events, flower) and the worker's lines show of the arguments: ids only.
+    shown = tuple(arg if isinstance(arg, int) else "(hidden)" for arg in args)
+    job.apply_async(args=args, kwargs={"context": log_context.current()}, argsrepr=repr(shown), **options)
 
 
 def after_commit(job, *args, optional: bool = False) -> None:

@@ -28,7 +28,7 @@ from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 from werkzeug.utils import import_string
 
-from app import clock, log_context
+from app import clock, log_context, metrics
 from app.extensions import db
 from app.models import SmsJob, SmsOutboxMessage
 from app.services.platform import jobs
@@ -176,6 +176,7 @@ def deliver(self, job_id: int, text: str | None = None) -> str:
         message = f"{type(error).__name__}: {error}"[:500]
         if self.request.retries >= retries:
             _job_update(job_id, state="dead", attempts=attempt, last_error=message, finished_at=_now())
+            metrics.SMS.labels("failed").inc()
             log.error(
                 "SMS job %s to %s failed %s times, left as a dead letter: %s (%s)",
                 job_id,
@@ -188,6 +189,7 @@ def deliver(self, job_id: int, text: str | None = None) -> str:
                 raise Undelivered(message) from error
             return "dead"
         _job_update(job_id, attempts=attempt, last_error=message)
+        metrics.SMS.labels("retried").inc()
         countdown = float(current_app.config.get("SMS_JOB_RETRY_SECONDS", 2)) * 2**self.request.retries
         log.warning(
             "SMS job %s to %s failed (attempt %s), retried in %s s: %s (%s)",
@@ -200,6 +202,7 @@ def deliver(self, job_id: int, text: str | None = None) -> str:
         )
         raise self.retry(countdown=countdown, max_retries=retries, exc=error) from error
     _job_update(job_id, state="sent", attempts=attempt, last_error="", finished_at=_now())
+    metrics.SMS.labels("sent").inc()
     log.info("SMS job %s to %s sent (attempt %s) (%s)", job_id, _masked(job.phone), attempt, log_context.label())
     return "sent"
 
