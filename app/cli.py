@@ -64,6 +64,19 @@ def cleanup_command():
     click.echo("cleaned up: " + ", ".join(f"{k}={v}" for k, v in cleanup().items()))
 
 
+@portal_cli.command("archive-audit")
+def archive_audit_command():
+    """Archive the audit trail older than AUDIT_RETENTION_DAYS to the file store (whole months), as beat does daily."""
+    from app.services.errors import ServiceError
+    from app.services.platform.audit_archive import archive
+
+    try:
+        done = archive()
+    except ServiceError as refusal:
+        raise click.ClickException(str(refusal.message)) from refusal
+    click.echo(f"audit archive: {done['months']} month(s), {done['records']} record(s) archived and removed")
+
+
 @portal_cli.command("send-reminders")
 @click.option("--date", "day", default=None, help="Run as of this Beijing date (YYYY-MM-DD); default: today.")
 def send_reminders_command(day):
