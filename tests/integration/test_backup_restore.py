@@ -23,10 +23,20 @@ from app.services.certificates import lifecycle, signing
 from app.services.platform import storage
 from app.services.platform.file_store import file_store
 from app.services.platform.file_store import read as read_file
+from tests import seaweedfs as private_s3
 from tests.factories import AccountFactory, ApplicationFactory, PersonRegistrationFactory
+
+seaweedfs = private_s3.seaweedfs
+s3_bucket = private_s3.s3_bucket
 
 PASSWORD = "Restore@2026"
 PDF = b"%PDF-1.4\n% drill\n"
+
+
+@pytest.fixture
+def portal_test_clock():
+    """The real clock here: S3 signatures carry the time (as in test_file_store.py)."""
+    return None
 
 
 @pytest.fixture
@@ -93,7 +103,7 @@ def fill(db, cases=3):
     return expected
 
 
-def restored_app(url, tmp_path):
+def restored_app(url, tmp_path, **overrides):
     return create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
@@ -102,13 +112,13 @@ def restored_app(url, tmp_path):
             "CERTIFICATE_CACHE_DIR": str(tmp_path / "restored" / "certificates"),
             "NOTICE_CACHE_DIR": str(tmp_path / "restored" / "notices"),
             "AUDIT_ARCHIVE_DIR": str(tmp_path / "restored" / "audit"),
+            **overrides,
         }
     )
 
 
-def test_everything_backed_up_comes_back_in_a_new_database_store_and_key_path(
-    app, db, source_store, fresh_database_url, tmp_path
-):
+def drill(app, db, tmp_path, fresh_database_url, wipe, **restored_overrides):
+    """Fill, back up through the command, ``wipe`` the files, restore into a new installation, check everything."""
     expected = fill(db)
     original_key = signing.installation_key()
     folder = tmp_path / "backup"
@@ -121,8 +131,9 @@ def test_everything_backed_up_comes_back_in_a_new_database_store_and_key_path(
     assert stored == set(expected["files"])
     assert "keys/certificate-sm2.json" in manifest["files"]
 
-    shutil.rmtree(source_store)  # the wipe: the files are gone (and the restore goes to another database)
-    restored = restored_app(fresh_database_url, tmp_path)
+    wipe()
+    assert not any(file_store().names(area) for area in ("uploads", "audit"))
+    restored = restored_app(fresh_database_url, tmp_path, **restored_overrides)
     try:
         with restored.app_context():  # the CLI runner uses the current application's context when there is one
             result = restored.test_cli_runner().invoke(args=["portal", "restore", str(folder)])
@@ -154,6 +165,28 @@ def test_everything_backed_up_comes_back_in_a_new_database_store_and_key_path(
         with restored.app_context():
             _db.session.remove()
             _db.engine.dispose()
+
+
+def test_everything_backed_up_comes_back_in_a_new_database_store_and_key_path(
+    app, db, source_store, fresh_database_url, tmp_path
+):
+    drill(app, db, tmp_path, fresh_database_url, lambda: shutil.rmtree(source_store))
+
+
+def test_the_drill_with_the_files_in_s3(app, db, s3_bucket, fresh_database_url, tmp_path):
+    def wipe():
+        store = file_store()
+        for area in ("uploads", "audit"):
+            for name in store.names(area):
+                store.remove(area, name)
+
+    new_prefix = f"restored-{uuid.uuid4().hex[:12]}/"
+    drill(app, db, tmp_path, fresh_database_url, wipe, **{**s3_settings(app), "S3_PREFIX": new_prefix})
+
+
+def s3_settings(app) -> dict:
+    names = ("STORAGE_BACKEND", "S3_ENDPOINT_URL", "S3_BUCKET", "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_SEND")
+    return {name: app.config[name] for name in names}
 
 
 @pytest.mark.parametrize("victim", ["store", "database", "keys"])
