@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from app import clock, create_app
 from app.models import AuditRecord
+from app.models.platform import AuditTrailIsAppendOnly
 from app.services.platform import audit_archive, file_store, jobs
 from app.services.platform.audit_archive import ArchiveRefused
 
@@ -127,6 +128,19 @@ def test_nobody_adds_edits_or_deletes_audit_records_in_the_back_office_not_even_
     kept = db.session.get(AuditRecord, record.id)
     assert kept is not None and kept.subject == "kee****p" and kept.event == "login.success"
     assert db.session.query(AuditRecord).filter(AuditRecord.event == "forged").count() == 0
+
+
+def test_the_models_refuse_to_change_or_delete_an_audit_record(db):
+    record = add_record(db, clock.now(), subject="kee****p")
+    record.subject = "changed"
+    with pytest.raises(AuditTrailIsAppendOnly):
+        db.session.flush()
+    db.session.rollback()
+    db.session.delete(db.session.get(AuditRecord, record.id))
+    with pytest.raises(AuditTrailIsAppendOnly):
+        db.session.flush()
+    db.session.rollback()
+    assert db.session.get(AuditRecord, record.id).subject == "kee****p"
 
 
 # --- retention and archive ------------------------------------------------------------------------------------
