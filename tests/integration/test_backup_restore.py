@@ -228,3 +228,49 @@ def test_restore_refuses_a_database_that_is_in_use_and_a_folder_that_is_no_backu
     (tmp_path / "empty").mkdir()
     result = app.test_cli_runner().invoke(args=["portal", "restore", str(tmp_path / "empty")])
     assert result.exit_code != 0 and "manifest.json" in result.output
+
+
+def test_the_instance_secret_key_travels_with_the_backup_and_replaces_a_new_installations_own(tmp_path, monkeypatch):
+    import config as config_module
+
+    def installation(name):
+        monkeypatch.setattr(config_module, "INSTANCE_DIR", str(tmp_path / name))
+        return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/{name}.db", "SECRET_KEY": ""})
+
+    source = installation("source")
+    assert app_secret(source) == (tmp_path / "source" / "secret_key").read_text()
+    with source.app_context():
+        assert source.test_cli_runner().invoke(args=["portal", "backup", str(tmp_path / "backup")]).exit_code == 0
+        _db.engine.dispose()
+    assert "keys/secret_key" in json.loads((tmp_path / "backup" / "manifest.json").read_text())["files"]
+
+    target = installation("target")  # a new installation makes a key of its own when it first starts
+    assert app_secret(target) != app_secret(source)
+    with target.app_context():
+        result = target.test_cli_runner().invoke(args=["portal", "restore", str(tmp_path / "backup")])
+        assert result.exit_code == 0, result.output
+        _db.engine.dispose()
+    assert (tmp_path / "target" / "secret_key").read_text() == app_secret(source)
+
+
+def app_secret(application) -> str:
+    return application.config["SECRET_KEY"]
+
+
+def test_restore_refuses_to_replace_a_different_signing_key(app, db, source_store, fresh_database_url, tmp_path):
+    fill(db, cases=1)
+    folder = tmp_path / "backup"
+    assert app.test_cli_runner().invoke(args=["portal", "backup", str(folder)]).exit_code == 0
+    restored = restored_app(fresh_database_url, tmp_path)
+    try:
+        with restored.app_context():
+            other = signing.installation_key()  # this installation already signs with a key of its own
+            result = restored.test_cli_runner().invoke(args=["portal", "restore", str(folder)])
+            assert result.exit_code != 0 and "已存在不同的密钥" in result.output
+            assert inspect(_db.engine).get_table_names() == []
+            signing.forget_key()
+            assert signing.installation_key() == other
+    finally:
+        with restored.app_context():
+            _db.session.remove()
+            _db.engine.dispose()

@@ -61,11 +61,16 @@ def _key_targets(files: list[str]) -> dict[str, Path]:
 
 
 def conflicting_keys(folder: Path, files: list[str]) -> list[str]:
-    """The keys of the backup that would replace a different key already in place."""
+    """The signing key already in place, when it differs from the backup's (it signed certificates of its own).
+
+    Not ``secret_key``: every new installation makes one when it first starts, and it signs nothing that lasts.
+    """
     return [
         str(target)
         for relative, target in _key_targets(files).items()
-        if target.is_file() and target.read_bytes() != (folder / relative).read_bytes()
+        if relative.endswith(SIGNING_KEY)
+        and target.is_file()
+        and target.read_bytes() != (folder / relative).read_bytes()
     ]
 
 
