@@ -16,8 +16,18 @@ from app.models import AuditRecord
 from app.models.platform import AuditTrailIsAppendOnly
 from app.services.platform import audit_archive, file_store, jobs
 from app.services.platform.audit_archive import ArchiveRefused
+from tests import seaweedfs as private_s3
 
 NOW = datetime.datetime(2026, 12, 4, 4, 0)  # naive UTC, 12:00 in Beijing
+
+seaweedfs = private_s3.seaweedfs
+s3_bucket = private_s3.s3_bucket
+
+
+@pytest.fixture
+def portal_test_clock():
+    """The real clock here: S3 signatures carry the time (as in test_file_store.py)."""
+    return None
 
 
 @pytest.fixture
@@ -194,6 +204,18 @@ def test_a_longer_retention_keeps_more_and_a_late_row_of_an_archived_month_is_me
         assert audit_archive.archive(NOW)["records"] == 1
         subjects = [line["subject"] for line in audit_archive.read_month("audit-2026-05.jsonl.gz")]
     assert subjects == ["first", "late"]
+
+
+def test_the_archive_goes_to_the_s3_bucket(app, db, s3_bucket):
+    add_record(db, datetime.datetime(2026, 5, 2, 3, 0), subject="in-s3")
+    with app.app_context():
+        assert audit_archive.archive(NOW) == {"months": 1, "records": 1}
+        store = file_store.file_store()
+        assert store.names("audit") == ["audit-2026-05.jsonl.gz", "audit-manifest.json"]
+        assert [line["subject"] for line in audit_archive.read_month("audit-2026-05.jsonl.gz")] == ["in-s3"]
+        key = store.key("audit", "audit-2026-05.jsonl.gz")
+    assert key == s3_bucket.prefix + "audit/audit-2026-05.jsonl.gz"
+    assert db.session.query(AuditRecord).filter_by(subject="in-s3").count() == 0
 
 
 def test_rows_stay_in_the_table_when_the_archive_does_not_read_back(app, db, archive_dir, monkeypatch):
