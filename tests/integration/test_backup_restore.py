@@ -130,6 +130,7 @@ def drill(app, db, tmp_path, fresh_database_url, wipe, **restored_overrides):
     stored = {name.rsplit("/", 1)[1] for name in manifest["files"] if name.startswith("store/")}
     assert stored == set(expected["files"])
     assert "keys/certificate-sm2.json" in manifest["files"]
+    assert folder.stat().st_mode & 0o077 == 0  # the signing key and personal data: the service user's only
 
     wipe()
     assert not any(file_store().names(area) for area in ("uploads", "audit"))

@@ -4,6 +4,7 @@ A backup of a running portal dumps the database first and copies the files after
 names was written before its row was committed (app/services/unit_of_work.py), so it is there to be copied.
 """
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ def backup(folder: Path) -> Summary:
     folder.mkdir(parents=True, exist_ok=True)
     if any(folder.iterdir()):
         raise BackupRefused(_l("%(folder)s is not empty: back up into a new folder", folder=str(folder)))
+    os.chmod(folder, 0o700)  # it holds the signing key and personal data
     engine = db.engine
     dumped = database.dump(engine, folder)
     written = [dumped, *content.save_store(folder), *content.save_keys(folder)]

@@ -9,7 +9,9 @@ gzip'd JSON lines, one record a line, in id order, written byte-for-byte the sam
 A month's rows are deleted from the table only after its file was written, read back, matched its checksum and
 held every row, and the manifest saying so was written and read back. A run that stops half-way leaves the rows
 in the table; the next run reads the month's existing file (refusing one whose checksum is wrong), merges and
-writes it again. Run by ``flask portal archive-audit`` and by beat daily (``portal.housekeeping.audit_archive``).
+writes it again. Run by ``flask portal archive-audit`` and by beat daily (``portal.housekeeping.audit_archive``);
+being a job, not a user's action, it commits month by month itself, so that a month is gone from the table only
+once its own file is safe.
 """
 
 import datetime
