@@ -31,6 +31,12 @@ class ExportRefused(ServiceError):
     pass
 
 
+def default_period() -> tuple[datetime.date, datetime.date]:
+    """What the export form offers first: the last 30 days (Beijing)."""
+    today = clock.today()
+    return today - datetime.timedelta(days=30), today
+
+
 def _date(text: str, field: str, errors: dict) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat((text or "").strip())

@@ -1,7 +1,5 @@
 """Back office: portal accounts, enterprises, audit trail, SMS outbox."""
 
-import datetime
-
 from flask import Response, flash, g, redirect, request
 from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.actions import action
@@ -13,7 +11,6 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired
 from wtforms.widgets import DateInput
 
-from app import clock
 from app.formatting import beijing_time, json_text
 from app.models import (
     Account,
@@ -229,8 +226,7 @@ class AuditRecordAdminView(PlainValuesMixin, ModelView):
     def export(self):
         form = AuditExportForm(request.args)
         if not request.args:
-            today = clock.today()
-            form.start.data, form.end.data = (today - datetime.timedelta(days=30)).isoformat(), today.isoformat()
+            form.start.data, form.end.data = (day.isoformat() for day in audit_export.default_period())
             return self.render_template("admin/audit_export.html", form=form)
         try:
             with unit_of_work():
