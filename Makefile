@@ -5,7 +5,7 @@ PY      = $(VENV)/bin/python
 FLASK   = $(PY) -m flask --app run.py
 PORTAL_DEMO_DATA ?= 1
 
-.PHONY: run test security api-fuzz lint install translations database e2e-deps clean cluster cluster-test load-test worker
+.PHONY: run test security api-fuzz lint install translations database e2e-deps clean cluster cluster-test load-test worker backup restore
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,16 @@ cluster-test: translations
 # The load test (bench/load.py) against a cluster it starts: one instance, then two.
 load-test: translations
 	$(PY) bench/load.py
+
+# Backup and restore (README, "Operating the portal"): the database, the file store and the keys, with a manifest
+# of SHA-256 checksums. make backup [DIR=backups/<time>]; make restore DIR=<backup> [RESTORE_OPTIONS=--replace].
+DIR ?= backups/$(shell date -u +%Y%m%dT%H%M%SZ)
+backup: install
+	$(FLASK) portal backup $(DIR)
+
+restore: install
+	@test -n "$(filter command line environment,$(origin DIR))" || { echo "make restore DIR=<backup folder>"; exit 2; }
+	$(FLASK) portal restore $(DIR) $(RESTORE_OPTIONS)
 
 lint: install
 	$(VENV)/bin/ruff check .

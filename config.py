@@ -121,6 +121,15 @@ class Config:
     # "s3": one bucket shared by every instance (SeaweedFS, MinIO, Ceph, AWS S3).
     STORAGE_BACKEND = _env("STORAGE_BACKEND", "local")
     UPLOAD_DIR = _env("UPLOAD_DIR")  # default instance/uploads
+    AUDIT_ARCHIVE_DIR = _env(
+        "AUDIT_ARCHIVE_DIR"
+    )  # the archived audit trail (local store); default instance/archive/audit
+
+    # --- audit trail retention (等保: at least six months; the portal refuses to start below 180 days) -----
+    # Rows older than this many days are archived to the file store ("audit" area), a month a file, then deleted
+    # from the table (flask portal archive-audit; beat daily at AUDIT_ARCHIVE_HOUR Beijing time).
+    AUDIT_RETENTION_DAYS = int(_env("AUDIT_RETENTION_DAYS", "180"))
+    AUDIT_ARCHIVE_HOUR = int(_env("AUDIT_ARCHIVE_HOUR", "3"))
     S3_ENDPOINT_URL = _env("S3_ENDPOINT_URL")  # e.g. http://127.0.0.1:8333; unset for AWS
     S3_BUCKET = _env("S3_BUCKET", "portal")
     S3_ACCESS_KEY = _env("S3_ACCESS_KEY")

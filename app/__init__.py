@@ -35,6 +35,7 @@ def create_app(config=None) -> Flask:
         static_folder="static",
     )
     _load_config(app, config)
+    _check_audit_retention(app)
     app.session_interface = session_interface(app)
     from app.views.input_guard import install_input_guard
 
@@ -75,6 +76,18 @@ def create_app(config=None) -> Flask:
     if app.config.get("ENV_NAME") == "production":
         _refuse_demo_passwords(app)
     return app
+
+
+MINIMUM_AUDIT_RETENTION_DAYS = 180  # 等保 (GB/T 22239): logs kept for at least six months
+
+
+def _check_audit_retention(app: Flask) -> None:
+    days = int(app.config.get("AUDIT_RETENTION_DAYS", MINIMUM_AUDIT_RETENTION_DAYS))
+    if days < MINIMUM_AUDIT_RETENTION_DAYS:
+        raise ValueError(
+            f"AUDIT_RETENTION_DAYS={days}: the audit trail must be kept at least "
+            f"{MINIMUM_AUDIT_RETENTION_DAYS} days (等保: six months)"
+        )
 
 
 class DemoPasswordsActive(RuntimeError):

@@ -64,6 +64,58 @@ def cleanup_command():
     click.echo("cleaned up: " + ", ".join(f"{k}={v}" for k, v in cleanup().items()))
 
 
+@portal_cli.command("archive-audit")
+def archive_audit_command():
+    """Archive the audit trail older than AUDIT_RETENTION_DAYS to the file store (whole months), as beat does daily."""
+    from app.services.errors import ServiceError
+    from app.services.platform.audit_archive import archive
+
+    try:
+        done = archive()
+    except ServiceError as refusal:
+        raise click.ClickException(str(refusal.message)) from refusal
+    click.echo(f"audit archive: {done['months']} month(s), {done['records']} record(s) archived and removed")
+
+
+@portal_cli.command("backup")
+@click.argument("folder", type=click.Path(file_okay=False))
+def backup_command(folder):
+    """Database, file store and keys into FOLDER (new or empty), with manifest.json of SHA-256 checksums."""
+    from pathlib import Path
+
+    from app.services.backup.drill import backup
+    from app.services.errors import ServiceError
+
+    try:
+        done = backup(Path(folder))
+    except ServiceError as refusal:
+        raise click.ClickException(str(refusal.message)) from refusal
+    click.echo(
+        f"backup written to {folder}: {done.database}, {done.files} stored file(s), {done.keys} key(s), "
+        f"{done.bytes} bytes in {done.seconds:.2f} s"
+    )
+
+
+@portal_cli.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--replace", is_flag=True, help="Overwrite a database, store and keys that are not empty.")
+def restore_command(folder, replace):
+    """Restore FOLDER (a backup) into the configured database, file store and key paths, checked first."""
+    from pathlib import Path
+
+    from app.services.backup.drill import restore
+    from app.services.errors import ServiceError
+
+    try:
+        done = restore(Path(folder), replace=replace)
+    except ServiceError as refusal:
+        raise click.ClickException(str(refusal.message)) from refusal
+    click.echo(
+        f"restored from {folder}: {done.database}, {done.files} stored file(s), {done.keys} key(s) "
+        f"in {done.seconds:.2f} s; start the portal again (workers included) so that every process reads the keys"
+    )
+
+
 @portal_cli.command("send-reminders")
 @click.option("--date", "day", default=None, help="Run as of this Beijing date (YYYY-MM-DD); default: today.")
 def send_reminders_command(day):

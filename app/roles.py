@@ -18,6 +18,7 @@ STATISTICIAN = "Statistician"  # 统计员: reports, read-only
 CATALOGUE_ADMIN = "CatalogueAdmin"  # 事项管理员: 事项, 办事指南, 申请材料
 REGISTER_ADMIN = "RegisterAdmin"  # 登记管理员: search, read and correct the registers (with a reason)
 SECTION_HEAD = "SectionHead"  # 科长: sees every open case of the scope, assigns (指派) and reassigns (改派) them
+AUDITOR = "Auditor"  # 审计员: reads and exports the audit trail (append-only: nobody edits or deletes it)
 # Portal users hold these roles; they grant nothing in the back office.
 CITIZEN = "Citizen"
 LEGAL_ENTITY = "LegalEntity"
@@ -36,6 +37,7 @@ ROLE_LABELS = {
     CATALOGUE_ADMIN: _l("Service catalogue administrator"),
     REGISTER_ADMIN: _l("Register administrator"),
     SECTION_HEAD: _l("Section head"),
+    AUDITOR: _l("Auditor"),
     CITIZEN: _l("Personal user"),
     LEGAL_ENTITY: _l("Legal-entity user"),
 }
@@ -149,6 +151,13 @@ ROLE_PERMISSIONS = {
         ["Enterprise qualifications", "menu_access"],
         ["AdminIndexView", "can_index"],
     ],
+    AUDITOR: [
+        ["AuditRecordAdminView", "^can_(list|show|export)$"],
+        ["Accounts", "menu_access"],
+        ["Audit trail", "menu_access"],
+        ["Export audit trail", "menu_access"],
+        ["AdminIndexView", "can_index"],
+    ],
     CITIZEN: [],
     LEGAL_ENTITY: [],
 }
@@ -163,5 +172,6 @@ for _role in (
     CATALOGUE_ADMIN,
     REGISTER_ADMIN,
     SECTION_HEAD,
+    AUDITOR,
 ):
     ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *STAFF_SELF_SERVICE]

@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from flask_appbuilder import Model
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import clock
@@ -27,6 +27,17 @@ class AuditRecord(Model):
     subject: Mapped[str] = mapped_column(String(100), nullable=False, default="")  # masked identifier tried
     ip_address: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+
+
+class AuditTrailIsAppendOnly(RuntimeError):
+    """An audit record was changed or deleted through the ORM: only the archive job removes rows (in bulk, after
+    writing them to the file store: app/services/platform/audit_archive.py)."""
+
+
+@event.listens_for(AuditRecord, "before_update")
+@event.listens_for(AuditRecord, "before_delete")
+def _append_only(_mapper, _connection, target: AuditRecord) -> None:
+    raise AuditTrailIsAppendOnly(f"audit record {target.id} cannot be changed or deleted")
 
 
 class SmsOutboxMessage(Model):

@@ -22,6 +22,7 @@ from app.roles import (
     ACCEPTANCE_OFFICER,
     ACCOUNT_OFFICER,
     ADMIN,
+    AUDITOR,
     CATALOGUE_ADMIN,
     CONTENT_EDITOR,
     DECISION_OFFICER,
@@ -107,6 +108,7 @@ DEMO_STAFF = (
     ("sectionhead", "审批", "科长", "sectionhead@demo.mohurd.local", SECTION_HEAD, "Sectionhead@2026demo"),
     ("catalogue", "事项", "管理员", "catalogue@demo.mohurd.local", CATALOGUE_ADMIN, "Catalogue@2026demo"),
     ("registers", "登记", "管理员", "registers@demo.mohurd.local", REGISTER_ADMIN, "Registers@2026demo"),
+    ("auditor", "审计", "员", "auditor@demo.mohurd.local", AUDITOR, "Auditor@2026demo"),
 )
 
 # Demonstration citizens and companies (README lists them). Numbers are generated

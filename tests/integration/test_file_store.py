@@ -43,7 +43,7 @@ def store(request, app, db, tmp_path, monkeypatch):
     """The store under test, in the application's context: local folders of this test's own, or a fresh bucket."""
     if request.param == "local":
         monkeypatch.setitem(app.config, "STORAGE_BACKEND", "local")
-        for name in ("UPLOAD_DIR", "CERTIFICATE_CACHE_DIR", "NOTICE_CACHE_DIR"):
+        for name in ("UPLOAD_DIR", "CERTIFICATE_CACHE_DIR", "NOTICE_CACHE_DIR", "AUDIT_ARCHIVE_DIR"):
             monkeypatch.setitem(app.config, name, str(tmp_path / name.lower()))
     else:
         request.getfixturevalue("s3_bucket")
@@ -60,6 +60,18 @@ def test_a_saved_file_reads_back_whole_and_a_second_save_replaces_it(store):
     store.save("uploads", "ab12.pdf", b"%PDF-2", "application/pdf")
     with store.open("uploads", "ab12.pdf") as handle:
         assert handle.read() == b"%PDF-2"
+
+
+def test_names_lists_every_file_of_an_area_and_nothing_else(store):
+    assert store.names("uploads") == []
+    for name in ("ff01.pdf", "0a02.png", "ff03.pdf"):  # the local store files uploads in sub-folders
+        store.save("uploads", name, b"x")
+    store.save("audit", "audit-2026-05.jsonl.gz", b"y")
+    assert store.names("uploads") == ["0a02.png", "ff01.pdf", "ff03.pdf"]
+    assert store.names("audit") == ["audit-2026-05.jsonl.gz"]
+    assert store.names("notices") == []
+    store.remove("uploads", "ff01.pdf")
+    assert store.names("uploads") == ["0a02.png", "ff03.pdf"]
 
 
 def test_areas_keep_their_files_apart(store):

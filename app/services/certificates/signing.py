@@ -77,12 +77,22 @@ def verify(data: bytes, signature: str, public_key: str) -> bool:
         return False
 
 
-def installation_key() -> KeyPair:
-    """This installation's key pair, created on first use."""
-    path = Path(
+def key_path() -> Path:
+    """Where this installation's key pair is kept (backups copy it from there)."""
+    return Path(
         current_app.config.get("CERTIFICATE_SIGNING_KEY_PATH")
         or Path(current_app.instance_path) / "keys" / "certificate-sm2.json"
     )
+
+
+def forget_key() -> None:
+    """Read the key file again at the next use (after a restore replaced it)."""
+    current_app.extensions.pop("certificate_signing_key", None)
+
+
+def installation_key() -> KeyPair:
+    """This installation's key pair, created on first use."""
+    path = key_path()
     cached = current_app.extensions.get("certificate_signing_key")
     if cached and cached[0] == path:
         return cached[1]

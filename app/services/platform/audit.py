@@ -61,6 +61,8 @@ EVENT_LABELS = {
     AuditEvent.REMINDER_PREFERENCE_CHANGED: _l("Reminder preference changed"),
     "application.draft_discarded": _l("Untouched draft discarded"),
     AuditEvent.ERROR_REPORTED: _l("Error on the site reported"),
+    "audit.exported": _l("Audit trail exported"),
+    "audit.archived": _l("Audit trail archived to the file store"),
 }
 
 

@@ -1,14 +1,15 @@
 """Where the portal keeps its files: a local folder (the default) or an S3 bucket, chosen by STORAGE_BACKEND.
 
-Every file belongs to an *area* ("uploads", "certificates", "notices") and has a
-plain name (no folders). A store can ``save`` bytes, ``open`` them for reading,
-tell whether they ``exist``, ``remove`` them, and ``send`` them to the browser as
+Every file belongs to an *area* ("uploads", "certificates", "notices", "audit" for the archived audit
+trail) and has a plain name (no folders). A store can ``save`` bytes, ``open`` them for reading,
+tell whether they ``exist``, ``remove`` them, list the ``names`` of an area (backups), and ``send`` them to the browser as
 a download (a Flask response; for S3 either streamed through the portal or a
 redirect to a short-lived signed URL, S3_SEND). Nothing outside this module
 knows a path or a bucket key.
 
 - ``local`` (default): ``instance/uploads`` (UPLOAD_DIR), ``instance/cache/certificates``
-  (CERTIFICATE_CACHE_DIR) and ``instance/cache/notices`` (NOTICE_CACHE_DIR); one machine.
+  (CERTIFICATE_CACHE_DIR), ``instance/cache/notices`` (NOTICE_CACHE_DIR) and ``instance/archive/audit``
+  (AUDIT_ARCHIVE_DIR); one machine.
 - ``s3``: S3_BUCKET at S3_ENDPOINT_URL (SeaweedFS, MinIO, Ceph, any S3), keys
   ``S3_PREFIX + area + "/" + name``; any number of machines.
 """
@@ -22,7 +23,7 @@ from urllib.parse import quote
 from flask import Response, current_app, redirect, send_file
 from werkzeug.http import dump_options_header
 
-AREAS = ("uploads", "certificates", "notices")
+AREAS = ("uploads", "certificates", "notices", "audit")
 
 
 def _check(area: str, name: str) -> None:
@@ -43,6 +44,9 @@ class FileStore(Protocol):
 
     def remove(self, area: str, name: str) -> None:
         """Delete the file; nothing happens when it is not there."""
+
+    def names(self, area: str) -> list[str]:
+        """Every file of the area, sorted (backups walk it)."""
 
     def send(self, area: str, name: str, *, mimetype: str, download_name: str, max_age: int = 0) -> Response:
         """The file as a download; FileNotFoundError when there is none."""
@@ -90,6 +94,13 @@ class LocalStore:
             os.remove(self._path(area, name))
         except FileNotFoundError:
             pass
+
+    def names(self, area):
+        _check(area, "x")
+        found: list[str] = []
+        for _folder, _subfolders, files in os.walk(self.folders[area]):
+            found.extend(name for name in files if not name.startswith(".") and not name.endswith(".part"))
+        return sorted(found)
 
     def send(self, area, name, *, mimetype, download_name, max_age=0):
         return send_file(
@@ -180,6 +191,13 @@ class S3Store:
     def remove(self, area, name):
         self.client.delete_object(Bucket=self.bucket, Key=self.key(area, name))
 
+    def names(self, area):
+        prefix = self.key(area, "x")[:-1]
+        found: list[str] = []
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
+            found.extend(item["Key"][len(prefix) :] for item in page.get("Contents", []))
+        return sorted(name for name in found if name and "/" not in name)
+
     def send(self, area, name, *, mimetype, download_name, max_age=0):
         if self.send_mode == "redirect":
             if not self.exists(area, name):
@@ -237,6 +255,7 @@ def _local_folders() -> dict[str, str]:
         "uploads": config.get("UPLOAD_DIR") or os.path.join(instance, "uploads"),
         "certificates": config.get("CERTIFICATE_CACHE_DIR") or os.path.join(instance, "cache", "certificates"),
         "notices": config.get("NOTICE_CACHE_DIR") or os.path.join(instance, "cache", "notices"),
+        "audit": config.get("AUDIT_ARCHIVE_DIR") or os.path.join(instance, "archive", "audit"),
     }
 
 

@@ -11,7 +11,8 @@ Each run removes only what has expired, so running it twice, or on two workers a
 
 Untouched drafts are not removed here: the expiry reminders (app/services/reminders/job.py) tell their holder
 first and discard them on the day the reminder named. Beat also runs those reminders daily
-(``expiry_reminders_job``) and the agencies' due webhooks every minute (``webhooks_job``).
+(``expiry_reminders_job``), the agencies' due webhooks every minute (``webhooks_job``) and, daily, the archiving
+of the audit trail older than ``AUDIT_RETENTION_DAYS`` (``audit_archive_job``, app/services/platform/audit_archive.py).
 """
 
 import datetime
@@ -101,3 +102,11 @@ def webhooks_job(self) -> str:
     from app.services.api.webhooks import deliver_due
 
     return str(deliver_due())
+
+
+@jobs.task("portal.housekeeping.audit_archive")
+def audit_archive_job(self) -> dict:
+    """Whole months of the audit trail past the retention period, to the file store (idempotent)."""
+    from app.services.platform.audit_archive import archive
+
+    return archive()

@@ -21,7 +21,8 @@ the page that needs the file renders it on demand anyway.
 The beat schedule (``celery -A app.worker beat``): ``housekeeping.cleanup`` every
 ``CLEANUP_INTERVAL_SECONDS`` (app/services/platform/housekeeping.py), the expiry reminders daily at
 ``EXPIRY_REMINDERS_HOUR`` Beijing time (app/services/reminders/job.py, which also discards the drafts it warned
-about), and the agencies' due webhooks every minute (app/services/api/webhooks.py).
+about), the agencies' due webhooks every minute (app/services/api/webhooks.py), and the audit trail's archiving
+daily at ``AUDIT_ARCHIVE_HOUR``:30 Beijing time (app/services/platform/audit_archive.py).
 """
 
 import logging
@@ -76,6 +77,7 @@ def _settings(config, instance_path: str | None = None) -> dict:
     broker = config.get("CELERY_BROKER_URL") or None
     cleanup = float(config.get("CLEANUP_INTERVAL_SECONDS") or 3600)
     reminder_hour = int(config.get("EXPIRY_REMINDERS_HOUR", 9))
+    audit_hour = int(config.get("AUDIT_ARCHIVE_HOUR", 3))
     return {
         "broker_url": broker,
         "task_always_eager": broker is None,
@@ -99,6 +101,10 @@ def _settings(config, instance_path: str | None = None) -> dict:
                 "schedule": crontab(hour=reminder_hour, minute=0),
             },
             "webhooks": {"task": "portal.housekeeping.webhooks", "schedule": 60.0},
+            "audit-archive": {
+                "task": "portal.housekeeping.audit_archive",
+                "schedule": crontab(hour=audit_hour, minute=30),
+            },
         },
     }
 

@@ -57,6 +57,13 @@ def register_admin_views(appbuilder):
     appbuilder.add_view(
         AuditRecordAdminView, "Audit trail", label=_l("Audit trail"), icon="fa-history", category="Accounts"
     )
+    appbuilder.add_link(
+        "Export audit trail",
+        href="/auditrecordadminview/export/",
+        label=_l("Export audit trail"),
+        icon="fa-download",
+        category="Accounts",
+    )
     appbuilder.add_view(
         SmsOutboxAdminView, "SMS outbox", label=_l("SMS outbox"), icon="fa-envelope", category="Accounts"
     )
