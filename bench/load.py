@@ -145,7 +145,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _process_cpu() -> dict:
-    """CPU seconds (user + system) of every process now running, by pid: (process group, name, seconds)."""
+    """Every process now running, by pid: (parent pid, name, CPU seconds: user + system)."""
     seen = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -156,7 +156,7 @@ def _process_cpu() -> dict:
             continue
         name = text[text.index("(") + 1 : text.rindex(")")]
         fields = text[text.rindex(")") + 2 :].split()
-        seen[int(entry.name)] = (int(fields[2]), name, (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+        seen[int(entry.name)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
     return seen
 
 
@@ -173,18 +173,27 @@ class CpuMeter:
     PostgreSQL (every backend of the machine's server: other users of the server are counted too), the machine."""
 
     def __init__(self, cluster: Cluster):
-        self.groups = {process.pid: process.name for process in cluster.processes}
+        self.parts = {process.pid: process.name for process in cluster.processes}
+
+    def _part(self, pid: int, processes: dict) -> str | None:
+        """The cluster part a process belongs to (it or an ancestor was started as that part)."""
+        for _ in range(8):
+            if pid in self.parts:
+                return self.parts[pid]
+            if pid not in processes:
+                return None
+            pid = processes[pid][0]
+        return None
 
     def _sample(self) -> dict:
         parts: dict[str, float] = {}
-        for _pid, (group, name, seconds) in _process_cpu().items():
-            if group in self.groups:
-                part = self.groups[group]
-            elif name == "postgres" or name.startswith("postgres:"):
+        processes = _process_cpu()
+        for pid, (_parent, name, seconds) in processes.items():
+            part = self._part(pid, processes)
+            if part is None and (name == "postgres" or name.startswith("postgres:")):
                 part = "postgresql"
-            else:
-                continue
-            parts[part] = parts.get(part, 0.0) + seconds
+            if part is not None:
+                parts[part] = parts.get(part, 0.0) + seconds
         generator = resource.getrusage(resource.RUSAGE_CHILDREN)
         parts["generator"] = generator.ru_utime + generator.ru_stime
         parts["machine"], parts["machine_total"] = _machine_cpu()
@@ -228,7 +237,7 @@ def run_locust(
     command = [str(Path(sys.executable).parent / "locust"), "-f", str(ROOT / "bench" / "locustfile.py")]
     command += ["--headless", "--only-summary", "-u", str(users), "-r", str(users), "-t", f"{seconds}s"]
     command += ["--host", plan["host"], "--csv", str(prefix), "--stop-timeout", "10", "--loglevel", "WARNING"]
-    if processes > 1:
+    if processes > 1 and mix == "mixed":  # a submissions-only run ends when every citizen has filed: one process
         command += ["--processes", str(processes)]
     with meter:
         subprocess.run(command, env=env, check=False, capture_output=True, cwd=ROOT, timeout=seconds + 120)
@@ -239,7 +248,7 @@ def run_locust(
         for key in ("acknowledged", "times", "refused"):
             outcome[key] += piece.get(key, [])
         outcome["left"] += piece["left"]
-    return {"rows": rows, **outcome}
+    return {"rows": rows, "mix": mix, **outcome}
 
 
 def check_submissions(backstage: Backstage, outcome: dict, submitters: list[dict]) -> dict:
@@ -276,12 +285,24 @@ def check_submissions(backstage: Backstage, outcome: dict, submitters: list[dict
     }
 
 
+def _percentile(ordered: list, share: float) -> float:
+    return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
+
+
 def report(label: str, outcome: dict, seconds: int, submissions: dict, meter: CpuMeter) -> str:
     total = outcome["rows"]["Aggregated"]
     line = (
         f"{label}: {float(total['Requests/s']):.1f} requests/s, p50 {total['50%']} ms, p95 {total['95%']} ms, "
         f"p99 {total['99%']} ms, {total['Request Count']} requests, {total['Failure Count']} errors"
     )
+    if outcome["mix"] == "submit" and outcome["times"]:
+        # Locust's own table can miss the last answers of a run that ends itself: the generator's record is whole.
+        took = sorted((end - start) * 1000 for start, end in outcome["times"])
+        line = (
+            f"{label}: {len(took)} submissions acknowledged, p50 {_percentile(took, 0.5):.0f} ms, "
+            f"p95 {_percentile(took, 0.95):.0f} ms, p99 {_percentile(took, 0.99):.0f} ms, "
+            f"{len(outcome['refused'])} errors"
+        )
     for name, row in outcome["rows"].items():
         if name != "Aggregated":
             line += (
@@ -298,7 +319,7 @@ def report(label: str, outcome: dict, seconds: int, submissions: dict, meter: Cp
         f"{submissions['filed_unacknowledged']}, citizens left unused {outcome['left']}"
     )
     line += "\n    " + meter.line()
-    if submissions["acknowledged"]:
+    if submissions["acknowledged"] and outcome["mix"] == "submit":
         web = sum(v for k, v in meter.used.items() if k.startswith("web_"))
         stack = web + sum(meter.used.get(k, 0) for k in ("postgresql", "seaweedfs", "nginx", "redis", "worker"))
         line += (
@@ -322,13 +343,14 @@ def main() -> None:
         "--processes", type=int, default=1, help="locust processes (the generator's CPU is counted either way)"
     )
     parser.add_argument("--submit-users", type=int, default=32, help="visitors of the submissions-only run")
+    parser.add_argument("--database", default="portal_load", help="dropped, created and dropped again")
     parser.add_argument("--only", choices=("mixed", "submit"), help="only the mixed runs, or only submissions")
     arguments = parser.parse_args()
 
     directory = Path(tempfile.mkdtemp(prefix="portal-load-"))
     cluster = Cluster(
         directory / "cluster",
-        database="portal_load",
+        database=arguments.database,
         web_workers=arguments.web_workers,
         web_threads=arguments.web_threads,
         settings=LIMITS_LIFTED,

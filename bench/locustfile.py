@@ -16,6 +16,7 @@ import os
 import random
 import time
 
+import gevent
 from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
 from locust.runners import MasterRunner, WorkerRunner
@@ -29,6 +30,7 @@ REFUSED: list[str] = []
 SUBMITTERS = list(PLAN["submitters"])
 SCAN = bytes.fromhex(PLAN["scan_hex"])
 _SHARE_TAKEN: list[bool] = []
+IN_FLIGHT = [0]
 
 
 def _take_my_share(runner) -> None:
@@ -74,8 +76,10 @@ class Visitor(FastHttpUser):
         if not _SHARE_TAKEN:
             _take_my_share(self.environment.runner)
         if not SUBMITTERS:
-            if MIX == "submit":
-                raise StopUser()  # every citizen of this process has filed
+            if MIX == "submit":  # every citizen has filed: the last visitor to finish ends the run
+                if not IN_FLIGHT[0] and not isinstance(self.environment.runner, WorkerRunner):
+                    gevent.spawn(self.environment.runner.quit)
+                raise StopUser()
             return
         applicant = SUBMITTERS.pop()
         fields = [
@@ -87,6 +91,7 @@ class Visitor(FastHttpUser):
         body, content_type = encode_multipart_formdata(fields)
         self.client.cookiejar.clear()
         sent = time.time()
+        IN_FLIGHT[0] += 1
         with self.client.post(
             PLAN["apply_path"],
             data=body,
@@ -101,6 +106,7 @@ class Visitor(FastHttpUser):
             else:
                 REFUSED.append(applicant["submit_token"])
                 answer.failure(f"{answer.status_code}")
+        IN_FLIGHT[0] -= 1
 
 
 @events.quitting.add_listener
