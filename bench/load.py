@@ -145,7 +145,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _process_cpu() -> dict:
-    """Every process now running, by pid: (parent pid, name, CPU seconds: user + system)."""
+    """Every process now running, by pid: (parent pid, name, CPU seconds: user + system, its reaped children's)."""
     seen = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -156,7 +156,9 @@ def _process_cpu() -> dict:
             continue
         name = text[text.index("(") + 1 : text.rindex(")")]
         fields = text[text.rindex(")") + 2 :].split()
-        seen[int(entry.name)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+        # utime, stime, and cutime + cstime: the children it has reaped (gunicorn replaces its workers after
+        # max_requests, PostgreSQL's postmaster reaps its backends), whose CPU would otherwise vanish mid-run.
+        seen[int(entry.name)] = (int(fields[1]), name, sum(int(value) for value in fields[11:15]) / CLOCK_TICKS)
     return seen
 
 

@@ -46,7 +46,7 @@ LAYERS_EXTRA = (
 )
 STEPS = (  # (label, function name, file fragment)
     ("whole request (wsgi_app)", "wsgi_app", "flask/app.py"),
-    ("open + save the session (Redis)", "open_session", ""),
+    ("open the session (Redis)", "open_session", ""),
     ("save the session", "save_session", ""),
     ("form parsing (multipart)", "_load_form_data", "werkzeug"),
     ("Flask-WTF validate_on_submit", "validate_on_submit", "flask_wtf"),
@@ -55,7 +55,7 @@ STEPS = (  # (label, function name, file fragment)
     ("    eligibility_problems", "eligibility_problems", "app/services/cases/eligibility.py"),
     ("    form_problems", "form_problems", "app/services/cases/eligibility.py"),
     ("    check_uploads (content)", "check_uploads", "app/services/cases/uploads.py"),
-    ("    SMS code check", "check_code", "app/services/platform/sms.py"),
+    ("    SMS code check (Redis)", "verify_code", "app/services/platform/sms.py"),
     ("  _write_submission", "_write_submission", "app/services/cases/applications.py"),
     ("    store_uploads (S3 PUT)", "store_uploads", "app/services/cases/uploads.py"),
     ("    workflow.apply (event)", "apply", "app/services/cases/workflow.py"),
