@@ -11,9 +11,17 @@
    Backstage) and opens the 在线申报 form (its csrf_token and submit_token); its SMS code is read from the outbox.
 3. Runs locust (bench/locustfile.py): 80 % public queries and pages, 15 % signed-in pages, 5 % submissions of a
    一级建造师初始注册 with its scans — against nginx with one instance behind it, then with two; then
-   submissions only, with two instances. After each run every acknowledged submission is looked up in the
-   database: none may be missing (lost) and no citizen may have two cases (doubled).
-4. Prints requests/s, p50/p95/p99 and errors of each run, and submissions/s.
+   submissions only (BURST citizens filing through 32 visitors until the last is answered), with one instance
+   and with two. After each run every acknowledged submission is looked up in the database: none may be missing
+   (lost), no citizen may have two cases (doubled), none may be filed without its answer.
+4. Prints requests/s, p50/p95/p99 and errors of each run, submissions/s over the span they took, and the CPU
+   seconds each part used meanwhile (web instances, PostgreSQL, SeaweedFS, nginx, Redis, Celery, the generator,
+   the rest of the machine) with the load average before and after: on a shared machine the figures mean
+   nothing without them.
+
+    python bench/load.py --processes 2          # locust in two processes for the mixed runs
+    python bench/load.py --only submit          # the submissions-only runs alone
+    python bench/load.py --web-threads 1        # gunicorn sync workers instead of gthread, to compare
 """
 
 import argparse
