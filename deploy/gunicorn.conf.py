@@ -4,10 +4,10 @@ Every value can be set from the environment (systemd ``EnvironmentFile``, Compos
 
 PORTAL_BIND          address to listen on (default 127.0.0.1:8000; nginx is the only client)
 WEB_CONCURRENCY      worker processes (default CPUs + 1, at most 12)
-GUNICORN_THREADS     threads per worker (default 4; gthread workers). A submission spends about half its time
-                     waiting for PostgreSQL, Redis and the S3 store (bench/README.md): a thread waiting frees the
-                     worker's CPU for another request, and the worker keeps nginx's upstream connections alive
-                     (sync workers close every connection). GUNICORN_THREADS=1 gives the old sync workers.
+GUNICORN_THREADS     threads per worker (default 4; gthread workers). A submission spends a third of its time or
+                     more waiting for PostgreSQL, Redis and the S3 store (bench/README.md): a thread waiting frees
+                     the worker's CPU for another request, and the worker keeps nginx's upstream connections
+                     alive (sync workers close every connection). GUNICORN_THREADS=1 gives the old sync workers.
 GUNICORN_TIMEOUT     seconds a worker may spend on one request before it is killed and replaced (default 60:
                      the longest legitimate request is a 20 MB upload plus a certificate rendering)
 FORWARDED_ALLOW_IPS  addresses whose X-Forwarded-* headers gunicorn believes (default 127.0.0.1: nginx on the
