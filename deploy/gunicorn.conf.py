@@ -3,8 +3,11 @@
 Every value can be set from the environment (systemd ``EnvironmentFile``, Compose ``environment``):
 
 PORTAL_BIND          address to listen on (default 127.0.0.1:8000; nginx is the only client)
-WEB_CONCURRENCY      worker processes (default 2 × CPUs + 1, at most 12: the portal's requests are short,
-                     CPU-bound page renders and database round trips — sync workers, no threads)
+WEB_CONCURRENCY      worker processes (default CPUs + 1, at most 12)
+GUNICORN_THREADS     threads per worker (default 4; gthread workers). A submission spends a third of its time or
+                     more waiting for PostgreSQL, Redis and the S3 store (bench/README.md): a thread waiting frees
+                     the worker's CPU for another request, and the worker keeps nginx's upstream connections
+                     alive (sync workers close every connection). GUNICORN_THREADS=1 gives the old sync workers.
 GUNICORN_TIMEOUT     seconds a worker may spend on one request before it is killed and replaced (default 60:
                      the longest legitimate request is a 20 MB upload plus a certificate rendering)
 FORWARDED_ALLOW_IPS  addresses whose X-Forwarded-* headers gunicorn believes (default 127.0.0.1: nginx on the
@@ -24,15 +27,18 @@ import shutil
 import tempfile
 
 bind = os.environ.get("PORTAL_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", "0")) or min(2 * multiprocessing.cpu_count() + 1, 12)
-worker_class = "sync"
+workers = int(os.environ.get("WEB_CONCURRENCY", "0")) or min(multiprocessing.cpu_count() + 1, 12)
+threads = max(int(os.environ.get("GUNICORN_THREADS", "4")), 1)
+# The application is already served by threads under `make run` (werkzeug's threaded server); the database pool
+# (SQLAlchemy's 5 + 10 overflow per process) covers 4 threads.
+worker_class = "gthread" if threads > 1 else "sync"
 # A worker that has served this many requests is replaced (with jitter, so that they are not replaced together):
 # bounds slow growth of memory (WeasyPrint, PIL) without a restart.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = max_requests // 10
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))  # SIGTERM: finish what is in hand
-keepalive = 5  # nginx keeps upstream connections open (keepalive in the upstream block): longer than its idle
+keepalive = 5  # gthread: nginx's upstream connections (keepalive in the upstream block) stay open this long idle
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proxy_allow_ips = forwarded_allow_ips
 limit_request_line = 8190

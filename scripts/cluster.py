@@ -71,6 +71,7 @@ class Cluster:
     directory: Path
     database: str = "portal_cluster"
     web_workers: int = 2
+    web_threads: int = 4  # threads per gunicorn worker (1: sync workers)
     settings: dict = field(default_factory=dict)  # extra Flask settings (a PORTAL_SETTINGS file)
     access_log: bool = True
     ports: dict = field(default_factory=dict)
@@ -149,6 +150,7 @@ class Cluster:
                 "CERTIFICATE_SIGNING_KEY_PATH": config["CERTIFICATE_SIGNING_KEY_PATH"],
                 "PORTAL_PUBLIC_URL": config["PORTAL_PUBLIC_URL"],
                 "WEB_CONCURRENCY": str(self.web_workers),
+                "GUNICORN_THREADS": str(self.web_threads),
                 "GUNICORN_ACCESS_LOG": "-" if self.access_log else "off",
                 "LOG_FORMAT": "json",  # one JSON line per request, with its request id (app/log_format.py)
                 "PYTHONPATH": str(ROOT),

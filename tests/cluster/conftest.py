@@ -26,7 +26,9 @@ def cluster(tmp_path_factory):
     if os.environ.get("CLUSTER_STATE"):  # one started with `scripts/cluster.py start --state DIR`: used, left running
         yield Cluster.from_state(Path(os.environ["CLUSTER_STATE"]))
         return
-    running = Cluster(tmp_path_factory.mktemp("cluster"), database="portal_cluster_test").start()
+    # CLUSTER_TEST_DATABASE: another name when several checkouts run the cluster tests on one PostgreSQL server
+    database = os.environ.get("CLUSTER_TEST_DATABASE", "portal_cluster_test")
+    running = Cluster(tmp_path_factory.mktemp("cluster"), database=database).start()
     try:
         yield running
     finally:

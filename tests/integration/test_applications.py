@@ -598,3 +598,44 @@ def test_one_refused_file_keeps_the_others_and_says_which_and_why(client, db, it
     assert client.post(apply_url(item), data=retry, content_type="multipart/form-data").status_code == 302
     db.session.expire_all()
     assert db.session.query(Application).one().number is not None
+
+
+def test_register_lookup_read_once_per_unit_of_work_and_never_stale(db, items, register_person):
+    """A submission asks what the registers know about the applicant four times: it is read once, and a change
+    to the registers (added, flushed or committed in this session) is seen by the next question."""
+    from sqlalchemy import event
+
+    from app.services.cases import eligibility
+
+    person = register_person()
+    account = db.session.query(Account).filter_by(phone=person["phone"]).one()
+    item = items["initial"]
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        if "qualification_certificate" in statement or "person_registration" in statement:
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert eligibility.prefill(account, item).certificates == []
+        assert eligibility.eligibility_problems(account, item)  # no certificate yet: refused
+        eligibility.form_problems(account, item, {}, None)
+        eligibility.prefill(account, item)
+        assert len(statements) == 2  # the certificates and the registration, once
+        db.session.add(  # not flushed yet: the next question must see it all the same
+            QualificationCertificate(
+                holder_name=person["name"],
+                holder_document_type="resident_id",
+                holder_document_number=person["document_number"],
+                qualification="constructor_1",
+                specialty="建筑工程",
+                certificate_number="C-ONCE-1",
+                issued_on=datetime.date(2015, 1, 1),
+            )
+        )
+        assert [c.certificate_number for c in eligibility.prefill(account, item).certificates] == ["C-ONCE-1"]
+        db.session.rollback()
+        assert eligibility.prefill(account, item).certificates == []  # rolled back: forgotten
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)

@@ -104,15 +104,16 @@ def _write_submission(
     account, item, data, draft, accepted, *, submit_token: str, ip: str, written: list | None = None
 ) -> Application:
     """Write a checked submission; the names of the files it stores are added to ``written``."""
+    number = new_number()  # asked before the case joins the session, so that no flush writes it without its number
     application = draft or Application(account_id=account.id, item_id=item.id, status=Status.DRAFT)
     db.session.add(application)
+    application.number = number
+    application.submit_token = submit_token
+    application.submitted_at = clock.now()
     written = [] if written is None else written
     store_uploads(application, item, accepted, written)
     application.data = eligibility.clean_data(item, data, account)
     application.commitment = True
-    application.submit_token = submit_token
-    application.number = new_number()
-    application.submitted_at = clock.now()
     application.province = case_scope.province_of_case(account, application.data)
     workflow.apply(
         application,

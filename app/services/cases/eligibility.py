@@ -10,6 +10,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from app import clock
 from app.extensions import db
@@ -81,7 +83,31 @@ def kind_parts(item: ServiceItem) -> tuple[str, str]:
     return f"{profession}_1", action
 
 
+_PREFILL = "eligibility.prefill"
+
+
 def prefill(account, item: ServiceItem) -> Prefill:
+    """What the registers say about the applicant, read once per unit of work: a submission asks it four times
+    (the form, the eligibility rules twice, the field rules); any flush, commit or rollback forgets it."""
+    session = db.session
+    if session.new or session.deleted or session.dirty:  # unflushed changes: a query would flush and see them
+        session.info.pop(_PREFILL, None)
+    known = session.info.setdefault(_PREFILL, {})
+    key = (account.id, account.document_number, item.online_kind)
+    if key not in known:
+        known[key] = _read_prefill(account, item)
+    return known[key]
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_prefill(session, *args) -> None:
+    session.info.pop(_PREFILL, None)
+
+
+def _read_prefill(account, item: ServiceItem) -> Prefill:
     qualification, action = kind_parts(item)
     certificates = (
         db.session.query(QualificationCertificate)
