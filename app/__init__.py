@@ -56,7 +56,7 @@ def create_app(config=None) -> Flask:
     with app.app_context():
         db.init_app(app)
         migrate.init_app(app, db, directory=os.path.join(PROJECT_DIR, "migrations"))
-        appbuilder = AppBuilder(update_perms=app.config["FAB_UPDATE_PERMS"])
+        appbuilder = AppBuilder(update_perms=app.config["FAB_UPDATE_PERMS"] and _security_ready(app))
         appbuilder.init_app(app, db.session)
         from app.i18n import install_translation_cache
 
@@ -76,6 +76,21 @@ def create_app(config=None) -> Flask:
     if app.config.get("ENV_NAME") == "production":
         _refuse_demo_passwords(app)
     return app
+
+
+def _security_ready(app: Flask) -> bool:
+    """Before the first ``flask db upgrade`` FAB's tables do not exist, and before ``flask portal bootstrap`` the
+    Admin role does not: asked to write its permissions at start-up (development), FAB would log a traceback per
+    view (`make run`'s first start). ``flask portal bootstrap`` syncs the roles and permissions itself."""
+    from sqlalchemy import inspect, text
+
+    if not inspect(db.engine).has_table("ab_role"):
+        return False
+    with db.engine.connect() as connection:
+        admin = connection.execute(
+            text("SELECT 1 FROM ab_role WHERE name = :name"), {"name": app.config.get("AUTH_ROLE_ADMIN", "Admin")}
+        )
+        return admin.first() is not None
 
 
 MINIMUM_AUDIT_RETENTION_DAYS = 180  # 等保 (GB/T 22239): logs kept for at least six months
