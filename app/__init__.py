@@ -41,6 +41,7 @@ def create_app(config=None) -> Flask:
 
     from app import models  # noqa: F401  (register every table on Model.metadata)
     from app.services.cases import report_cache
+    from app.services.content import article_generation
     from app.services.content import site_settings as settings_generation
     from app.services.platform import jobs
     from app.services.registers import generation as register_generation
@@ -51,14 +52,16 @@ def create_app(config=None) -> Flask:
     register_generation.install()  # a register change retires the cached query pages
     settings_generation.install()  # a settings change retires the settings and chrome every process keeps
     report_cache.install()  # a change to the cases retires the kept statistics reports
+    article_generation.install()  # a change to an article retires the home page's kept 最新 block
     with app.app_context():
         db.init_app(app)
         migrate.init_app(app, db, directory=os.path.join(PROJECT_DIR, "migrations"))
         appbuilder = AppBuilder(update_perms=app.config["FAB_UPDATE_PERMS"])
         appbuilder.init_app(app, db.session)
-        from app.i18n import install_translation_cache
+        from app.i18n import install_locale_selector, install_translation_cache
 
         install_translation_cache(app)
+        install_locale_selector(app)
         _register_views(app, appbuilder)
     if app.config.get("QUERY_FAST_PATH", True):
         from app.platform.query_fast_path import QueryFastPath

@@ -1,0 +1,122 @@
+"""The per-request savings of issue 20 keep every guarantee they touch.
+
+An anonymous visitor who needs no session gets no cookie; signing in, form tokens, the language
+switch and the idle timeout still work; the kept fragments are retired when what they show changes.
+"""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+
+from app import clock
+
+
+def _login(client, identifier, password, **extra):
+    return client.post(
+        "/account/login", data={"kind": "personal", "identifier": identifier, "password": password, **extra}
+    )
+
+
+@pytest.fixture
+def no_public_marking(app, monkeypatch):
+    """Public pages already go without a cookie (public_cache.py); with it off only the session rule is left."""
+    monkeypatch.setitem(app.config, "PUBLIC_CACHE_SECONDS", 0)
+
+
+@pytest.mark.parametrize("path", ["/", "/services/", "/no-such-page"])
+def test_an_anonymous_page_without_a_form_sets_no_session_cookie(app, db, no_public_marking, path):
+    response = app.test_client().get(path)
+    assert response.status_code in (200, 404)
+    assert not [value for value in response.headers.getlist("Set-Cookie") if value.startswith("session=")]
+
+
+def test_a_page_with_a_form_still_gets_its_token_and_sign_in_still_works(
+    app, db, register_person, no_public_marking, monkeypatch
+):
+    person = register_person()
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    client = app.test_client()
+    assert _login(client, person["phone"], person["password"]).status_code == 400  # no form token: refused
+    page = client.get("/account/login")
+    assert any(value.startswith("session=") for value in page.headers.getlist("Set-Cookie"))
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    assert _login(client, person["phone"], person["password"], csrf_token=token).status_code == 302
+    cookie = client.get_cookie("session")
+    assert cookie is not None and cookie.expires is not None  # permanent: it carries the idle timeout
+    assert client.get("/user/").status_code == 200
+
+
+def test_a_signed_in_session_still_ends_after_the_idle_time(app, db, register_person, no_public_marking):
+    person = register_person()
+    client = app.test_client()
+    with time_machine.travel(clock.now(), tick=False) as traveller:
+        assert _login(client, person["phone"], person["password"]).status_code == 302
+        traveller.shift(datetime.timedelta(minutes=20))
+        assert client.get("/user/").status_code == 200  # a request within the idle time restarts it
+        traveller.shift(datetime.timedelta(minutes=20))
+        assert client.get("/user/").status_code == 200
+        traveller.shift(datetime.timedelta(minutes=31))
+        response = client.get("/user/")
+        assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+
+
+def test_the_language_switch_still_holds_without_a_session_before_it(app, db, no_public_marking):
+    client = app.test_client()
+    assert '<html lang="zh-CN">' in client.get("/services/").get_data(as_text=True)
+    switched = client.get("/language/en")
+    assert any(value.startswith("session=") for value in switched.headers.getlist("Set-Cookie"))
+    assert '<html lang="en">' in client.get("/services/").get_data(as_text=True)
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in app.test_client().get("/").get_data(as_text=True)
+
+
+def _home(app) -> str:
+    return app.test_client().get("/").get_data(as_text=True)
+
+
+def test_the_home_pages_kept_latest_block_follows_every_change_to_the_articles(app, db):
+    from tests.factories import ArticleFactory
+
+    before = _home(app)  # the block is now kept in this process
+    article = ArticleFactory(
+        column="notice",
+        title="关于开展年度检查的公告",
+        status="published",
+        publish_at=clock.now() - datetime.timedelta(hours=1),
+    )
+    db.session.commit()
+    assert "关于开展年度检查的公告" not in before
+    assert "关于开展年度检查的公告" in _home(app)
+    article.title = "关于开展年度检查的补充公告"
+    db.session.commit()
+    assert "关于开展年度检查的补充公告" in _home(app)
+    article.status = "draft"
+    db.session.commit()
+    assert "年度检查" not in _home(app)
+    article.status = "published"
+    db.session.commit()
+    assert "关于开展年度检查的补充公告" in _home(app)
+    en = app.test_client()
+    en.get("/language/en")
+    assert '<html lang="en">' in en.get("/").get_data(as_text=True)
+    assert "Nothing has been published yet." in en.get("/").get_data(as_text=True)  # other columns, in English
+
+
+def test_a_scheduled_article_appears_on_the_kept_home_page_when_its_time_comes(app, db):
+    from tests.factories import ArticleFactory
+
+    with time_machine.travel(clock.now(), tick=False) as traveller:
+        ArticleFactory(
+            column="policy",
+            title="住房城乡建设领域新政策",
+            status="published",
+            publish_at=clock.now() + datetime.timedelta(minutes=10),
+        )
+        db.session.commit()
+        assert "住房城乡建设领域新政策" not in _home(app)
+        traveller.shift(datetime.timedelta(minutes=9))
+        assert "住房城乡建设领域新政策" not in _home(app)
+        traveller.shift(datetime.timedelta(minutes=2))
+        assert "住房城乡建设领域新政策" in _home(app)
