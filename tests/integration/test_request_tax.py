@@ -120,3 +120,73 @@ def test_a_scheduled_article_appears_on_the_kept_home_page_when_its_time_comes(a
         assert "住房城乡建设领域新政策" not in _home(app)
         traveller.shift(datetime.timedelta(minutes=2))
         assert "住房城乡建设领域新政策" in _home(app)
+
+
+def test_my_cases_come_a_page_at_a_time_newest_first_with_their_ratings(app, db):
+    from app.models import CaseEvaluation
+    from tests.factories import AccountFactory, ApplicationFactory
+
+    account = AccountFactory()
+    first = datetime.datetime(2026, 1, 1, 2, 0)
+    cases = [
+        ApplicationFactory(account=account, status="issued", submitted_at=first + datetime.timedelta(days=n))
+        for n in range(25)
+    ]
+    db.session.add(
+        CaseEvaluation(
+            application=cases[0],
+            account_id=account.id,
+            item_id=cases[0].item_id,
+            level=5,
+            efficiency=5,
+            attitude=5,
+            openness=5,
+            convenience=5,
+            comment="",
+        )
+    )
+    db.session.commit()
+    app.appbuilder.sm.reset_password(account.id, "Citizen@2026pass")
+    client = app.test_client()
+    assert _login(client, account.phone, "Citizen@2026pass").status_code == 302
+
+    page_one = client.get("/user/cases").get_data(as_text=True)
+    numbers = re.findall(r'href="/user/cases/([0-9]+)"', page_one)
+    assert numbers == [case.number for case in reversed(cases[5:])]  # the 20 newest, newest first
+    assert "/user/cases?page=2" in page_one and "一级建造师" in page_one
+    page_two = client.get("/user/cases?page=2").get_data(as_text=True)
+    assert re.findall(r'href="/user/cases/([0-9]+)"', page_two) == [case.number for case in reversed(cases[:5])]
+    assert f'href="/user/cases/{cases[0].number}#evaluation"' in page_two  # rated: 已评价
+    assert f"/user/cases/{cases[1].number}/evaluation" in page_two  # not yet rated: 评价
+    assert "?page=3" not in page_two
+    assert client.get("/user/cases?page=x").status_code == 200
+
+
+def test_a_query_pages_counters_take_one_transaction_of_the_database_store(app, db):
+    from sqlalchemy import event
+
+    from app.services.platform.shared_store import DatabaseStore
+
+    store = DatabaseStore(db.engine)
+    commits = []
+
+    def committed(connection):
+        commits.append(connection)
+
+    event.listen(db.engine, "commit", committed)
+    try:
+        assert store.incr_many([("window", 600), ("minute", 60)]) == [1, 1]
+        assert store.incr_many([("window", 600), ("minute", 60)]) == [2, 2]
+    finally:
+        event.remove(db.engine, "commit", committed)
+    assert len(commits) == 2  # one per page, not one per counter
+    assert store.get("window") == "2" and store.get("minute") == "2"  # read as text, as from Redis
+
+
+def test_the_public_query_limit_still_refuses_the_visitor_over_it(app, db, monkeypatch, registers):
+    monkeypatch.setitem(app.config, "QUERY_CACHE_SECONDS", 0)
+    monkeypatch.setitem(app.config, "QUERY_CAPTCHA_AFTER", 10**6)
+    monkeypatch.setitem(app.config, "QUERY_RATE_LIMIT_PER_MINUTE", 3)
+    client = app.test_client()
+    answers = [client.get(f"/query/people?name=张{n}").status_code for n in range(4)]
+    assert answers == [200, 200, 200, 429]

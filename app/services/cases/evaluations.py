@@ -395,9 +395,12 @@ def satisfaction_by(
     return rows(by_item), rows(by_unit, str(_l("No province")))
 
 
-def rated_case_ids(account) -> set[int]:
-    """The applicant's cases that he has rated (我的办件 shows 评价 or 已评价)."""
-    return set(db.session.scalars(select(CaseEvaluation.application_id).filter_by(account_id=account.id)))
+def rated_case_ids(account, among=None) -> set[int]:
+    """The applicant's cases that he has rated (我的办件 shows 评价 or 已评价), of ``among`` (ids) when given."""
+    query = select(CaseEvaluation.application_id).filter_by(account_id=account.id)
+    if among is not None:
+        query = query.where(CaseEvaluation.application_id.in_(list(among)))
+    return set(db.session.scalars(query))
 
 
 def evaluation_ids_in_scope(staff) -> list[int]:
