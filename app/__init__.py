@@ -172,3 +172,16 @@ def _register_template_helpers(app: Flask) -> None:
     from app.views.context import register_context
 
     register_context(app)
+    _keep_compiled_templates(app)
+
+
+def _keep_compiled_templates(app: Flask) -> None:
+    """Jinja's bytecode cache on disk: each worker compiles a template once in the process anyway (Jinja keeps
+    it in memory); this spares the compiling to every new worker (gunicorn restarts them, max_requests)."""
+    directory = app.config.get("JINJA_BYTECODE_CACHE_DIR") or os.path.join(app.instance_path, "cache", "jinja")
+    if directory == "off":
+        return
+    from jinja2 import FileSystemBytecodeCache
+
+    os.makedirs(directory, exist_ok=True)
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(directory)

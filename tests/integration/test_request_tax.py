@@ -190,3 +190,32 @@ def test_the_public_query_limit_still_refuses_the_visitor_over_it(app, db, monke
     client = app.test_client()
     answers = [client.get(f"/query/people?name=张{n}").status_code for n in range(4)]
     assert answers == [200, 200, 200, 429]
+
+
+def test_a_new_worker_takes_the_compiled_templates_and_sees_an_edited_one(tmp_path, monkeypatch):
+    import os
+
+    import jinja2
+
+    from app import create_app
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "probe.html").write_text("甲{{ 1 + 1 }}", encoding="utf-8")
+    overrides = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "JINJA_BYTECODE_CACHE_DIR": str(tmp_path / "jinja")}
+
+    def worker():
+        new = create_app(dict(overrides))
+        new.jinja_env.loader = jinja2.FileSystemLoader(str(templates))
+        compiled = []
+        original = new.jinja_env.compile
+        monkeypatch.setattr(new.jinja_env, "compile", lambda *a, **k: compiled.append(a) or original(*a, **k))
+        with new.app_context():
+            html = new.jinja_env.get_template("probe.html").render()
+        return html, len(compiled)
+
+    assert worker() == ("甲2", 1)  # the first worker compiles it and keeps the bytecode
+    assert os.listdir(tmp_path / "jinja")
+    assert worker() == ("甲2", 0)  # the next one loads it
+    (templates / "probe.html").write_text("乙{{ 2 + 2 }}", encoding="utf-8")
+    assert worker() == ("乙4", 1)  # an edited template is compiled again, never served from the old bytecode
