@@ -219,3 +219,27 @@ def test_a_new_worker_takes_the_compiled_templates_and_sees_an_edited_one(tmp_pa
     assert worker() == ("甲2", 0)  # the next one loads it
     (templates / "probe.html").write_text("乙{{ 2 + 2 }}", encoding="utf-8")
     assert worker() == ("乙4", 1)  # an edited template is compiled again, never served from the old bytecode
+
+
+def test_the_kept_catalogue_follows_every_change_to_the_items(app, db):
+    from app.models import ServiceItem
+
+    client = app.test_client()
+    item = db.session.query(ServiceItem).filter_by(category="personal").order_by(ServiceItem.position).first()
+    assert item.name in client.get("/services/").get_data(as_text=True)  # now kept in this process
+    english = app.test_client()
+    english.get("/language/en")
+    assert '<html lang="en">' in english.get("/services/").get_data(as_text=True)
+    item.name = "一级建造师初始注册（更名后）"
+    db.session.commit()
+    assert "一级建造师初始注册（更名后）" in client.get("/services/").get_data(as_text=True)
+    assert "一级建造师初始注册（更名后）" in english.get("/services/").get_data(as_text=True)
+    assert "一级建造师初始注册（更名后）" not in client.get("/services/?category=enterprise").get_data(as_text=True)
+    workspace = f'href="/services/item/{item.code}"'
+    assert workspace in client.get("/services/").get_data(as_text=True)
+    online, item.online_kind = item.online_kind, None
+    db.session.commit()
+    assert workspace not in client.get("/services/").get_data(as_text=True)
+    item.online_kind = online
+    db.session.commit()
+    assert workspace in client.get("/services/").get_data(as_text=True)

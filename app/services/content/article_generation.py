@@ -9,6 +9,7 @@ an article scheduled for 09:00 appears at 09:00 without anybody touching it.
 
 import bisect
 import datetime
+import itertools
 import time
 
 from flask import current_app
@@ -23,6 +24,7 @@ KEY = "articles:generation"
 REFRESH_SECONDS = 1.0
 _KEEP_SECONDS = 10 * 365 * 86400
 _EXTENSION = "portal_article_generation"
+_local_bumps = itertools.count(1)  # see generations.Generation.current
 _PUBLISHED = "published"  # articles.PUBLISHED (that module imports this one's neighbours, not this one)
 
 
@@ -38,17 +40,19 @@ def view_key() -> str:
     if state is None or now_monotonic - state["read_at"] >= REFRESH_SECONDS:
         raw = get_store().get(KEY)
         value = int(raw) if raw and str(raw).isdigit() else 0
-        if state is None or state["value"] != value:
-            state = {"value": value, "scheduled": _scheduled_after(now)}
+        if state is None or state["value"] != value or state.get("stale"):
+            local = state["local"] if state else 0
+            state = {"value": value, "scheduled": _scheduled_after(now), "local": local}
         state["read_at"] = now_monotonic
         current_app.extensions[_EXTENSION] = state
     due = bisect.bisect_right(state["scheduled"], now)
-    return f"{state['value']}.{due}"
+    return f"{state['value']}.{state['local']}.{due}"
 
 
 def bump() -> int:
     value = get_store().incr(KEY, _KEEP_SECONDS)
-    current_app.extensions.pop(_EXTENSION, None)  # this process sees its own change at once
+    # This process sees its own change at once (the scheduled articles are read again).
+    current_app.extensions[_EXTENSION] = {"value": value, "read_at": 0.0, "local": next(_local_bumps), "stale": True}
     return value
 
 

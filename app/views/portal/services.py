@@ -45,10 +45,16 @@ def index():
     return render_template(
         "portal/services/index.html",
         category=category,
-        groups=catalogue.groups(category),
+        catalogue_seen=catalogue.view_key(),
         category_labels=catalogue.CATEGORY_LABELS,
         active_nav="services",
     )
+
+
+@services_bp.app_context_processor
+def catalogue_context():
+    """For the kept list of the catalogue (rendered only when it is not kept yet)."""
+    return {"catalogue_groups": catalogue.groups, "catalogue_labels": catalogue.CATEGORY_LABELS}
 
 
 @services_bp.route("/guide/<code>")
