@@ -40,7 +40,7 @@ def create_app(config=None) -> Flask:
     install_input_guard(app)  # before any route exists: it bounds <int:...>
 
     from app import models  # noqa: F401  (register every table on Model.metadata)
-    from app.services.cases import catalogue, report_cache
+    from app.services.cases import catalogue, evaluations, report_cache
     from app.services.content import article_generation
     from app.services.content import site_settings as settings_generation
     from app.services.platform import jobs
@@ -53,7 +53,8 @@ def create_app(config=None) -> Flask:
     settings_generation.install()  # a settings change retires the settings and chrome every process keeps
     report_cache.install()  # a change to the cases retires the kept statistics reports
     article_generation.install()  # a change to an article retires the home page's kept 最新 block
-    catalogue.GENERATION.install()  # a change to the catalogue retires its kept list
+    catalogue.GENERATION.install()  # a change to the catalogue retires its kept list and 办事指南
+    evaluations.GENERATION.install()  # a new rating retires the 办事指南 that shows the item's satisfaction
     with app.app_context():
         db.init_app(app)
         migrate.init_app(app, db, directory=os.path.join(PROJECT_DIR, "migrations"))

@@ -243,3 +243,35 @@ def test_the_kept_catalogue_follows_every_change_to_the_items(app, db):
     item.online_kind = online
     db.session.commit()
     assert workspace in client.get("/services/").get_data(as_text=True)
+
+
+def test_the_kept_guide_follows_its_item_its_materials_and_its_ratings(app, db):
+    from app.models import CaseEvaluation, ServiceItem
+    from tests.factories import ApplicationFactory
+
+    item = db.session.query(ServiceItem).filter(ServiceItem.online_kind == "constructor_initial").one()
+    client = app.test_client()
+    page = client.get(f"/services/guide/{item.code}").get_data(as_text=True)  # now kept in this process
+    assert "暂无评价" in page or "No ratings yet" in page
+    item.fee = "不收费（已更新）"
+    item.materials[0].name = "身份证明（已更新）"
+    db.session.commit()
+    page = client.get(f"/services/guide/{item.code}").get_data(as_text=True)
+    assert "不收费（已更新）" in page and "身份证明（已更新）" in page
+    case = ApplicationFactory(item=item, status="issued")
+    db.session.flush()
+    db.session.add(
+        CaseEvaluation(
+            application=case,
+            account_id=case.account_id,
+            item_id=item.id,
+            level=5,
+            efficiency=5,
+            attitude=5,
+            openness=5,
+            convenience=5,
+            comment="",
+        )
+    )
+    db.session.commit()
+    assert 'id="item-satisfaction">1' in client.get(f"/services/guide/{item.code}").get_data(as_text=True)

@@ -29,7 +29,7 @@ from app.services.cases import scope as case_scope
 from app.services.cases.workflow import Status
 from app.services.cases.working_days import WorkingCalendar
 from app.services.errors import FORM, ServiceError
-from app.services.platform import audit
+from app.services.platform import audit, generations
 
 RECTIFICATION_DAYS = 15  # 差评整改: the unit answers within 15 working days
 COMMENT_MAX = 500
@@ -347,6 +347,14 @@ class Satisfaction:
 
 def _satisfied_count():
     return func.sum(case((CaseEvaluation.level >= GOOD_LEVEL, 1), else_=0))
+
+
+def _touches_ratings(session) -> bool:
+    return any(isinstance(instance, CaseEvaluation) for instance in generations.pending(session))
+
+
+# The 办事指南 keeps its rendered table (with the item's satisfaction) under this and the catalogue's generation.
+GENERATION = generations.Generation("ratings:generation", _touches_ratings, "the ratings' generation")
 
 
 def item_satisfaction(item: ServiceItem) -> Satisfaction:
