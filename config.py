@@ -115,6 +115,9 @@ class Config:
     CERTIFICATE_SIGNING_KEY_PATH = _env("CERTIFICATE_SIGNING_KEY_PATH")  # default instance/keys/certificate-sm2.json
     CERTIFICATE_CACHE_DIR = _env("CERTIFICATE_CACHE_DIR")  # default instance/cache/certificates
     NOTICE_CACHE_DIR = _env("NOTICE_CACHE_DIR")  # formal notices (受理通知书 ...); default instance/cache/notices
+    # Compiled templates (Jinja bytecode), so that a new or restarted worker does not compile every template
+    # again; default instance/cache/jinja, "off" for none. Keyed by the template's source: an edit is seen.
+    JINJA_BYTECODE_CACHE_DIR = _env("JINJA_BYTECODE_CACHE_DIR")
 
     # --- file storage (app/services/platform/file_store.py) ----------------------
     # "local": the folders above and UPLOAD_DIR (default instance/uploads), one machine.

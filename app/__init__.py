@@ -42,7 +42,8 @@ def create_app(config=None) -> Flask:
     install_input_guard(app)  # before any route exists: it bounds <int:...>
 
     from app import models  # noqa: F401  (register every table on Model.metadata)
-    from app.services.cases import report_cache
+    from app.services.cases import catalogue, evaluations, report_cache
+    from app.services.content import article_generation
     from app.services.content import site_settings as settings_generation
     from app.services.platform import jobs
     from app.services.registers import generation as register_generation
@@ -53,14 +54,18 @@ def create_app(config=None) -> Flask:
     register_generation.install()  # a register change retires the cached query pages
     settings_generation.install()  # a settings change retires the settings and chrome every process keeps
     report_cache.install()  # a change to the cases retires the kept statistics reports
+    article_generation.install()  # a change to an article retires the home page's kept 最新 block
+    catalogue.GENERATION.install()  # a change to the catalogue retires its kept list and 办事指南
+    evaluations.GENERATION.install()  # a new rating retires the 办事指南 that shows the item's satisfaction
     with app.app_context():
         db.init_app(app)
         migrate.init_app(app, db, directory=os.path.join(PROJECT_DIR, "migrations"))
         appbuilder = AppBuilder(update_perms=app.config["FAB_UPDATE_PERMS"] and _security_ready(app))
         appbuilder.init_app(app, db.session)
-        from app.i18n import install_translation_cache
+        from app.i18n import install_locale_selector, install_translation_cache
 
         install_translation_cache(app)
+        install_locale_selector(app)
         _register_views(app, appbuilder)
     if app.config.get("QUERY_FAST_PATH", True):
         from app.platform.query_fast_path import QueryFastPath
@@ -209,3 +214,16 @@ def _register_template_helpers(app: Flask) -> None:
     from app.views.context import register_context
 
     register_context(app)
+    _keep_compiled_templates(app)
+
+
+def _keep_compiled_templates(app: Flask) -> None:
+    """Jinja's bytecode cache on disk: each worker compiles a template once in the process anyway (Jinja keeps
+    it in memory); this spares the compiling to every new worker (gunicorn restarts them, max_requests)."""
+    directory = app.config.get("JINJA_BYTECODE_CACHE_DIR") or os.path.join(app.instance_path, "cache", "jinja")
+    if directory == "off":
+        return
+    from jinja2 import FileSystemBytecodeCache
+
+    os.makedirs(directory, exist_ok=True)
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(directory)

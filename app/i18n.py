@@ -21,6 +21,7 @@ still does what it does, and update the fingerprint there).
 from types import SimpleNamespace
 
 import flask_babel
+from flask import current_app, has_request_context, request, session
 from flask.globals import _cv_app
 
 _ORIGINAL_CONTEXT = flask_babel._get_current_context
@@ -60,3 +61,23 @@ def install_translation_cache(app) -> None:
 
     domain.get_translations = get_translations
     flask_babel._get_current_context = _current_context
+
+
+def select_locale():
+    """The request's language: FAB's selector (``_l_`` for its API, then the session) without its write.
+
+    Flask-AppBuilder's own selector stores the default language in the session of every visitor who has none,
+    which gave every anonymous page a session cookie to sign and send (issue 20); the default needs no storing.
+    """
+    if not has_request_context():
+        return None
+    languages = current_app.config["LANGUAGES"]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if "_l_" in request.args:
+        value = request.args["_l_"]
+        return value if value in languages else default
+    return session.get("locale") or default
+
+
+def install_locale_selector(app) -> None:
+    app.extensions["babel"].locale_selector = select_locale

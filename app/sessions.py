@@ -16,6 +16,10 @@ flash messages, Markup and bytes behave the same on both.
 
 Revocation per account (``session_version``, app/security.py) is checked in
 the session data and works on both.
+
+Every session that holds something (a sign-in, a language, a form token) is made permanent when it is saved,
+so that it ends after ``PERMANENT_SESSION_LIFETIME`` idle; an empty one is neither made permanent nor written:
+an anonymous visitor who needs no session gets no cookie and costs no signature (issue 20).
 """
 
 import hashlib
@@ -43,7 +47,18 @@ def _static_request() -> bool:
     return request.endpoint in STATIC_ENDPOINTS or request.path in HEALTH_PATHS
 
 
+def idle_timeout(session) -> None:
+    """A session with anything in it ends after PERMANENT_SESSION_LIFETIME idle (its cookie is written again on every
+    request, which restarts the time); an empty session stays empty, so no cookie is sent for it."""
+    if session and not session.permanent:
+        session.permanent = True
+
+
 class PortalSessionInterface(SecureCookieSessionInterface):
+    def save_session(self, app, session, response):
+        idle_timeout(session)
+        return super().save_session(app, session, response)
+
     def should_set_cookie(self, app, session):
         if _static_request() or public_cache.marked(session):  # a public page goes without a cookie (nothing in it)
             return False
@@ -141,6 +156,7 @@ class RedisSessionInterface(SessionInterface):
     def save_session(self, app, session, response):
         if _static_request():
             return
+        idle_timeout(session)
         name, domain, path = self.get_cookie_name(app), self.get_cookie_domain(app), self.get_cookie_path(app)
         if session.accessed:
             response.vary.add("Cookie")

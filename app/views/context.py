@@ -147,11 +147,6 @@ def register_context(app):
         log_context.request_id.set(None)
         log_context.account_id.set(None)
 
-    @app.before_request
-    def idle_timeout():
-        # Every session (citizen or staff) ends after PERMANENT_SESSION_LIFETIME idle.
-        session.permanent = True
-
     app.add_template_filter(mask_name, "mask_name")
     app.add_template_filter(beijing_time, "beijing_time")
     app.add_template_filter(beijing_date, "beijing_date")

@@ -68,3 +68,20 @@ def test_an_open_pause_runs_until_today(calendar):
 def test_overdue(calendar):
     clock = statutory_clock(calendar, D(2026, 3, 2), 5, [], today=D(2026, 3, 12))
     assert clock.overdue and clock.days_left == -3
+
+
+def test_between_counts_the_same_as_day_by_day_whatever_order_it_is_asked_in():
+    """``between`` keeps counts over the span asked so far; asked forwards, backwards and across, the same."""
+    overrides = {D(2026, 5, 6): False, D(2026, 5, 9): True}
+    start = D(2025, 12, 20)
+    days = [start + datetime.timedelta(days=n) for n in range(0, 500, 7)]
+
+    def day_by_day(a, b):
+        sign, (a, b) = (1, (a, b)) if a <= b else (-1, (b, a))
+        probe = WorkingCalendar(overrides)
+        return sign * sum(probe.is_workday(a + datetime.timedelta(days=n)) for n in range(1, (b - a).days + 1))
+
+    calendar = WorkingCalendar(overrides)
+    for a, b in [(days[30], days[40]), (days[5], days[2]), (days[0], days[-1]), (days[50], days[10])]:
+        assert calendar.between(a, b) == day_by_day(a, b)
+    assert calendar.between(D(2026, 5, 5), D(2026, 5, 10)) == day_by_day(D(2026, 5, 5), D(2026, 5, 10))

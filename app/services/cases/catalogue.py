@@ -3,13 +3,23 @@
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.models import ServiceItem
+from app.models import ServiceItem, ServiceMaterial
 from app.services.cases.groups import GROUPS
+from app.services.platform import generations
 
 CATEGORY_LABELS = {
     "personal": _l("Personal administrative approval items"),
     "enterprise": _l("Enterprise administrative approval items"),
 }
+
+
+def _touches_catalogue(session) -> bool:
+    return any(isinstance(instance, ServiceItem | ServiceMaterial) for instance in generations.pending(session))
+
+
+# The catalogue page's list is kept rendered per language under this number (templates/portal/services/index.html).
+GENERATION = generations.Generation("catalogue:generation", _touches_catalogue, "the catalogue's generation")
+view_key = GENERATION.current
 
 
 def groups(category: str) -> list[tuple[dict, list[ServiceItem]]]:

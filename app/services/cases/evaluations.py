@@ -29,7 +29,7 @@ from app.services.cases import scope as case_scope
 from app.services.cases.workflow import Status
 from app.services.cases.working_days import WorkingCalendar
 from app.services.errors import FORM, ServiceError
-from app.services.platform import audit
+from app.services.platform import audit, generations
 
 RECTIFICATION_DAYS = 15  # 差评整改: the unit answers within 15 working days
 COMMENT_MAX = 500
@@ -349,6 +349,14 @@ def _satisfied_count():
     return func.sum(case((CaseEvaluation.level >= GOOD_LEVEL, 1), else_=0))
 
 
+def _touches_ratings(session) -> bool:
+    return any(isinstance(instance, CaseEvaluation) for instance in generations.pending(session))
+
+
+# The 办事指南 keeps its rendered table (with the item's satisfaction) under this and the catalogue's generation.
+GENERATION = generations.Generation("ratings:generation", _touches_ratings, "the ratings' generation")
+
+
 def item_satisfaction(item: ServiceItem) -> Satisfaction:
     """For the public 办事指南: how many ratings the item has and the share satisfied."""
     count, satisfied, average = db.session.execute(
@@ -395,9 +403,12 @@ def satisfaction_by(
     return rows(by_item), rows(by_unit, str(_l("No province")))
 
 
-def rated_case_ids(account) -> set[int]:
-    """The applicant's cases that he has rated (我的办件 shows 评价 or 已评价)."""
-    return set(db.session.scalars(select(CaseEvaluation.application_id).filter_by(account_id=account.id)))
+def rated_case_ids(account, among=None) -> set[int]:
+    """The applicant's cases that he has rated (我的办件 shows 评价 or 已评价), of ``among`` (ids) when given."""
+    query = select(CaseEvaluation.application_id).filter_by(account_id=account.id)
+    if among is not None:
+        query = query.where(CaseEvaluation.application_id.in_(list(among)))
+    return set(db.session.scalars(query))
 
 
 def evaluation_ids_in_scope(staff) -> list[int]:

@@ -7,21 +7,39 @@ from sqlalchemy import func, select, update
 
 from app import clock
 from app.extensions import db
-from app.models import Application, Attachment, InboxMessage
+from app.models import Application, Attachment, InboxMessage, ServiceItem
 from app.services.cases.workflow import INTERNAL_ACTIONS, Status
+from app.services.paging import Page
 
 INBOX_SIZE = 200  # the newest messages shown; older ones stay on record
+CASES_PER_PAGE = 20
+MAX_CASES_PAGE = 1000
 
 
-def cases_of(account) -> list[Application]:
-    """The applicant's submitted cases, newest first (drafts are not cases yet)."""
-    return list(
-        db.session.scalars(
-            select(Application)
-            .where(Application.account_id == account.id, Application.status != Status.DRAFT)
-            .order_by(Application.submitted_at.desc())
-        )
-    )
+@dataclass(frozen=True)
+class CaseLine:
+    """One line of 我的办件: read as a row, not as a case object with its item (a list of 1,000 cases
+    loaded as objects cost 150 ms a page, issue 20)."""
+
+    id: int
+    number: str
+    item_name: str
+    submitted_at: datetime.datetime | None
+    status: str
+
+
+def cases_of(account, page: int = 1) -> Page:
+    """One page of the applicant's submitted cases, newest first (drafts are not cases yet)."""
+    page = min(max(int(page), 1), MAX_CASES_PAGE)
+    rows = db.session.execute(
+        select(Application.id, Application.number, ServiceItem.name, Application.submitted_at, Application.status)
+        .join(ServiceItem, ServiceItem.id == Application.item_id)
+        .where(Application.account_id == account.id, Application.status != Status.DRAFT)
+        .order_by(Application.submitted_at.desc(), Application.id.desc())
+        .limit(CASES_PER_PAGE + 1)
+        .offset((page - 1) * CASES_PER_PAGE)
+    ).all()
+    return Page.of(rows, page, CASES_PER_PAGE, lambda row: CaseLine(*row))
 
 
 def own_case(account, number: str) -> Application | None:

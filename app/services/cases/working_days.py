@@ -30,6 +30,10 @@ def _library_workday(day: datetime.date) -> bool:
 class WorkingCalendar:
     def __init__(self, overrides: dict[datetime.date, bool] | None = None):
         self.overrides = overrides or {}
+        # Working days in (origin, origin + i] at index i, over the span asked so far: ``between`` is then
+        # two look-ups (the staff queue asks it twice a case, over months; day by day it was most of the page).
+        self._origin: datetime.date | None = None
+        self._cumulative: list[int] = []
 
     @classmethod
     def from_database(cls) -> "WorkingCalendar":
@@ -52,15 +56,26 @@ class WorkingCalendar:
 
     def between(self, start: datetime.date, end: datetime.date) -> int:
         """Working days in (start, end]; negative when end is before start."""
-        if end < start:
-            return -self.between(end, start)
-        count = 0
-        day = start
-        while day < end:
-            day += datetime.timedelta(days=1)
-            if self.is_workday(day):
-                count += 1
-        return count
+        self._counted_to(min(start, end))  # the origin first: counts taken after it moved are comparable
+        return self._counted_to(end) - self._counted_to(start)
+
+    def _counted_to(self, day: datetime.date) -> int:
+        """Working days in (origin, day] (negative before the origin), the span extended as needed."""
+        if self._origin is None:
+            self._origin, self._cumulative = day, [0]
+        if day < self._origin:  # a new origin: the days before the old one, then the old counts shifted
+            earlier = [0]
+            moment = day
+            while moment < self._origin:
+                moment += datetime.timedelta(days=1)
+                earlier.append(earlier[-1] + self.is_workday(moment))
+            self._cumulative = earlier + [earlier[-1] + count for count in self._cumulative[1:]]
+            self._origin = day
+        index = (day - self._origin).days
+        while len(self._cumulative) <= index:
+            moment = self._origin + datetime.timedelta(days=len(self._cumulative))
+            self._cumulative.append(self._cumulative[-1] + self.is_workday(moment))
+        return self._cumulative[index]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ whole transaction has committed (not when a savepoint is released: unit_of_work.
 rollback forgets the note.
 """
 
+import itertools
 import logging
+import time
 from collections.abc import Callable
 from itertools import chain
 
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.services.unit_of_work import committed_for_good
 
 log = logging.getLogger(__name__)
+_local_bumps = itertools.count(1)
 
 
 class AfterCommit:
@@ -53,3 +56,46 @@ class AfterCommit:
 def pending(session):
     """Every instance the session is about to write or delete."""
     return chain(session.new, session.dirty, session.deleted)
+
+
+class Generation:
+    """A number in the shared store that moves on after the commit of a change ``counts`` sees: what is rendered
+    from the data it counts is kept under it (every process reads it at most every ``REFRESH_SECONDS``, and its
+    own change at once)."""
+
+    REFRESH_SECONDS = 1.0
+    _KEEP_SECONDS = 10 * 365 * 86400
+
+    def __init__(self, key: str, counts: Callable[[Session], bool], what: str):
+        self.key = key
+        self._extension = f"portal_generation:{key}"
+        self._watcher = AfterCommit(f"{key}_changed", counts, self.bump, what)
+
+    def current(self) -> str:
+        """The shared number, and how often this process moved it on: a store that was emptied (a restart of
+        Redis, the memory fallback) starts counting again, and this process must not take its new "1" for the
+        "1" it kept pages under before."""
+        from flask import current_app
+
+        from app.services.platform.shared_store import get_store
+
+        state = current_app.extensions.get(self._extension)
+        now = time.monotonic()
+        if state is None or now - state[1] >= self.REFRESH_SECONDS:
+            raw = get_store().get(self.key)
+            value = int(raw) if raw and str(raw).isdigit() else 0
+            state = (value, now, state[2] if state else 0)
+            current_app.extensions[self._extension] = state
+        return f"{state[0]}.{state[2]}"
+
+    def bump(self) -> int:
+        from flask import current_app
+
+        from app.services.platform.shared_store import get_store
+
+        value = get_store().incr(self.key, self._KEEP_SECONDS)
+        current_app.extensions[self._extension] = (value, time.monotonic(), next(_local_bumps))
+        return value
+
+    def install(self) -> None:
+        self._watcher.install()

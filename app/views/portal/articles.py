@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from app.services.content import articles, attachments
+from app.services.content import article_generation, articles, attachments
 from app.services.platform import storage
 from app.views.portal.forms import ArticleSearchForm
 
@@ -36,6 +36,7 @@ def articles_context():
         "file_size": file_size,
         "article_columns": articles.COLUMNS,
         "latest_by_column": articles.latest_by_column,
+        "articles_view_key": article_generation.view_key,
     }
 
 

@@ -2,12 +2,13 @@
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 
 from app.services.cases import deadlines, evaluations, my_cases, notices
 from app.services.cases.workflow import STATUS_LABELS, TRANSITIONS
 from app.services.cases.working_days import WorkingCalendar
+from app.services.content.articles import clean_page
 from app.services.errors import ServiceError
 from app.services.platform import storage
 from app.services.unit_of_work import unit_of_work
@@ -20,12 +21,12 @@ cases_bp = Blueprint("cases", __name__, url_prefix="/user")
 @cases_bp.route("/cases")
 @citizen_required
 def index():
-    cases = my_cases.cases_of(current_citizen())
+    cases = my_cases.cases_of(current_citizen(), clean_page(request.args.get("page")))
     return render_template(
         "portal/user/cases.html",
         cases=cases,
         status_labels=STATUS_LABELS,
-        rated=evaluations.rated_case_ids(current_citizen()),
+        rated=evaluations.rated_case_ids(current_citizen(), among=[case.id for case in cases.items]),
         rateable=evaluations.RATEABLE_STATUSES,
         active_nav="user-center",
     )

@@ -45,10 +45,21 @@ def index():
     return render_template(
         "portal/services/index.html",
         category=category,
-        groups=catalogue.groups(category),
+        catalogue_seen=catalogue.view_key(),
         category_labels=catalogue.CATEGORY_LABELS,
         active_nav="services",
     )
+
+
+@services_bp.app_context_processor
+def catalogue_context():
+    """For the kept list of the catalogue (rendered only when it is not kept yet)."""
+    return {
+        "catalogue_groups": catalogue.groups,
+        "catalogue_labels": catalogue.CATEGORY_LABELS,
+        "guide_item": catalogue.item_by_code,
+        "item_satisfaction": evaluations.item_satisfaction,
+    }
 
 
 @services_bp.route("/guide/<code>")
@@ -57,7 +68,7 @@ def guide(code):
     return render_template(
         "portal/services/guide.html",
         item=item,
-        satisfaction=evaluations.item_satisfaction(item),
+        guide_seen=f"{catalogue.view_key()}:{evaluations.GENERATION.current()}",
         active_nav="services",
     )
 

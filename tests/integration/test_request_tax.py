@@ -1,0 +1,277 @@
+"""The per-request savings of issue 20 keep every guarantee they touch.
+
+An anonymous visitor who needs no session gets no cookie; signing in, form tokens, the language
+switch and the idle timeout still work; the kept fragments are retired when what they show changes.
+"""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+
+from app import clock
+
+
+def _login(client, identifier, password, **extra):
+    return client.post(
+        "/account/login", data={"kind": "personal", "identifier": identifier, "password": password, **extra}
+    )
+
+
+@pytest.fixture
+def no_public_marking(app, monkeypatch):
+    """Public pages already go without a cookie (public_cache.py); with it off only the session rule is left."""
+    monkeypatch.setitem(app.config, "PUBLIC_CACHE_SECONDS", 0)
+
+
+@pytest.mark.parametrize("path", ["/", "/services/", "/no-such-page"])
+def test_an_anonymous_page_without_a_form_sets_no_session_cookie(app, db, no_public_marking, path):
+    response = app.test_client().get(path)
+    assert response.status_code in (200, 404)
+    assert not [value for value in response.headers.getlist("Set-Cookie") if value.startswith("session=")]
+
+
+def test_a_page_with_a_form_still_gets_its_token_and_sign_in_still_works(
+    app, db, register_person, no_public_marking, monkeypatch
+):
+    person = register_person()
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    client = app.test_client()
+    assert _login(client, person["phone"], person["password"]).status_code == 400  # no form token: refused
+    page = client.get("/account/login")
+    assert any(value.startswith("session=") for value in page.headers.getlist("Set-Cookie"))
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    assert _login(client, person["phone"], person["password"], csrf_token=token).status_code == 302
+    cookie = client.get_cookie("session")
+    assert cookie is not None and cookie.expires is not None  # permanent: it carries the idle timeout
+    assert client.get("/user/").status_code == 200
+
+
+def test_a_signed_in_session_still_ends_after_the_idle_time(app, db, register_person, no_public_marking):
+    person = register_person()
+    client = app.test_client()
+    with time_machine.travel(clock.now(), tick=False) as traveller:
+        assert _login(client, person["phone"], person["password"]).status_code == 302
+        traveller.shift(datetime.timedelta(minutes=20))
+        assert client.get("/user/").status_code == 200  # a request within the idle time restarts it
+        traveller.shift(datetime.timedelta(minutes=20))
+        assert client.get("/user/").status_code == 200
+        traveller.shift(datetime.timedelta(minutes=31))
+        response = client.get("/user/")
+        assert response.status_code == 302 and "/account/login" in response.headers["Location"]
+
+
+def test_the_language_switch_still_holds_without_a_session_before_it(app, db, no_public_marking):
+    client = app.test_client()
+    assert '<html lang="zh-CN">' in client.get("/services/").get_data(as_text=True)
+    switched = client.get("/language/en")
+    assert any(value.startswith("session=") for value in switched.headers.getlist("Set-Cookie"))
+    assert '<html lang="en">' in client.get("/services/").get_data(as_text=True)
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="zh-CN">' in app.test_client().get("/").get_data(as_text=True)
+
+
+def _home(app) -> str:
+    return app.test_client().get("/").get_data(as_text=True)
+
+
+def test_the_home_pages_kept_latest_block_follows_every_change_to_the_articles(app, db):
+    from tests.factories import ArticleFactory
+
+    before = _home(app)  # the block is now kept in this process
+    article = ArticleFactory(
+        column="notice",
+        title="关于开展年度检查的公告",
+        status="published",
+        publish_at=clock.now() - datetime.timedelta(hours=1),
+    )
+    db.session.commit()
+    assert "关于开展年度检查的公告" not in before
+    assert "关于开展年度检查的公告" in _home(app)
+    article.title = "关于开展年度检查的补充公告"
+    db.session.commit()
+    assert "关于开展年度检查的补充公告" in _home(app)
+    article.status = "draft"
+    db.session.commit()
+    assert "年度检查" not in _home(app)
+    article.status = "published"
+    db.session.commit()
+    assert "关于开展年度检查的补充公告" in _home(app)
+    en = app.test_client()
+    en.get("/language/en")
+    assert '<html lang="en">' in en.get("/").get_data(as_text=True)
+    assert "Nothing has been published yet." in en.get("/").get_data(as_text=True)  # other columns, in English
+
+
+def test_a_scheduled_article_appears_on_the_kept_home_page_when_its_time_comes(app, db):
+    from tests.factories import ArticleFactory
+
+    with time_machine.travel(clock.now(), tick=False) as traveller:
+        ArticleFactory(
+            column="policy",
+            title="住房城乡建设领域新政策",
+            status="published",
+            publish_at=clock.now() + datetime.timedelta(minutes=10),
+        )
+        db.session.commit()
+        assert "住房城乡建设领域新政策" not in _home(app)
+        traveller.shift(datetime.timedelta(minutes=9))
+        assert "住房城乡建设领域新政策" not in _home(app)
+        traveller.shift(datetime.timedelta(minutes=2))
+        assert "住房城乡建设领域新政策" in _home(app)
+
+
+def test_my_cases_come_a_page_at_a_time_newest_first_with_their_ratings(app, db):
+    from app.models import CaseEvaluation
+    from tests.factories import AccountFactory, ApplicationFactory
+
+    account = AccountFactory()
+    first = datetime.datetime(2026, 1, 1, 2, 0)
+    cases = [
+        ApplicationFactory(account=account, status="issued", submitted_at=first + datetime.timedelta(days=n))
+        for n in range(25)
+    ]
+    db.session.add(
+        CaseEvaluation(
+            application=cases[0],
+            account_id=account.id,
+            item_id=cases[0].item_id,
+            level=5,
+            efficiency=5,
+            attitude=5,
+            openness=5,
+            convenience=5,
+            comment="",
+        )
+    )
+    db.session.commit()
+    app.appbuilder.sm.reset_password(account.id, "Citizen@2026pass")
+    client = app.test_client()
+    assert _login(client, account.phone, "Citizen@2026pass").status_code == 302
+
+    page_one = client.get("/user/cases").get_data(as_text=True)
+    numbers = re.findall(r'href="/user/cases/([0-9]+)"', page_one)
+    assert numbers == [case.number for case in reversed(cases[5:])]  # the 20 newest, newest first
+    assert "/user/cases?page=2" in page_one and "一级建造师" in page_one
+    page_two = client.get("/user/cases?page=2").get_data(as_text=True)
+    assert re.findall(r'href="/user/cases/([0-9]+)"', page_two) == [case.number for case in reversed(cases[:5])]
+    assert f'href="/user/cases/{cases[0].number}#evaluation"' in page_two  # rated: 已评价
+    assert f"/user/cases/{cases[1].number}/evaluation" in page_two  # not yet rated: 评价
+    assert "?page=3" not in page_two
+    assert client.get("/user/cases?page=x").status_code == 200
+
+
+def test_a_query_pages_counters_take_one_transaction_of_the_database_store(app, db):
+    from sqlalchemy import event
+
+    from app.services.platform.shared_store import DatabaseStore
+
+    store = DatabaseStore(db.engine)
+    commits = []
+
+    def committed(connection):
+        commits.append(connection)
+
+    event.listen(db.engine, "commit", committed)
+    try:
+        assert store.incr_many([("window", 600), ("minute", 60)]) == [1, 1]
+        assert store.incr_many([("window", 600), ("minute", 60)]) == [2, 2]
+    finally:
+        event.remove(db.engine, "commit", committed)
+    assert len(commits) == 2  # one per page, not one per counter
+    assert store.get("window") == "2" and store.get("minute") == "2"  # read as text, as from Redis
+
+
+def test_the_public_query_limit_still_refuses_the_visitor_over_it(app, db, monkeypatch, registers):
+    monkeypatch.setitem(app.config, "QUERY_CACHE_SECONDS", 0)
+    monkeypatch.setitem(app.config, "QUERY_CAPTCHA_AFTER", 10**6)
+    monkeypatch.setitem(app.config, "QUERY_RATE_LIMIT_PER_MINUTE", 3)
+    client = app.test_client()
+    answers = [client.get(f"/query/people?name=张{n}").status_code for n in range(4)]
+    assert answers == [200, 200, 200, 429]
+
+
+def test_a_new_worker_takes_the_compiled_templates_and_sees_an_edited_one(tmp_path, monkeypatch):
+    import os
+
+    import jinja2
+
+    from app import create_app
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "probe.html").write_text("甲{{ 1 + 1 }}", encoding="utf-8")
+    overrides = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "JINJA_BYTECODE_CACHE_DIR": str(tmp_path / "jinja")}
+
+    def worker():
+        new = create_app(dict(overrides))
+        new.jinja_env.loader = jinja2.FileSystemLoader(str(templates))
+        compiled = []
+        original = new.jinja_env.compile
+        monkeypatch.setattr(new.jinja_env, "compile", lambda *a, **k: compiled.append(a) or original(*a, **k))
+        with new.app_context():
+            html = new.jinja_env.get_template("probe.html").render()
+        return html, len(compiled)
+
+    assert worker() == ("甲2", 1)  # the first worker compiles it and keeps the bytecode
+    assert os.listdir(tmp_path / "jinja")
+    assert worker() == ("甲2", 0)  # the next one loads it
+    (templates / "probe.html").write_text("乙{{ 2 + 2 }}", encoding="utf-8")
+    assert worker() == ("乙4", 1)  # an edited template is compiled again, never served from the old bytecode
+
+
+def test_the_kept_catalogue_follows_every_change_to_the_items(app, db):
+    from app.models import ServiceItem
+
+    client = app.test_client()
+    item = db.session.query(ServiceItem).filter_by(category="personal").order_by(ServiceItem.position).first()
+    assert item.name in client.get("/services/").get_data(as_text=True)  # now kept in this process
+    english = app.test_client()
+    english.get("/language/en")
+    assert '<html lang="en">' in english.get("/services/").get_data(as_text=True)
+    item.name = "一级建造师初始注册（更名后）"
+    db.session.commit()
+    assert "一级建造师初始注册（更名后）" in client.get("/services/").get_data(as_text=True)
+    assert "一级建造师初始注册（更名后）" in english.get("/services/").get_data(as_text=True)
+    assert "一级建造师初始注册（更名后）" not in client.get("/services/?category=enterprise").get_data(as_text=True)
+    workspace = f'href="/services/item/{item.code}"'
+    assert workspace in client.get("/services/").get_data(as_text=True)
+    online, item.online_kind = item.online_kind, None
+    db.session.commit()
+    assert workspace not in client.get("/services/").get_data(as_text=True)
+    item.online_kind = online
+    db.session.commit()
+    assert workspace in client.get("/services/").get_data(as_text=True)
+
+
+def test_the_kept_guide_follows_its_item_its_materials_and_its_ratings(app, db):
+    from app.models import CaseEvaluation, ServiceItem
+    from tests.factories import ApplicationFactory
+
+    item = db.session.query(ServiceItem).filter(ServiceItem.online_kind == "constructor_initial").one()
+    client = app.test_client()
+    page = client.get(f"/services/guide/{item.code}").get_data(as_text=True)  # now kept in this process
+    assert "暂无评价" in page or "No ratings yet" in page
+    item.fee = "不收费（已更新）"
+    item.materials[0].name = "身份证明（已更新）"
+    db.session.commit()
+    page = client.get(f"/services/guide/{item.code}").get_data(as_text=True)
+    assert "不收费（已更新）" in page and "身份证明（已更新）" in page
+    case = ApplicationFactory(item=item, status="issued")
+    db.session.flush()
+    db.session.add(
+        CaseEvaluation(
+            application=case,
+            account_id=case.account_id,
+            item_id=item.id,
+            level=5,
+            efficiency=5,
+            attitude=5,
+            openness=5,
+            convenience=5,
+            comment="",
+        )
+    )
+    db.session.commit()
+    assert 'id="item-satisfaction">1' in client.get(f"/services/guide/{item.code}").get_data(as_text=True)
