@@ -116,6 +116,18 @@ def restore_command(folder, replace):
     )
 
 
+@portal_cli.command("rotate-signing-key")
+def rotate_signing_key_command():
+    """A new SM2 key for the electronic certificates; the old public key is kept to verify what it signed."""
+    from app.services.certificates.signing import rotate_key
+
+    done = rotate_key()
+    click.echo(
+        f"certificate signing key rotated: old key_id {done.old_key_id} (retired {done.retired_at}), "
+        f"new key_id {done.new_key_id}; restart the instances and workers one at a time"
+    )
+
+
 @portal_cli.command("send-reminders")
 @click.option("--date", "day", default=None, help="Run as of this Beijing date (YYYY-MM-DD); default: today.")
 def send_reminders_command(day):

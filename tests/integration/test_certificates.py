@@ -142,7 +142,7 @@ def test_pdf_download_holds_the_name_and_registration_number_and_its_signature(c
     assert generated and generated.group(1)[:10] == clock.today().isoformat()
     assert round(float(reader.pages[0].mediabox.width) / 72 * 25.4) == 210
     signed = json.loads(reader.attachments["certificate-signature.json"][0])
-    assert certificates.verify_signed(signed["payload"], signed["signature"])
+    assert certificates.verify_signed(signed["payload"], signed["signature"], signed["key_id"])
 
 
 def test_ofd_download_is_an_ofd_package(client, holder):

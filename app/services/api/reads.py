@@ -233,7 +233,7 @@ def certificate_verification(code: str) -> dict | None:
     if not result.found:
         return None
     endorsement = db.session.scalar(select(CertificateEndorsement).filter_by(public_code=code))
-    key = signing.installation_key()
+    public_key = (endorsement and signing.public_key_for(endorsement.key_id)) or signing.installation_key().public_key
     data = dict(result.data or {})
     if data and not data.get("uscc"):
         data["holder_name"] = mask_name(data.get("holder_name"))
@@ -270,7 +270,15 @@ def certificate_verification(code: str) -> dict | None:
             "algorithm": "SM2-with-SM3",
             "value": endorsement.signature if endorsement else "",
             "key_id": endorsement.key_id if endorsement else "",
-            "public_key": "04" + key.public_key,
+            "public_key": "04" + public_key,
+            "retired_keys": [
+                {
+                    "key_id": retired["key_id"],
+                    "public_key": "04" + retired["public_key"],
+                    "retired_at": retired["retired_at"],
+                }
+                for retired in signing.retired_keys()
+            ],
         },
     }
 

@@ -6,6 +6,7 @@ A backup is a folder:
     database.dump              PostgreSQL: pg_dump's custom format (or database.sqlite3: SQLite's backup API)
     store/<area>/<name>        every file of the file store (uploads, certificates, notices, audit archive)
     keys/certificate-sm2.json  the SM2 key that signs the electronic certificates
+    keys/certificate-sm2-retired.json  the public keys retired by rotations, when there were any
     keys/secret_key            instance/secret_key, when the portal takes its SECRET_KEY from there
 
 ``restore`` checks every file against the manifest before it writes anything, and refuses a target that already

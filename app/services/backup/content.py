@@ -12,7 +12,7 @@ from app.services.platform.file_store import AREAS, file_store
 from app.services.platform.file_store import read as read_file
 
 STORE, KEYS = "store", "keys"
-SIGNING_KEY, SECRET_KEY = "certificate-sm2.json", "secret_key"
+SIGNING_KEY, RETIRED_KEYS, SECRET_KEY = "certificate-sm2.json", "certificate-sm2-retired.json", "secret_key"
 
 
 def save_store(folder: Path) -> list[str]:
@@ -31,7 +31,7 @@ def save_store(folder: Path) -> list[str]:
 
 def key_files() -> dict[str, Path]:
     """The keys this installation uses, by their name in a backup."""
-    keys = {SIGNING_KEY: signing.key_path()}
+    keys = {SIGNING_KEY: signing.key_path(), RETIRED_KEYS: signing.retired_path()}  # the keyring after a rotation
     secret = Path(current_app.instance_path) / SECRET_KEY
     # The file only when it is where this portal's SECRET_KEY came from (not set in the environment).
     if secret.is_file() and secret.read_text(encoding="ascii").strip() == current_app.config.get("SECRET_KEY"):
@@ -56,7 +56,11 @@ def store_in_use() -> bool:
 
 
 def _key_targets(files: list[str]) -> dict[str, Path]:
-    targets = {SIGNING_KEY: signing.key_path(), SECRET_KEY: Path(current_app.instance_path) / SECRET_KEY}
+    targets = {
+        SIGNING_KEY: signing.key_path(),
+        RETIRED_KEYS: signing.retired_path(),
+        SECRET_KEY: Path(current_app.instance_path) / SECRET_KEY,
+    }
     return {relative: targets[relative.split("/", 1)[1]] for relative in files if relative.startswith(KEYS + "/")}
 
 

@@ -387,8 +387,10 @@ class Verification:
         return str(VERDICT_LABELS.get(self.verdict, ""))
 
 
-def verify_signed(payload_text: str, signature: str) -> bool:
-    return signing.verify(payload_text.encode("utf-8"), signature, signing.installation_key().public_key)
+def verify_signed(payload_text: str, signature: str, key_id: str) -> bool:
+    """Whether ``signature`` is the signature of ``payload_text`` by the key (current or retired) ``key_id`` names."""
+    public_key = signing.public_key_for(key_id)
+    return public_key is not None and signing.verify(payload_text.encode("utf-8"), signature, public_key)
 
 
 def verify_code(code: str, day: datetime.date | None = None) -> Verification:
@@ -401,7 +403,7 @@ def verify_code(code: str, day: datetime.date | None = None) -> Verification:
     )
     if endorsement is None:
         return Verification(found=False)
-    if not verify_signed(endorsement.payload, endorsement.signature):
+    if not verify_signed(endorsement.payload, endorsement.signature, endorsement.key_id):
         return Verification(found=True, authentic=False, verdict=FORGED)
     signed = json.loads(endorsement.payload)
     certificate = endorsement.certificate

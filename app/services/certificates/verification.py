@@ -37,7 +37,7 @@ def verify_file(data: bytes) -> FileVerification:
     signed = embedded_signature(data)
     if signed is None:
         raise ServiceError.on("document", _l("This file is not an electronic certificate issued by this portal"))
-    if not lifecycle.verify_signed(signed["payload"], signed["signature"]):
+    if not lifecycle.verify_signed(signed["payload"], signed["signature"], signed.get("key_id") or ""):
         return FileVerification(lifecycle.Verification(found=True, authentic=False, verdict=lifecycle.FORGED))
     code = json.loads(signed["payload"])["endorsement"]["code"]
     result = lifecycle.verify_code(code)

@@ -52,6 +52,7 @@ EVENT_LABELS = {
     "application.resubmitted": _l("Corrected and resubmitted"),
     "application.information_change": _l("Information change requested"),
     "certificate.endorsed": _l("Certificate endorsed"),
+    "certificate.signing_key_rotated": _l("Certificate signing key rotated"),
     "evaluation.given": _l("Service rated"),
     "evaluation.changed": _l("Service rating changed"),
     "rectification.opened": _l("Rectification opened after a bad rating"),

@@ -158,11 +158,25 @@ class EnterpriseRecordSchema(EnterpriseSchema):
     )
 
 
+class RetiredKeySchema(Schema):
+    key_id = fields.String(required=True)
+    public_key = fields.String(required=True, metadata=_d("公钥（04||x||y）", "Public key (04||x||y)"))
+    retired_at = fields.String(required=True, metadata=_d("停用时间（北京时间）", "Retired at (Beijing time)"))
+
+
 class SignatureSchema(Schema):
     algorithm = fields.String(required=True, metadata=_d("签名算法", "Algorithm"))
     value = fields.String(required=True, metadata=_d("SM2 签名（r||s，十六进制）", "SM2 signature (r||s, hex)"))
     key_id = fields.String(required=True)
-    public_key = fields.String(required=True, metadata=_d("签名公钥（04||x||y）", "Public key (04||x||y)"))
+    public_key = fields.String(
+        required=True, metadata=_d("签名所用公钥（04||x||y）", "Public key that signed it (04||x||y)")
+    )
+    retired_keys = fields.List(
+        fields.Nested(RetiredKeySchema),
+        metadata=_d(
+            "轮换后停用的公钥（核验此前签发的证照）", "Public keys retired by a rotation (for older certificates)"
+        ),
+    )
 
 
 class VerifiedCertificateSchema(Schema):

@@ -103,6 +103,7 @@ def verify(code):
         result=result,
         code=code,
         public_key=_public_key(),
+        retired_keys=signing.retired_keys(),
         kind_titles=certificates.KIND_TITLES,
         purposes=certificates.PURPOSES,
     ), (200 if result.found else 404)
@@ -126,6 +127,7 @@ def verify_upload():
         result=checked.result if checked else None,
         file_matches=checked.file_matches if checked else None,
         public_key=_public_key(),
+        retired_keys=signing.retired_keys(),
         kind_titles=certificates.KIND_TITLES,
         purposes=certificates.PURPOSES,
     ), (422 if form.errors else 200)
