@@ -275,3 +275,32 @@ def test_restore_refuses_to_replace_a_different_signing_key(app, db, source_stor
         with restored.app_context():
             _db.session.remove()
             _db.engine.dispose()
+
+
+def test_a_rotated_installation_restores_with_its_retired_keys(app, db, source_store, fresh_database_url, tmp_path):
+    """Certificates signed before and after a key rotation both verify in the restored installation."""
+    before = app.config["CERTIFICATE_SIGNING_KEY_PATH"]
+    app.config["CERTIFICATE_SIGNING_KEY_PATH"] = str(tmp_path / "source-keys" / "certificate-sm2.json")
+    restored = restored_app(fresh_database_url, tmp_path)
+    try:
+        old = fill(db, cases=1)["signatures"]
+        assert app.test_cli_runner().invoke(args=["portal", "rotate-signing-key"]).exit_code == 0
+        new = fill(db, cases=1)["signatures"]
+        folder = tmp_path / "backup"
+        assert app.test_cli_runner().invoke(args=["portal", "backup", str(folder)]).exit_code == 0
+        assert "keys/certificate-sm2-retired.json" in json.loads((folder / "manifest.json").read_text())["files"]
+
+        with restored.app_context():
+            result = restored.test_cli_runner().invoke(args=["portal", "restore", str(folder)])
+            assert result.exit_code == 0, result.output
+            assert (tmp_path / "restored" / "keys" / "certificate-sm2-retired.json").stat().st_mode & 0o077 == 0
+            for code in {**old, **new}:
+                assert lifecycle.verify_code(code).authentic
+            key_ids = {e.key_id for e in _db.session.query(CertificateEndorsement).all()}
+            assert len(key_ids) == 2 and signing.installation_key().key_id in key_ids
+    finally:
+        app.config["CERTIFICATE_SIGNING_KEY_PATH"] = before
+        signing.forget_key()
+        with restored.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
