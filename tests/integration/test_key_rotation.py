@@ -116,3 +116,13 @@ def test_a_process_that_cached_the_old_key_reads_the_key_file_again_for_a_new_ke
     assert lifecycle.verify_code(after.public_code).valid
     assert signing.installation_key().key_id == after.key_id  # and it now signs with the new key too
     assert lifecycle.verify_code(before.public_code).valid
+
+
+def test_a_file_downloaded_before_the_rotation_still_checks_as_authentic(app, db, key_folder):
+    from app.services.certificates import documents, verification
+
+    ofd = documents.render(endorsed(db), "ofd")
+    rotate(app)
+    assert verification.verify_file(ofd).result.valid
+    signed = verification.embedded_signature(ofd)
+    assert not lifecycle.verify_signed(signed["payload"], signed["signature"], signing.installation_key().key_id)
