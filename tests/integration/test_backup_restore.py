@@ -59,7 +59,10 @@ def fresh_database_url(tmp_path):
 @pytest.fixture
 def source_store(app, tmp_path):
     """The portal's files (uploads, certificate and notice caches, audit archive) in folders of this test."""
-    folders = {key: tmp_path / "source" / key for key in ("UPLOAD_DIR", "AUDIT_ARCHIVE_DIR", "NOTICE_CACHE_DIR")}
+    folders = {
+        key: tmp_path / "source" / key
+        for key in ("UPLOAD_DIR", "AUDIT_ARCHIVE_DIR", "NOTICE_CACHE_DIR", "CERTIFICATE_CACHE_DIR")
+    }
     before = {key: app.config.get(key) for key in folders}
     app.config.update({key: str(path) for key, path in folders.items()})
     yield tmp_path / "source"
