@@ -33,9 +33,13 @@ def test_the_cluster_is_ready_through_nginx_and_on_each_instance(cluster):
         assert ready.json()["checks"] == {"database": "ok", "redis": "ok", "storage": "ok"} | (
             {"broker": "ok"} if "CELERY_BROKER_URL" in cluster.app_config() else {}
         )
-    static = requests.get(cluster.url + "/static/css/portal.css", timeout=10)
-    assert static.status_code == 200 and "Vary" not in static.headers  # from disk, by nginx: not the app's answer
-    assert "Content-Security-Policy" not in static.headers
+    static = requests.get(cluster.url + "/static/css/portal.css", timeout=10, headers={"Accept-Encoding": "gzip"})
+    # From disk, by nginx, not the app's answer (the app's varies on the cookie and carries its CSP); compressed
+    # by nginx, which therefore varies on Accept-Encoding alone.
+    assert static.status_code == 200 and static.headers["Vary"] == "Accept-Encoding"
+    assert static.headers["Content-Encoding"] == "gzip" and "Content-Security-Policy" not in static.headers
+    page = requests.get(cluster.url + "/", timeout=10, headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in page.headers  # HTML pages carry form tokens: never compressed (BREACH)
 
 
 def test_a_session_started_on_a_is_valid_on_b_and_ends_on_both_at_sign_out(cluster, backstage):
