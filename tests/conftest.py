@@ -419,3 +419,25 @@ def issued_case(db):
     )
     db.session.commit()
     return application
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database of the suite's engine that holds nothing yet: a new SQLite file, or on PostgreSQL a database
+    created for the test and dropped after it (migrations and the backup drill start from one)."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url or not url.startswith("postgresql"):
+        yield "sqlite:///" + str(tmp_path / "empty.db")
+        return
+    name = "portal_empty_" + uuid.uuid4().hex[:8]
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -8,12 +8,11 @@ on SQLite otherwise (the backup API). bench/backup.py measures it at a larger sc
 
 import hashlib
 import json
-import os
 import shutil
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -37,23 +36,6 @@ PDF = b"%PDF-1.4\n% drill\n"
 def portal_test_clock():
     """The real clock here: S3 signatures carry the time (as in test_file_store.py)."""
     return None
-
-
-@pytest.fixture
-def fresh_database_url(tmp_path):
-    """A database that does not exist yet (SQLite) or is created empty for the test (PostgreSQL)."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url or not url.startswith("postgresql"):
-        yield "sqlite:///" + str(tmp_path / "restored.db")
-        return
-    name = "h_backup_restored_" + uuid.uuid4().hex[:8]
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture
@@ -120,7 +102,7 @@ def restored_app(url, tmp_path, **overrides):
     )
 
 
-def drill(app, db, tmp_path, fresh_database_url, wipe, **restored_overrides):
+def drill(app, db, tmp_path, empty_database_url, wipe, **restored_overrides):
     """Fill, back up through the command, ``wipe`` the files, restore into a new installation, check everything."""
     expected = fill(db)
     original_key = signing.installation_key()
@@ -137,7 +119,7 @@ def drill(app, db, tmp_path, fresh_database_url, wipe, **restored_overrides):
 
     wipe()
     assert not any(file_store().names(area) for area in ("uploads", "audit"))
-    restored = restored_app(fresh_database_url, tmp_path, **restored_overrides)
+    restored = restored_app(empty_database_url, tmp_path, **restored_overrides)
     try:
         with restored.app_context():  # the CLI runner uses the current application's context when there is one
             result = restored.test_cli_runner().invoke(args=["portal", "restore", str(folder)])
@@ -172,12 +154,12 @@ def drill(app, db, tmp_path, fresh_database_url, wipe, **restored_overrides):
 
 
 def test_everything_backed_up_comes_back_in_a_new_database_store_and_key_path(
-    app, db, source_store, fresh_database_url, tmp_path
+    app, db, source_store, empty_database_url, tmp_path
 ):
-    drill(app, db, tmp_path, fresh_database_url, lambda: shutil.rmtree(source_store))
+    drill(app, db, tmp_path, empty_database_url, lambda: shutil.rmtree(source_store))
 
 
-def test_the_drill_with_the_files_in_s3(app, db, s3_bucket, fresh_database_url, tmp_path):
+def test_the_drill_with_the_files_in_s3(app, db, s3_bucket, empty_database_url, tmp_path):
     def wipe():
         store = file_store()
         for area in ("uploads", "audit"):
@@ -185,7 +167,7 @@ def test_the_drill_with_the_files_in_s3(app, db, s3_bucket, fresh_database_url, 
                 store.remove(area, name)
 
     new_prefix = f"restored-{uuid.uuid4().hex[:12]}/"
-    drill(app, db, tmp_path, fresh_database_url, wipe, **{**s3_settings(app), "S3_PREFIX": new_prefix})
+    drill(app, db, tmp_path, empty_database_url, wipe, **{**s3_settings(app), "S3_PREFIX": new_prefix})
 
 
 def s3_settings(app) -> dict:
@@ -195,7 +177,7 @@ def s3_settings(app) -> dict:
 
 @pytest.mark.parametrize("victim", ["store", "database", "keys"])
 def test_a_backup_with_one_changed_byte_is_refused_before_anything_is_written(
-    app, db, source_store, fresh_database_url, tmp_path, victim
+    app, db, source_store, empty_database_url, tmp_path, victim
 ):
     fill(db, cases=1)
     folder = tmp_path / "backup"
@@ -206,7 +188,7 @@ def test_a_backup_with_one_changed_byte_is_refused_before_anything_is_written(
     data[len(data) // 2] ^= 0x01
     (folder / changed).write_bytes(bytes(data))
 
-    restored = restored_app(fresh_database_url, tmp_path)
+    restored = restored_app(empty_database_url, tmp_path)
     try:
         with restored.app_context():
             result = restored.test_cli_runner().invoke(args=["portal", "restore", str(folder)])
@@ -261,11 +243,11 @@ def app_secret(application) -> str:
     return application.config["SECRET_KEY"]
 
 
-def test_restore_refuses_to_replace_a_different_signing_key(app, db, source_store, fresh_database_url, tmp_path):
+def test_restore_refuses_to_replace_a_different_signing_key(app, db, source_store, empty_database_url, tmp_path):
     fill(db, cases=1)
     folder = tmp_path / "backup"
     assert app.test_cli_runner().invoke(args=["portal", "backup", str(folder)]).exit_code == 0
-    restored = restored_app(fresh_database_url, tmp_path)
+    restored = restored_app(empty_database_url, tmp_path)
     try:
         with restored.app_context():
             other = signing.installation_key()  # this installation already signs with a key of its own
@@ -280,11 +262,11 @@ def test_restore_refuses_to_replace_a_different_signing_key(app, db, source_stor
             _db.engine.dispose()
 
 
-def test_a_rotated_installation_restores_with_its_retired_keys(app, db, source_store, fresh_database_url, tmp_path):
+def test_a_rotated_installation_restores_with_its_retired_keys(app, db, source_store, empty_database_url, tmp_path):
     """Certificates signed before and after a key rotation both verify in the restored installation."""
     before = app.config["CERTIFICATE_SIGNING_KEY_PATH"]
     app.config["CERTIFICATE_SIGNING_KEY_PATH"] = str(tmp_path / "source-keys" / "certificate-sm2.json")
-    restored = restored_app(fresh_database_url, tmp_path)
+    restored = restored_app(empty_database_url, tmp_path)
     try:
         old = fill(db, cases=1)["signatures"]
         assert app.test_cli_runner().invoke(args=["portal", "rotate-signing-key"]).exit_code == 0
