@@ -62,10 +62,11 @@ def create_app(config=None) -> Flask:
         migrate.init_app(app, db, directory=os.path.join(PROJECT_DIR, "migrations"))
         appbuilder = AppBuilder(update_perms=app.config["FAB_UPDATE_PERMS"] and _security_ready(app))
         appbuilder.init_app(app, db.session)
-        from app.i18n import install_locale_selector, install_translation_cache
+        from app.i18n import install_locale_selector, install_translation_cache, install_wtforms_catalogue_cache
 
         install_translation_cache(app)
         install_locale_selector(app)
+        install_wtforms_catalogue_cache()
         _register_views(app, appbuilder)
     if app.config.get("QUERY_FAST_PATH", True):
         from app.platform.query_fast_path import QueryFastPath

@@ -21,10 +21,14 @@ still does what it does, and update the fingerprint there).
 from types import SimpleNamespace
 
 import flask_babel
+import flask_wtf.i18n
+from babel import support
 from flask import current_app, has_request_context, request, session
 from flask.globals import _cv_app
+from wtforms.i18n import messages_path
 
 _ORIGINAL_CONTEXT = flask_babel._get_current_context
+_ORIGINAL_WTFORMS_TRANSLATIONS = flask_wtf.i18n._get_translations
 
 
 def _current_context():
@@ -81,3 +85,28 @@ def select_locale():
 
 def install_locale_selector(app) -> None:
     app.extensions["babel"].locale_selector = select_locale
+
+
+_wtforms_catalogues: dict[str, support.Translations] = {}
+
+
+def _wtforms_translations():
+    """WTForms' own catalogue (its validators' messages) in the request's language, read from disk once a process.
+
+    Flask-WTF reads it from disk on every request that builds a form (``Translations.load``, about a tenth of
+    a query form page) and keeps it only on that request. The files do not change while the portal runs, so
+    each language's catalogue is kept here; the language still comes from the request (same answer as
+    Flask-WTF 1.2's ``_get_translations``, which tests/unit/test_i18n_context.py pins).
+    """
+    if not request or "babel" not in current_app.extensions:
+        return None
+    locale = flask_babel.get_locale()
+    key = str(locale)
+    catalogue = _wtforms_catalogues.get(key)
+    if catalogue is None:
+        catalogue = _wtforms_catalogues[key] = support.Translations.load(messages_path(), [locale], domain="wtforms")
+    return catalogue
+
+
+def install_wtforms_catalogue_cache() -> None:
+    flask_wtf.i18n._get_translations = _wtforms_translations

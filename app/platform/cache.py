@@ -18,7 +18,7 @@ cache = Cache()
 local_cache = Cache()
 
 SHARED_ENTRIES = 5000  # without Redis: query-page middles each process keeps
-LOCAL_EXTRA_ENTRIES = 250  # besides QUERY_PAGE_CACHE_ENTRIES: the settings and the chrome fragments
+LOCAL_EXTRA_ENTRIES = 600  # besides QUERY_PAGE_CACHE_ENTRIES: the settings, the chrome and the kept fragments
 
 
 def init_app(app) -> None:

@@ -98,6 +98,51 @@ def chrome(template: str, **variant) -> Markup:
     return html
 
 
+_KEPT_VARIANT_MAX = 200  # characters: a variant longer than any choice is rendered, never kept
+
+
+def kept(*variant, caller) -> Markup:
+    """A fragment of a template kept rendered like ``chrome()``: ``{% call kept("people-province", value) %}``.
+
+    For the parts of a page that everyone who asks with the same few values sees alike (a query form's select
+    with its chosen option: dozens of translated labels). ``variant`` names the fragment and holds every value
+    it is rendered from besides the language and the site settings; it must be a validated choice, never free
+    text (the cache is bounded, but endless variants would only push the useful fragments out).
+    """
+    material = json.dumps(variant, ensure_ascii=False, separators=(",", ":"))
+    if len(material) > _KEPT_VARIANT_MAX:
+        return Markup(caller())
+    prefix = request.script_root if has_request_context() else ""
+    key = f"kept:{site_settings.version()}:{get_locale()}:{prefix}:{material}"
+    html = local_cache.get(key)
+    if html is None:
+        html = Markup(caller())
+        local_cache.set(key, html, timeout=_CHROME_SECONDS)
+    return html
+
+
+_SLOT = re.compile("\x00([a-z_]{1,40})\x00")
+
+
+def slot(name: str) -> Markup:
+    """Where ``kept_form`` puts back a value the visitor typed (a NUL can never come from the template itself)."""
+    return Markup(f"\x00{name}\x00")
+
+
+def kept_form(*variant, values: dict, keep: bool, caller) -> Markup:
+    """A form kept rendered like ``kept()`` with the values the visitor typed put into its ``slot()``s.
+
+    A public query form is the same for everyone but for what they typed: its labels, hints, placeholders and
+    selects (a few dozen translations) are rendered once per language and ``variant`` (the options chosen),
+    and only the typed values, escaped, go into each request's copy. ``keep`` is False when the form shows a
+    message beside a field (it may echo input): it is then rendered for this request only, the same way. The
+    values are put in one pass over the kept copy, so a value is never searched for slots itself.
+    """
+    html = kept(*variant, caller=caller) if keep else Markup(caller())
+    shown = {name: str(escape(value)) for name, value in values.items()}
+    return Markup(_SLOT.sub(lambda match: shown[match.group(1)], html))
+
+
 def enterprise_comparison(application):
     """For the back office's case page: an enterprise change beside the register (None for other cases)."""
     if not enterprise_items.is_enterprise_item(application.item):
@@ -151,6 +196,9 @@ def register_context(app):
     app.add_template_filter(beijing_time, "beijing_time")
     app.add_template_filter(beijing_date, "beijing_date")
     app.add_template_global(chrome, "chrome")
+    app.add_template_global(kept, "kept")
+    app.add_template_global(kept_form, "kept_form")
+    app.add_template_global(slot, "slot")
     app.add_template_global(enterprise_comparison, "enterprise_comparison")
     app.add_template_global(real_estate_summary, "real_estate_summary")
     app.add_template_global(real_estate, "real_estate_rules")

@@ -275,3 +275,83 @@ def test_the_kept_guide_follows_its_item_its_materials_and_its_ratings(app, db):
     )
     db.session.commit()
     assert 'id="item-satisfaction">1' in client.get(f"/services/guide/{item.code}").get_data(as_text=True)
+
+
+# --- the public query pages: the form kept rendered, the typed values put in (issue 20) ---------------------
+
+
+@pytest.fixture
+def uncached_queries(app, monkeypatch, generous_query_limits):
+    """Every query page rendered by Flask (no shared page cache, so no fast path either)."""
+    monkeypatch.setitem(app.config, "QUERY_CACHE_SECONDS", 0)
+
+
+def _query_form(client, path, **args) -> str:
+    html = client.get(path, query_string=args).get_data(as_text=True)
+    return re.search(r'<section class="panel query-panel">.*?</section>', html, re.S).group(0)
+
+
+def test_the_kept_query_form_shows_each_visitor_what_they_typed_and_chose(app, registers, uncached_queries):
+    chosen = {"qualification": "constructor_1", "province": "北京市"}
+    first = _query_form(app.test_client(), "/query/people", name="赵钱", employer="孙李", **chosen)
+    second = _query_form(app.test_client(), "/query/people", name="王雅", **chosen)  # the same options: kept copy
+    assert 'name="name" value="赵钱"' in first and 'name="employer" value="孙李"' in first
+    assert 'name="name" value="王雅"' in second and 'name="employer" value=""' in second
+    assert "赵钱" not in second and "孙李" not in second
+    for form in (first, second):
+        assert '<option value="constructor_1" selected>' in form and '<option value="北京市" selected>' in form
+    none_chosen = _query_form(app.test_client(), "/query/people", name="王雅")
+    assert " selected>" not in none_chosen and 'name="name" value="王雅"' in none_chosen
+    english = app.test_client()
+    english.get("/language/en")
+    in_english = _query_form(english, "/query/people", name="王雅", **chosen)
+    assert "Registration category" in in_english and "注册类别" not in in_english
+    assert '<option value="constructor_1" selected>' in in_english
+    assert "注册类别" in _query_form(app.test_client(), "/query/people", name="王雅", **chosen)
+
+
+def test_the_kept_enterprise_form_follows_the_kind(app, registers, uncached_queries):
+    building = _query_form(app.test_client(), "/query/enterprises", kind="建筑业企业", name="赵钱")
+    supervision = _query_form(app.test_client(), "/query/enterprises", kind="工程监理企业", name="孙李")
+    assert 'name="kind" value="建筑业企业"' in building and 'name="name" value="赵钱"' in building
+    assert 'name="kind" value="工程监理企业"' in supervision and 'name="name" value="孙李"' in supervision
+    assert "赵钱" not in supervision
+
+
+def test_what_a_visitor_types_goes_into_the_kept_form_escaped_and_never_read_as_a_slot(
+    app, registers, uncached_queries
+):
+    client = app.test_client()
+    _query_form(client, "/query/people", name="陈立")  # the form is now kept
+    form = _query_form(client, "/query/people", name='陈"><script>alert(1)</script>')
+    assert "<script>alert(1)" not in form and 'value="陈&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in form
+    # A value spelling a slot stays what was typed (refused, shown back beside its message), never replaced
+    # by another field's value: the values are put in one pass.
+    form = _query_form(client, "/query/people", name="陈\x00employer\x00", employer="华岳")
+    assert 'name="employer" value="华岳"' in form
+    assert 'name="name" value="陈\x00employer\x00"' in form and 'id="name-error"' in form
+
+
+def test_a_message_beside_a_field_is_never_kept_for_the_next_visitor(app, registers, uncached_queries):
+    refused = _query_form(app.test_client(), "/query/people", name="陈立", qualification="no-such-category")
+    assert 'id="qualification-error"' in refused
+    after = _query_form(app.test_client(), "/query/people", name="陈立")
+    assert 'id="qualification-error"' not in after and "field-error" not in after
+
+
+def test_result_links_lead_to_each_persons_and_enterprises_page(app, registers, uncached_queries):
+    from urllib.parse import quote
+
+    from app.models import EnterpriseQualification, PersonRegistration
+
+    client = app.test_client()
+    people = client.get("/query/people", query_string={"name": "陈立"}).get_data(as_text=True)
+    person = registers.session.query(PersonRegistration).filter_by(holder_name="陈立新").first()
+    href = f'href="/query/people/{quote(person.registration_number, safe="")}"'
+    assert href in people and not person.registration_number.isascii()  # 京…: the Chinese character quoted
+    assert client.get(f"/query/people/{quote(person.registration_number)}").status_code == 200
+    enterprise = registers.session.query(EnterpriseQualification).first()
+    found = client.get("/query/enterprises", query_string={"kind": enterprise.kind, "uscc": enterprise.uscc}).get_data(
+        as_text=True
+    )
+    assert f'href="/query/enterprises/{enterprise.uscc}"' in found

@@ -47,3 +47,67 @@ def test_the_replaced_private_function_is_still_the_one_i18n_imitates():
     """A new flask-babel that changes it fails here: app/i18n.py must then be checked against it."""
     assert inspect.getsource(i18n._ORIGINAL_CONTEXT) == FLASK_BABEL_4_CONTEXT
     assert inspect.getmodule(i18n._ORIGINAL_CONTEXT) is flask_babel
+
+
+# flask_wtf.i18n._get_translations as of Flask-WTF 1.2, which app/i18n.py replaces.
+FLASK_WTF_1_2_TRANSLATIONS = '''def _get_translations():
+    """Returns the correct gettext translations.
+    Copy from flask-babel with some modifications.
+    """
+
+    if not request:
+        return None
+
+    # babel should be in extensions for get_locale
+    if "babel" not in current_app.extensions:
+        return None
+
+    translations = getattr(request, "wtforms_translations", None)
+
+    if translations is None:
+        translations = support.Translations.load(
+            messages_path(), [get_locale()], domain="wtforms"
+        )
+        request.wtforms_translations = translations
+
+    return translations
+'''
+
+
+def test_wtforms_messages_follow_each_requests_language_from_a_catalogue_read_once(app, monkeypatch):
+    """Flask-WTF read WTForms' catalogue from disk for every request that built a form; now once a language."""
+    import flask_wtf.i18n
+    from babel import support
+    from flask import session
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+    from wtforms.validators import DataRequired
+
+    assert inspect.getsource(i18n._ORIGINAL_WTFORMS_TRANSLATIONS) == FLASK_WTF_1_2_TRANSLATIONS
+    assert flask_wtf.i18n._get_translations is i18n._wtforms_translations
+    loads = []
+    original_load = support.Translations.load
+    monkeypatch.setattr(
+        support.Translations, "load", classmethod(lambda cls, *a, **k: loads.append(a) or original_load(*a, **k))
+    )
+    monkeypatch.setattr(i18n, "_wtforms_catalogues", {})
+
+    class Required(FlaskForm):
+        class Meta:
+            csrf = False
+
+        value = StringField(validators=[DataRequired()])
+
+    def message(locale):
+        with app.test_request_context("/", method="POST", data={}):
+            if locale:
+                session["locale"] = locale
+            form = Required()
+            assert not form.validate()
+            return form.value.errors[0]
+
+    chinese = [message(None) for _ in range(3)]
+    english = [message("en") for _ in range(3)]
+    assert chinese == ["该字段是必填字段。"] * 3
+    assert english == ["This field is required."] * 3
+    assert len(loads) == 2  # one catalogue a language, not one a request

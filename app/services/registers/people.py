@@ -27,6 +27,7 @@ from app.services.registers.vocabularies import (
     REGISTRATION_STATUS_LABELS,
     SPECIALTY_LABELS,
     label,
+    translated_labels,
 )
 
 
@@ -69,6 +70,23 @@ class PersonDetail:
     document: str  # masked
     registrations: tuple  # PersonHit
     history: tuple = field(default=())
+
+
+# What a results row reads: columns, not objects (a page of ORM objects cost more in Python than the query).
+HIT_COLUMNS = (
+    PersonRegistration.id,
+    PersonRegistration.holder_name,
+    PersonRegistration.holder_document_type,
+    PersonRegistration.holder_document_number,
+    PersonRegistration.qualification,
+    PersonRegistration.registration_number,
+    PersonRegistration.employer_name,
+    PersonRegistration.employer_uscc,
+    PersonRegistration.province,
+    PersonRegistration.valid_from,
+    PersonRegistration.valid_to,
+    PersonRegistration.status,
+)
 
 
 def person_filters(
@@ -133,29 +151,31 @@ def person_search_statement(page: int = 1, per_page: int = DEFAULT_PER_PAGE, **f
             .order_by(PR.holder_name, PR.id)
         )
     page_ids = ids.offset((page - 1) * per_page).limit(per_page + 1).subquery("page_ids")
-    return select(PR).join(page_ids, PR.id == page_ids.c.id).order_by(page_ids.c.holder_name, page_ids.c.id)
+    return select(*HIT_COLUMNS).join(page_ids, PR.id == page_ids.c.id).order_by(page_ids.c.holder_name, page_ids.c.id)
 
 
-def _person_hit(registration: PersonRegistration, today: datetime.date) -> PersonHit:
+def _person_hit(registration, today: datetime.date, specialties=None, translate=label) -> PersonHit:
+    """A registration as a results row shows it: an ORM object (with its ``specialties``) or a row of
+    ``HIT_COLUMNS`` with its specialty rows given. ``translate`` gives a label (lazy by default)."""
     status = registration_status(registration, today)
     return PersonHit(
         name=registration.holder_name,
         document=masked_document(registration.holder_document_type, registration.holder_document_number),
         qualification=registration.qualification,
-        qualification_label=label(QUALIFICATION_NAMES, registration.qualification),
+        qualification_label=translate(QUALIFICATION_NAMES, registration.qualification),
         registration_number=registration.registration_number,
         employer_name=registration.employer_name,
         employer_uscc=registration.employer_uscc,
         province=registration.province or "",
-        province_label=label(PROVINCE_LABELS, registration.province or ""),
+        province_label=translate(PROVINCE_LABELS, registration.province or ""),
         specialties=tuple(
-            SpecialtyLine(s.specialty, label(SPECIALTY_LABELS, s.specialty), s.valid_to)
-            for s in registration.specialties
+            SpecialtyLine(s.specialty, translate(SPECIALTY_LABELS, s.specialty), s.valid_to)
+            for s in (registration.specialties if specialties is None else specialties)
         ),
         valid_from=registration.valid_from,
         valid_to=registration.valid_to,
         status=status,
-        status_label=REGISTRATION_STATUS_LABELS[status],
+        status_label=translate(REGISTRATION_STATUS_LABELS, status),
     )
 
 
@@ -182,10 +202,20 @@ def search_people(
         specialty=specialty,
         employer=employer,
         province=province,
-    ).options(selectinload(PersonRegistration.specialties))
-    rows = db.session.execute(statement).scalars().all()
+    )
+    rows = db.session.execute(statement).all()
+    specialties: dict[int, list] = {}
+    if rows:
+        RS = RegisteredSpecialty
+        for line in db.session.execute(
+            select(RS.registration_id, RS.specialty, RS.valid_to)
+            .where(RS.registration_id.in_([row.id for row in rows[:per_page]]))
+            .order_by(RS.registration_id, RS.id)
+        ):
+            specialties.setdefault(line.registration_id, []).append(line)
     today = clock.today()
-    return Page.of(rows, page, per_page, lambda registration: _person_hit(registration, today))
+    translate = translated_labels()
+    return Page.of(rows, page, per_page, lambda row: _person_hit(row, today, specialties.get(row.id, ()), translate))
 
 
 def _history(registrations: list, today: datetime.date) -> tuple:

@@ -134,3 +134,18 @@ REGISTRATION_STATUS_LABELS = {
 def label(vocabulary: dict, value: str):
     """The translated label of a stored value (the value itself when it is not in the vocabulary)."""
     return vocabulary.get(value, value)
+
+
+def translated_labels():
+    """``label`` that translates each (vocabulary, value) once: for one request's results page, where the same
+    few labels repeat on every row (a lazy label is looked up again each time it is shown)."""
+    seen: dict = {}
+
+    def translate(vocabulary: dict, value: str) -> str:
+        key = (id(vocabulary), value)
+        text = seen.get(key)
+        if text is None:
+            text = seen[key] = str(label(vocabulary, value))
+        return text
+
+    return translate

@@ -72,9 +72,9 @@ def _too_many():
 
 
 def _queries_so_far() -> int:
-    if "query_count" in g:
-        return g.query_count
-    return query_limits.queries_in_window(get_store(), current_app.config, _client())
+    if "query_count" not in g:  # read once a request: the cache key and the form both ask
+        g.query_count = query_limits.queries_in_window(get_store(), current_app.config, _client())
+    return g.query_count
 
 
 def picture_needed() -> bool:

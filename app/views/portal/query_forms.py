@@ -45,6 +45,7 @@ class QueryForm(FlaskForm):
     captcha_id = StringField()
 
     FILTERS: tuple[str, ...] = ()  # the cleaned values the search takes (and, with the page, the page reads)
+    SHOWN: tuple[str, ...] = ()  # the text fields shown back as typed: the slots of the kept form (context.kept_form)
     clean_input: Callable[[dict], tuple[dict, dict]]  # query_input's rules: typed values -> (values, errors)
 
     def __init__(self, args):
@@ -70,6 +71,15 @@ class QueryForm(FlaskForm):
         for name, message in errors.items():
             self[name].errors = list(self[name].errors) + [message]
         return valid and not errors
+
+    def shown_values(self) -> dict:
+        """What the kept form's slots show: each text field as typed (cut)."""
+        return {name: self[name]._value() for name in self.SHOWN}
+
+    def keepable(self) -> bool:
+        """Whether the form, but for the typed values, is what everyone who chose the same options sees: no
+        message beside any field (a message may echo what was typed)."""
+        return not any(field.errors for field in self)
 
     def picture_answer(self) -> tuple[str, str]:
         """(challenge id, answer) of the picture code sent with the query."""
@@ -123,6 +133,7 @@ class EnterpriseQueryForm(QueryForm):
     page = TypedField()
 
     FILTERS = ("kind", "name", "uscc", "certificate_number", "qualification", "grade", "province")
+    SHOWN = ("name", "uscc", "certificate_number")
     clean_input = staticmethod(rq.clean_enterprise_query)
 
     def choose_kind(self) -> bool:
@@ -151,9 +162,14 @@ class PeopleQueryForm(QueryForm):
     doc = StringField()  # the token standing for an identity number (services/registers/document_searches.py)
 
     FILTERS = ("name", "document_number", "registration_number", "qualification", "specialty", "employer", "province")
+    SHOWN = ("name", "registration_number", "employer")
 
     document_token: str | None = None  # a valid token: the page repeats it
     document_searched: str | None = None  # the number it stands for, masked
+
+    def keepable(self) -> bool:
+        """Not with a searched identity number: its token and masked number are this searcher's own."""
+        return super().keepable() and not self.document_token and not self.document_searched
 
     def number_typed(self) -> str | None:
         """A well-formed identity number typed in (the page swaps it for a token); None otherwise."""
