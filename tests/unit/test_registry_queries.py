@@ -305,7 +305,6 @@ def test_people_results_mask_identity_numbers_and_carry_public_fields_only(regis
         "employer_name",
         "employer_uscc",
         "province",
-        "province_label",
         "specialties",
         "valid_from",
         "valid_to",
@@ -313,6 +312,8 @@ def test_people_results_mask_identity_numbers_and_carry_public_fields_only(regis
         "status_label",
     }
     assert [s.specialty for s in page.items[2].specialties] == ["建筑工程", "机电工程"]
+    assert page.items[2].specialty_labels == "建筑工程、机电工程"
+    assert all(str(hit.province_label) == hit.province for hit in page.items)  # 北京市: the label is the name
     texts = [repr(hit) for hit in page.items] + [repr(rq.person_detail(hit.registration_number)) for hit in page.items]
     texts.append(repr(rq.enterprise_detail(USCC_A)))
     texts.append(repr(rq.search_enterprises(name="青")))

@@ -1,11 +1,12 @@
 """人员资格查询: registered persons, and one holder with every registration and its history."""
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import selectinload
 
 from app import clock
@@ -18,9 +19,13 @@ from app.services.paging import Page
 from app.services.registers.query_helpers import (
     DEFAULT_PER_PAGE,
     bounds,
+    dialect,
+    literal,
     masked_document,
+    placeholder,
+    prefix_clause,
+    prefix_values,
     registration_status,
-    starts_with,
 )
 from app.services.registers.vocabularies import (
     PROVINCE_LABELS,
@@ -48,12 +53,21 @@ class PersonHit:
     employer_name: str
     employer_uscc: str
     province: str
-    province_label: object
     specialties: tuple
     valid_from: datetime.date
     valid_to: datetime.date
     status: str  # valid / expired / cancelled
     status_label: object
+
+    @property
+    def province_label(self):
+        """Only the detail page shows it: translated when shown, not for every row of a results page."""
+        return label(PROVINCE_LABELS, self.province)
+
+    @property
+    def specialty_labels(self) -> str:
+        """The registered specialties as one line (建筑工程、机电工程)."""
+        return "、".join(str(line.label) for line in self.specialties)
 
 
 @dataclass(frozen=True)
@@ -89,41 +103,81 @@ HIT_COLUMNS = (
 )
 
 
-def person_filters(
-    name=None,
-    document_number=None,
-    registration_number=None,
-    qualification=None,
-    specialty=None,
-    employer=None,
-    province=None,
-) -> list:
-    PR = PersonRegistration
+_PERSON_FILTERS = (
+    "name",
+    "document_number",
+    "registration_number",
+    "qualification",
+    "specialty",
+    "employer",
+    "province",
+)
+
+
+def _plan(filters: dict, dialect_name: str, search_specialty_rows: bool = False) -> tuple[tuple, dict]:
+    """What a search's statement looks like (its shape: which filters, which way) and the values it runs with."""
+    shape, values = [], {}
+    for key in _PERSON_FILTERS:
+        raw = filters.get(key)
+        if not raw:
+            continue
+        if key == "name" or (key == "employer" and not _is_code(raw)):
+            shape.append(key)
+            values.update(prefix_values(key, raw.strip(), dialect_name))
+        elif key == "employer":
+            shape.append("employer_code")
+            values["employer_code"] = validate_uscc(raw.strip().upper())
+        elif key in ("document_number", "registration_number"):
+            shape.append(key)
+            values[key] = re.sub(r"\s+", "", raw).upper()
+        else:
+            shape.append(key)
+            values[key] = raw
+    if search_specialty_rows:
+        shape.insert(0, "by_specialty_rows")
+    return tuple(shape), values
+
+
+def _is_code(employer: str) -> bool:
+    try:
+        validate_uscc(employer.strip().upper())
+    except DocumentError:
+        return False
+    return True
+
+
+def _clauses(shape: tuple, dialect_name: str, value, table=PersonRegistration) -> list:
+    """The conditions of ``shape``; ``value(name)`` gives each value (query_helpers.literal / placeholder)."""
+    PR = table
+    equal = {
+        "document_number": PR.holder_document_number,
+        "registration_number": PR.registration_number,
+        "qualification": PR.qualification,
+        "employer_code": PR.employer_uscc,
+        "province": PR.province,
+    }
     clauses = []
-    if name:
-        clauses.append(starts_with(PR.holder_name, name.strip()))
-    if document_number:
-        clauses.append(PR.holder_document_number == re.sub(r"\s+", "", document_number).upper())
-    if registration_number:
-        clauses.append(PR.registration_number == re.sub(r"\s+", "", registration_number).upper())
-    if qualification:
-        clauses.append(PR.qualification == qualification)
-    if specialty:
-        clauses.append(
-            exists().where(RegisteredSpecialty.registration_id == PR.id, RegisteredSpecialty.specialty == specialty)
-        )
-    if employer:
-        employer = employer.strip()
-        try:
-            clauses.append(PR.employer_uscc == validate_uscc(employer.upper()))
-        except DocumentError:
-            clauses.append(starts_with(PR.employer_name, employer))
-    if province:
-        clauses.append(PR.province == province)
+    for key in shape:
+        if key == "name":
+            clauses.append(prefix_clause(PR.holder_name, key, dialect_name, value))
+        elif key == "employer":
+            clauses.append(prefix_clause(PR.employer_name, key, dialect_name, value))
+        elif key == "specialty":
+            RS = RegisteredSpecialty
+            clauses.append(exists().where(RS.registration_id == PR.id, RS.specialty == value(key)))
+        elif key in equal:
+            clauses.append(equal[key] == value(key))
     return clauses
 
 
-def person_search_statement(page: int = 1, per_page: int = DEFAULT_PER_PAGE, **filters):
+def person_filters(**filters) -> list:
+    """The conditions of a search by ``_PERSON_FILTERS`` (name and employer name: prefix), for one statement."""
+    name = dialect()
+    shape, values = _plan(filters, name)
+    return _clauses(shape, name, literal(values))
+
+
+def _statement(shape: tuple, dialect_name: str, value):
     """One page of matching registrations (and one row more, to know whether a next page exists).
 
     The page's ids are found first, where the name indexes (which carry the
@@ -133,25 +187,51 @@ def person_search_statement(page: int = 1, per_page: int = DEFAULT_PER_PAGE, **f
     the specialty is among people of that name.
     """
     PR = PersonRegistration
-    page, per_page = bounds(page, per_page)
-    if filters.get("name") and filters.get("specialty"):
+    if shape and shape[0] == "by_specialty_rows":
         RS = RegisteredSpecialty
-        rest = {key: value for key, value in filters.items() if key not in ("name", "specialty", "province")}
-        clauses = [RS.specialty == filters["specialty"], starts_with(RS.holder_name, filters["name"].strip())]
-        if filters.get("province"):
-            clauses.append(RS.province == filters["province"])
+        clauses = [RS.specialty == value("specialty"), prefix_clause(RS.holder_name, "name", dialect_name, value)]
+        if "province" in shape:
+            clauses.append(RS.province == value("province"))
+        rest = tuple(key for key in shape[1:] if key not in ("name", "specialty", "province"))
         ids = select(RS.registration_id.label("id"), RS.holder_name.label("holder_name")).where(*clauses)
-        if any(rest.values()):
-            ids = ids.join(PR, PR.id == RS.registration_id).where(*person_filters(**rest))
+        if rest:
+            ids = ids.join(PR, PR.id == RS.registration_id).where(*_clauses(rest, dialect_name, value))
         ids = ids.order_by(RS.holder_name, RS.registration_id)
     else:
         ids = (
             select(PR.id.label("id"), PR.holder_name.label("holder_name"))
-            .where(*person_filters(**filters))
+            .where(*_clauses(shape, dialect_name, value))
             .order_by(PR.holder_name, PR.id)
         )
-    page_ids = ids.offset((page - 1) * per_page).limit(per_page + 1).subquery("page_ids")
+    page_ids = ids.offset(value("offset")).limit(value("limit")).subquery("page_ids")
     return select(*HIT_COLUMNS).join(page_ids, PR.id == page_ids.c.id).order_by(page_ids.c.holder_name, page_ids.c.id)
+
+
+@functools.lru_cache(maxsize=256)
+def _kept_statement(shape: tuple, dialect_name: str):
+    return _statement(shape, dialect_name, placeholder)
+
+
+def _search(page: int, per_page: int, filters: dict, dialect_name: str) -> tuple[tuple, dict]:
+    page, per_page = bounds(page, per_page)
+    by_specialty_rows = bool(filters.get("name") and filters.get("specialty"))
+    shape, values = _plan(filters, dialect_name, by_specialty_rows)
+    values.update(offset=(page - 1) * per_page, limit=per_page + 1)
+    return shape, values
+
+
+def person_search_statement(page: int = 1, per_page: int = DEFAULT_PER_PAGE, **filters):
+    """The statement of one results page (``_statement``), built for this search alone."""
+    name = dialect()
+    shape, values = _search(page, per_page, filters, name)
+    return _statement(shape, name, literal(values))
+
+
+_SPECIALTIES_OF = (
+    select(RegisteredSpecialty.registration_id, RegisteredSpecialty.specialty, RegisteredSpecialty.valid_to)
+    .where(RegisteredSpecialty.registration_id.in_(bindparam("ids", expanding=True)))
+    .order_by(RegisteredSpecialty.registration_id, RegisteredSpecialty.id)
+)
 
 
 def _person_hit(registration, today: datetime.date, specialties=None, translate=label) -> PersonHit:
@@ -167,7 +247,6 @@ def _person_hit(registration, today: datetime.date, specialties=None, translate=
         employer_name=registration.employer_name,
         employer_uscc=registration.employer_uscc,
         province=registration.province or "",
-        province_label=translate(PROVINCE_LABELS, registration.province or ""),
         specialties=tuple(
             SpecialtyLine(s.specialty, translate(SPECIALTY_LABELS, s.specialty), s.valid_to)
             for s in (registration.specialties if specialties is None else specialties)
@@ -192,26 +271,21 @@ def search_people(
 ) -> Page:
     """Registered persons matching every given filter (name and employer name: prefix)."""
     page, per_page = bounds(page, per_page)
-    statement = person_search_statement(
-        page,
-        per_page,
-        name=name,
-        document_number=document_number,
-        registration_number=registration_number,
-        qualification=qualification,
-        specialty=specialty,
-        employer=employer,
-        province=province,
-    )
-    rows = db.session.execute(statement).all()
+    filters = {
+        "name": name,
+        "document_number": document_number,
+        "registration_number": registration_number,
+        "qualification": qualification,
+        "specialty": specialty,
+        "employer": employer,
+        "province": province,
+    }
+    dialect_name = dialect()
+    shape, values = _search(page, per_page, filters, dialect_name)
+    rows = db.session.execute(_kept_statement(shape, dialect_name), values).all()
     specialties: dict[int, list] = {}
     if rows:
-        RS = RegisteredSpecialty
-        for line in db.session.execute(
-            select(RS.registration_id, RS.specialty, RS.valid_to)
-            .where(RS.registration_id.in_([row.id for row in rows[:per_page]]))
-            .order_by(RS.registration_id, RS.id)
-        ):
+        for line in db.session.execute(_SPECIALTIES_OF, {"ids": [row.id for row in rows[:per_page]]}):
             specialties.setdefault(line.registration_id, []).append(line)
     today = clock.today()
     translate = translated_labels()

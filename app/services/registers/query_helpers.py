@@ -1,8 +1,9 @@
 """What the register queries share: page bounds, prefix matching, masking, registration status."""
 
 import datetime
+from collections.abc import Callable
 
-from sqlalchemy import and_
+from sqlalchemy import and_, bindparam
 
 from app.extensions import db
 from app.masking import mask_document
@@ -32,17 +33,46 @@ def _next_prefix(prefix: str) -> str:
     return prefix[:-1] + chr(last)
 
 
-def starts_with(column, prefix: str):
-    """``column LIKE 'prefix%'`` as an index range scan on both databases.
+def dialect() -> str:
+    return db.session.get_bind().dialect.name
 
-    PostgreSQL: LIKE with the wildcards in ``prefix`` escaped (SQLAlchemy's
-    ``autoescape``); the code-point-ordered name index serves it. SQLite: its LIKE
-    is case-insensitive and ignores a plain index, so the same prefix is asked as
-    a ``>= / <`` range (byte order = code point order).
+
+def prefix_values(key: str, prefix: str, dialect_name: str) -> dict:
+    """The values ``prefix_clause`` asks for, for names beginning with ``prefix``."""
+    if dialect_name == "sqlite":
+        return {f"{key}_from": prefix, f"{key}_before": _next_prefix(prefix)}
+    escaped = prefix.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return {f"{key}_like": escaped + "%"}
+
+
+def prefix_clause(column, key: str, dialect_name: str, value: Callable):
+    """``column LIKE 'prefix%'`` as an index range scan on both databases; ``value(name)`` gives each value
+    (the value itself, or a placeholder of a kept statement: ``literal`` / ``placeholder``).
+
+    PostgreSQL: LIKE with the wildcards in the prefix escaped (as SQLAlchemy's ``autoescape``); the
+    code-point-ordered name index serves it. SQLite: its LIKE is case-insensitive and ignores a plain index,
+    so the same prefix is asked as a ``>= / <`` range (byte order = code point order).
     """
-    if db.session.get_bind().dialect.name == "sqlite":
-        return and_(column >= prefix, column < _next_prefix(prefix))
-    return column.startswith(prefix, autoescape=True)
+    if dialect_name == "sqlite":
+        return and_(column >= value(f"{key}_from"), column < value(f"{key}_before"))
+    return column.like(value(f"{key}_like"), escape="/")
+
+
+def literal(values: dict) -> Callable:
+    """Each value as it is: a statement built for one search."""
+    return values.__getitem__
+
+
+def placeholder(name: str):
+    """A named placeholder: a statement built once for every search of its shape, run with each one's values
+    (building a statement cost a results page more than running it)."""
+    return bindparam(name)
+
+
+def starts_with(column, prefix: str):
+    """``column LIKE 'prefix%'`` for one search (``prefix_clause``)."""
+    name = dialect()
+    return prefix_clause(column, "prefix", name, literal(prefix_values("prefix", prefix, name)))
 
 
 def mask_document_number(number: str) -> str:
