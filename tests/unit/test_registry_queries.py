@@ -233,8 +233,8 @@ def test_enterprise_filters_combined(register):
 def test_enterprise_validity_is_shown(register):
     (hit,) = rq.search_enterprises(name="华岳").items
     assert hit.qualifications[0].is_valid is False and hit.qualifications[0].valid_to == earlier()
-    assert hit.qualifications[0].kind_label is rq.ENTERPRISE_KINDS["工程勘察设计企业"]
-    assert hit.qualifications[0].grade_label is rq.GRADE_LABELS["甲级"]
+    assert hit.qualifications[0].kind_label == str(rq.ENTERPRISE_KINDS["工程勘察设计企业"])
+    assert hit.qualifications[0].grade_label == str(rq.GRADE_LABELS["甲级"])
 
 
 def test_enterprise_detail_lists_qualifications_and_masked_employees(register):

@@ -1,10 +1,11 @@
 """企业资质查询: enterprises by their qualifications, and one enterprise with the persons it employs."""
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from app import clock
@@ -13,7 +14,15 @@ from app.masking import mask_name
 from app.models import EnterpriseQualification, PersonRegistration
 from app.services.cases.eligibility import QUALIFICATION_NAMES
 from app.services.paging import Page
-from app.services.registers.query_helpers import DEFAULT_PER_PAGE, bounds, starts_with
+from app.services.registers.query_helpers import (
+    DEFAULT_PER_PAGE,
+    bounds,
+    dialect,
+    literal,
+    placeholder,
+    prefix_clause,
+    prefix_values,
+)
 from app.services.registers.vocabularies import (
     ENTERPRISE_KINDS,
     GRADE_LABELS,
@@ -21,6 +30,7 @@ from app.services.registers.vocabularies import (
     QUALIFICATION_LABELS,
     SPECIALTY_LABELS,
     label,
+    translated_labels,
 )
 
 
@@ -66,37 +76,94 @@ class EnterpriseDetail:
     people: Page
 
 
-def enterprise_filters(
-    kind=None, name=None, uscc=None, certificate_number=None, qualification=None, grade=None, province=None
-) -> list:
+_ENTERPRISE_FILTERS = ("kind", "name", "uscc", "certificate_number", "qualification", "grade", "province")
+
+
+def _plan(filters: dict, dialect_name: str) -> tuple[tuple, dict]:
+    """What a search's statement looks like (which filters) and the values it runs with."""
+    shape, values = [], {}
+    for key in _ENTERPRISE_FILTERS:
+        raw = filters.get(key)
+        if not raw:
+            continue
+        shape.append(key)
+        if key == "name":
+            values.update(prefix_values(key, raw.strip(), dialect_name))
+        elif key in ("uscc", "certificate_number"):
+            values[key] = raw.strip().upper()
+        else:
+            values[key] = raw
+    return tuple(shape), values
+
+
+def _clauses(shape: tuple, dialect_name: str, value) -> list:
+    """The conditions of ``shape``; ``value(name)`` gives each value (query_helpers.literal / placeholder)."""
     EQ = EnterpriseQualification
-    clauses = []
-    if kind:
-        clauses.append(EQ.kind == kind)
-    if name:
-        clauses.append(starts_with(EQ.enterprise_name, name.strip()))
-    if uscc:
-        clauses.append(EQ.uscc == uscc.strip().upper())
-    if certificate_number:
-        clauses.append(EQ.certificate_number == certificate_number.strip().upper())
-    if qualification:
-        clauses.append(EQ.qualification == qualification)
-    if grade:
-        clauses.append(EQ.grade == grade)
-    if province:
-        clauses.append(EQ.province == province)
-    return clauses
+    equal = {
+        "kind": EQ.kind,
+        "uscc": EQ.uscc,
+        "certificate_number": EQ.certificate_number,
+        "qualification": EQ.qualification,
+        "grade": EQ.grade,
+        "province": EQ.province,
+    }
+    return [
+        prefix_clause(EQ.enterprise_name, key, dialect_name, value) if key == "name" else equal[key] == value(key)
+        for key in shape
+    ]
 
 
-def enterprise_search_statement(**filters):
+def enterprise_filters(**filters) -> list:
+    """The conditions of a search by ``_ENTERPRISE_FILTERS`` (name: prefix), for one statement."""
+    name = dialect()
+    shape, values = _plan(filters, name)
+    return _clauses(shape, name, literal(values))
+
+
+def _statement(shape: tuple, dialect_name: str, value):
     """One row per enterprise (name, USCC), in name order: what a results page lists."""
     EQ = EnterpriseQualification
     return (
         select(EQ.enterprise_name, EQ.uscc)
-        .where(*enterprise_filters(**filters))
+        .where(*_clauses(shape, dialect_name, value))
         .group_by(EQ.enterprise_name, EQ.uscc)
         .order_by(EQ.enterprise_name, EQ.uscc)
     )
+
+
+def enterprise_search_statement(**filters):
+    """``_statement`` built for this search alone."""
+    name = dialect()
+    shape, values = _plan(filters, name)
+    return _statement(shape, name, literal(values))
+
+
+_LINE_COLUMNS = tuple(
+    getattr(EnterpriseQualification, column)
+    for column in (
+        "id",
+        "enterprise_name",
+        "uscc",
+        "kind",
+        "qualification",
+        "grade",
+        "certificate_number",
+        "province",
+        "valid_from",
+        "valid_to",
+    )
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _kept_statements(shape: tuple, dialect_name: str) -> tuple:
+    """A results page's two statements for every search of ``shape``: its enterprises, then their lines."""
+    EQ = EnterpriseQualification
+    page = _statement(shape, dialect_name, placeholder).offset(placeholder("offset")).limit(placeholder("limit"))
+    lines = select(*_LINE_COLUMNS).where(
+        EQ.uscc.in_(bindparam("usccs", expanding=True)), *_clauses(shape, dialect_name, placeholder)
+    )
+    return page, lines
 
 
 def _rank(vocabulary, value) -> int:
@@ -104,7 +171,7 @@ def _rank(vocabulary, value) -> int:
     return order.index(value) if value in order else len(order)
 
 
-def _qualification_order(row: EnterpriseQualification):
+def _qualification_order(row):
     """The order the vocabularies list them in (建筑业企业 first, 特级 before 一级), not code point order."""
     return (
         _rank(ENTERPRISE_KINDS, row.kind),
@@ -116,14 +183,15 @@ def _qualification_order(row: EnterpriseQualification):
     )
 
 
-def _qualification_line(row: EnterpriseQualification, today: datetime.date) -> QualificationLine:
+def _qualification_line(row, today: datetime.date, translate=label) -> QualificationLine:
+    """A qualification as the pages show it: an ORM object or a row of ``_LINE_COLUMNS``."""
     return QualificationLine(
         kind=row.kind,
-        kind_label=label(ENTERPRISE_KINDS, row.kind),
+        kind_label=translate(ENTERPRISE_KINDS, row.kind),
         qualification=row.qualification,
-        qualification_label=label(QUALIFICATION_LABELS, row.qualification),
+        qualification_label=translate(QUALIFICATION_LABELS, row.qualification),
         grade=row.grade,
-        grade_label=label(GRADE_LABELS, row.grade),
+        grade_label=translate(GRADE_LABELS, row.grade),
         certificate_number=row.certificate_number,
         valid_from=row.valid_from,
         valid_to=row.valid_to,
@@ -153,34 +221,33 @@ def search_enterprises(
         grade=grade,
         province=province,
     )
-    rows = db.session.execute(
-        enterprise_search_statement(**filters).offset((page - 1) * per_page).limit(per_page + 1)
-    ).all()
+    dialect_name = dialect()
+    shape, values = _plan(filters, dialect_name)
+    page_statement, lines_statement = _kept_statements(shape, dialect_name)
+    rows = db.session.execute(page_statement, dict(values, offset=(page - 1) * per_page, limit=per_page + 1)).all()
     shown = rows[:per_page]
-    lines: dict[tuple[str, str], list[EnterpriseQualification]] = {}
-    if shown:
-        EQ = EnterpriseQualification
-        today = clock.today()
-        for row in db.session.query(EQ).filter(
-            EQ.uscc.in_({uscc for _name, uscc in shown}), *enterprise_filters(**filters)
-        ):
-            lines.setdefault((row.enterprise_name, row.uscc), []).append(row)
-        for matched in lines.values():
-            matched.sort(key=_qualification_order)
+    if not shown:
+        return Page((), page, per_page, False)
+    lines: dict[tuple[str, str], list] = {}
+    for line in db.session.execute(lines_statement, dict(values, usccs=sorted({uscc for _name, uscc in shown}))):
+        lines.setdefault((line.enterprise_name, line.uscc), []).append(line)
+    for matched in lines.values():
+        matched.sort(key=_qualification_order)
+    today = clock.today()
+    translate = translated_labels()
 
-        def convert(row):
-            matched = lines.get((row.enterprise_name, row.uscc), [])
-            province = next((line.province for line in matched if line.province), "")
-            return EnterpriseHit(
-                name=row.enterprise_name,
-                uscc=row.uscc,
-                province=province,
-                province_label=label(PROVINCE_LABELS, province),
-                qualifications=tuple(_qualification_line(line, today) for line in matched),
-            )
+    def convert(row):
+        matched = lines.get((row.enterprise_name, row.uscc), [])
+        province = next((line.province for line in matched if line.province), "")
+        return EnterpriseHit(
+            name=row.enterprise_name,
+            uscc=row.uscc,
+            province=province,
+            province_label=translate(PROVINCE_LABELS, province),
+            qualifications=tuple(_qualification_line(line, today, translate) for line in matched),
+        )
 
-        return Page.of(rows, page, per_page, convert)
-    return Page((), page, per_page, False)
+    return Page.of(rows, page, per_page, convert)
 
 
 def enterprise_detail(uscc: str, page=1, per_page=DEFAULT_PER_PAGE) -> EnterpriseDetail | None:
