@@ -9,6 +9,7 @@ its frame than on its query.
 
 import json
 import re
+from urllib.parse import urlencode
 
 from flask import has_request_context, render_template, request, session
 from flask_babel import get_locale
@@ -143,6 +144,11 @@ def kept_form(*variant, values: dict, keep: bool, caller) -> Markup:
     return Markup(_SLOT.sub(lambda match: shown[match.group(1)], html))
 
 
+def switch_back_query() -> str:
+    """``next=<this page>`` for the language and display switches, as ``url_for`` writes an argument."""
+    return urlencode({"next": request.full_path.rstrip("?")}, safe="!$'()*,/:;?@")
+
+
 def enterprise_comparison(application):
     """For the back office's case page: an enterprise change beside the register (None for other cases)."""
     if not enterprise_items.is_enterprise_item(application.item):
@@ -199,6 +205,7 @@ def register_context(app):
     app.add_template_global(kept, "kept")
     app.add_template_global(kept_form, "kept_form")
     app.add_template_global(slot, "slot")
+    app.add_template_global(switch_back_query, "switch_back_query")
     app.add_template_global(enterprise_comparison, "enterprise_comparison")
     app.add_template_global(real_estate_summary, "real_estate_summary")
     app.add_template_global(real_estate, "real_estate_rules")

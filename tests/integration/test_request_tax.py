@@ -355,3 +355,24 @@ def test_result_links_lead_to_each_persons_and_enterprises_page(app, registers, 
         as_text=True
     )
     assert f'href="/query/enterprises/{enterprise.uscc}"' in found
+
+
+def test_the_kept_top_bar_switches_come_back_to_each_visitors_own_page(app, registers, uncached_queries):
+    """The top bar is kept per language and display mode; only the way back is put in, for each page."""
+    import html as html_module
+
+    client = app.test_client()
+    client.get("/query/people", query_string={"name": "陈立"})  # the top bar is now kept
+    page = client.get("/query/people", query_string={"name": "王雅", "province": "北京市"}).get_data(as_text=True)
+    links = [html_module.unescape(href) for href in re.findall(r'href="(/(?:language|display)/[^"]+)"', page)]
+    assert len(links) == 3 and all("陈立" not in link and "%E9%99%88" not in link for link in links)
+    english = next(link for link in links if link.startswith("/language/en?"))
+    answer = client.get(english)
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/query/people?name=%E7%8E%8B%E9%9B%85&province=%E5%8C%97%E4%BA%AC%E5%B8%82"
+    assert '<html lang="en">' in client.get(answer.headers["Location"]).get_data(as_text=True)
+    elder = next(link for link in links if link.startswith("/display/elder?"))
+    assert client.get(elder).headers["Location"] == answer.headers["Location"]
+    seniors = client.get("/services/").get_data(as_text=True)
+    assert '<body class="elder">' in seniors and "Standard version" in seniors
+    assert "next=/services/" in seniors
