@@ -282,10 +282,11 @@ def search_people(
     }
     dialect_name = dialect()
     shape, values = _search(page, per_page, filters, dialect_name)
-    rows = db.session.execute(_kept_statement(shape, dialect_name), values).all()
+    connection = db.session.connection()  # Core statements of columns: the ORM's execution layer adds nothing
+    rows = connection.execute(_kept_statement(shape, dialect_name), values).all()
     specialties: dict[int, list] = {}
     if rows:
-        for line in db.session.execute(_SPECIALTIES_OF, {"ids": [row.id for row in rows[:per_page]]}):
+        for line in connection.execute(_SPECIALTIES_OF, {"ids": [row.id for row in rows[:per_page]]}):
             specialties.setdefault(line.registration_id, []).append(line)
     today = clock.today()
     translate = translated_labels()
