@@ -119,6 +119,8 @@ class QueryForm(FlaskForm):
 class ProgressQueryForm(QueryForm):
     number = TypedField()
     name = TypedField()
+
+    SHOWN = ("number", "name")
     clean_input = staticmethod(rq.clean_progress_query)
 
 
