@@ -33,9 +33,10 @@ class Config:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     # JSON columns keep Chinese as characters, so a row read with psql or sqlite3 is legible.
     SQLALCHEMY_ENGINE_OPTIONS = {
-        "pool_pre_ping": True,
         "json_serializer": functools.partial(json.dumps, ensure_ascii=False),
     }
+    # A pooled connection idle longer than this is pinged before use (app/platform/db_liveness.py), not every one.
+    DATABASE_PING_AFTER_IDLE_SECONDS = float(_env("DATABASE_PING_AFTER_IDLE_SECONDS", "10"))
 
     # --- health checks (app/views/health.py) -------------------------------------
     # /readyz gives all its checks (database, Redis, file store, broker) this long together before answering.

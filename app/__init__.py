@@ -150,12 +150,14 @@ def _serving_command() -> bool:
 
 def _observe_requests(app: Flask) -> None:
     """Metrics and the request log around everything but the proxy fix (app/platform/request_observer.py)."""
+    from app.platform import db_liveness
     from app.platform.metrics_endpoint import instrument_pool
     from app.platform.request_observer import RequestObserver
 
     RequestObserver.install(app)
     with app.app_context():
         instrument_pool(db.engine)
+        db_liveness.install(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
 
 
 def _trust_proxies(app: Flask) -> None:
