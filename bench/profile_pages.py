@@ -1,12 +1,13 @@
 """Where the milliseconds of an uncached page go (issue 20, item 1): cProfile on CPU time.
 
-    python bench/profile_pages.py                         # a throw-away SQLite file, reference + demo data
-    python bench/profile_pages.py --requests 300 --dump /tmp/profiles   # .prof files for snakeviz / flameprof
+    python bench/profile_pages.py                         # a throw-away SQLite file, 20,000 persons
+    python bench/profile_pages.py --only 我的办件 --requests 300 --dump /tmp/profiles   # .prof files
 
-Builds the portal on a new SQLite database with the reference data (catalogue, guides,
-settings) and the demonstration registers, turns the query page cache off, and for each page
-(home, catalogue, a 办事指南, the login page, two public query pages) asks it REQUESTS times as an
-anonymous visitor through the Flask test client:
+Loads the portal as bench/pages.py does (registers, reference data, a citizen with 1,000 cases, an
+acceptance officer, an administrator), turns the query page cache and fast path off, and for each of
+bench/pages.py's pages (home, catalogue, a 办事指南, the login page, the two public query pages, the user
+centre, 我的办件, the application form, the staff queue and Flask-AppBuilder's list view as the peer) asks
+it REQUESTS times through the Flask test client, as the visitor it is for (signed in where it must be):
 
 1. its CPU time per request without the profiler (p50 / p95, ms; SQLite runs in-process, so
    the database is counted too), and a bare endpoint of the same application for comparison;
@@ -27,7 +28,6 @@ import statistics
 import sys
 import tempfile
 import time
-import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -59,56 +59,28 @@ STEPS = (  # (label, function name, file fragment): cumulative time of these fra
 )
 
 
-def build(database_url: str):
-    from flask_appbuilder import Model
+def build(database_url: str, persons: int, companies: int, cases: int):
+    """The portal as bench/pages.py loads it (registers, reference data, a citizen with ``cases`` cases, an
+    acceptance officer, an administrator); the page cache and the query fast path off."""
+    from bench.pages import load
+    from bench.queries import prepare_database
+    from bench.wsgi import make_app
 
-    from app import create_app
-    from app.extensions import db
-    from app.seed.demo_data import seed_reference_data
-    from app.seed.demo_registers import seed_demo_registers
-    from app.services.platform.roles_sync import sync_roles
-
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "QUERY_CACHE_SECONDS": 0,
-            "QUERY_FAST_PATH": False,
-            "QUERY_CAPTCHA_AFTER": 10**9,
-            "QUERY_RATE_LIMIT_PER_MINUTE": 10**9,
-        }
-    )
-
-    @app.route("/bench/bare")
-    def bare():
-        return "ok"
-
-    with app.app_context():
-        Model.metadata.create_all(db.engine)
-        sync_roles(app.appbuilder)
-        seed_reference_data()
-        seed_demo_registers()
-        db.session.commit()
-    return app
+    prepare_database(database_url)
+    app = make_app(database_url)
+    app.config.update(QUERY_CACHE_SECONDS=0, QUERY_FAST_PATH=False)
+    loaded = load(app, persons, companies, cases)
+    loaded["cases"] = cases
+    return app, loaded
 
 
-def pages(app) -> dict:
-    from app.extensions import db
-    from app.models import EnterpriseQualification, PersonRegistration, ServiceItem
+def clients(app) -> dict:
+    """A test client for each kind of visitor: anonymous, a citizen past the face check, an officer, an admin."""
+    from bench.pages import _pass_face_check, _sign_in_in_process
 
-    with app.app_context():
-        code = db.session.query(ServiceItem.code).order_by(ServiceItem.position).first()[0]
-        person = db.session.query(PersonRegistration.holder_name).first()[0]
-        company = db.session.query(EnterpriseQualification.enterprise_name, EnterpriseQualification.kind).first()
-    q = urllib.parse.urlencode
-    return {
-        "bare endpoint": "/bench/bare",
-        "home": "/",
-        "catalogue": "/services/",
-        "办事指南": f"/services/guide/{code}",
-        "login page": "/account/login",
-        "query: people by name": "/query/people?" + q({"name": person[:1]}),
-        "query: enterprises by name": "/query/enterprises?" + q({"kind": company[1], "name": company[0][:2]}),
-    }
+    signed_in = {who: _sign_in_in_process(app, who) for who in ("citizen", "officer", "admin")}
+    _pass_face_check(app, lambda path: signed_in["citizen"].get(path).get_data(as_text=True))
+    return {None: app.test_client(), **signed_in}
 
 
 def _layer(filename: str) -> str:
@@ -118,21 +90,20 @@ def _layer(filename: str) -> str:
     return "other (Python library, builtins)"
 
 
-def profile(app, name: str, path: str, requests: int, dump: str | None) -> None:
-    client = app.test_client()
-    for _ in range(10):
+def profile(client, name: str, paths: list, requests: int, dump: str | None) -> None:
+    for path in paths[:10]:
         assert client.get(path).status_code == 200, path
     cpu = []
-    for _ in range(requests):
+    for n in range(requests):
         started = time.process_time()
-        client.get(path)
+        client.get(paths[n % len(paths)])
         cpu.append((time.process_time() - started) * 1000)
     ordered = sorted(cpu)
     p50, p95 = statistics.median(ordered), ordered[int(len(ordered) * 0.95)]
     profiler = cProfile.Profile(time.process_time)
     profiler.enable()
-    for _ in range(requests):
-        client.get(path)
+    for n in range(requests):
+        client.get(paths[n % len(paths)])
     profiler.disable()
     if dump:
         os.makedirs(dump, exist_ok=True)
@@ -143,7 +114,7 @@ def profile(app, name: str, path: str, requests: int, dump: str | None) -> None:
     for (filename, _line, _function), (_cc, _nc, own, _cumulative, _callers) in stats.items():
         layers[_layer(filename)] = layers.get(_layer(filename), 0.0) + own
         total += own
-    print(f"\n{name}  {path}")
+    print(f"\n{name}  {paths[0]}")
     print(f"  CPU per request, no profiler: p50 {p50:.2f} ms, p95 {p95:.2f} ms")
     print(f"  under the profiler: {total / requests * 1000:.2f} ms per request; by layer (own time):")
     for label, seconds in sorted(layers.items(), key=lambda kv: -kv[1]):
@@ -161,14 +132,24 @@ def profile(app, name: str, path: str, requests: int, dump: str | None) -> None:
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", help="default: a new SQLite file in a temporary directory")
+    parser.add_argument("--persons", type=int, default=20_000)
+    parser.add_argument("--companies", type=int, default=4_000)
+    parser.add_argument("--cases", type=int, default=1_000, help="cases of the one citizen (我的办件)")
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--only", help="profile only the pages whose name contains this")
     parser.add_argument("--dump", help="write each page's profile (.prof) into this directory")
     args = parser.parse_args()
-    os.environ.setdefault("PORTAL_ENV", "test")
+    os.environ.setdefault("PORTAL_ENV", "production")
+    from bench.pages import page_paths
+
     with tempfile.TemporaryDirectory() as directory:
-        app = build(args.database_url or "sqlite:///" + os.path.join(directory, "profile.db"))
-        for name, path in pages(app).items():
-            profile(app, name, path, args.requests, args.dump)
+        url = args.database_url or "sqlite:///" + os.path.join(directory, "profile.db")
+        app, loaded = build(url, args.persons, args.companies, args.cases)
+        visitors = clients(app)
+        for name, (who, paths) in page_paths(loaded).items():
+            if args.only and args.only not in name:
+                continue
+            profile(visitors[who], name, paths, args.requests, args.dump)
 
 
 if __name__ == "__main__":
