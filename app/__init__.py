@@ -62,9 +62,10 @@ def create_app(config=None) -> Flask:
         migrate.init_app(app, db, directory=os.path.join(PROJECT_DIR, "migrations"))
         appbuilder = AppBuilder(update_perms=app.config["FAB_UPDATE_PERMS"] and _security_ready(app))
         appbuilder.init_app(app, db.session)
-        from app.i18n import install_locale_selector, install_translation_cache
+        from app.i18n import install_form_translations, install_locale_selector, install_translation_cache
 
         install_translation_cache(app)
+        install_form_translations()
         install_locale_selector(app)
         _register_views(app, appbuilder)
     if app.config.get("QUERY_FAST_PATH", True):
