@@ -9,6 +9,7 @@ its frame than on its query.
 
 import json
 import re
+from collections.abc import Callable
 
 from flask import has_request_context, render_template, request, session
 from flask_babel import get_locale
@@ -83,19 +84,47 @@ def document_number_label(account) -> str:
         return str(_l("Document number"))
 
 
-def chrome(template: str, **variant) -> Markup:
-    """``template`` rendered once per language, site settings and ``variant`` (e.g. the active menu)."""
+def _kept_key(kind: str, template: str, variant: dict, *extra) -> str:
     prefix = request.script_root if has_request_context() else ""  # links start with it
-    key = "chrome:" + json.dumps(
-        [site_settings.version(), template, str(get_locale()), prefix, sorted(variant.items())],
+    return f"{kind}:" + json.dumps(
+        [site_settings.version(), template, str(get_locale()), prefix, sorted(variant.items()), *extra],
         ensure_ascii=False,
         separators=(",", ":"),
     )
+
+
+def chrome(template: str, **variant) -> Markup:
+    """``template`` rendered once per language, site settings and ``variant`` (e.g. the active menu)."""
+    key = _kept_key("chrome", template, variant)
     html = local_cache.get(key)
     if html is None:
         html = Markup(render_template(template, **variant))
         local_cache.set(key, html, timeout=_CHROME_SECONDS)
     return html
+
+
+_SLOT = re.compile("\x00([a-z_]+)\x00")
+
+
+def kept_with_slots(template: str, slots: dict, context: Callable[[], dict] | None = None, **variant) -> Markup:
+    """``template`` rendered once per language, site settings and ``variant``, like ``chrome()``, with each of
+    ``slots`` left open in the kept copy and filled in with this request's value (escaped; a Markup value as it
+    is): a page that is the same for everyone but for a form token or a link back.
+
+    The kept copy is rendered with a marker for each slot; a slot the template does not show as it is (put through
+    a filter or ``url_for``) is refused there and then, never sent with a marker in it. ``context()`` gives
+    what only that rendering needs (e.g. a form to draw its fields from: never one holding a visitor's data).
+    """
+    key = _kept_key("slots", template, variant, sorted(slots))
+    parts = local_cache.get(key)
+    if parts is None:
+        markers = {name: Markup(f"\x00{name}\x00") for name in slots}
+        parts = _SLOT.split(render_template(template, **(context() if context else {}), **variant, **markers))
+        if set(parts[1::2]) != set(slots) or any("\x00" in part for part in parts[::2]):
+            raise ValueError(f"{template}: every slot must be shown as it is ({', '.join(sorted(slots))})")
+        local_cache.set(key, parts, timeout=_CHROME_SECONDS)
+    values = {name: escape(value) for name, value in slots.items()}
+    return Markup("".join(part if i % 2 == 0 else values[part] for i, part in enumerate(parts)))
 
 
 def enterprise_comparison(application):
