@@ -9,6 +9,7 @@ its frame than on its query.
 
 import json
 import re
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from flask import has_request_context, render_template, request, session
@@ -84,14 +85,18 @@ def document_number_label(account) -> str:
         return str(_l("Document number"))
 
 
-def chrome(template: str, **variant) -> Markup:
-    """``template`` rendered once per language, site settings and ``variant`` (e.g. the active menu)."""
+def _kept_key(kind: str, template: str, variant: dict, *extra) -> str:
     prefix = request.script_root if has_request_context() else ""  # links start with it
-    key = "chrome:" + json.dumps(
-        [site_settings.version(), template, str(get_locale()), prefix, sorted(variant.items())],
+    return f"{kind}:" + json.dumps(
+        [site_settings.version(), template, str(get_locale()), prefix, sorted(variant.items()), *extra],
         ensure_ascii=False,
         separators=(",", ":"),
     )
+
+
+def chrome(template: str, **variant) -> Markup:
+    """``template`` rendered once per language, site settings and ``variant`` (e.g. the active menu)."""
+    key = _kept_key("chrome", template, variant)
     html = local_cache.get(key)
     if html is None:
         html = Markup(render_template(template, **variant))
@@ -102,6 +107,15 @@ def chrome(template: str, **variant) -> Markup:
 _KEPT_VARIANT_MAX = 200  # characters: a variant longer than any choice is rendered, never kept
 
 
+def _fragment_key(kind: str, variant: tuple) -> str | None:
+    """The process cache's key of a template fragment (``kept``, ``kept_form``); None when it is not to be kept."""
+    material = json.dumps(variant, ensure_ascii=False, separators=(",", ":"))
+    if len(material) > _KEPT_VARIANT_MAX:
+        return None
+    prefix = request.script_root if has_request_context() else ""
+    return f"{kind}:{site_settings.version()}:{get_locale()}:{prefix}:{material}"
+
+
 def kept(*variant, caller) -> Markup:
     """A fragment of a template kept rendered like ``chrome()``: ``{% call kept("people-province", value) %}``.
 
@@ -110,38 +124,74 @@ def kept(*variant, caller) -> Markup:
     it is rendered from besides the language and the site settings; it must be a validated choice, never free
     text (the cache is bounded, but endless variants would only push the useful fragments out).
     """
-    material = json.dumps(variant, ensure_ascii=False, separators=(",", ":"))
-    if len(material) > _KEPT_VARIANT_MAX:
-        return Markup(caller())
-    prefix = request.script_root if has_request_context() else ""
-    key = f"kept:{site_settings.version()}:{get_locale()}:{prefix}:{material}"
-    html = local_cache.get(key)
+    key = _fragment_key("kept", variant)
+    html = local_cache.get(key) if key else None
     if html is None:
         html = Markup(caller())
-        local_cache.set(key, html, timeout=_CHROME_SECONDS)
+        if key:
+            local_cache.set(key, html, timeout=_CHROME_SECONDS)
     return html
 
+
+# --- kept copies with slots: the same for everyone but for a few values put in per request ---------------------
 
 _SLOT = re.compile("\x00([a-z_]{1,40})\x00")
 
 
 def slot(name: str) -> Markup:
-    """Where ``kept_form`` puts back a value the visitor typed (a NUL can never come from the template itself)."""
+    """Where a kept copy takes this request's value (a NUL never comes from a template's own text)."""
     return Markup(f"\x00{name}\x00")
 
 
+def _opened(html: str, names, where: str) -> list:
+    """``html`` cut at its slots (text, name, text, …). Every one of ``names`` must be there as it is: a slot put
+    through a filter or ``url_for`` is refused when the copy is made, never sent with a marker in it."""
+    parts = _SLOT.split(html)
+    if set(parts[1::2]) != set(names) or any("\x00" in part for part in parts[::2]):
+        raise ValueError(f"{where}: every slot must be shown as it is ({', '.join(sorted(names))})")
+    return parts
+
+
+def _filled(parts: list, values: dict) -> Markup:
+    """The copy with each slot's value, escaped (a Markup value as it is), in one pass: a value is text, never
+    searched for slots itself."""
+    shown = {name: escape(value) for name, value in values.items()}
+    return Markup("".join(part if i % 2 == 0 else shown[part] for i, part in enumerate(parts)))
+
+
 def kept_form(*variant, values: dict, keep: bool, caller) -> Markup:
-    """A form kept rendered like ``kept()`` with the values the visitor typed put into its ``slot()``s.
+    """A template fragment kept like ``kept()``, with ``values`` put into its ``slot()``s for each request.
 
     A public query form is the same for everyone but for what they typed: its labels, hints, placeholders and
     selects (a few dozen translations) are rendered once per language and ``variant`` (the options chosen),
     and only the typed values, escaped, go into each request's copy. ``keep`` is False when the form shows a
-    message beside a field (it may echo input): it is then rendered for this request only, the same way. The
-    values are put in one pass over the kept copy, so a value is never searched for slots itself.
+    message beside a field (it may echo input): it is then rendered for this request only, the same way.
     """
-    html = kept(*variant, caller=caller) if keep else Markup(caller())
-    shown = {name: str(escape(value)) for name, value in values.items()}
-    return Markup(_SLOT.sub(lambda match: shown[match.group(1)], html))
+    key = _fragment_key("kept-form", variant) if keep else None
+    parts = local_cache.get(key) if key else None
+    if parts is None:
+        parts = _opened(caller(), values, str(variant[0]))
+        if key:
+            local_cache.set(key, parts, timeout=_CHROME_SECONDS)
+    return _filled(parts, values)
+
+
+def kept_with_slots(template: str, slots: dict, context: Callable[[], dict] | None = None, **variant) -> Markup:
+    """``template`` rendered once per language, site settings and ``variant``, like ``chrome()``, with each of
+    ``slots`` left open in the kept copy and filled in with this request's value: a page that is the same for
+    everyone but for a form token or a link back (``kept_form`` is the same for a fragment of a template).
+    ``context()`` gives what only that rendering needs (e.g. a form to draw its fields from: never one holding a
+    visitor's data).
+    """
+    key = _kept_key("slots", template, variant, sorted(slots))
+    parts = local_cache.get(key)
+    if parts is None:
+        markers = {name: slot(name) for name in slots}
+        parts = _opened(
+            render_template(template, **(context() if context else {}), **variant, **markers), slots, template
+        )
+        local_cache.set(key, parts, timeout=_CHROME_SECONDS)
+    return _filled(parts, slots)
 
 
 def switch_back_query() -> str:

@@ -384,3 +384,140 @@ def test_the_kept_progress_form_shows_each_visitor_their_own_number(app, registe
     assert 'value="2026030100000001"' in first and 'value="赵钱"' in first
     assert 'value="2026030187654321"' in second and 'value="孙李"' in second
     assert "2026030100000001" not in second and "赵钱" not in second
+
+
+def test_a_guide_asks_no_database_and_still_follows_its_item_and_the_catalogue(app, db):
+    from sqlalchemy import event
+
+    from app.models import ServiceItem
+
+    item = db.session.query(ServiceItem).filter(ServiceItem.online_kind == "constructor_initial").one()
+    code, original_name = item.code, item.name
+    client = app.test_client()
+    assert f"<title>{original_name} - " in client.get(f"/services/guide/{code}").get_data(as_text=True)
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        page = client.get(f"/services/guide/{code}").get_data(as_text=True)  # title, breadcrumb, body: all kept
+        assert client.get("/services/guide/NO-SUCH-CODE").status_code == 404  # known absent: no query either
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert statements == []
+    assert f"<title>{original_name} - 办事指南" in page and 'href="/services/?category=personal">办事服务' in page
+
+    item.name, item.category = "一级建造师初始注册（更名后）", "enterprise"
+    db.session.commit()
+    page = client.get(f"/services/guide/{code}").get_data(as_text=True)
+    assert "<title>一级建造师初始注册（更名后） - 办事指南" in page
+    assert 'href="/services/?category=enterprise">办事服务' in page  # the kept breadcrumb follows the item
+    english = app.test_client()
+    english.get("/language/en")
+    page = english.get(f"/services/guide/{code}").get_data(as_text=True)
+    assert "- Service guide" in page and 'href="/services/?category=enterprise">Online services' in page
+
+    added = ServiceItem(code="NEW-ITEM-0001", category="personal", group=item.group, name="新增事项", position=999)
+    db.session.add(added)
+    db.session.commit()
+    assert "<title>新增事项 - 办事指南" in client.get("/services/guide/NEW-ITEM-0001").get_data(as_text=True)
+    db.session.delete(added)
+    db.session.commit()
+    assert client.get("/services/guide/NEW-ITEM-0001").status_code == 404
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?tab=legal&next=/user/cases%3Fpage%3D2%26x%3D%22%3E%3Cb%3E", "?_l_=en&next=/services/"]
+)
+def test_the_kept_login_form_is_the_page_rendered_in_full_but_for_the_token(app, db, monkeypatch, query):
+    from flask import render_template
+
+    from app.views.portal.auth import _tab_links
+    from app.views.portal.forms import LoginForm
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    other = app.test_client()
+    other.get("/language/en" if "_l_" not in query else "/language/zh")
+    other.get("/account/login?tab=legal")  # another language and kind kept first: nothing of it may show
+    other.get("/account/login")
+    other_kind = "tab=personal" if "tab=legal" in query else "tab=legal"
+    app.test_client().get("/account/login?" + ("_l_=en&" if "_l_" in query else "") + other_kind)  # the other kind
+    kept = [app.test_client().get("/account/login" + query).get_data(as_text=True) for _ in range(2)]
+    with app.test_request_context("/account/login" + query):
+        kind = "legal" if "tab=legal" in query else "personal"
+        form = LoginForm(kind=kind)
+        full = render_template(
+            "portal/account/login.html",
+            form=form,
+            kind=kind,
+            show_captcha=False,
+            csrf_input=form.csrf_token(),
+            **_tab_links(),
+        )
+    assert _token(kept[0]) != _token(kept[1])  # each visitor their own token
+    for page in kept:
+        assert page.replace(_token(page), "TOKEN") == full.replace(_token(full), "TOKEN")
+    if "next=" in query:
+        assert "next=/user/cases?page%3D2%26x%3D%22%3E%3Cb%3E" in kept[0] or "next=/services/" in kept[0]
+        assert "<b>" not in kept[0]
+
+
+def test_the_kept_login_form_takes_each_visitors_own_token_and_leaves_csrf_enforced(
+    app, db, register_person, monkeypatch
+):
+    person = register_person()
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    first, second = app.test_client(), app.test_client()
+    first_token = _token(first.get("/account/login").get_data(as_text=True))
+    second_token = _token(second.get("/account/login").get_data(as_text=True))
+    assert first_token != second_token
+    # One visitor's token is worth nothing in another's session; without one the form is refused.
+    assert _login(second, person["phone"], person["password"], csrf_token=first_token).status_code == 400
+    assert _login(second, person["phone"], person["password"]).status_code == 400
+    assert _login(second, person["phone"], person["password"], csrf_token=second_token).status_code == 302
+    assert second.get("/user/").status_code == 200
+    english = app.test_client()
+    english.get("/language/en")
+    page = english.get("/account/login?tab=legal").get_data(as_text=True)
+    assert "Unified social credit code" in page and 'name="kind" type="hidden" value="legal"' in page
+    assert "统一社会信用代码" not in page and _token(page) not in (first_token, second_token)
+
+
+def test_after_failures_the_login_form_still_asks_for_the_picture_code_in_the_visitors_language(
+    app, db, register_person
+):
+    person = register_person()
+    client = app.test_client()
+    assert "图形验证码" not in client.get("/account/login").get_data(as_text=True)
+    for _ in range(3):
+        answer = _login(client, person["document_number"], "Wrong2026pass")
+    assert "图形验证码" in answer.get_data(as_text=True) and 'class="captcha-img"' in answer.get_data(as_text=True)
+    english = app.test_client()
+    english.get("/language/en")
+    refused = english.post("/account/login", data={"kind": "personal", "identifier": "1" * 41, "password": ""})
+    assert "Field cannot be longer than 40 characters." in refused.get_data(as_text=True)  # WTForms' own message
+    refused = client.post("/account/login", data={"kind": "personal", "identifier": "1" * 41, "password": ""})
+    assert "字段长度不能超过 40 个字符。" in refused.get_data(as_text=True)  # its catalogue kept per language
+
+
+def test_a_kept_copy_refuses_a_slot_that_is_not_shown_as_it_is(app, monkeypatch):
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from app.views.context import kept_with_slots
+
+    templates = {
+        "probe/as_is.html": "<a href=\"{{ back }}\">{{ _('Log in') }}</a>",
+        "probe/through_url_for.html": "<a href=\"{{ url_for('auth.login', next=back) }}\">x</a>",
+    }
+    monkeypatch.setattr(app.jinja_env, "loader", ChoiceLoader([DictLoader(templates), app.jinja_env.loader]))
+    with app.test_request_context("/"):
+        assert (
+            kept_with_slots("probe/as_is.html", {"back": '/x?a=1&b="2"'})
+            == '<a href="/x?a=1&amp;b=&#34;2&#34;">登录</a>'
+        )
+        assert kept_with_slots("probe/as_is.html", {"back": "/y"}) == '<a href="/y">登录</a>'
+        with pytest.raises(ValueError):
+            kept_with_slots("probe/through_url_for.html", {"back": "/x"})

@@ -1,6 +1,8 @@
 """The catalogue of 事项 by category and group, and its reference data."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ServiceItem, ServiceMaterial
@@ -40,3 +42,19 @@ def groups(category: str) -> list[tuple[dict, list[ServiceItem]]]:
 def item_by_code(code: str) -> ServiceItem | None:
     """The item with this 事项编码, if the catalogue has it."""
     return db.session.query(ServiceItem).filter_by(code=code).one_or_none()
+
+
+_HEADINGS = "portal_catalogue_headings"
+
+
+def heading(code: str) -> tuple[str, str] | None:
+    """(name, category) of the item with this 事项编码, or None when the catalogue has none: what a 办事指南 shows
+    around its kept body. The whole catalogue's (code, name, category) rows are read once per process and
+    generation (a few hundred short rows), so that a guide asks the database nothing, nor for an unknown code."""
+    generation = GENERATION.current()
+    kept = current_app.extensions.get(_HEADINGS)
+    if kept is None or kept[0] != generation:
+        rows = db.session.execute(select(ServiceItem.code, ServiceItem.name, ServiceItem.category))
+        kept = (generation, {code: (name, category) for code, name, category in rows})
+        current_app.extensions[_HEADINGS] = kept
+    return kept[1].get(code)

@@ -2,9 +2,11 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from app.models import AccountKind
 from app.services.accounts import login as login_service
@@ -19,6 +21,7 @@ from app.services.accounts.registration import (
 )
 from app.services.errors import ServiceError
 from app.services.unit_of_work import unit_of_work
+from app.views.context import kept_with_slots
 from app.views.portal.forms import LegalRegisterForm, LoginForm, PersonalRegisterForm, show_errors
 from app.views.portal.session import client_ip, current_citizen, sign_in, sign_out
 from app.views.portal.verification_api import captcha_passed, sms_checker
@@ -83,9 +86,9 @@ def _validity_end_missing(form, prefix: str = "") -> bool:
 def login():
     if current_citizen() is not None:
         return redirect(url_for("user_center.index"))
-    form = LoginForm()
     if request.method == "GET":
-        form.kind.data = AccountKind.LEGAL if request.args.get("tab") == "legal" else AccountKind.PERSONAL
+        return _login_page(AccountKind.LEGAL if request.args.get("tab") == "legal" else AccountKind.PERSONAL)
+    form = LoginForm()
     kind = AccountKind.LEGAL if form.kind.data == AccountKind.LEGAL else AccountKind.PERSONAL
     show_captcha = login_service.captcha_required(kind, form.identifier.data or "")
     if form.validate_on_submit():
@@ -104,7 +107,42 @@ def login():
         show_captcha = outcome.captcha_required
     form.password.data = ""
     form.captcha.data = ""
-    return render_template("portal/account/login.html", form=form, kind=kind, show_captcha=show_captcha)
+    return render_template(
+        "portal/account/login.html",
+        form=form,
+        kind=kind,
+        show_captcha=show_captcha,
+        csrf_input=form.csrf_token() if form.meta.csrf else None,
+        **_tab_links(),
+    )
+
+
+def _tab_links() -> dict:
+    """The two tabs keep the page's ``next`` (where the visitor goes once signed in)."""
+    back = request.args.get("next")
+    return {
+        "personal_tab_url": url_for("auth.login", next=back),
+        "legal_tab_url": url_for("auth.login", tab="legal", next=back),
+    }
+
+
+def _login_page(kind: str):
+    """The empty login form of a GET: the same for every visitor in a language but for the form token and the
+    tabs' links, so it is rendered once per process, language and account kind (kept_with_slots) and only those
+    are filled in. A POST answered with the form again (errors, a picture code) is rendered in full."""
+    slots = _tab_links()
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        slots["csrf_input"] = Markup('<input id="{0}" name="{0}" type="hidden" value="{1}">').format(
+            field, generate_csrf()
+        )
+
+    def pristine_form() -> dict:  # no token of its own: each visitor's comes through its slot
+        form = LoginForm(meta={"csrf": False}, kind=kind)
+        return {"form": form, "show_captcha": False}
+
+    section = kept_with_slots("portal/account/_login.html", slots, context=pristine_form, kind=kind)
+    return render_template("portal/account/login.html", login_section=section, kind=kind)
 
 
 @auth_bp.route("/logout", methods=["POST"])

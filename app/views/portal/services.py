@@ -64,10 +64,14 @@ def catalogue_context():
 
 @services_bp.route("/guide/<code>")
 def guide(code):
-    item = _item(code)
+    # The body is kept rendered (templates/portal/services/guide.html); only its title is needed here.
+    heading = catalogue.heading(code)
+    if heading is None:
+        abort(404)
     return render_template(
         "portal/services/guide.html",
-        item=item,
+        code=code,
+        name=heading[0],
         guide_seen=f"{catalogue.view_key()}:{evaluations.GENERATION.current()}",
         active_nav="services",
     )
