@@ -49,7 +49,6 @@ from app.services.registers.query_helpers import (
     MAX_PAGE,
     MAX_PER_PAGE,
     mask_document_number,
-    starts_with,
 )
 from app.services.registers.query_input import (
     ENTERPRISE_NAME_MAX_LENGTH,
@@ -135,5 +134,4 @@ __all__ = [
     "progress_lookup",
     "search_enterprises",
     "search_people",
-    "starts_with",
 ]

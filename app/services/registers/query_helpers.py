@@ -69,10 +69,6 @@ def placeholder(name: str):
     return bindparam(name)
 
 
-def starts_with(column, prefix: str):
-    """``column LIKE 'prefix%'`` for one search (``prefix_clause``)."""
-    name = dialect()
-    return prefix_clause(column, "prefix", name, literal(prefix_values("prefix", prefix, name)))
 
 
 def mask_document_number(number: str) -> str:
