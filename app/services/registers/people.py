@@ -121,12 +121,13 @@ def _plan(filters: dict, dialect_name: str, search_specialty_rows: bool = False)
         raw = filters.get(key)
         if not raw:
             continue
-        if key == "name" or (key == "employer" and not _is_code(raw)):
+        code = _credit_code(raw) if key == "employer" else None
+        if code:  # an employer by its unified social credit code, else by the beginning of its name
+            shape.append("employer_code")
+            values["employer_code"] = code
+        elif key in ("name", "employer"):
             shape.append(key)
             values.update(prefix_values(key, raw.strip(), dialect_name))
-        elif key == "employer":
-            shape.append("employer_code")
-            values["employer_code"] = validate_uscc(raw.strip().upper())
         elif key in ("document_number", "registration_number"):
             shape.append(key)
             values[key] = re.sub(r"\s+", "", raw).upper()
@@ -138,12 +139,11 @@ def _plan(filters: dict, dialect_name: str, search_specialty_rows: bool = False)
     return tuple(shape), values
 
 
-def _is_code(employer: str) -> bool:
+def _credit_code(employer: str) -> str | None:
     try:
-        validate_uscc(employer.strip().upper())
+        return validate_uscc(employer.strip().upper())
     except DocumentError:
-        return False
-    return True
+        return None
 
 
 def _clauses(shape: tuple, dialect_name: str, value, table=PersonRegistration) -> list:

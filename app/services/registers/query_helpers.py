@@ -69,8 +69,6 @@ def placeholder(name: str):
     return bindparam(name)
 
 
-
-
 def mask_document_number(number: str) -> str:
     """A document number of unknown type: 18 characters keep 4 + 4 visible, others 2 + 2."""
     value = (number or "").strip().upper()
