@@ -146,9 +146,9 @@ def _credit_code(employer: str) -> str | None:
         return None
 
 
-def _clauses(shape: tuple, dialect_name: str, value, table=PersonRegistration) -> list:
+def _clauses(shape: tuple, dialect_name: str, value) -> list:
     """The conditions of ``shape``; ``value(name)`` gives each value (query_helpers.literal / placeholder)."""
-    PR = table
+    PR = PersonRegistration
     equal = {
         "document_number": PR.holder_document_number,
         "registration_number": PR.registration_number,
